@@ -1,0 +1,1 @@
+export { awsNames } from "./names";

@@ -1,0 +1,15 @@
+/**
+ * queuestack's library entry. Importing it creates no resource and loads no provider SDK; the
+ * cloud namespaces (`aws`, `azure`, `gcp`) load their SDK on first use.
+ */
+import { requireCloudModule } from "./cloud-loader";
+import { lazyModule } from "./lazy-module";
+
+export * from "./spec";
+export * from "./contract";
+export { physicalName, type NameRule } from "./naming";
+export { WebQueueWorker, type WebQueueWorkerArgs } from "./web-queue-worker";
+export { specFromConfig } from "./spec-from-config";
+
+/** AWS components (SQS, Lambda, EC2 Auto Scaling, API Gateway, DynamoDB, CloudWatch). Needs @pulumi/aws. */
+export const aws: typeof import("./aws") = lazyModule(() => requireCloudModule("./aws", "@pulumi/aws", "aws"));

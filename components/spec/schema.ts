@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { logicalName } from "./names";
+import { ruleWithFix } from "./zod-issues";
+import { queueSchema } from "./queue-schema";
+import { workerSchema } from "./worker-schema";
+
+/** The HTTP front end that accepts work and enqueues it. */
+export const frontEndSchema = z
+    .strictObject({
+        /**
+         * Request authentication. `apiKey`: callers send `x-api-key`; the key is generated and stored
+         * as a secret. `none` opts out explicitly (public endpoint).
+         * @default "apiKey"
+         * - aws: key in Secrets Manager, checked by the front-end Lambda
+         * - azure: function key / key in Key Vault - gcp: key in Secret Manager - local: printed at start
+         */
+        auth: z.enum(["apiKey", "none"]).default("apiKey").describe("apiKey | none. Default apiKey."),
+        /** Largest request body accepted, in KiB; larger requests get 413. @default 256 */
+        maxBodyKb: z.number().int().min(1).max(10_240).default(256).describe("Largest request body in KiB. Default 256."),
+    })
+    .describe("The HTTP front end.");
+
+/** Where results and idempotency records are kept. */
+export const datastoreSchema = z
+    .strictObject({
+        /**
+         * Days a stored result lives before it expires.
+         * @default 30
+         * - aws: DynamoDB TTL attribute `expiresAt` - azure: Cosmos DB container TTL
+         * - gcp: Firestore TTL policy on `expiresAt` - local: SQLite rows purged
+         */
+        ttlDays: z.number().int().min(1).max(3650).default(30).describe("Days a stored result lives. Default 30."),
+        /** Continuous backups. @default true — aws: DynamoDB point-in-time recovery; azure: Cosmos continuous backup; gcp: Firestore PITR */
+        pointInTimeRecovery: z.boolean().default(true).describe("Point-in-time recovery. Default true."),
+    })
+    .describe("The datastore for results and idempotency records.");
+
+/** Alarms created for every queue and worker. */
+export const alarmsSchema = z
+    .strictObject({
+        /** Who is notified. Omit to create the topic/channel without a subscriber. */
+        email: z.email({ error: ruleWithFix("must be an email address", 'Write e.g. "ops@example.com".') }).optional().describe("Email address notified by every alarm."),
+        /**
+         * Alarm when the dead-letter queue holds at least this many messages.
+         * @default 1
+         * - aws: DLQ `ApproximateNumberOfMessagesVisible` - azure: `DeadletteredMessages`
+         * - gcp: `subscription/dead_letter_message_count`
+         */
+        deadLetterDepth: z.number().int().min(1).default(1).describe("Dead-letter messages that raise an alarm. Default 1."),
+        /**
+         * Backlog SLA: alarm when the oldest message is older than this, in seconds.
+         * @default 600
+         * - aws: `ApproximateAgeOfOldestMessage` - gcp: `oldest_unacked_message_age`
+         */
+        oldestMessageAgeSeconds: z.number().int().min(60).max(1_209_600).default(600)
+            .describe("Alarm when the oldest message is older than this (seconds). Default 600."),
+        /** Alarm when a worker reports at least this many errors in 5 minutes. @default 1 */
+        workerErrors: z.number().int().min(1).default(1).describe("Worker errors per 5 minutes that raise an alarm. Default 1."),
+    })
+    .describe("Alarms and their notification target.");
+
+/** Existing network for VM workers. */
+export const networkSchema = z
+    .strictObject({
+        /**
+         * Existing private subnets for VM workers (they need a route to the cloud's queue and
+         * datastore APIs). Omit to create a private network with service endpoints.
+         * - aws: subnet ids, one per availability zone - azure: subnet resource id - gcp: subnetwork self link
+         */
+        subnetIds: z.array(z.string().min(1)).min(1).optional().describe("Existing private subnets for VM workers."),
+    })
+    .describe("Network placement of VM workers.");
+
+/** The whole stack: the one input of every queuestack component. */
+export const specSchema = z
+    .strictObject({
+        /** Stack name; prefixes every physical name. 2-20 lowercase letters, digits, hyphens. */
+        name: logicalName("Stack name", 20),
+        /** The HTTP front end. */
+        frontEnd: frontEndSchema.prefault({}),
+        /** Work queues, each with its dead-letter queue. At least one. */
+        queues: z.array(queueSchema).min(1, { error: "must list at least one queue" }).max(20).describe("Work queues."),
+        /** Worker pools; each consumes one queue. @default [] */
+        workers: z.array(workerSchema).max(20).default([]).describe("Worker pools."),
+        /** Results and idempotency records. */
+        datastore: datastoreSchema.prefault({}),
+        /** Alarms. */
+        alarms: alarmsSchema.prefault({}),
+        /** Where VM workers run. */
+        network: networkSchema.prefault({}),
+        /** Tags / labels put on every resource that takes them. @default {} */
+        tags: z.record(z.string(), z.string()).default({}).describe("Tags or labels for every resource."),
+    })
+    .describe("A queuestack web-queue-worker stack.");
+
+/** The spec as written by a person: every field with a default may be omitted. */
+export type SpecInput = z.input<typeof specSchema>;
+/** The spec after validation: defaults applied. */
+export type Spec = z.output<typeof specSchema>;
+export type FrontEndSpec = Spec["frontEnd"];
+export type DatastoreSpec = Spec["datastore"];
+export type AlarmsSpec = Spec["alarms"];

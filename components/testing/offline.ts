@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { computedState } from "./computed-state";
+
+/** One resource a program would create, as seen offline. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    /** Logical name of the parent resource, or undefined for a root resource. */
+    parent?: string;
+    /** Type token of the parent resource. */
+    parentType?: string;
+    /** True for provider-managed resources, false for components. */
+    custom: boolean;
+    inputs: Record<string, unknown>;
+}
+
+export interface OfflineOptions {
+    project?: string;
+    stack?: string;
+    /** Stack config, keys as in Pulumi.<stack>.yaml (`queuestack:cloud`, `aws:region`, ...). */
+    config?: Record<string, unknown>;
+    /** Answers for provider functions (e.g. `aws:index/getAvailabilityZones:getAvailabilityZones`). */
+    calls?: Record<string, (args: MockCallArgs) => Record<string, unknown>>;
+}
+
+const defaultCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/offline", userId: "offline" }),
+    "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+    "gcp:organizations/getProject:getProject": () => ({ number: "123456789012", projectId: "demo-project", name: "demo-project" }),
+    "gcp:organizations/getClientConfig:getClientConfig": () => ({ project: "demo-project", region: "europe-west1" }),
+    "azure-native:authorization:getClientConfig": () => ({ subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "11111111-1111-1111-1111-111111111111", objectId: "22222222-2222-2222-2222-222222222222", clientId: "33333333-3333-3333-3333-333333333333" }),
+};
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+}
+
+const urnName = (urn: string) => urn.split("::").pop() ?? urn;
+const urnType = (urn: string) => (urn.split("::")[2] ?? "").split("$").pop() ?? "";
+
+/**
+ * Runs a Pulumi program under mocks, with no CLI, engine or credentials, and returns every
+ * resource it would create with its inputs and parent. Used by `npm run plan`, the offline policy
+ * run and the tests. One run at a time per process: each call replaces the previous mocks.
+ */
+export async function runOffline<T>(program: () => T | Promise<T>, options: OfflineOptions = {}): Promise<{ result: T; resources: PlannedResource[] }> {
+    const resources: PlannedResource[] = [];
+    const calls = { ...defaultCalls, ...options.calls };
+    pulumi.runtime.setAllConfig(
+        Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+    );
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: MockResourceArgs) {
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+                return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedState(args) } };
+            },
+            call(args: MockCallArgs) {
+                const answer = calls[args.token];
+                if (!answer) throw new Error(`offline run: no answer for provider function ${args.token}; pass one in options.calls`);
+                return answer(args);
+            },
+        },
+        options.project ?? "queuestack",
+        options.stack ?? "offline",
+        false, // not a preview: every mocked output is known, so awaited outputs resolve
+    );
+    recordParents(resources);
+    const result = await program();
+    await drain();
+    return { result, resources };
+}
+
+/** Wraps the mock monitor so each recorded resource learns its parent's name and type. */
+function recordParents(resources: PlannedResource[]): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: MonitorRequest, cb: unknown): Promise<void> };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = async (req, cb) => {
+        const parentUrn = req.getParent();
+        const before = resources.length;
+        await register(req, cb);
+        const entry = resources.slice(before).find((r) => r.name === req.getName() && r.type === req.getType()) ??
+            resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.parent === undefined);
+        if (entry && parentUrn) Object.assign(entry, { parent: urnName(parentUrn), parentType: urnType(parentUrn) });
+    };
+}
+
+/** Waits until every registration, including ones started inside `apply`, has finished. */
+async function drain(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    for (let i = 0; i < 3; i++) {
+        await settings.waitForRPCs();
+        await new Promise((resolve) => setImmediate(resolve));
+    }
+}
+
+/** Resolves an Output (or plain value) for assertions: await outputs, never assert inside apply. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
