@@ -1,0 +1,71 @@
+import type { Message } from "./message";
+import type { IdempotencyKeySource } from "./define-worker";
+
+/** The answer to a claim. */
+export type ClaimResult =
+    /** This caller owns the key until the lease ends; `token` proves it to complete/release. */
+    | { status: "claimed"; token: string }
+    /** Another delivery holds a live lease on the key. */
+    | { status: "in-progress"; leaseExpiresAt: Date }
+    /** The work was done already; its stored result. */
+    | { status: "completed"; result: unknown; completedAt: Date };
+
+/**
+ * Remembers which units of work are in progress or done. Each cloud implements it on its
+ * datastore (DynamoDB conditional put, Cosmos DB create, Firestore create).
+ */
+export interface IdempotencyStore {
+    /**
+     * Claims `key` for `leaseSeconds`. Succeeds when there is no record, when the record is a claim
+     * whose lease has expired (its holder crashed), or when a completed record is past its TTL.
+     */
+    claim(key: string, leaseSeconds: number): Promise<ClaimResult>;
+    /** Marks the claimed key done with its result, remembered for `ttlSeconds`. */
+    complete(key: string, token: string, result: unknown, ttlSeconds: number): Promise<void>;
+    /** Drops this caller's claim (the attempt failed) so the next delivery may claim at once. */
+    release(key: string, token: string): Promise<void>;
+}
+
+/** What the datastore knows about one message (job), by message id. */
+export type JobRecord =
+    | { status: "done"; result: unknown; at: Date }
+    | { status: "retrying"; reason: string; attempt: number; at: Date }
+    | { status: "dead-letter"; reason: string; attempt: number; at: Date };
+
+/** Job records by message id: the result, or why the last attempt failed. */
+export interface JobStore {
+    putJob(messageId: string, record: JobRecord, ttlSeconds: number): Promise<void>;
+    getJob(messageId: string): Promise<JobRecord | undefined>;
+}
+
+/** Everything the runtime keeps in a cloud's datastore. */
+export interface WorkerStore extends IdempotencyStore, JobStore {}
+
+/** Raised when the configured key cannot be read from a message; the message is dead-lettered. */
+export class IdempotencyKeyError extends Error {
+    override readonly name = "IdempotencyKeyError";
+}
+
+/** The idempotency key of a message under `source` ("messageId", "body.<path>" or a function). */
+export function idempotencyKeyOf<TBody>(message: Message<TBody>, source: IdempotencyKeySource<TBody>): string {
+    if (typeof source === "function") {
+        const key = source(message);
+        if (typeof key !== "string" || key === "") {
+            throw new IdempotencyKeyError(`the idempotencyKey function returned ${JSON.stringify(key)}, expected a non-empty string`);
+        }
+        return key;
+    }
+    if (source === "messageId") return message.id;
+    const match = /^body((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(source);
+    if (!match) {
+        throw new IdempotencyKeyError(`idempotency key "${source}" is not messageId or body.<field>[.<field>...]`);
+    }
+    let value: unknown = message.body;
+    for (const field of match[1].slice(1).split(".")) {
+        value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
+    }
+    if (value === undefined || value === null || value === "") {
+        throw new IdempotencyKeyError(`the message body has no value at ${source}, the idempotency key`);
+    }
+    return typeof value === "string" ? value : JSON.stringify(value);
+}

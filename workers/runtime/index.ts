@@ -1,0 +1,15 @@
+export { defineWorker, workerFromModule } from "./define-worker";
+export type { WorkerContext, WorkerDefinition, WorkerOptions, IdempotencyKeySource } from "./define-worker";
+export type { Message, RawMessage } from "./message";
+export { PermanentError, isPermanent, ConfigError, describeError } from "./errors";
+export { idempotencyKeyOf, IdempotencyKeyError } from "./idempotency";
+export type { ClaimResult, IdempotencyStore, JobRecord, JobStore, WorkerStore } from "./idempotency";
+export { MemoryWorkerStore } from "./memory-store";
+export { createProcessor } from "./process";
+export type { Outcome, Processor, ProcessorOptions } from "./process";
+export { readRuntimeSettings } from "./settings";
+export type { RuntimeSettings } from "./settings";
+export { requireString, requireInteger, requireBoolean, requireJson } from "./config";
+export type { Env } from "./config";
+export { createLogger } from "./log";
+export type { Logger, LoggerOptions } from "./log";

@@ -1,0 +1,134 @@
+import type { WorkerDefinition } from "./define-worker";
+import { describeError, isPermanent } from "./errors";
+import { idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
+import type { Logger } from "./log";
+import type { Message, RawMessage } from "./message";
+import type { RuntimeSettings } from "./settings";
+
+/** What became of one delivery; each adapter maps it onto its cloud. */
+export type Outcome =
+    /** The handler succeeded: delete / complete / ack the message. */
+    | { kind: "done"; result: unknown }
+    /** The work was already done by an earlier delivery: delete / complete / ack, do not run again. */
+    | { kind: "duplicate"; result: unknown }
+    /** Try again later: leave / abandon / nack the message; the queue redelivers or dead-letters it. */
+    | { kind: "retry"; reason: string }
+    /** Retrying cannot help: dead-letter with `reason` where the cloud allows, else fail fast. */
+    | { kind: "dead-letter"; reason: string };
+
+/** What a processor needs. */
+export interface ProcessorOptions {
+    /** The worker module's default export. */
+    worker: WorkerDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    settings: RuntimeSettings;
+    /** Idempotency keys and job records. Required when the guard is enabled. */
+    store?: WorkerStore;
+    logger: Logger;
+    /** Prefix of idempotency keys so workers sharing one datastore never collide (e.g. the queue name). */
+    scope: string;
+}
+
+/** Runs one delivery to its outcome. Never throws: every failure becomes `retry` or `dead-letter`. */
+export type Processor = (message: RawMessage, options?: { deadline?: Date }) => Promise<Outcome>;
+
+class AttemptTimeout extends Error {
+    override readonly name = "AttemptTimeout";
+}
+
+/** A processor for one worker: decode, guard, run with a deadline, record the outcome. */
+export function createProcessor(options: ProcessorOptions): Processor {
+    const { worker, settings, store, logger, scope } = options;
+    if (settings.idempotency.enabled && !store) {
+        throw new Error("createProcessor: the idempotency guard is enabled but no store was given");
+    }
+    const keySource = worker.idempotencyKey ?? settings.idempotency.key;
+    const leaseSeconds = settings.timeoutSeconds + 5;
+
+    const record = async (id: string, status: "retrying" | "dead-letter", reason: string, attempt: number, log: Logger) => {
+        try {
+            await store?.putJob(id, { status, reason, attempt, at: new Date() }, settings.resultTtlSeconds);
+        } catch (error) {
+            log.warn({ err: error }, "could not record the failure reason");
+        }
+    };
+
+    return async (raw, { deadline } = {}) => {
+        const log = logger.child({ messageId: raw.id, attempt: raw.attempt, ...(raw.groupKey ? { groupKey: raw.groupKey } : {}) });
+        const started = Date.now();
+        const finish = (outcome: Outcome): Outcome => {
+            const fields = { outcome: outcome.kind, durationMs: Date.now() - started };
+            if (outcome.kind === "retry" || outcome.kind === "dead-letter") log.warn({ ...fields, reason: outcome.reason }, "message failed");
+            else log.info(fields, outcome.kind === "done" ? "message done" : "duplicate delivery suppressed");
+            return outcome;
+        };
+        const deadLetter = async (reason: string) => {
+            await record(raw.id, "dead-letter", reason, raw.attempt, log);
+            return finish({ kind: "dead-letter", reason });
+        };
+
+        if (raw.attempt > 1 && store) {
+            const earlier = await store.getJob(raw.id).catch(() => undefined);
+            if (earlier?.status === "dead-letter") return finish({ kind: "dead-letter", reason: earlier.reason });
+        }
+
+        let message: Message<unknown>;
+        try {
+            const decoded: unknown = JSON.parse(raw.body);
+            message = { ...raw, body: worker.decodeBody ? worker.decodeBody(decoded) : decoded };
+        } catch (error) {
+            return deadLetter(`the message body is not valid input: ${describeError(error)}`);
+        }
+
+        let claim: { key: string; token: string } | undefined;
+        if (settings.idempotency.enabled && store) {
+            let key: string;
+            try {
+                key = `${scope}#${idempotencyKeyOf(message, keySource)}`;
+            } catch (error) {
+                if (error instanceof IdempotencyKeyError) return deadLetter(error.message);
+                return deadLetter(`the idempotencyKey function threw: ${describeError(error)}`);
+            }
+            try {
+                const claimed = await store.claim(key, leaseSeconds);
+                if (claimed.status === "completed") return finish({ kind: "duplicate", result: claimed.result });
+                if (claimed.status === "in-progress") {
+                    return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
+                }
+                claim = { key, token: claimed.token };
+            } catch (error) {
+                return finish({ kind: "retry", reason: `the idempotency store failed: ${describeError(error)}` });
+            }
+        }
+
+        const end = Math.min(started + settings.timeoutSeconds * 1000, deadline?.getTime() ?? Infinity);
+        const controller = new AbortController();
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+                const error = new AttemptTimeout(`the handler did not finish within ${Math.round((end - started) / 1000)} s`);
+                controller.abort(error);
+                reject(error);
+            }, Math.max(0, end - Date.now()));
+        });
+        try {
+            const context = { logger: log, signal: controller.signal, deadline: new Date(end) };
+            const result = (await Promise.race([Promise.resolve().then(() => worker.handle(message, context)), timeout])) ?? null;
+            clearTimeout(timer);
+            try {
+                if (claim) await store!.complete(claim.key, claim.token, result, settings.idempotency.ttlSeconds);
+                await store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds);
+            } catch (error) {
+                log.error({ err: error }, "the work is done but its record could not be stored");
+            }
+            return finish({ kind: "done", result });
+        } catch (error) {
+            clearTimeout(timer);
+            // A timed-out handler may still be running: keep its claim until the lease ends.
+            if (claim && !(error instanceof AttemptTimeout)) await store!.release(claim.key, claim.token).catch(() => undefined);
+            const reason = isPermanent(error) ? error.reason : describeError(error);
+            if (isPermanent(error)) return deadLetter(reason);
+            await record(raw.id, "retrying", reason, raw.attempt, log);
+            return finish({ kind: "retry", reason });
+        }
+    };
+}
