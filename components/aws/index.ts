@@ -1,1 +1,14 @@
+/** queuestack on AWS: each role usable alone, composed by AwsWebQueueWorker. */
+export { AwsWebQueueWorker } from "./stack";
+export { Queue, type QueueArgs } from "./queue";
+export { FunctionWorker, type FunctionWorkerArgs } from "./workers-function";
+export { VmWorker, type VmWorkerArgs, awsInstanceTypes, backlogPerInstanceMetrics } from "./workers-vm";
+export { FrontEnd, type FrontEndArgs, type FrontEndQueue } from "./front-end";
+export { Datastore, type DatastoreArgs, expiryAttribute, partitionKey } from "./datastore";
+export { Alarms, type AlarmsArgs, type WatchedFunction, type WatchedQueue, alarmDefinitions } from "./alarms";
+export { Dashboard, type DashboardArgs, dashboardBody } from "./dashboard";
+export { Network, type NetworkArgs } from "./network";
+export { ArtifactBucket } from "./artifacts";
+export type { QueueRef, TableRef } from "./refs";
+export type { AwsPlacement } from "./context";
 export { awsNames } from "./names";

@@ -4,5 +4,7 @@ export { SpecError, formatIssue, type SpecIssue, type SpecPath } from "./issues"
 export * from "./schema";
 export type { QueueSpec, QueueSpecInput } from "./queue-schema";
 export type { WorkerSpec, WorkerSpecInput } from "./worker-schema";
-export { checkSpec, validateSpec, type SpecCheck } from "./validate";
+export { checkSpec, parseSpecPart, validateQueueSpec, validateSpec, type SpecCheck } from "./validate";
 export { specJsonSchema } from "./json-schema";
+export { idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
+export { deadLetterSchema, queueSchema } from "./queue-schema";

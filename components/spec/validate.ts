@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { type Cloud, clouds } from "./clouds";
 import { type SpecIssue, SpecError, formatPath, suggestion } from "./issues";
 import { specRules } from "./rules";
+import type { QueueSpec } from "./queue-schema";
 import { type Spec, specSchema } from "./schema";
 import { fromZodIssues } from "./zod-issues";
 
@@ -85,4 +86,22 @@ export function validateSpec(input: unknown, cloud: Cloud): Spec {
     const { spec, issues } = checkSpec(input, cloud);
     if (!spec) throw new SpecError(issues);
     return spec;
+}
+
+/**
+ * Validates one queue on its own (for components used outside a whole stack): the same rules as
+ * in a spec, with paths relative to the queue and errors naming `where`.
+ */
+export function validateQueueSpec(input: unknown, cloud: Cloud, where: string): QueueSpec {
+    const { spec, issues } = checkSpec({ name: "standalone", queues: [input] }, cloud);
+    if (spec) return spec.queues[0];
+    const relative = issues.map((i) => (i.path[0] === "queues" && i.path[1] === 0 ? { ...i, path: i.path.slice(2) } : i));
+    throw new SpecError(relative, where);
+}
+
+/** Parses one part of a spec (a worker, the datastore...) with its schema; throws a SpecError naming `where`. */
+export function parseSpecPart<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+    const result = schema.safeParse(input);
+    if (result.success) return result.data;
+    throw new SpecError(firstPerPath(fromZodIssues(schema, input, result.error.issues)), where);
 }

@@ -15,10 +15,16 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
             url: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`,
             name,
         });
-        if (args.type === "aws:apigatewayv2/api:Api") common.apiEndpoint = `https://${name}.execute-api.eu-west-1.amazonaws.com`;
+        if (args.type === "aws:apigatewayv2/api:Api") {
+            common.apiEndpoint = `https://${name}.execute-api.eu-west-1.amazonaws.com`;
+            common.executionArn = `arn:aws:execute-api:eu-west-1:123456789012:${name}`;
+        }
         if (args.type === "aws:apigatewayv2/stage:Stage") common.invokeUrl = `https://api.execute-api.eu-west-1.amazonaws.com/${args.inputs.name}`;
         if (args.type === "aws:lambda/function:Function") common.invokeArn = `arn:aws:apigateway:eu-west-1:lambda:path/functions/${name}/invocations`;
+        if (args.type === "aws:s3/bucket:Bucket") common.bucket = args.inputs.bucket ?? `${args.name}-bucket`;
         if (args.type === "aws:iam/role:Role") common.uniqueId = `AROA${name.toUpperCase()}`;
+    } else if (pkg === "random") {
+        common.result = `offline-${args.name}-value`;
     } else if (pkg === "azure-native") {
         common.id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${args.type}/${name}`;
         common.name = name;
@@ -26,6 +32,34 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         common.name = name;
         common.id = `projects/demo-project/${args.type.split(":")[1]}/${name}`;
         common.email = `${args.inputs.accountId ?? name}@demo-project.iam.gserviceaccount.com`;
+        Object.assign(common, gcpComputed(args, name));
     }
     return common;
+}
+
+/** GCP fields whose format other resources rely on (full resource names, function URLs). */
+function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
+    const location: string = args.inputs.location ?? "europe-west1";
+    switch (args.type) {
+        case "gcp:pubsub/topic:Topic":
+            return { id: `projects/demo-project/topics/${name}` };
+        case "gcp:pubsub/subscription:Subscription":
+            return { id: `projects/demo-project/subscriptions/${name}` };
+        case "gcp:cloudfunctionsv2/function:Function": {
+            const uri = `https://${name}-abc123-ew.a.run.app`;
+            return {
+                id: `projects/demo-project/locations/${location}/functions/${name}`,
+                url: uri,
+                serviceConfig: { ...args.inputs.serviceConfig, service: `projects/demo-project/locations/${location}/services/${name}`, uri },
+            };
+        }
+        case "gcp:monitoring/notificationChannel:NotificationChannel":
+            return { id: `projects/demo-project/notificationChannels/${name}`, name: `projects/demo-project/notificationChannels/${name}` };
+        case "gcp:secretmanager/secret:Secret":
+            return { id: `projects/demo-project/secrets/${args.inputs.secretId}`, name: `projects/123456789012/secrets/${args.inputs.secretId}` };
+        case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
+            return { instanceGroup: `https://www.googleapis.com/compute/v1/projects/demo-project/regions/${args.inputs.region}/instanceGroups/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/demo-project/regions/${args.inputs.region}/instanceGroupManagers/${name}` };
+        default:
+            return {};
+    }
 }

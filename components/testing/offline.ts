@@ -58,7 +58,10 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
         {
             newResource(args: MockResourceArgs) {
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-                return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedState(args) } };
+                const state = { ...args.inputs, ...computedState(args) };
+                // Google Cloud ids are full resource names that other resources take as input.
+                const id = args.type.startsWith("gcp:") ? String(state.id) : `${args.name}-id`;
+                return { id: args.custom === false ? undefined : id, state };
             },
             call(args: MockCallArgs) {
                 const answer = calls[args.token];
@@ -71,9 +74,18 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
         false, // not a preview: every mocked output is known, so awaited outputs resolve
     );
     recordParents(resources);
-    const result = await program();
-    await drain();
-    return { result, resources };
+    // Failures inside outputs (a bundle that does not build, a bad apply) surface asynchronously and
+    // leave registrations pending forever; the first one ends the run with that error.
+    let fail: (error: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    process.on("unhandledRejection", fail);
+    try {
+        const result = await Promise.race([Promise.resolve().then(program), failed]);
+        await Promise.race([drain(), failed]);
+        return { result, resources };
+    } finally {
+        process.off("unhandledRejection", fail);
+    }
 }
 
 /** Wraps the mock monitor so each recorded resource learns its parent's name and type. */

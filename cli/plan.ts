@@ -1,0 +1,46 @@
+import { parseArgs } from "node:util";
+import { SpecError } from "../components/spec";
+import { runStackOffline } from "./offline-stack";
+import { countByType, planTree } from "./plan-format";
+import { StackConfigError } from "./stack-config";
+
+const usage = "usage: npm run plan -- --stack <name> [--format text|json]";
+
+/** `npm run plan -- --stack dev`: everything `pulumi up` would create, offline. */
+async function main(argv: string[]): Promise<number> {
+    let values: { stack?: string; format?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } }));
+    } catch (error) {
+        console.error(`plan: ${(error as Error).message}\n${usage}`);
+        return 2;
+    }
+    if (values.help) {
+        console.log(usage);
+        return 0;
+    }
+    if (!values.stack || !["text", "json"].includes(values.format ?? "")) {
+        console.error(`plan: ${values.stack ? `--format must be text or json (got ${values.format})` : "--stack is required"}\n${usage}`);
+        return 2;
+    }
+    try {
+        const { resources, config } = await runStackOffline(values.stack);
+        if (values.format === "json") {
+            console.log(JSON.stringify({ stack: values.stack, resources }, null, 2));
+            return 0;
+        }
+        const custom = resources.filter((r) => r.custom);
+        console.log(`Plan for stack "${values.stack}" (cloud ${String(config["queuestack:cloud"] ?? "aws")}): ${custom.length} resources in ${resources.length - custom.length} components\n`);
+        console.log(planTree(resources));
+        console.log(`\nResources by type:`);
+        for (const [type, count] of countByType(custom)) console.log(`  ${String(count).padStart(3)}  ${type}`);
+        return 0;
+    } catch (error) {
+        // Spec and stack-file errors are written for people already; anything else gets its stack.
+        const known = error instanceof SpecError || error instanceof StackConfigError;
+        console.error(known ? (error as Error).message : `plan failed: ${(error as Error)?.stack ?? String(error)}`);
+        return 1;
+    }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,64 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** One IAM policy statement; resources are always explicit ARNs (never "*"). */
+export interface Statement {
+    sid?: string;
+    effect?: "Allow" | "Deny";
+    actions: string[];
+    resources: pulumi.Input<string>[];
+    principals?: Record<string, string | string[]>;
+    condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Renders statements as an IAM policy JSON document. */
+export function policyDocument(statements: Statement[]): pulumi.Output<string> {
+    return pulumi.all(statements.map((s) => pulumi.all(s.resources))).apply((resolved) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: statements.map((s, i) => ({
+                ...(s.sid ? { Sid: s.sid } : {}),
+                Effect: s.effect ?? "Allow",
+                ...(s.principals ? { Principal: s.principals } : {}),
+                Action: s.actions,
+                Resource: resolved[i].length === 1 ? resolved[i][0] : resolved[i],
+                ...(s.condition ? { Condition: s.condition } : {}),
+            })),
+        }),
+    );
+}
+
+/** Trust policy letting one AWS service (e.g. lambda.amazonaws.com) assume a role. */
+export function assumeRolePolicy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/** Queue actions a consumer needs on its own queue, and nothing more. */
+export const consumeActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"];
+/** Item actions the idempotency guard and result store need on their own table. */
+export const tableActions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+/** Actions to write a function's logs into its own log group. */
+export const logActions = ["logs:CreateLogStream", "logs:PutLogEvents"];
+
+/** Log-group ARN pattern covering the group's streams. */
+export const logStreamsArn = (logGroupArn: pulumi.Input<string>) => pulumi.interpolate`${logGroupArn}:*`;
+
+export interface RoleArgs {
+    /** Physical role name. */
+    name: string;
+    /** Service that assumes the role, e.g. lambda.amazonaws.com or ec2.amazonaws.com. */
+    service: string;
+    /** The only permissions the role has (inline policy). */
+    statements: Statement[];
+    tags: Record<string, string>;
+}
+
+/** A role with exactly `statements` as its permissions (no managed policies with wildcards). */
+export function leastPrivilegeRole(name: string, args: RoleArgs, opts: pulumi.CustomResourceOptions) {
+    const role = new aws.iam.Role(name, { name: args.name, assumeRolePolicy: assumeRolePolicy(args.service), tags: args.tags }, opts);
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(args.statements) }, opts);
+    return { role, policy };
+}

@@ -1,0 +1,71 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleWorker } from "../build/bundle";
+import { type Statement, leastPrivilegeRole, logActions, logStreamsArn } from "./iam";
+
+/** Lambda runtime for every queuestack function (bundles target the same Node.js version). */
+export const lambdaRuntime = "nodejs20.x";
+/** Days function logs are kept. */
+export const logRetentionDays = 30;
+
+export interface NodeFunctionArgs {
+    /** Physical function name (also names its role and log group). */
+    functionName: string;
+    /** Adapter entry file to bundle (from workerEntries). */
+    entry: string;
+    /** The user's handler module, resolved as `queuestack:handler` inside the adapter. */
+    handlerModule?: string;
+    /** What the function may do besides writing its own logs. */
+    statements: Statement[];
+    environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    timeoutSeconds: number;
+    memoryMb: number;
+    tags: Record<string, string>;
+}
+
+/** The bundled code as a Lambda deployment archive. */
+function codeArchive(entry: string, handlerModule?: string): pulumi.Output<pulumi.asset.AssetArchive> {
+    return pulumi
+        .output(bundleWorker({ entry, handlerModule }))
+        .apply((code) => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }));
+}
+
+/**
+ * A Node.js Lambda function with its own log group and a role that can write only that log group
+ * plus `statements`. Created under `parent`; resource names start with `name`.
+ */
+export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulumi.Resource) {
+    const opts = { parent };
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        { name: `/aws/lambda/${args.functionName}`, retentionInDays: logRetentionDays, tags: args.tags },
+        opts,
+    );
+    const { role, policy } = leastPrivilegeRole(
+        `${name}-role`,
+        {
+            name: args.functionName,
+            service: "lambda.amazonaws.com",
+            statements: [{ sid: "OwnLogs", actions: logActions, resources: [logStreamsArn(logGroup.arn)] }, ...args.statements],
+            tags: args.tags,
+        },
+        opts,
+    );
+    const fn = new aws.lambda.Function(
+        `${name}-function`,
+        {
+            name: args.functionName,
+            runtime: lambdaRuntime,
+            handler: "index.handler",
+            code: codeArchive(args.entry, args.handlerModule),
+            role: role.arn,
+            timeout: args.timeoutSeconds,
+            memorySize: args.memoryMb,
+            environment: { variables: args.environment },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            tags: args.tags,
+        },
+        { parent, dependsOn: [logGroup, policy] },
+    );
+    return { fn, role, logGroup };
+}

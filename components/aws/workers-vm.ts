@@ -1,0 +1,173 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleWorker, workerEntries } from "../build/bundle";
+import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
+import { workerServiceScript } from "../vm/worker-service";
+import { type AwsPlacement, placement } from "./context";
+import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
+import { awsNames } from "./names";
+import type { QueueRef, TableRef } from "./refs";
+import { workerEnvironment } from "./worker-environment";
+
+/** EC2 instance type per spec instanceSize. */
+export const awsInstanceTypes = { small: "t3.small", medium: "t3.medium", large: "t3.large" } as const;
+/** Latest Amazon Linux 2023, resolved by EC2 at launch (no AMI lookup at deploy time). */
+export const amazonLinuxImage = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+export interface VmWorkerArgs extends AwsPlacement {
+    /** The worker's spec (`kind: vm`): size, scaling, concurrency. */
+    worker: WorkerSpecInput | WorkerSpec;
+    queue: QueueRef;
+    table: TableRef;
+    /** Private subnets (one per availability zone) with routes to SQS, DynamoDB and S3. */
+    subnetIds: pulumi.Input<string>[];
+    /** The VPC of those subnets. */
+    vpcId: pulumi.Input<string>;
+    /** Bucket the worker bundle is uploaded to. */
+    artifactBucket: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> };
+    /** Per-message timeout. @default worker.timeoutSeconds, else 30 */
+    timeoutSeconds?: number;
+    /** The queue's visibility timeout (the poller extends it for long work). */
+    visibilityTimeoutSeconds: number;
+    /** Days results are kept. @default 30 */
+    resultTtlDays?: number;
+}
+
+/**
+ * VM workers on AWS: an Auto Scaling group of Amazon Linux instances in private subnets (no
+ * public IP, no inbound rules, IMDSv2 only, encrypted disk) running the worker as a systemd
+ * service, scaled by target tracking on backlog per instance (visible messages / in-service
+ * instances), from zero.
+ */
+export class VmWorker extends pulumi.ComponentResource {
+    readonly group: aws.autoscaling.Group;
+    readonly launchTemplate: aws.ec2.LaunchTemplate;
+    readonly role: aws.iam.Role;
+    readonly groupName: pulumi.Output<string>;
+
+    constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
+        const worker = parseSpecPart(workerSchema, args.worker, `VM worker "${name}"`);
+        super("queuestack:aws:VmWorker", name, {}, opts);
+        const { name: physical, tags } = placement(args, "worker");
+        const parent = { parent: this };
+        const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
+        const region = aws.getRegionOutput({}, parent).region;
+
+        const code = new aws.s3.BucketObjectv2(
+            `${name}-code`,
+            { bucket: args.artifactBucket.bucketName, key: `workers/${worker.name}/worker.js`, content: bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: worker.code }), contentType: "application/javascript", tags },
+            parent,
+        );
+        const codeArn = pulumi.interpolate`${args.artifactBucket.bucketArn}/${code.key}`;
+        const { role } = leastPrivilegeRole(
+            `${name}-role`,
+            {
+                name: physical(awsNames.iamRole, worker.name, "vm"),
+                service: "ec2.amazonaws.com",
+                statements: [
+                    { sid: "ConsumeOwnQueue", actions: consumeActions, resources: [args.queue.arn] },
+                    { sid: "WriteOwnTable", actions: tableActions, resources: [args.table.tableArn] },
+                    { sid: "ReadOwnCode", actions: ["s3:GetObject"], resources: [codeArn] },
+                ],
+                tags,
+            },
+            parent,
+        );
+        this.role = role;
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, parent);
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "queuestack VM workers: no inbound access, HTTPS out to AWS endpoints",
+                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS to AWS APIs" }],
+                tags,
+            },
+            parent,
+        );
+        const environment = pulumi.all([workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30 }), region]).apply(
+            ([env, awsRegion]) => ({ ...env, AWS_REGION: awsRegion, QUEUESTACK_CONCURRENCY: String(worker.concurrency) }),
+        );
+        const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key]).apply(([env, bucket, key]) =>
+            Buffer.from(
+                workerServiceScript({
+                    installNode: "dnf install -y nodejs20 && alternatives --install /usr/bin/node node /usr/bin/node-20 100",
+                    fetchBundle: `aws s3 cp s3://${bucket}/${key} /opt/queuestack/worker.js`,
+                    environment: env,
+                    stopTimeoutSeconds: timeoutSeconds + 30,
+                }),
+            ).toString("base64"),
+        );
+        this.launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-template`,
+            {
+                name: physical(awsNames.launchTemplate, worker.name),
+                imageId: amazonLinuxImage,
+                instanceType: awsInstanceTypes[worker.instanceSize],
+                iamInstanceProfile: { arn: profile.arn },
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [securityGroup.id] }],
+                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 8, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+                userData,
+                updateDefaultVersion: true,
+                tagSpecifications: [{ resourceType: "instance", tags }],
+                tags,
+            },
+            parent,
+        );
+        const groupName = physical(awsNames.autoscalingGroup, worker.name);
+        this.group = new aws.autoscaling.Group(
+            `${name}-group`,
+            {
+                name: groupName,
+                minSize: worker.scaling.min,
+                maxSize: worker.scaling.max,
+                vpcZoneIdentifiers: args.subnetIds,
+                launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
+                healthCheckType: "EC2",
+                defaultInstanceWarmup: 120,
+                enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity"],
+                metricsGranularity: "1Minute",
+                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+                tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+            },
+            parent,
+        );
+        new aws.autoscaling.Policy(
+            `${name}-backlog-scaling`,
+            {
+                autoscalingGroupName: this.group.name,
+                policyType: "TargetTrackingScaling",
+                targetTrackingConfiguration: {
+                    targetValue: worker.scaling.backlogPerWorker,
+                    customizedMetricSpecification: { metrics: backlogPerInstanceMetrics(args.queue.queueName, groupName) },
+                },
+            },
+            parent,
+        );
+        this.groupName = this.group.name;
+        this.registerOutputs({ groupName: this.groupName });
+    }
+}
+
+/**
+ * Metric math for backlog per instance: m1 = visible messages (Sum), m2 = in-service instances
+ * (Average), e1 = m1 / m2, or m1 itself while no instance runs, so the group can scale out from zero.
+ */
+export function backlogPerInstanceMetrics(queueName: pulumi.Input<string>, groupName: string) {
+    return [
+        {
+            id: "m1",
+            label: "Visible messages",
+            metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: queueName }] }, stat: "Sum" },
+            returnData: false,
+        },
+        {
+            id: "m2",
+            label: "In-service instances",
+            metricStat: { metric: { namespace: "AWS/AutoScaling", metricName: "GroupInServiceInstances", dimensions: [{ name: "AutoScalingGroupName", value: groupName }] }, stat: "Average" },
+            returnData: false,
+        },
+        { id: "e1", label: "Backlog per instance", expression: "IF(m2 > 0, m1 / m2, m1)", returnData: true },
+    ];
+}
