@@ -105,7 +105,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
-                const error = new AttemptTimeout(`the handler did not finish within ${Math.round((end - started) / 1000)} s`);
+                const ms = end - started;
+                const error = new AttemptTimeout(`the handler did not finish within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}`);
                 controller.abort(error);
                 reject(error);
             }, Math.max(0, end - Date.now()));

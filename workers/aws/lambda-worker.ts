@@ -1,0 +1,20 @@
+/**
+ * Lambda entry for SQS-triggered workers (bundled with the user's module as `queuestack:handler`).
+ * Handler: `index.handler`. Environment: see awsWorkerFromEnv.
+ */
+import exported from "queuestack:handler";
+import { createLogger } from "../runtime";
+import { createLambdaHandler, type BatchResponse, type LambdaContext } from "./lambda-handler";
+import type { SqsEvent } from "./sqs-message";
+import { awsWorkerFromEnv } from "./worker-setup";
+
+const logger = createLogger({ name: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-lambda-worker" });
+let ready: ReturnType<typeof createLambdaHandler> | undefined;
+
+export async function handler(event: SqsEvent, context: LambdaContext): Promise<BatchResponse> {
+    if (!ready) {
+        const worker = awsWorkerFromEnv(exported, process.env, logger);
+        ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, logger });
+    }
+    return ready(event, context);
+}
