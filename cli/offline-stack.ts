@@ -14,7 +14,8 @@ export interface OfflineStack {
  */
 export async function runStackOffline(stack: string, dir: string = process.cwd()): Promise<OfflineStack> {
     const config = loadStackConfig(stack, dir);
-    const { program } = (await import(path.join(dir, "program"))) as typeof import("../program");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { program } = require(path.join(dir, "program")) as typeof import("../program");
     const { resources } = await runOffline(program, { project: "queuestack", stack, config });
     return { stack, config, resources };
 }

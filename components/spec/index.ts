@@ -5,6 +5,6 @@ export * from "./schema";
 export type { QueueSpec, QueueSpecInput } from "./queue-schema";
 export type { WorkerSpec, WorkerSpecInput } from "./worker-schema";
 export { checkSpec, parseSpecPart, validateQueueSpec, validateSpec, type SpecCheck } from "./validate";
-export { specJsonSchema } from "./json-schema";
+export { specJsonSchema, stackConfigJsonSchema } from "./json-schema";
 export { idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
 export { deadLetterSchema, queueSchema } from "./queue-schema";

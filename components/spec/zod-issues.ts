@@ -47,6 +47,12 @@ function sizeRule(issue: { origin: string; inclusive?: boolean }, bound: number 
     return `must be at ${dir} ${bound}`;
 }
 
+function sizeFix(origin: string, bound: number | bigint, dir: "least" | "most"): string {
+    if (origin === "array") return dir === "least" ? `Add ${bound === 1 ? "one" : `at least ${bound} items`}.` : `Remove items to keep ${bound} or fewer.`;
+    if (origin === "string") return dir === "least" ? `Use at least ${bound} characters.` : `Shorten it to ${bound} characters or fewer.`;
+    return dir === "least" ? `Raise it to ${bound} or more.` : `Lower it to ${bound} or less.`;
+}
+
 /** Turns zod's issues into spec issues (one per unknown key), each with its received value and fix. */
 export function fromZodIssues(schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[]): SpecIssue[] {
     return issues.flatMap((issue): SpecIssue[] => {
@@ -67,9 +73,9 @@ export function fromZodIssues(schema: z.ZodType, input: unknown, issues: readonl
                     ? [{ path, rule: "is required", received, fix: `Add ${article(issue.expected)} here.` }]
                     : [{ path, rule: `must be ${article(issue.expected)}`, received, fix: `Write ${article(issue.expected)}.` }];
             case "too_small":
-                return [{ path, rule: sizeRule(issue, issue.minimum, "least"), received, fix: `Raise it to ${issue.minimum} or more.` }];
+                return [{ path, rule: sizeRule(issue, issue.minimum, "least"), received, fix: sizeFix(issue.origin, issue.minimum, "least") }];
             case "too_big":
-                return [{ path, rule: sizeRule(issue, issue.maximum, "most"), received, fix: `Lower it to ${issue.maximum} or less.` }];
+                return [{ path, rule: sizeRule(issue, issue.maximum, "most"), received, fix: sizeFix(issue.origin, issue.maximum, "most") }];
             case "invalid_value": {
                 const choices = issue.values.map(String);
                 const fix = typeof received === "string" ? suggestion(received, choices, "values") : `Use one of: ${choices.join(", ")}.`;

@@ -9,9 +9,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {
-        const service = args.type.split(":")[1];
         Object.assign(common, {
-            arn: `arn:aws:${service}:eu-west-1:123456789012:${name}`,
+            arn: awsArn(args.type, name),
             url: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`,
             name,
         });
@@ -62,4 +61,21 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
         default:
             return {};
     }
+}
+
+/** ARNs in each AWS service's own format. */
+function awsArn(type: string, name: string): string {
+    const service = type.split(":")[1].split("/")[0];
+    const region = "eu-west-1";
+    const account = "123456789012";
+    const formats: Record<string, string> = {
+        "aws:cloudwatch/logGroup:LogGroup": `arn:aws:logs:${region}:${account}:log-group:${name}`,
+        "aws:dynamodb/table:Table": `arn:aws:dynamodb:${region}:${account}:table/${name}`,
+        "aws:lambda/function:Function": `arn:aws:lambda:${region}:${account}:function:${name}`,
+        "aws:iam/role:Role": `arn:aws:iam::${account}:role/${name}`,
+        "aws:iam/instanceProfile:InstanceProfile": `arn:aws:iam::${account}:instance-profile/${name}`,
+        "aws:s3/bucket:Bucket": `arn:aws:s3:::${name}`,
+        "aws:secretsmanager/secret:Secret": `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`,
+    };
+    return formats[type] ?? `arn:aws:${service}:${region}:${account}:${name}`;
 }

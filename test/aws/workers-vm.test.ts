@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { Network, subnetCidr } from "../../components/aws/network";
+import { VmWorker } from "../../components/aws/workers-vm";
+import { runOffline } from "../../components/testing/offline";
+import { jsonInput, ofType, one } from "../helpers/resources";
+
+const queueArn = "arn:aws:sqs:eu-west-1:123456789012:shop-dev-jobs";
+const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-dev-data";
+
+const plan = () =>
+    runOffline(() =>
+        new VmWorker("crawl", {
+            namePrefix: ["shop", "dev"],
+            worker: { name: "crawl", queue: "jobs", kind: "vm", instanceSize: "medium", concurrency: 32, scaling: { min: 0, max: 12, backlogPerWorker: 50 } },
+            queue: { url: "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dev-jobs", arn: queueArn, queueName: "shop-dev-jobs" },
+            table: { tableName: "shop-dev-data", tableArn },
+            subnetIds: ["subnet-a", "subnet-b"],
+            vpcId: "vpc-1",
+            artifactBucket: { bucketName: "shop-dev-artifacts", bucketArn: "arn:aws:s3:::shop-dev-artifacts" },
+            timeoutSeconds: 60,
+            visibilityTimeoutSeconds: 360,
+        }),
+    );
+
+describe("aws VmWorker", () => {
+    it("launches IMDSv2-only instances without public IPs, SSH or any inbound rule, on encrypted disks", async () => {
+        const { resources } = await plan();
+        const template = one(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+        assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+        assert.equal(template.inputs.instanceType, "t3.medium");
+        assert.equal(template.inputs.imageId, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+        assert.equal(template.inputs.keyName, undefined, "no SSH key");
+        const [nic] = template.inputs.networkInterfaces as { associatePublicIpAddress: string }[];
+        assert.equal(nic.associatePublicIpAddress, "false");
+        assert.equal((template.inputs.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted, "true");
+        const sg = one(resources, "aws:ec2/securityGroup:SecurityGroup");
+        assert.equal(sg.inputs.ingress, undefined, "no inbound rules at all");
+        assert.deepEqual((sg.inputs.egress as { fromPort: number; toPort: number }[]).map((e) => [e.fromPort, e.toPort]), [[443, 443]]);
+    });
+
+    it("starts the bundled worker as a systemd service from user data", async () => {
+        const { resources } = await plan();
+        const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
+        assert.match(script, /^#!\/bin\/bash\nset -euo pipefail\n/);
+        assert.match(script, /aws s3 cp s3:\/\/shop-dev-artifacts\/workers\/crawl\/worker\.js \/opt\/queuestack\/worker\.js/);
+        assert.match(script, /QUEUESTACK_QUEUE_URL="https:\/\/sqs\.eu-west-1\.amazonaws\.com\/123456789012\/shop-dev-jobs"/);
+        assert.match(script, /QUEUESTACK_CONCURRENCY="32"/);
+        assert.match(script, /AWS_REGION="eu-west-1"/);
+        assert.match(script, /DynamicUser=yes/);
+        assert.match(script, /TimeoutStopSec=90/);
+        assert.match(script, /systemctl enable --now queuestack-worker\.service/);
+        const code = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2");
+        assert.equal(code.inputs.key, "workers/crawl/worker.js");
+        assert.ok((code.inputs.content as string).length > 1000, "the bundle is uploaded");
+    });
+
+    it("runs an Auto Scaling group across the private subnets that can scale to zero", async () => {
+        const { resources } = await plan();
+        const group = one(resources, "aws:autoscaling/group:Group");
+        assert.equal(group.inputs.minSize, 0);
+        assert.equal(group.inputs.maxSize, 12);
+        assert.deepEqual(group.inputs.vpcZoneIdentifiers, ["subnet-a", "subnet-b"]);
+        assert.deepEqual(group.inputs.enabledMetrics, ["GroupInServiceInstances", "GroupDesiredCapacity"]);
+    });
+
+    it("scales by target tracking on backlog per instance through metric math", async () => {
+        const { resources } = await plan();
+        const policy = one(resources, "aws:autoscaling/policy:Policy");
+        assert.equal(policy.inputs.policyType, "TargetTrackingScaling");
+        const tracking = policy.inputs.targetTrackingConfiguration as { targetValue: number; customizedMetricSpecification: { metrics: any[] } };
+        assert.equal(tracking.targetValue, 50);
+        const [m1, m2, e1] = tracking.customizedMetricSpecification.metrics;
+        assert.deepEqual([m1.id, m1.metricStat.metric.namespace, m1.metricStat.metric.metricName, m1.metricStat.stat, m1.metricStat.metric.dimensions], ["m1", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum", [{ name: "QueueName", value: "shop-dev-jobs" }]]);
+        assert.deepEqual([m2.id, m2.metricStat.metric.namespace, m2.metricStat.metric.metricName, m2.metricStat.stat, m2.metricStat.metric.dimensions], ["m2", "AWS/AutoScaling", "GroupInServiceInstances", "Average", [{ name: "AutoScalingGroupName", value: "shop-dev-crawl" }]]);
+        assert.deepEqual([e1.id, e1.expression, e1.returnData, m1.returnData, m2.returnData], ["e1", "IF(m2 > 0, m1 / m2, m1)", true, false, false]);
+    });
+
+    it("gives instances a role limited to their queue, table and code object", async () => {
+        const { resources } = await plan();
+        const statements = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement;
+        assert.deepEqual(statements.map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]), [
+            ["ConsumeOwnQueue", queueArn],
+            ["WriteOwnTable", tableArn],
+            ["ReadOwnCode", "arn:aws:s3:::shop-dev-artifacts/workers/crawl/worker.js"],
+        ]);
+        assert.ok(!JSON.stringify(statements).includes('"*"'));
+        assert.deepEqual(JSON.parse(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy as string).Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+    });
+});
+
+describe("aws Network", () => {
+    it("builds private subnets in two zones with S3/DynamoDB gateway and SQS interface endpoints, and no internet path", async () => {
+        const { resources } = await runOffline(() => new Network("net"));
+        const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
+        assert.deepEqual(subnets.map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]), [
+            ["eu-west-1a", "10.42.0.0/20", false],
+            ["eu-west-1b", "10.42.16.0/20", false],
+        ]);
+        const endpoints = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]);
+        assert.deepEqual(endpoints, [["com.amazonaws.eu-west-1.s3", "Gateway"], ["com.amazonaws.eu-west-1.dynamodb", "Gateway"], ["com.amazonaws.eu-west-1.sqs", "Interface"]]);
+        for (const absent of ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route"]) {
+            assert.equal(ofType(resources, absent).length, 0, `${absent} must be absent`);
+        }
+    });
+
+    it("splits a /16 into /20s and refuses other sizes with a fix", () => {
+        assert.equal(subnetCidr("10.7.0.0/16", 2), "10.7.32.0/20");
+        assert.throws(() => subnetCidr("10.7.0.0/24", 0), { message: "network: cidrBlock must be a /16 (got 10.7.0.0/24). Use e.g. 10.42.0.0/16." });
+    });
+});
