@@ -1,0 +1,54 @@
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { SpecError } from "../components/spec";
+import policyPackage from "../policies/package.json";
+import { checkStack, formatCheck, PolicyConfigError, readPolicyConfig } from "./policy-check";
+import { StackConfigError, stackNames } from "./stack-config";
+
+/**
+ * `npm run policy -- --stack dev` (or `--all`): runs the program offline for each stack and
+ * evaluates the queuestack policy pack on it. Exit code 1 when any mandatory policy is violated
+ * (or a stack cannot be planned), 0 otherwise, so CI can gate on it.
+ */
+async function main(argv: string[]): Promise<number> {
+    const command = new Command("policy")
+        .description("Evaluate the queuestack policy pack on stacks, offline (no Pulumi CLI, engine or credentials).")
+        .addOption(new Option("-s, --stack <name>", "stack to check (reads Pulumi.<name>.yaml)").conflicts("all"))
+        .option("-a, --all", "check every Pulumi.<stack>.yaml in the directory")
+        .option("-d, --dir <path>", "directory holding Pulumi.<stack>.yaml and program.ts", process.cwd())
+        .option("-c, --policy-config <file>", "policy config JSON, as `pulumi up --policy-pack-config` takes it")
+        .exitOverride()
+        .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    try {
+        command.parse(argv, { from: "user" });
+    } catch (error) {
+        return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+    }
+    const options = command.opts<{ stack?: string; all?: boolean; dir: string; policyConfig?: string }>();
+    const dir = path.resolve(options.dir);
+    if (!options.stack && !options.all) {
+        console.error("policy: pass --stack <name> or --all\n" + command.helpInformation());
+        return 2;
+    }
+    try {
+        const config = options.policyConfig ? readPolicyConfig(options.policyConfig) : {};
+        const stacks = options.all ? stackNames(dir) : [options.stack as string];
+        if (stacks.length === 0) {
+            console.error(`policy: no Pulumi.<stack>.yaml in ${dir}`);
+            return 2;
+        }
+        let failed = false;
+        for (const stack of stacks) {
+            const check = await checkStack(stack, { dir, config });
+            console.log(formatCheck(check, policyPackage.version) + "\n");
+            failed ||= check.failed;
+        }
+        return failed ? 1 : 0;
+    } catch (error) {
+        const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof PolicyConfigError;
+        console.error(known ? `policy: ${(error as Error).message}` : `policy failed: ${(error as Error)?.stack ?? String(error)}`);
+        return 1;
+    }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));
