@@ -60,7 +60,9 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         try {
             parsed = JSON.parse(body.toString("utf8"));
         } catch (error) {
-            throw new HttpError(400, `Request body is not valid JSON (${(error as Error).message}). Send a JSON object, or a JSON array of objects.`);
+            const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+            const where = position === undefined ? "" : ` (error at character ${position})`;
+            throw new HttpError(400, `Request body is not valid JSON${where}. Send a JSON object, or a JSON array of objects.`);
         }
         const items = Array.isArray(parsed) ? parsed : [parsed];
         if (items.length === 0) throw new HttpError(400, "Request body is an empty array. Send at least one item.");

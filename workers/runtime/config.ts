@@ -3,7 +3,7 @@ import { ConfigError } from "./errors";
 /** Environment variables, e.g. `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const hint = "The queuestack components set it on every worker; when running the worker by hand, export it.";
+const hint = "The queuestack components set it; when running this code by hand, export it.";
 
 /** A required, non-empty variable. `meaning` says what it holds, for the error. */
 export function requireString(env: Env, name: string, meaning: string): string {

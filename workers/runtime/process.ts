@@ -90,7 +90,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
             }
             try {
                 const claimed = await store.claim(key, leaseSeconds);
-                if (claimed.status === "completed") return finish({ kind: "duplicate", result: claimed.result });
+                if (claimed.status === "completed") {
+                    // Another message (same key) did the work: this message's job shares its result.
+                    await store.putJob(raw.id, { status: "done", result: claimed.result, at: claimed.completedAt }, settings.resultTtlSeconds).catch((error: unknown) => log.warn({ err: error }, "could not record the job"));
+                    return finish({ kind: "duplicate", result: claimed.result });
+                }
                 if (claimed.status === "in-progress") {
                     return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
                 }

@@ -53,12 +53,15 @@ describe("runtime: processMessage and the idempotency guard", () => {
 
     it("keys on body.<path>: a second message for the same URL is a duplicate, another URL runs", async () => {
         const { worker, ran } = recordingWorker();
-        const process = createProcessor({ worker, settings: settings({ key: "body.url" }), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "scrape" });
+        const store = new MemoryWorkerStore();
+        const process = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
 
         assert.equal((await process(raw("m-1", { url: "https://a.test/1" }))).kind, "done");
         assert.equal((await process(raw("m-2", { url: "https://a.test/1" }))).kind, "duplicate");
         assert.equal((await process(raw("m-3", { url: "https://a.test/2" }))).kind, "done");
         assert.deepEqual(ran, ["m-1", "m-3"]);
+        const shared = await store.getJob("m-2");
+        assert.deepEqual(shared?.status === "done" && shared.result, { scraped: "https://a.test/1" }, "the duplicate's job shows the shared result");
     });
 
     it("prefers the worker's own idempotencyKey over the configured one", async () => {

@@ -24,7 +24,7 @@ describe("runtime: settings from the environment", () => {
             name: "ConfigError",
             message:
                 "QUEUESTACK_WORKER_TIMEOUT_SECONDS is not set: seconds one attempt may run (spec workers[].timeoutSeconds). " +
-                "The queuestack components set it on every worker; when running the worker by hand, export it.",
+                "The queuestack components set it; when running this code by hand, export it.",
         });
     });
 

@@ -1,0 +1,179 @@
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { bundleWorker, workerEntries } from "../../../components/build/bundle";
+import { SqsPoller } from "../../../workers/aws/poller";
+import { awsWorkerFromEnv } from "../../../workers/aws/worker-setup";
+import { defineWorker, type WorkerDefinition } from "../../../workers/runtime";
+import { capturedLogger } from "../helpers/capture-logs";
+import { createQueueWithDlq, createTable, useMoto, type Moto } from "../helpers/moto";
+import { depth, receive, send } from "../helpers/sqs";
+
+const tableName = "portfolio-vm";
+
+const workerEnv = (queueUrl: string, visibility: number) => ({
+    QUEUESTACK_QUEUE_URL: queueUrl,
+    QUEUESTACK_TABLE_NAME: tableName,
+    QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
+    QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
+    QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
+    QUEUESTACK_RESULT_TTL_DAYS: "30",
+    QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: String(visibility),
+    QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
+});
+
+function pollerFor(moto: Moto, queueUrl: string, worker: WorkerDefinition<any>, options: { concurrency: number; visibility: number; drainSeconds?: number }) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { logger } = capturedLogger();
+    const aws = awsWorkerFromEnv(worker, workerEnv(queueUrl, options.visibility), logger, { sqs: moto.sqs, dynamodb: moto.dynamodb });
+    return new SqsPoller({
+        processor: aws.processor,
+        sqs: moto.sqs,
+        queueUrl,
+        logger,
+        concurrency: options.concurrency,
+        visibilityTimeoutSeconds: options.visibility,
+        waitSeconds: 1,
+        drainSeconds: options.drainSeconds ?? 5,
+    });
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+}
+
+async function sendBatch(moto: Moto, url: string, bodies: unknown[]): Promise<string[]> {
+    return Promise.all(bodies.map((body) => send(moto, url, body)));
+}
+
+describe("aws: VM poller on moto SQS", function () {
+    this.timeout(40_000);
+    const moto = useMoto();
+    before(async () => createTable(moto(), tableName));
+
+    it("drains N messages with more than 10 in flight: exact counts, each effect once, nothing left", async () => {
+        const { url } = await createQueueWithDlq(moto(), "drain", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+        const total = 100;
+        await sendBatch(moto(), url, Array.from({ length: total }, (_, n) => ({ n })));
+        const effects = new Map<number, number>();
+        let running = 0;
+        let peak = 0;
+        const worker = defineWorker<{ n: number }>({
+            async handle({ body: { n } }) {
+                running++;
+                peak = Math.max(peak, running);
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                effects.set(n, (effects.get(n) ?? 0) + 1);
+                running--;
+            },
+        });
+        const poller = pollerFor(moto(), url, worker, { concurrency: 30, visibility: 30 });
+        const run = poller.run();
+        await until(() => poller.counts.deleted === total, 20_000, `${total} deletes`);
+        const counts = await poller.stop();
+        await run;
+
+        assert.deepEqual(counts, { received: total, deleted: total, retried: 0, deadLettered: 0, returnedOnStop: 0 });
+        assert.equal(effects.size, total);
+        assert.deepEqual([...effects.values()].filter((times) => times !== 1), []);
+        assert.ok(peak > 10 && peak <= 30, `peak concurrency ${peak} should exceed 10 and stay within 30`);
+        assert.equal(await depth(moto(), url), 0);
+    });
+
+    it("keeps long work invisible with a heartbeat: no second delivery while it runs", async () => {
+        const { url } = await createQueueWithDlq(moto(), "heartbeat", { maxReceiveCount: 5, visibilityTimeoutSeconds: 2 });
+        await send(moto(), url, { n: 1 });
+        let runs = 0;
+        const worker = defineWorker({
+            async handle() {
+                runs++;
+                await new Promise((resolve) => setTimeout(resolve, 4500));
+            },
+        });
+        const poller = pollerFor(moto(), url, worker, { concurrency: 2, visibility: 2 });
+        const run = poller.run();
+        await until(() => poller.counts.received === 1, 5000, "the first receive");
+        // Past the 2 s visibility timeout: without the heartbeat the message would be visible again.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        assert.deepEqual(await receive(moto(), url), []);
+        await until(() => poller.counts.deleted === 1, 5000, "the delete");
+        await poller.stop();
+        await run;
+        assert.equal(runs, 1);
+        assert.equal(poller.counts.received, 1);
+        assert.equal(await depth(moto(), url), 0);
+    });
+
+    it("on stop, finishes quick messages and returns unfinished ones to the queue at once", async () => {
+        const { url } = await createQueueWithDlq(moto(), "stop", { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const worker = defineWorker<{ slow: boolean }>({
+            async handle({ body }) {
+                if (body.slow) await gate;
+            },
+        });
+        const ids = await sendBatch(moto(), url, [{ slow: false }, { slow: true }, { slow: false }, { slow: true }]);
+        const poller = pollerFor(moto(), url, worker, { concurrency: 10, visibility: 60, drainSeconds: 1 });
+        const run = poller.run();
+        await until(() => poller.counts.received === 4 && poller.counts.deleted === 2, 10_000, "two quick messages done");
+        const counts = await poller.stop();
+        await run;
+        assert.deepEqual(counts, { received: 4, deleted: 2, retried: 0, deadLettered: 0, returnedOnStop: 2 });
+
+        const returned = await receive(moto(), url);
+        assert.deepEqual(returned.map((m) => m.MessageId).sort(), [ids[1], ids[3]].sort());
+        assert.deepEqual(returned.map((m) => JSON.parse(m.Body!)), [{ slow: true }, { slow: true }]);
+        release();
+    });
+
+    it("runs as a bundled process: polls, and drains on SIGTERM with exit code 0", async () => {
+        const { url } = await createQueueWithDlq(moto(), "process", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+        const code = await bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: "test/workers/fixtures/sleepy-worker" });
+        const dir = mkdtempSync(path.join(tmpdir(), "queuestack-vm-"));
+        const file = path.join(dir, "worker.js");
+        writeFileSync(file, code);
+        const total = 30;
+        await sendBatch(moto(), url, Array.from({ length: total }, (_, n) => ({ n, ms: 20 })));
+
+        const child = spawn(process.execPath, [file], {
+            env: {
+                PATH: process.env.PATH,
+                ...workerEnv(url, 30),
+                QUEUESTACK_CONCURRENCY: "15",
+                AWS_ENDPOINT_URL: moto().endpoint,
+                AWS_REGION: "us-east-1",
+                AWS_ACCESS_KEY_ID: "testing",
+                AWS_SECRET_ACCESS_KEY: "testing",
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (status) => resolve(status)));
+        try {
+            await until(() => depth(moto(), url).then((n) => n === 0), 20_000, "the queue to empty");
+            child.kill("SIGTERM");
+            assert.equal(await exited, 0, stderr);
+        } finally {
+            child.kill("SIGKILL");
+            rmSync(dir, { recursive: true, force: true });
+        }
+        const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+        const done = lines.filter((line) => line.msg === "message done");
+        assert.equal(done.length, total);
+        assert.equal(new Set(done.map((line) => line.messageId)).size, total);
+        const stopped = lines.find((line) => line.msg === "poller stopped");
+        assert.deepEqual(
+            { received: stopped.received, deleted: stopped.deleted, returnedOnStop: stopped.returnedOnStop },
+            { received: total, deleted: total, returnedOnStop: 0 },
+        );
+    });
+});

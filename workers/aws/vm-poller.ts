@@ -1,0 +1,36 @@
+/**
+ * The VM worker: a long-running process (a systemd service on each instance) consuming the queue.
+ * Bundled with the user's module as `queuestack:handler`. Environment: see awsWorkerFromEnv, plus
+ * QUEUESTACK_CONCURRENCY and QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS. SIGTERM/SIGINT drain it.
+ */
+import exported from "queuestack:handler";
+import { createLogger, requireInteger } from "../runtime";
+import { SqsPoller } from "./poller";
+import { awsWorkerFromEnv } from "./worker-setup";
+
+const logger = createLogger({ name: "queuestack-vm-worker" });
+
+function main(): Promise<void> {
+    const worker = awsWorkerFromEnv(exported, process.env, logger);
+    const poller = new SqsPoller({
+        processor: worker.processor,
+        sqs: worker.sqs,
+        queueUrl: worker.queueUrl,
+        logger,
+        concurrency: requireInteger(process.env, "QUEUESTACK_CONCURRENCY", "messages processed at once on this VM (spec workers[].concurrency)", { min: 1, max: 1000 }),
+        visibilityTimeoutSeconds: requireInteger(process.env, "QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS", "the queue's visibility timeout", { min: 1, max: 43_200 }),
+        // Running attempts end by the worker timeout; the service manager allows more than this.
+        drainSeconds: worker.settings.timeoutSeconds + 5,
+    });
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void poller.stop());
+    logger.info({ queueUrl: worker.queueUrl }, "polling");
+    return poller.run();
+}
+
+main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+        logger.fatal({ err: error }, "the worker could not run");
+        process.exit(1);
+    },
+);
