@@ -1,5 +1,5 @@
 import { type Cloud, cloudLimits } from "./clouds";
-import { longestAttemptSeconds, secondsPerDay, workerTimeoutSeconds } from "./derive";
+import { deduplicationOf, longestAttemptSeconds, secondsPerDay, workerTimeoutSeconds } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
 
@@ -136,6 +136,20 @@ const awsRules: Rule = (spec, cloud) => {
     return problems;
 };
 
+/** Service Bus tier rules: Basic namespaces have no sessions, duplicate detection or topics. */
+const azureRules: Rule = (spec, cloud) => {
+    if (cloud !== "azure" || spec.azure.serviceBusTier !== "basic") return [];
+    const needs = spec.queues.flatMap((q) => {
+        const features = [q.ordering === "fifo" ? "sessions (ordering: fifo)" : "", deduplicationOf(q) ? "duplicate detection (deduplication)" : ""]
+            .filter(Boolean);
+        return features.length ? [`queue "${q.name}" needs ${features.join(" and ")}`] : [];
+    });
+    return needs.length
+        ? [issue(["azure", "serviceBusTier"], `must be standard or premium: ${needs.join("; ")}`, spec.azure.serviceBusTier,
+              "Set azure.serviceBusTier to standard (Basic has no sessions, duplicate detection or topics), or drop ordering and deduplication from those queues.")]
+        : [];
+};
+
 /** Every rule that needs more than one field or the target cloud. */
 export const specRules: readonly Rule[] = [
     uniqueNames,
@@ -146,5 +160,6 @@ export const specRules: readonly Rule[] = [
     retentionOutlivesAgeAlarm,
     workerLimits,
     awsRules,
+    azureRules,
 ];
 

@@ -71,6 +71,27 @@ export const networkSchema = z
     })
     .describe("Network placement of VM workers.");
 
+/** Settings that exist on Azure only. */
+export const azureSchema = z
+    .strictObject({
+        /**
+         * Put the stack in this existing resource group instead of creating one.
+         * @default a new resource group `<project>-<stack>`
+         */
+        resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, {
+            error: ruleWithFix("must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period",
+                'Use the resource group\'s exact name, e.g. "rg-portfolio".'),
+        }).optional().describe("Existing resource group to deploy into. Default: a new one."),
+        /**
+         * Service Bus namespace tier. `basic` has no sessions, duplicate detection or topics, so the
+         * spec rejects it when a queue needs them; `premium` adds isolation and larger messages.
+         * @default "standard"
+         */
+        serviceBusTier: z.enum(["basic", "standard", "premium"]).default("standard")
+            .describe("Service Bus tier: basic | standard | premium. Default standard."),
+    })
+    .describe("Azure-only settings.");
+
 /** The whole stack: the one input of every queuestack component. */
 export const specSchema = z
     .strictObject({
@@ -88,6 +109,8 @@ export const specSchema = z
         alarms: alarmsSchema.prefault({}),
         /** Where VM workers run. */
         network: networkSchema.prefault({}),
+        /** Azure-only settings (ignored on other clouds). */
+        azure: azureSchema.prefault({}),
         /** Tags / labels put on every resource that takes them. @default {} */
         tags: z.record(z.string(), z.string()).default({}).describe("Tags or labels for every resource."),
     })
@@ -100,3 +123,4 @@ export type Spec = z.output<typeof specSchema>;
 export type FrontEndSpec = Spec["frontEnd"];
 export type DatastoreSpec = Spec["datastore"];
 export type AlarmsSpec = Spec["alarms"];
+export type AzureSpec = Spec["azure"];
