@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+
+/** A SQLite connection as the engine and the local datastore use it. */
+export type LocalDatabase = Database.Database;
+
+const statements = new WeakMap<LocalDatabase, Map<string, Database.Statement>>();
+
+/** The prepared statement for `sql` on `db`, prepared once per connection. */
+export function statement(db: LocalDatabase, sql: string): Database.Statement {
+    let cache = statements.get(db);
+    if (!cache) statements.set(db, (cache = new Map()));
+    let prepared = cache.get(sql);
+    if (!prepared) cache.set(sql, (prepared = db.prepare(sql)));
+    return prepared;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    queue TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    group_key TEXT,
+    deduplication_id TEXT,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    receipt TEXT,
+    owner TEXT,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_order ON messages (queue, seq);
+CREATE INDEX IF NOT EXISTS messages_group ON messages (queue, group_key, seq);
+CREATE INDEX IF NOT EXISTS messages_receipt ON messages (receipt);
+CREATE TABLE IF NOT EXISTS dead_letters (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    queue TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    group_key TEXT,
+    deduplication_id TEXT,
+    sent_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    dead_lettered_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dead_letters_queue ON dead_letters (queue, seq);
+CREATE TABLE IF NOT EXISTS deduplication (
+    queue TEXT NOT NULL,
+    deduplication_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue, deduplication_id)
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    token TEXT NOT NULL,
+    owner TEXT,
+    result TEXT,
+    completed_at INTEGER,
+    completions INTEGER NOT NULL DEFAULT 0,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Opens (and creates) the database file: WAL journal, `synchronous = FULL` so every commit is on
+ * disk before the call returns, and a busy timeout for readers in other processes.
+ * `file` may be ":memory:" for tests that need no durability.
+ */
+export function openDatabase(file: string): LocalDatabase {
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    db.exec(schema);
+    return db;
+}

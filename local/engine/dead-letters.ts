@@ -1,0 +1,88 @@
+import { statement, type LocalDatabase } from "./database";
+import type { DeadLetter, LocalQueueConfig } from "./types";
+
+interface DeadLetterRow {
+    id: string;
+    queue: string;
+    body: string;
+    attributes: string;
+    group_key: string | null;
+    receive_count: number;
+    reason: string;
+    sent_at: number;
+    dead_lettered_at: number;
+}
+
+/**
+ * The dead-letter queues of the local engine: one table, a row per message with its original
+ * body, attributes, group key, send time, receive count and the reason it was moved.
+ */
+export class DeadLetterQueues {
+    constructor(
+        private readonly db: LocalDatabase,
+        private readonly config: (queue: string) => LocalQueueConfig,
+        private readonly now: () => number,
+    ) {}
+
+    /** Moves a message from its queue to the queue's dead-letter queue, with `reason`. Call inside a transaction. */
+    move(id: string, reason: string): void {
+        const now = this.now();
+        const row = statement(this.db, "SELECT queue FROM messages WHERE id = ?").get(id) as { queue: string } | undefined;
+        if (!row) return;
+        const keepMs = this.config(row.queue).deadLetterRetentionSeconds * 1000;
+        statement(
+            this.db,
+            `INSERT INTO dead_letters (id, queue, body, attributes, group_key, deduplication_id, sent_at, receive_count, reason, dead_lettered_at, expires_at)
+             SELECT id, queue, body, attributes, group_key, deduplication_id, sent_at, receive_count, ?, ?, ? FROM messages WHERE id = ?`,
+        ).run(reason, now, now + keepMs, id);
+        statement(this.db, "DELETE FROM messages WHERE id = ?").run(id);
+    }
+
+    /** Messages in a queue's dead-letter queue, oldest first. */
+    list(queue: string, limit = 100): DeadLetter[] {
+        this.config(queue);
+        const rows = statement(
+            this.db,
+            "SELECT id, queue, body, attributes, group_key, receive_count, reason, sent_at, dead_lettered_at FROM dead_letters WHERE queue = ? AND expires_at > ? ORDER BY seq LIMIT ?",
+        ).all(queue, this.now(), limit) as DeadLetterRow[];
+        return rows.map((row) => ({
+            id: row.id,
+            queue: row.queue,
+            body: row.body,
+            attributes: JSON.parse(row.attributes) as Record<string, string>,
+            ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
+            receiveCount: row.receive_count,
+            reason: row.reason,
+            sentAt: new Date(row.sent_at),
+            deadLetteredAt: new Date(row.dead_lettered_at),
+        }));
+    }
+
+    /** Messages in a queue's dead-letter queue. */
+    depth(queue: string): number {
+        return (statement(this.db, "SELECT COUNT(*) AS n FROM dead_letters WHERE queue = ? AND expires_at > ?").get(queue, this.now()) as { n: number }).n;
+    }
+
+    /**
+     * Moves dead-lettered messages back to their queue (all, or those in `ids`), visible now, with
+     * their id, body, attributes and group key, and a fresh receive count. Returns how many moved.
+     */
+    redrive(queue: string, ids?: string[]): number {
+        const config = this.config(queue);
+        const now = this.now();
+        const wanted = ids ? new Set(ids) : undefined;
+        return this.db.transaction(() => {
+            const rows = (statement(this.db, "SELECT id, sent_at FROM dead_letters WHERE queue = ? ORDER BY seq").all(queue) as { id: string; sent_at: number }[])
+                .filter((row) => !wanted || wanted.has(row.id));
+            for (const row of rows) {
+                statement(
+                    this.db,
+                    `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, expires_at)
+                     SELECT id, queue, body, attributes, group_key, deduplication_id, sent_at, ?, ? FROM dead_letters WHERE id = ?`,
+                ).run(now, now + config.retentionSeconds * 1000, row.id);
+                statement(this.db, "DELETE FROM dead_letters WHERE id = ?").run(row.id);
+            }
+            return rows.length;
+        })();
+    }
+}

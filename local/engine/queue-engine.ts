@@ -1,0 +1,271 @@
+import { createHash, randomUUID } from "node:crypto";
+import { statement, type LocalDatabase } from "./database";
+import { DeadLetterQueues } from "./dead-letters";
+import { LocalQueueError, type Delivery, type LocalQueueConfig, type QueueStats, type SendOptions, type SendResult } from "./types";
+
+/** How the engine runs. */
+export interface QueueEngineOptions {
+    /** The clock, in milliseconds. @default Date.now */
+    now?: () => number;
+    /** Marks messages received by this process, so a restart can return a crashed run's messages. @default a random id */
+    owner?: string;
+}
+
+interface MessageRow {
+    seq: number;
+    id: string;
+    queue: string;
+    body: string;
+    attributes: string;
+    group_key: string | null;
+    deduplication_id: string | null;
+    sent_at: number;
+    receive_count: number;
+    last_error: string | null;
+}
+
+const defaultDeduplicationWindowSeconds = 300;
+
+/**
+ * A durable message queue on SQLite with SQS semantics: delays, visibility timeouts, receive counts
+ * with dead-lettering after maxReceiveCount, retention, FIFO groups (one message in flight per
+ * group, in send order), deduplication windows and redrive. Every call is one transaction,
+ * committed to disk (WAL, synchronous FULL) before it returns.
+ */
+export class QueueEngine {
+    readonly owner: string;
+    readonly deadLetters: DeadLetterQueues;
+    private readonly queues = new Map<string, LocalQueueConfig>();
+    private readonly now: () => number;
+    private readonly listeners = new Set<(queue: string) => void>();
+
+    constructor(
+        private readonly db: LocalDatabase,
+        queues: LocalQueueConfig[],
+        options: QueueEngineOptions = {},
+    ) {
+        for (const queue of queues) this.queues.set(queue.name, queue);
+        this.now = options.now ?? Date.now;
+        this.owner = options.owner ?? randomUUID();
+        this.deadLetters = new DeadLetterQueues(db, (name) => this.config(name), this.now);
+    }
+
+    /** The queue names, in spec order. */
+    get queueNames(): string[] {
+        return [...this.queues.keys()];
+    }
+
+    /** The settings of a queue; throws LocalQueueError for an unknown name. */
+    config(queue: string): LocalQueueConfig {
+        const config = this.queues.get(queue);
+        if (!config) throw new LocalQueueError(`Unknown queue "${queue}". Known queues: ${this.queueNames.join(", ")}.`);
+        return config;
+    }
+
+    /** Calls `listener(queue)` after every send that enqueued something; returns the unsubscribe. */
+    onSent(listener: (queue: string) => void): () => void {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+
+    /** Enqueues one message. */
+    send(queue: string, body: string, options: SendOptions = {}): SendResult {
+        return this.sendBatch(queue, [{ body, ...options }])[0];
+    }
+
+    /** Enqueues messages in one transaction: all are stored, or none (on error). */
+    sendBatch(queue: string, messages: (SendOptions & { body: string })[]): SendResult[] {
+        const config = this.config(queue);
+        const results = this.db.transaction(() => messages.map((message) => this.insert(config, message)))();
+        if (results.some((r) => !r.duplicate)) for (const listener of this.listeners) listener(queue);
+        return results;
+    }
+
+    /**
+     * Receives up to `max` visible messages, hiding each for the visibility timeout. A message that
+     * has already been received maxReceiveCount times goes to the dead-letter queue instead.
+     */
+    receive(queue: string, max: number, visibilityTimeoutSeconds?: number): Delivery[] {
+        const config = this.config(queue);
+        const hideMs = 1000 * (visibilityTimeoutSeconds ?? config.visibilityTimeoutSeconds);
+        return this.db.transaction(() => {
+            const deliveries: Delivery[] = [];
+            while (deliveries.length < max) {
+                const now = this.now();
+                const rows = this.candidates(config, now, max - deliveries.length);
+                if (rows.length === 0) break;
+                for (const row of rows) {
+                    if (row.receive_count >= config.maxReceiveCount) {
+                        const last = row.last_error ? `; last error: ${row.last_error}` : "";
+                        this.deadLetters.move(row.id, `received ${row.receive_count} times without being deleted (maxReceiveCount ${config.maxReceiveCount})${last}`);
+                        continue;
+                    }
+                    const receipt = randomUUID();
+                    this.sql("UPDATE messages SET receive_count = receive_count + 1, receipt = ?, owner = ?, visible_at = ? WHERE seq = ?")
+                        .run(receipt, this.owner, now + hideMs, row.seq);
+                    deliveries.push(toDelivery(row, receipt));
+                }
+            }
+            return deliveries;
+        })();
+    }
+
+    /** Deletes received messages (done). Returns how many receipts were still valid. */
+    delete(receipts: string[]): number {
+        const remove = this.sql("DELETE FROM messages WHERE receipt = ?");
+        return this.db.transaction(() => receipts.reduce((n, receipt) => n + remove.run(receipt).changes, 0))();
+    }
+
+    /** Hides (or, with 0, shows) a received message for `seconds` from now. False when the receipt is stale. */
+    changeVisibility(receipt: string, seconds: number): boolean {
+        return this.sql("UPDATE messages SET visible_at = ? WHERE receipt = ?").run(this.now() + seconds * 1000, receipt).changes === 1;
+    }
+
+    /**
+     * A failed attempt: dead-letters the message with `reason` when it has used its maxReceiveCount
+     * deliveries, else makes it visible again after `delaySeconds`.
+     */
+    release(receipt: string, reason: string, delaySeconds: number): "retry" | "dead-letter" | "stale" {
+        return this.db.transaction(() => {
+            const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE receipt = ?").get(receipt) as
+                | { id: string; queue: string; receive_count: number }
+                | undefined;
+            if (!row) return "stale" as const;
+            const { maxReceiveCount } = this.config(row.queue);
+            if (row.receive_count >= maxReceiveCount) {
+                this.deadLetters.move(row.id, reason);
+                return "dead-letter" as const;
+            }
+            this.sql("UPDATE messages SET receipt = NULL, owner = NULL, last_error = ?, visible_at = ? WHERE id = ?")
+                .run(reason, this.now() + delaySeconds * 1000, row.id);
+            return "retry" as const;
+        })();
+    }
+
+    /** Moves a received message to the dead-letter queue at once (retrying cannot help). */
+    deadLetter(receipt: string, reason: string): boolean {
+        return this.db.transaction(() => {
+            const row = this.sql("SELECT id FROM messages WHERE receipt = ?").get(receipt) as { id: string } | undefined;
+            if (row) this.deadLetters.move(row.id, reason);
+            return row !== undefined;
+        })();
+    }
+
+    /**
+     * Returns received messages to the queue, visible now, without counting the delivery
+     * (a stopping worker hands back work it did not finish).
+     */
+    returnToQueue(receipts: string[]): number {
+        const giveBack = this.sql(
+            "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE receipt = ?",
+        );
+        return this.db.transaction(() => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), receipt).changes, 0))();
+    }
+
+    /**
+     * Makes messages that an earlier run of the runner had received visible at once: that run is
+     * gone (one runner owns a data directory), so their visibility timeouts need not be waited out.
+     * The interrupted delivery still counts toward maxReceiveCount.
+     */
+    recoverAbandoned(): number {
+        return this.sql("UPDATE messages SET receipt = NULL, owner = NULL, visible_at = MIN(visible_at, ?) WHERE receipt IS NOT NULL AND owner IS NOT ?")
+            .run(this.now(), this.owner).changes;
+    }
+
+    /** Drops messages past retention, dead letters past theirs and ended deduplication windows. */
+    sweep(): { expired: number; deadLettersExpired: number } {
+        const now = this.now();
+        return this.db.transaction(() => {
+            const expired = this.sql("DELETE FROM messages WHERE expires_at <= ?").run(now).changes;
+            const deadLettersExpired = this.sql("DELETE FROM dead_letters WHERE expires_at <= ?").run(now).changes;
+            this.sql("DELETE FROM deduplication WHERE expires_at <= ?").run(now);
+            return { expired, deadLettersExpired };
+        })();
+    }
+
+    /** Depths and ages of a queue. */
+    stats(queue: string): QueueStats {
+        this.config(queue);
+        const now = this.now();
+        const row = this.sql(
+                `SELECT
+                    COALESCE(SUM(visible_at <= @now), 0) AS visible,
+                    COALESCE(SUM(visible_at > @now AND receipt IS NOT NULL), 0) AS inFlight,
+                    COALESCE(SUM(visible_at > @now AND receipt IS NULL), 0) AS delayed,
+                    MIN(sent_at) AS oldest
+                 FROM messages WHERE queue = @queue AND expires_at > @now`,
+            )
+            .get({ queue, now }) as { visible: number; inFlight: number; delayed: number; oldest: number | null };
+        return {
+            queue,
+            visible: row.visible,
+            inFlight: row.inFlight,
+            delayed: row.delayed,
+            oldestAgeSeconds: row.oldest === null ? 0 : Math.max(0, (now - row.oldest) / 1000),
+            deadLetters: this.deadLetters.depth(queue),
+        };
+    }
+
+    private sql(text: string) {
+        return statement(this.db, text);
+    }
+
+    private insert(config: LocalQueueConfig, message: SendOptions & { body: string }): SendResult {
+        const now = this.now();
+        if (config.fifo && !message.groupKey) {
+            throw new LocalQueueError(`Queue "${config.name}" is FIFO: every message needs a group key.`);
+        }
+        const dedupId = this.deduplicationIdOf(config, message);
+        if (dedupId !== undefined) {
+            const earlier = this.sql("SELECT message_id FROM deduplication WHERE queue = ? AND deduplication_id = ? AND expires_at > ?")
+                .get(config.name, dedupId, now) as { message_id: string } | undefined;
+            if (earlier) return { id: earlier.message_id, duplicate: true };
+        }
+        const id = randomUUID();
+        const delay = message.delaySeconds ?? config.deliveryDelaySeconds ?? 0;
+        this.sql(
+                `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, expires_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(id, config.name, message.body, JSON.stringify(message.attributes ?? {}), message.groupKey ?? null, dedupId ?? null, now, now + delay * 1000, now + config.retentionSeconds * 1000);
+        if (dedupId !== undefined) {
+            const windowMs = 1000 * (config.deduplicationWindowSeconds ?? defaultDeduplicationWindowSeconds);
+            this.sql("INSERT OR REPLACE INTO deduplication (queue, deduplication_id, message_id, expires_at) VALUES (?, ?, ?, ?)").run(config.name, dedupId, id, now + windowMs);
+        }
+        return { id, duplicate: false };
+    }
+
+    private deduplicationIdOf(config: LocalQueueConfig, message: SendOptions & { body: string }): string | undefined {
+        if (message.deduplicationId) return message.deduplicationId;
+        if (config.deduplication === "content") return createHash("sha256").update(message.body).digest("hex");
+        if (config.deduplication === "messageId") {
+            throw new LocalQueueError(`Queue "${config.name}" deduplicates by messageId: send a deduplication id with every message.`);
+        }
+        return undefined;
+    }
+
+    /** Visible, unexpired messages in send order; on FIFO queues only each group's head. */
+    private candidates(config: LocalQueueConfig, now: number, limit: number): MessageRow[] {
+        const columns = "m.seq, m.id, m.queue, m.body, m.attributes, m.group_key, m.deduplication_id, m.sent_at, m.receive_count, m.last_error";
+        const sql = config.fifo
+            ? `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now
+                 AND m.seq = (SELECT MIN(g.seq) FROM messages g WHERE g.queue = m.queue AND g.group_key = m.group_key AND g.expires_at > @now)
+               ORDER BY m.seq LIMIT @limit`
+            : `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now ORDER BY m.seq LIMIT @limit`;
+        return this.sql(sql).all({ queue: config.name, now, limit }) as MessageRow[];
+    }
+}
+
+function toDelivery(row: MessageRow, receipt: string): Delivery {
+    return {
+        id: row.id,
+        queue: row.queue,
+        receipt,
+        body: row.body,
+        attributes: JSON.parse(row.attributes) as Record<string, string>,
+        attempt: row.receive_count + 1,
+        enqueuedAt: new Date(row.sent_at),
+        ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
+        ...(row.deduplication_id !== null ? { deduplicationId: row.deduplication_id } : {}),
+    };
+}
