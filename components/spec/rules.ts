@@ -2,6 +2,7 @@ import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf, longestAttemptSeconds, secondsPerDay, workerTimeoutSeconds } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
+import { gcpRules } from "./gcp-rules";
 
 /** A rule over a structurally valid spec: returns its problems (empty when it holds). */
 type Rule = (spec: Spec, cloud: Cloud) => SpecIssue[];
@@ -161,5 +162,6 @@ export const specRules: readonly Rule[] = [
     workerLimits,
     awsRules,
     azureRules,
+    gcpRules,
 ];
 

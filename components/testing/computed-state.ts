@@ -31,6 +31,7 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         common.name = name;
         common.id = `projects/demo-project/${args.type.split(":")[1]}/${name}`;
         common.email = `${args.inputs.accountId ?? name}@demo-project.iam.gserviceaccount.com`;
+        common.project = args.inputs.project ?? "demo-project";
         Object.assign(common, gcpComputed(args, name));
     }
     return common;
@@ -40,6 +41,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
     switch (args.type) {
+        case "gcp:serviceaccount/account:Account":
+            return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":

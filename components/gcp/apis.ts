@@ -1,0 +1,55 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions } from "./context";
+import type { Spec } from "../spec";
+
+/** Services every queuestack stack on Google Cloud uses. */
+const coreApis = [
+    "iam.googleapis.com",
+    "pubsub.googleapis.com",
+    "firestore.googleapis.com",
+    "monitoring.googleapis.com",
+    "storage.googleapis.com",
+];
+/** Cloud Functions (2nd gen) run on Cloud Run and are built by Cloud Build into Artifact Registry. */
+const functionApis = ["cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com"];
+const frontEndApis = ["secretmanager.googleapis.com"];
+const vmApis = ["compute.googleapis.com"];
+
+/**
+ * The APIs a spec needs. Eventarc is not among them: function workers are fed by push
+ * subscriptions (see workers-function.ts).
+ */
+export function requiredApis(spec: Spec): string[] {
+    const kinds = new Set(spec.workers.map((w) => w.kind));
+    return [...coreApis, ...functionApis, ...frontEndApis, ...(kinds.has("vm") ? vmApis : [])];
+}
+
+export interface RequiredApisArgs {
+    /** Service names to enable, e.g. `pubsub.googleapis.com` (see requiredApis). */
+    services: string[];
+    /**
+     * Leave the APIs on when the stack is destroyed, so other workloads in the project keep working.
+     * @default false (maps to `disableOnDestroy`)
+     */
+    disableOnDestroy?: boolean;
+}
+
+/** Enables the project APIs a stack uses, as resources, so every role can depend on them. */
+export class RequiredApis extends pulumi.ComponentResource {
+    readonly services: gcp.projects.Service[];
+
+    constructor(name: string, args: RequiredApisArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("queuestack:gcp:RequiredApis", name, {}, opts);
+        const parent = childOptions(this, opts);
+        this.services = [...new Set(args.services)].map(
+            (service) =>
+                new gcp.projects.Service(
+                    `${name}-${service.split(".")[0]}`,
+                    { service, disableOnDestroy: args.disableOnDestroy ?? false, disableDependentServices: false },
+                    parent,
+                ),
+        );
+        this.registerOutputs({ services: this.services.map((s) => s.service) });
+    }
+}

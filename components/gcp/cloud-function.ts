@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Node.js runtime of every queuestack function (bundles target Node.js 20). */
+export const functionRuntime = "nodejs20";
+/** The export Functions Framework calls: adapters export `handler(req, res)`. */
+export const functionEntryPoint = "handler";
+
+/** A secret exposed to the function as an environment variable. */
+export interface SecretVariable {
+    /** Environment variable name. */
+    key: string;
+    /** Secret id (`secretId` of the Secret Manager secret). */
+    secret: pulumi.Input<string>;
+    /** Project holding the secret. */
+    projectId: pulumi.Input<string>;
+    /** Version to read. @default "latest" */
+    version?: pulumi.Input<string>;
+}
+
+export interface CloudFunctionArgs {
+    /** Physical function name (gcpNames.cloudFunction). */
+    functionName: string;
+    region: string;
+    /** Bundled JavaScript exporting `handler` (one file, see components/build/bundle.ts). */
+    code: pulumi.Input<string>;
+    /** Bucket the source archive is uploaded to. */
+    sourceBucket: pulumi.Input<string>;
+    /** Identity the function runs as. */
+    serviceAccountEmail: pulumi.Input<string>;
+    environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    secretEnvironment?: SecretVariable[];
+    timeoutSeconds: number;
+    memoryMb: number;
+    /** Most instances (with one request per instance, the most requests at once). */
+    maxInstances: number;
+    /** `ALLOW_INTERNAL_ONLY` for push-fed workers (Pub/Sub push counts as internal), `ALLOW_ALL` for the front end. */
+    ingress: "ALLOW_ALL" | "ALLOW_INTERNAL_ONLY";
+    labels: Record<string, string>;
+}
+
+/** The source archive: the bundle as index.js, a package.json naming it, named by content hash. */
+function sourceArchive(functionName: string, code: pulumi.Input<string>) {
+    return pulumi.output(code).apply((text) => ({
+        object: `${functionName}/${createHash("sha256").update(text).digest("hex").slice(0, 16)}.zip`,
+        archive: new pulumi.asset.AssetArchive({
+            "index.js": new pulumi.asset.StringAsset(text),
+            "package.json": new pulumi.asset.StringAsset(JSON.stringify({ name: functionName, main: "index.js", private: true })),
+        }),
+    }));
+}
+
+/**
+ * A Cloud Functions (2nd gen) HTTP function from a bundled source archive in a bucket, running as
+ * its own service account, one request per instance. Created with `opts`, names start with `name`.
+ */
+export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulumi.CustomResourceOptions) {
+    const source = sourceArchive(args.functionName, args.code);
+    const object = new gcp.storage.BucketObject(
+        `${name}-source`,
+        { bucket: args.sourceBucket, name: source.object, source: source.archive, contentType: "application/zip" },
+        opts,
+    );
+    const fn = new gcp.cloudfunctionsv2.Function(
+        `${name}-function`,
+        {
+            name: args.functionName,
+            location: args.region,
+            buildConfig: {
+                runtime: functionRuntime,
+                entryPoint: functionEntryPoint,
+                source: { storageSource: { bucket: args.sourceBucket, object: object.name } },
+            },
+            serviceConfig: {
+                serviceAccountEmail: args.serviceAccountEmail,
+                environmentVariables: args.environment,
+                secretEnvironmentVariables: args.secretEnvironment?.map((s) => ({ key: s.key, projectId: s.projectId, secret: s.secret, version: s.version ?? "latest" })),
+                timeoutSeconds: args.timeoutSeconds,
+                availableMemory: `${args.memoryMb}Mi`,
+                minInstanceCount: 0,
+                maxInstanceCount: args.maxInstances,
+                maxInstanceRequestConcurrency: 1,
+                ingressSettings: args.ingress,
+                allTrafficOnLatestRevision: true,
+            },
+            labels: args.labels,
+        },
+        opts,
+    );
+    /** The Cloud Run service behind the function (where run.invoker is granted). */
+    const serviceName = fn.serviceConfig.apply((config) => config?.service ?? "");
+    return { fn, object, serviceName, url: fn.url };
+}
+
+/** Lets exactly `member` invoke the function's Cloud Run service (`roles/run.invoker`). */
+export function grantInvoker(name: string, fn: { serviceName: pulumi.Input<string> }, region: string, member: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
+    return new gcp.cloudrunv2.ServiceIamMember(name, { name: fn.serviceName, location: region, role: "roles/run.invoker", member }, opts);
+}

@@ -1,0 +1,48 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountMember } from "./context";
+
+/** What a consumer needs to know about the Firestore database. */
+export interface DatabaseRef {
+    /** Database id (`databaseId` for clients). */
+    databaseName: pulumi.Input<string>;
+    /** Full resource name, `projects/<project>/databases/<id>`. */
+    databaseResourceName: pulumi.Input<string>;
+}
+
+/**
+ * A service account of its own for one workload. It starts with no roles: each component grants it
+ * exactly the bindings it needs, on the resources it uses (never project-wide editor or owner).
+ */
+export function workloadServiceAccount(name: string, accountId: string, description: string, opts: pulumi.CustomResourceOptions): gcp.serviceaccount.Account {
+    return new gcp.serviceaccount.Account(name, { accountId, displayName: accountId, description }, opts);
+}
+
+/**
+ * Access to one Firestore database only: `role` (read/write `roles/datastore.user` by default, or
+ * `roles/datastore.viewer`) with an IAM condition on the database's resource name (Firestore has
+ * no per-database IAM policy).
+ */
+export function grantDatabaseAccess(
+    name: string,
+    email: pulumi.Input<string>,
+    database: DatabaseRef,
+    opts: pulumi.CustomResourceOptions,
+    role: "roles/datastore.user" | "roles/datastore.viewer" = "roles/datastore.user",
+): gcp.projects.IAMMember {
+    const project = pulumi.output(database.databaseResourceName).apply((id) => id.split("/")[1]);
+    return new gcp.projects.IAMMember(
+        name,
+        {
+            project,
+            role,
+            member: serviceAccountMember(email),
+            condition: {
+                title: "queuestack-own-database",
+                description: "Only the queuestack stack's own Firestore database",
+                expression: pulumi.interpolate`resource.name == "${database.databaseResourceName}" || resource.name.startsWith("${database.databaseResourceName}/")`,
+            },
+        },
+        opts,
+    );
+}

@@ -1,0 +1,41 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
+import { gcpNames } from "./names";
+
+export interface SourceBucketArgs extends GcpPlacement {
+    /** Bucket location. @default the placement's region */
+    location?: string;
+}
+
+/**
+ * A private bucket holding function source archives and VM worker bundles: uniform bucket-level
+ * access, public access prevented, old objects cleaned up. Readers are granted per workload.
+ */
+export class SourceBucket extends pulumi.ComponentResource {
+    readonly bucket: gcp.storage.Bucket;
+    readonly bucketName: pulumi.Output<string>;
+
+    constructor(name: string, args: SourceBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("queuestack:gcp:SourceBucket", name, {}, opts);
+        const parent = childOptions(this, opts);
+        const { name: physical, labels, region } = gcpPlacement(args, "source");
+        this.bucket = new gcp.storage.Bucket(
+            `${name}-bucket`,
+            {
+                // Bucket names are global: the project id keeps them apart across projects.
+                name: physical(gcpNames.storageBucket, gcp.config.project ?? "", "source"),
+                location: args.location ?? region(),
+                uniformBucketLevelAccess: true,
+                publicAccessPrevention: "enforced",
+                forceDestroy: true,
+                lifecycleRules: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 7, withState: "ARCHIVED" } }],
+                versioning: { enabled: true },
+                labels,
+            },
+            parent,
+        );
+        this.bucketName = this.bucket.name;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}

@@ -1,0 +1,28 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { WorkerSpec } from "../spec";
+import type { DatabaseRef } from "./identity";
+
+export interface GcpWorkerSettings {
+    worker: WorkerSpec;
+    /** The queue's spec name: the scope of idempotency keys. */
+    queueName: string;
+    database: DatabaseRef;
+    timeoutSeconds: number;
+    ackDeadlineSeconds: number;
+    resultTtlDays: number;
+}
+
+/** The environment the worker runtime (workers/runtime) and the GCP adapters read. */
+export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulumi.Input<string>> {
+    return {
+        ...s.worker.environment,
+        QUEUESTACK_QUEUE_NAME: s.queueName,
+        QUEUESTACK_FIRESTORE_DATABASE: s.database.databaseName,
+        QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
+        QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
+        QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),
+        QUEUESTACK_RESULT_TTL_DAYS: String(s.resultTtlDays),
+        QUEUESTACK_ACK_DEADLINE_SECONDS: String(s.ackDeadlineSeconds),
+        QUEUESTACK_WORKER_TIMEOUT_SECONDS: String(s.timeoutSeconds),
+    };
+}

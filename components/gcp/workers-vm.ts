@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleWorker } from "../build/bundle";
+import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
+import { workerServiceScript } from "../vm/worker-service";
+import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
+import { gcpWorkerEntries } from "./entries";
+import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
+import { gcpNames } from "./names";
+import { gcpWorkerEnvironment } from "./worker-environment";
+
+/** Machine type per spec instanceSize. */
+export const gcpMachineTypes = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" } as const;
+/** Debian 12, the latest image of the family at instance creation. */
+export const workerImage = "debian-cloud/debian-12";
+/** Node.js release installed on the VMs (the bundles target Node.js 20). */
+export const nodeVersion = "v20.18.1";
+/** The Pub/Sub metric the autoscaler divides among instances. */
+export const backlogMetric = "pubsub.googleapis.com/subscription/num_undelivered_messages";
+
+/** What a VM worker needs to know about its subscription. */
+export interface SubscriptionRef {
+    /** `projects/<project>/subscriptions/<name>`: what the poller pulls from. */
+    subscriptionId: pulumi.Input<string>;
+    /** Subscription name (the metric's `subscription_id` label). */
+    subscriptionName: pulumi.Input<string>;
+}
+
+export interface VmWorkerArgs extends GcpPlacement {
+    /** The worker's spec (`kind: vm`): size, scaling, concurrency. */
+    worker: WorkerSpecInput | WorkerSpec;
+    /** Spec name of the queue it consumes (scope of its idempotency keys). */
+    queueName: string;
+    subscription: SubscriptionRef;
+    database: DatabaseRef;
+    /** Bucket the worker bundle is uploaded to; the instances may read only their own object. */
+    sourceBucket: pulumi.Input<string>;
+    /** Self link of a private subnetwork with Private Google Access (see Network). */
+    subnetworkId: pulumi.Input<string>;
+    /** The subscription's ack deadline (the poller extends it for long work). */
+    ackDeadlineSeconds: number;
+    /** Per-message timeout. @default worker.timeoutSeconds, else 30 */
+    timeoutSeconds?: number;
+    /** Days results are kept. @default 30 */
+    resultTtlDays?: number;
+    /** Bundled poller script. @default the GCP poller bundled with `worker.code` */
+    code?: pulumi.Input<string>;
+}
+
+/** Installs the pinned Node.js release, checked against the release's published SHA-256 sums. */
+function installNode(version: string): string {
+    const archive = `node-${version}-linux-x64.tar.xz`;
+    return [
+        "if ! command -v node >/dev/null; then",
+        `  cd /tmp && curl -fsSLO https://nodejs.org/dist/${version}/${archive}`,
+        `  curl -fsSL https://nodejs.org/dist/${version}/SHASUMS256.txt | grep " ${archive}$" | sha256sum -c -`,
+        `  tar -xJf ${archive} -C /usr/local --strip-components=1 && rm ${archive}`,
+        "fi",
+    ].join("\n");
+}
+
+/**
+ * VM workers on Google Cloud: a regional managed instance group of Debian instances built from an
+ * instance template (no external IP, Shielded VM, OS Login, no project SSH keys, a service account
+ * of their own) whose startup script runs the worker as a systemd service, and an autoscaler on
+ * the subscription's undelivered messages per instance (`singleInstanceAssignment`), from zero.
+ */
+export class VmWorker extends pulumi.ComponentResource {
+    readonly serviceAccount: gcp.serviceaccount.Account;
+    readonly template: gcp.compute.InstanceTemplate;
+    readonly group: gcp.compute.RegionInstanceGroupManager;
+    readonly autoscaler: gcp.compute.RegionAutoscaler;
+    readonly groupName: pulumi.Output<string>;
+
+    constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
+        const worker = parseSpecPart(workerSchema, args.worker, `VM worker "${name}"`);
+        super("queuestack:gcp:VmWorker", name, {}, opts);
+        const { name: physical, labels, region } = gcpPlacement(args, "worker");
+        const parent = childOptions(this, opts);
+        const location = region();
+        const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
+
+        this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "vm"), `Runs the queuestack VM worker ${worker.name}`, parent);
+        const member = serviceAccountMember(this.serviceAccount.email);
+        new gcp.pubsub.SubscriptionIAMMember(`${name}-consume`, { subscription: args.subscription.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
+        grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
+
+        const code = pulumi.output(args.code ?? bundleWorker({ entry: gcpWorkerEntries.vmPoller, handlerModule: worker.code }));
+        const codeFolder = `workers/${worker.name}/`;
+        const bundle = new gcp.storage.BucketObject(
+            `${name}-code`,
+            {
+                bucket: args.sourceBucket,
+                name: code.apply((text) => `${codeFolder}${createHash("sha256").update(text).digest("hex").slice(0, 16)}.js`),
+                content: code,
+                contentType: "application/javascript",
+            },
+            parent,
+        );
+        new gcp.storage.BucketIAMMember(
+            `${name}-read-code`,
+            {
+                bucket: args.sourceBucket,
+                role: "roles/storage.objectViewer",
+                member,
+                condition: {
+                    title: "queuestack-own-worker-code",
+                    expression: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/${args.sourceBucket}/objects/${codeFolder}")`,
+                },
+            },
+            parent,
+        );
+
+        const environment = gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30 });
+        const startupScript = pulumi
+            .all([pulumi.output(environment), args.subscription.subscriptionId, args.sourceBucket, bundle.name])
+            .apply(([env, subscriptionId, bucket, object]) =>
+                workerServiceScript({
+                    installNode: installNode(nodeVersion),
+                    fetchBundle: `gcloud storage cp gs://${bucket}/${object} /opt/queuestack/worker.js`,
+                    environment: { ...env, QUEUESTACK_SUBSCRIPTION: subscriptionId, QUEUESTACK_CONCURRENCY: String(worker.concurrency) },
+                    stopTimeoutSeconds: timeoutSeconds + 30,
+                }),
+            );
+
+        this.template = new gcp.compute.InstanceTemplate(
+            `${name}-template`,
+            {
+                // A prefix: templates are immutable, so each change creates a new one before the old goes.
+                namePrefix: physical(gcpNames.instanceTemplatePrefix, worker.name),
+                machineType: gcpMachineTypes[worker.instanceSize],
+                disks: [{ boot: true, autoDelete: true, sourceImage: workerImage, diskSizeGb: 10, diskType: "pd-balanced" }],
+                networkInterfaces: [{ subnetwork: args.subnetworkId }],
+                serviceAccount: { email: this.serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+                shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+                metadata: { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "startup-script": startupScript },
+                labels,
+            },
+            parent,
+        );
+        this.group = new gcp.compute.RegionInstanceGroupManager(
+            `${name}-group`,
+            {
+                name: physical(gcpNames.compute, worker.name),
+                region: location,
+                baseInstanceName: physical(gcpNames.baseInstanceName, worker.name),
+                versions: [{ name: "primary", instanceTemplate: this.template.selfLinkUnique }],
+                updatePolicy: { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: 3, maxUnavailableFixed: 0 },
+            },
+            parent,
+        );
+        this.autoscaler = new gcp.compute.RegionAutoscaler(
+            `${name}-autoscaler`,
+            {
+                name: physical(gcpNames.compute, worker.name, "autoscaler"),
+                region: location,
+                target: this.group.id,
+                autoscalingPolicy: {
+                    minReplicas: worker.scaling.min,
+                    maxReplicas: worker.scaling.max,
+                    cooldownPeriod: 120,
+                    metrics: [
+                        {
+                            name: backlogMetric,
+                            filter: pulumi.interpolate`resource.type = pubsub_subscription AND resource.labels.subscription_id = "${args.subscription.subscriptionName}"`,
+                            singleInstanceAssignment: worker.scaling.backlogPerWorker,
+                        },
+                    ],
+                },
+            },
+            parent,
+        );
+        this.groupName = this.group.name;
+        this.registerOutputs({ groupName: this.groupName, serviceAccountEmail: this.serviceAccount.email });
+    }
+}

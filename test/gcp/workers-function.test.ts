@@ -1,0 +1,100 @@
+import { strict as assert } from "node:assert";
+import { FunctionWorker } from "../../components/gcp";
+import { valueOf } from "../../components/testing/offline";
+import { one } from "../helpers/resources";
+import { database, databaseCondition, handlerCode } from "./fixtures";
+import { runGcp } from "./offline-gcp";
+
+const worker = { name: "scraper", queue: "scrape", concurrency: 5, timeoutSeconds: 60, environment: { LOG_LEVEL: "debug" } };
+const make = () => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, projectNumber: "42" });
+const runtimeEmail = "queuestack-test-scraper-fn@demo-project.iam.gserviceaccount.com";
+const pushEmail = "queuestack-test-scraper-push@demo-project.iam.gserviceaccount.com";
+
+describe("gcp FunctionWorker", () => {
+    it("creates exactly a runtime identity, a push identity, the source object, the function and three grants, all under the worker", async () => {
+        const { resources } = await runGcp(make);
+        assert.deepEqual(
+            resources.map((r) => [r.type, r.name, r.parent ?? null]).sort(),
+            [
+                ["queuestack:gcp:FunctionWorker", "scraper", null],
+                ["gcp:serviceaccount/account:Account", "scraper-identity", "scraper"],
+                ["gcp:serviceaccount/account:Account", "scraper-push-identity", "scraper"],
+                ["gcp:storage/bucketObject:BucketObject", "scraper-source", "scraper"],
+                ["gcp:cloudfunctionsv2/function:Function", "scraper-function", "scraper"],
+                ["gcp:projects/iAMMember:IAMMember", "scraper-datastore-access", "scraper"],
+                ["gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "scraper-invoker", "scraper"],
+                ["gcp:serviceaccount/iAMMember:IAMMember", "scraper-push-token-creator", "scraper"],
+            ].sort(),
+        );
+    });
+
+    it("runs a 2nd gen function from the bucket, internal traffic only, one message per instance up to concurrency", async () => {
+        const { resources } = await runGcp(make);
+        const fn = one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any;
+        assert.equal(fn.name, "queuestack-test-scraper");
+        assert.equal(fn.location, "europe-west1");
+        assert.deepEqual(fn.buildConfig, {
+            runtime: "nodejs20",
+            entryPoint: "handler",
+            source: { storageSource: { bucket: "src-bucket", object: one(resources, "gcp:storage/bucketObject:BucketObject").inputs.name } },
+        });
+        assert.match(one(resources, "gcp:storage/bucketObject:BucketObject").inputs.name as string, /^queuestack-test-scraper\/[0-9a-f]{16}\.zip$/);
+        const config = fn.serviceConfig;
+        assert.equal(config.ingressSettings, "ALLOW_INTERNAL_ONLY");
+        assert.equal(config.serviceAccountEmail, runtimeEmail);
+        assert.equal(config.timeoutSeconds, 60);
+        assert.equal(config.maxInstanceCount, 5);
+        assert.equal(config.maxInstanceRequestConcurrency, 1);
+        assert.equal(config.minInstanceCount, 0);
+        assert.equal(config.availableMemory, "512Mi");
+        assert.deepEqual(config.environmentVariables, {
+            LOG_LEVEL: "debug",
+            QUEUESTACK_QUEUE_NAME: "scrape",
+            QUEUESTACK_FIRESTORE_DATABASE: "portfolio-test-data",
+            QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
+            QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
+            QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
+            QUEUESTACK_RESULT_TTL_DAYS: "30",
+            QUEUESTACK_ACK_DEADLINE_SECONDS: "360",
+            QUEUESTACK_WORKER_TIMEOUT_SECONDS: "60",
+        });
+    });
+
+    it("lets only the push identity invoke the function, and the Pub/Sub agent mint only that identity's tokens", async () => {
+        const { resources } = await runGcp(make);
+        assert.deepEqual(one(resources, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs, {
+            name: "projects/demo-project/locations/europe-west1/services/queuestack-test-scraper",
+            location: "europe-west1",
+            role: "roles/run.invoker",
+            member: `serviceAccount:${pushEmail}`,
+        });
+        assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember").inputs, {
+            serviceAccountId: `projects/demo-project/serviceAccounts/${pushEmail}`,
+            role: "roles/iam.serviceAccountTokenCreator",
+            member: "serviceAccount:service-42@gcp-sa-pubsub.iam.gserviceaccount.com",
+        });
+    });
+
+    it("gives the runtime identity Firestore access on the stack's database only", async () => {
+        const { resources } = await runGcp(make);
+        assert.deepEqual(one(resources, "gcp:projects/iAMMember:IAMMember").inputs, {
+            project: "demo-project",
+            role: "roles/datastore.user",
+            member: `serviceAccount:${runtimeEmail}`,
+            condition: databaseCondition,
+        });
+    });
+
+    it("hands the queue its push settings: the function URL, audience and the push identity", async () => {
+        const { result } = await runGcp(make);
+        assert.equal(await valueOf(result.push.endpoint), "https://queuestack-test-scraper-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.push.audience!), "https://queuestack-test-scraper-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.push.serviceAccountEmail), pushEmail);
+    });
+
+    it("rejects a bad worker spec naming the worker", () => {
+        assert.throws(() => new FunctionWorker("scraper", { worker: { ...worker, memoryMb: 64 }, queueName: "scrape", database, sourceBucket: "b", ackDeadlineSeconds: 60, code: handlerCode }), {
+            message: 'Invalid function worker "scraper" (1 problem):\n  memoryMb: must be at least 128 (got 64). Raise it to 128 or more.',
+        });
+    });
+});
