@@ -18,7 +18,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino(
         {
             level: options.level ?? process.env.LOG_LEVEL ?? "info",
-            base: { service: options.name ?? "queuestack-worker" },
+            base: { service: options.name ?? "queuestack-worker", pid: process.pid },
             timestamp: pino.stdTimeFunctions.isoTime,
             formatters: { level: (label) => ({ level: label }) },
         },

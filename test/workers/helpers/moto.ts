@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { createServer } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -50,18 +53,25 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
     throw new Error(`moto_server did not answer on ${endpoint} within 15 s: ${output()}`);
 }
 
-/** Starts moto_server on 127.0.0.1 and waits until it answers. */
+/** Starts moto_server on 127.0.0.1 and waits until it answers. Its output goes to a temporary log file. */
 export async function startMoto(): Promise<Moto> {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout?.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
-    child.stderr?.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
-    const kill = () => child.kill("SIGTERM");
+    const logDir = mkdtempSync(path.join(tmpdir(), "queuestack-moto-"));
+    const logFile = path.join(logDir, "moto.log");
+    const log = openSync(logFile, "w");
+    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", log, log] });
+    closeSync(log);
+    // Never keeps the test process alive; killed when it exits.
+    child.unref();
+    const kill = () => {
+        child.kill("SIGTERM");
+        rmSync(logDir, { recursive: true, force: true });
+    };
     process.once("exit", kill);
+    const output = () => readFileSync(logFile, "utf8").slice(-4000);
     try {
-        await waitUntilUp(endpoint, child, () => output);
+        await waitUntilUp(endpoint, child, output);
     } catch (error) {
         kill();
         throw error;
@@ -86,9 +96,11 @@ export async function startMoto(): Promise<Moto> {
     };
 }
 
+let shared: Promise<Moto> | undefined;
+
 /**
- * Starts moto before the suite and stops it after; skips the suite with a clear message when
- * moto_server is not installed. Returns a getter for the running instance.
+ * One moto_server for the whole test run (started on first use, killed when the process exits):
+ * suites keep apart by giving their queues and tables distinct names.
  */
 export function useMoto(): () => Moto {
     let moto: Moto | undefined;
@@ -98,10 +110,9 @@ export function useMoto(): () => Moto {
             this.skip();
         }
         this.timeout(20_000);
-        moto = await startMoto();
-    });
-    after(async () => {
-        await moto?.stop();
+        shared ??= startMoto();
+        shared.catch(() => (shared = undefined));
+        moto = await shared;
     });
     return () => {
         if (!moto) throw new Error("moto is not running");
