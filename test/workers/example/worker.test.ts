@@ -31,15 +31,15 @@ describe("example: the content-portfolio scraper worker over a local HTTP server
         });
 
     it("scrapes an HTML page into the stored article, once per URL", async () => {
-        const process = processor();
-        const outcome = await process(message("m-1", { url: `${server.base}/post` }));
+        const run = processor();
+        const outcome = await run(message("m-1", { url: `${server.base}/post` }));
         assert.equal(outcome.kind, "done");
         const article = outcome.kind === "done" ? (outcome.result as Record<string, unknown>) : {};
         assert.equal(article.title, "Shipping Queues Without Losing Messages");
         assert.equal(article.publishedAt, "2025-03-14T08:30:00.000Z");
         assert.equal(article.bannerImage, `${server.base}/images/banner.png`);
         assert.equal((article.outline as unknown[]).length, 4);
-        assert.equal((await process(message("m-2", { url: `${server.base}/post` }))).kind, "duplicate");
+        assert.equal((await run(message("m-2", { url: `${server.base}/post` }))).kind, "duplicate");
         assert.equal(server.hits.get("/post"), 1);
     });
 

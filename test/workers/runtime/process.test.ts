@@ -41,10 +41,10 @@ describe("runtime: processMessage and the idempotency guard", () => {
     it("runs a message once and suppresses a duplicate delivery, returning the stored result", async () => {
         const { worker, ran } = recordingWorker();
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "scrape" });
+        const run = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "scrape" });
 
-        assert.deepEqual(await process(raw("m-1", { url: "https://a.test/1" })), { kind: "done", result: { scraped: "https://a.test/1" } });
-        assert.deepEqual(await process(raw("m-1", { url: "https://a.test/1" }, 2)), { kind: "duplicate", result: { scraped: "https://a.test/1" } });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/1" })), { kind: "done", result: { scraped: "https://a.test/1" } });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/1" }, 2)), { kind: "duplicate", result: { scraped: "https://a.test/1" } });
         assert.deepEqual(ran, ["m-1"]);
         const job = await store.getJob("m-1");
         assert.equal(job?.status, "done");
@@ -54,11 +54,11 @@ describe("runtime: processMessage and the idempotency guard", () => {
     it("keys on body.<path>: a second message for the same URL is a duplicate, another URL runs", async () => {
         const { worker, ran } = recordingWorker();
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
+        const run = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
 
-        assert.equal((await process(raw("m-1", { url: "https://a.test/1" }))).kind, "done");
-        assert.equal((await process(raw("m-2", { url: "https://a.test/1" }))).kind, "duplicate");
-        assert.equal((await process(raw("m-3", { url: "https://a.test/2" }))).kind, "done");
+        assert.equal((await run(raw("m-1", { url: "https://a.test/1" }))).kind, "done");
+        assert.equal((await run(raw("m-2", { url: "https://a.test/1" }))).kind, "duplicate");
+        assert.equal((await run(raw("m-3", { url: "https://a.test/2" }))).kind, "done");
         assert.deepEqual(ran, ["m-1", "m-3"]);
         const shared = await store.getJob("m-2");
         assert.deepEqual(shared?.status === "done" && shared.result, { scraped: "https://a.test/1" }, "the duplicate's job shows the shared result");
@@ -70,17 +70,17 @@ describe("runtime: processMessage and the idempotency guard", () => {
             idempotencyKey: (m) => `${m.body.tenant}/${m.body.n}`,
             handle: (m) => void ran.push(m.id),
         });
-        const process = createProcessor({ worker, settings: settings({ key: "messageId" }), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
-        await process(raw("m-1", { tenant: "t", n: 1 }));
-        assert.equal((await process(raw("m-2", { tenant: "t", n: 1 }))).kind, "duplicate");
+        const run = createProcessor({ worker, settings: settings({ key: "messageId" }), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
+        await run(raw("m-1", { tenant: "t", n: 1 }));
+        assert.equal((await run(raw("m-2", { tenant: "t", n: 1 }))).kind, "duplicate");
         assert.deepEqual(ran, ["m-1"]);
     });
 
     it("dead-letters a message whose body lacks the key, naming the path", async () => {
         const { worker, ran } = recordingWorker();
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
-        const outcome = await process(raw("m-1", { link: "https://a.test" }));
+        const run = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
+        const outcome = await run(raw("m-1", { link: "https://a.test" }));
         assert.deepEqual(outcome, { kind: "dead-letter", reason: "the message body has no value at body.url, the idempotency key" });
         assert.deepEqual(ran, []);
         assert.equal((await store.getJob("m-1"))?.status, "dead-letter");
@@ -88,8 +88,8 @@ describe("runtime: processMessage and the idempotency guard", () => {
 
     it("dead-letters a body that is not JSON without running the handler", async () => {
         const { worker, ran } = recordingWorker();
-        const process = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
-        const outcome = await process(raw("m-1", "{not json"));
+        const run = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
+        const outcome = await run(raw("m-1", "{not json"));
         assert.equal(outcome.kind, "dead-letter");
         assert.match(outcome.kind === "dead-letter" ? outcome.reason : "", /^the message body is not valid input: SyntaxError: /);
         assert.deepEqual(ran, []);
@@ -99,20 +99,20 @@ describe("runtime: processMessage and the idempotency guard", () => {
         const clock = new ManualClock();
         const store = new MemoryWorkerStore(clock.now);
         const { worker, ran } = recordingWorker();
-        const process = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "scrape" });
+        const run = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "scrape" });
 
         // A first delivery claimed the key and its worker died before completing.
         const crashed = await store.claim("scrape#m-1", 35);
         assert.equal(crashed.status, "claimed");
 
-        const during = await process(raw("m-1", { url: "https://a.test/1" }, 2));
+        const during = await run(raw("m-1", { url: "https://a.test/1" }, 2));
         assert.deepEqual(during, { kind: "retry", reason: "another delivery holds scrape#m-1 until 2026-01-01T00:00:35.000Z" });
         assert.deepEqual(ran, []);
 
         clock.advanceSeconds(34);
-        assert.equal((await process(raw("m-1", { url: "https://a.test/1" }, 3))).kind, "retry");
+        assert.equal((await run(raw("m-1", { url: "https://a.test/1" }, 3))).kind, "retry");
         clock.advanceSeconds(1);
-        assert.equal((await process(raw("m-1", { url: "https://a.test/1" }, 4))).kind, "done");
+        assert.equal((await run(raw("m-1", { url: "https://a.test/1" }, 4))).kind, "done");
         assert.deepEqual(ran, ["m-1"]);
     });
 
@@ -121,9 +121,9 @@ describe("runtime: processMessage and the idempotency guard", () => {
             throw new PermanentError("https://a.test/file.pdf is application/pdf, not an HTML page");
         });
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
+        const run = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
         const reason = "https://a.test/file.pdf is application/pdf, not an HTML page";
-        assert.deepEqual(await process(raw("m-1", { url: "https://a.test/file.pdf" })), { kind: "dead-letter", reason });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/file.pdf" })), { kind: "dead-letter", reason });
         const job = await store.getJob("m-1");
         assert.deepEqual(job && { ...job, at: undefined }, { status: "dead-letter", reason, attempt: 1, at: undefined });
     });
@@ -134,9 +134,9 @@ describe("runtime: processMessage and the idempotency guard", () => {
             calls++;
             throw new PermanentError("not HTML");
         });
-        const process = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
-        await process(raw("m-1", { url: "u" }));
-        assert.deepEqual(await process(raw("m-1", { url: "u" }, 2)), { kind: "dead-letter", reason: "not HTML" });
+        const run = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger: capturedLogger().logger, scope: "q" });
+        await run(raw("m-1", { url: "u" }));
+        assert.deepEqual(await run(raw("m-1", { url: "u" }, 2)), { kind: "dead-letter", reason: "not HTML" });
         assert.equal(calls, 1);
     });
 
@@ -147,12 +147,12 @@ describe("runtime: processMessage and the idempotency guard", () => {
             return "ok";
         });
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
+        const run = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
 
-        assert.deepEqual(await process(raw("m-1", { url: "https://a.test/1" })), { kind: "retry", reason: "Error: GET https://a.test/1 answered 503 Service Unavailable" });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/1" })), { kind: "retry", reason: "Error: GET https://a.test/1 answered 503 Service Unavailable" });
         const job = await store.getJob("m-1");
         assert.equal(job?.status === "retrying" && job.reason, "Error: GET https://a.test/1 answered 503 Service Unavailable");
-        assert.deepEqual(await process(raw("m-1", { url: "https://a.test/1" }, 2)), { kind: "done", result: "ok" });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/1" }, 2)), { kind: "done", result: "ok" });
         assert.deepEqual(ran, ["m-1", "m-1"]);
     });
 
@@ -163,8 +163,8 @@ describe("runtime: processMessage and the idempotency guard", () => {
                 new Promise((resolve) => signal.addEventListener("abort", () => ((aborted = true), resolve("late")))),
         });
         const store = new MemoryWorkerStore();
-        const process = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
-        const outcome = await process(raw("m-1", {}), { deadline: new Date(Date.now() + 50) });
+        const run = createProcessor({ worker, settings: settings(), store, logger: capturedLogger().logger, scope: "q" });
+        const outcome = await run(raw("m-1", {}), { deadline: new Date(Date.now() + 50) });
         assert.equal(outcome.kind, "retry");
         assert.match(outcome.kind === "retry" ? outcome.reason : "", /^AttemptTimeout: the handler did not finish within (4\d|50) ms$/);
         assert.equal(aborted, true);
@@ -173,9 +173,9 @@ describe("runtime: processMessage and the idempotency guard", () => {
 
     it("runs without a store when the guard is disabled, so duplicates run again", async () => {
         const { worker, ran } = recordingWorker();
-        const process = createProcessor({ worker, settings: settings({ enabled: false }), logger: capturedLogger().logger, scope: "q" });
-        await process(raw("m-1", { url: "u" }));
-        await process(raw("m-1", { url: "u" }, 2));
+        const run = createProcessor({ worker, settings: settings({ enabled: false }), logger: capturedLogger().logger, scope: "q" });
+        await run(raw("m-1", { url: "u" }));
+        await run(raw("m-1", { url: "u" }, 2));
         assert.deepEqual(ran, ["m-1", "m-1"]);
     });
 
@@ -190,8 +190,8 @@ describe("runtime: processMessage and the idempotency guard", () => {
     it("logs one JSON line per outcome carrying the message id, attempt and outcome", async () => {
         const { worker } = recordingWorker();
         const { logger, lines } = capturedLogger();
-        const process = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger, scope: "q" });
-        await process(raw("m-9", { url: "u" }, 1));
+        const run = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger, scope: "q" });
+        await run(raw("m-9", { url: "u" }, 1));
         assert.equal(lines.length, 1);
         const [line] = lines;
         assert.equal(line.msg, "message done");
