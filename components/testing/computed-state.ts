@@ -25,13 +25,14 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     } else if (pkg === "random") {
         common.result = `offline-${args.name}-value`;
     } else if (pkg === "azure-native") {
-        common.id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${args.type}/${name}`;
-        common.name = name;
+        const azureName: string = args.inputs[azureNameInputs[args.type] ?? "name"] ?? args.name;
+        common.id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${args.type}/${azureName}`;
+        common.name = azureName;
+        Object.assign(common, azureComputed(args, azureName));
     } else if (pkg === "gcp") {
         common.name = name;
         common.id = `projects/demo-project/${args.type.split(":")[1]}/${name}`;
         common.email = `${args.inputs.accountId ?? name}@demo-project.iam.gserviceaccount.com`;
-        common.project = args.inputs.project ?? "demo-project";
         Object.assign(common, gcpComputed(args, name));
     }
     return common;
@@ -41,8 +42,6 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
     switch (args.type) {
-        case "gcp:serviceaccount/account:Account":
-            return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":
@@ -81,4 +80,56 @@ function awsArn(type: string, name: string): string {
         "aws:secretsmanager/secret:Secret": `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`,
     };
     return formats[type] ?? `arn:aws:${service}:${region}:${account}:${name}`;
+}
+
+/** The input holding an azure-native resource's own name (others name its parents). */
+const azureNameInputs: Record<string, string> = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:operationalinsights:Workspace": "workspaceName",
+    "azure-native:applicationinsights:Component": "resourceName",
+    "azure-native:applicationinsights:Workbook": "resourceName",
+    "azure-native:servicebus:Namespace": "namespaceName",
+    "azure-native:servicebus:Queue": "queueName",
+    "azure-native:cosmosdb:DatabaseAccount": "accountName",
+    "azure-native:cosmosdb:SqlResourceSqlDatabase": "databaseName",
+    "azure-native:cosmosdb:SqlResourceSqlContainer": "containerName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:storage:BlobContainer": "containerName",
+    "azure-native:storage:Blob": "blobName",
+    "azure-native:keyvault:Vault": "vaultName",
+    "azure-native:keyvault:Secret": "secretName",
+    "azure-native:compute:VirtualMachineScaleSet": "vmScaleSetName",
+    "azure-native:network:VirtualNetwork": "virtualNetworkName",
+    "azure-native:network:Subnet": "subnetName",
+    "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
+    "azure-native:network:PublicIPAddress": "publicIpAddressName",
+    "azure-native:network:NatGateway": "natGatewayName",
+    "azure-native:monitor:ActionGroup": "actionGroupName",
+    "azure-native:monitor:MetricAlert": "ruleName",
+    "azure-native:monitor:AutoscaleSetting": "autoscaleSettingName",
+};
+
+/** Azure fields other resources rely on: identities' principal ids, endpoints, host names. */
+function azureComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
+    const computed: Record<string, unknown> = {};
+    const identity = args.inputs.identity as { type?: string } | undefined;
+    if (identity?.type?.includes("SystemAssigned")) {
+        computed.identity = { ...identity, principalId: `principal-${args.name}`, tenantId: "11111111-1111-1111-1111-111111111111" };
+    }
+    switch (args.type) {
+        case "azure-native:resources:ResourceGroup":
+            return { ...computed, location: args.inputs.location ?? "westeurope" };
+        case "azure-native:web:WebApp":
+            return { ...computed, defaultHostName: `${name}.azurewebsites.net` };
+        case "azure-native:cosmosdb:DatabaseAccount":
+            return { ...computed, documentEndpoint: `https://${name}.documents.azure.com:443/` };
+        case "azure-native:storage:StorageAccount":
+            return { ...computed, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
+        case "azure-native:applicationinsights:Component":
+            return { ...computed, connectionString: `InstrumentationKey=${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
+        case "azure-native:keyvault:Secret":
+            return { ...computed, properties: { ...args.inputs.properties, secretUri: `https://${args.inputs.vaultName}.vault.azure.net/secrets/${name}` } };
+        default:
+            return computed;
+    }
 }

@@ -1,0 +1,21 @@
+/** queuestack on Azure: each role usable alone, composed by AzureWebQueueWorker. */
+export { AzureWebQueueWorker, type AzureWebQueueWorkerArgs } from "./stack";
+export { ResourceGroup, type ResourceGroupArgs } from "./resource-group";
+export { ServiceBusNamespace, type ServiceBusNamespaceArgs } from "./service-bus";
+export { Queue, type QueueArgs, duplicateDetectionWindow } from "./queue";
+export { Datastore, type DatastoreArgs, partitionKeyPath } from "./datastore";
+export { FunctionApp, type FunctionAppArgs, flexInstanceMemoryMb, functionsNodeVersion, packageBlobName } from "./function-app";
+export { FunctionWorker, type FunctionWorkerArgs } from "./workers-function";
+export { VmWorker, type VmWorkerArgs, azureVmSizes, backlogScalingProfile, fetchWithManagedIdentity } from "./workers-vm";
+export { WorkerNetwork, type WorkerNetworkArgs, workerServiceEndpoints } from "./network";
+export { FrontEnd, type FrontEndArgs, type FrontEndQueue } from "./front-end";
+export { ApiKeyVault, type ApiKeyVaultArgs } from "./api-key";
+export { Alarms, type AlarmsArgs, type AlertDefinition, type WatchedFunction, type WatchedQueue, alertDefinitions, alertWindow } from "./alarms";
+export { Dashboard, type DashboardArgs, workbookContent } from "./dashboard";
+export { type AzureCodeSource, azureWorkerEntries, bundledAzureCode, functionAppArchive, hostJson } from "./code";
+export { type CosmosContainerRef, type ServiceBusQueueRef, serviceBusHostSettings, workerSettings } from "./worker-settings";
+export { builtInRoles, cosmosDataContributorRole, grantRole, roleDefinitionId } from "./roles";
+export { workerTelemetry } from "./telemetry";
+export { isoDuration } from "./duration";
+export type { AzurePlacement } from "./context";
+export { azureNames, globalName, stableGuid } from "./names";

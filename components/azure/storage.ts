@@ -1,0 +1,44 @@
+import * as storage from "@pulumi/azure-native/storage";
+import * as pulumi from "@pulumi/pulumi";
+import type { placement } from "./context";
+import { azureNames } from "./names";
+
+/** A storage account with one private blob container, for code packages. */
+export interface PrivateBlobStore {
+    account: storage.StorageAccount;
+    container: storage.BlobContainer;
+    /** `https://<account>.blob.core.windows.net/<container>` */
+    containerUrl: pulumi.Output<string>;
+}
+
+/**
+ * A StorageV2 account (TLS 1.2, HTTPS only, no public blobs, Entra ID by default in the portal)
+ * with one private container. Its name is unique across Azure.
+ */
+export function privateBlobStore(
+    name: string,
+    at: ReturnType<typeof placement>,
+    args: { uniqueScope: pulumi.Input<string>; nameParts: string[]; containerName: string },
+    parent: pulumi.Resource,
+): PrivateBlobStore {
+    const account = new storage.StorageAccount(`${name}-storage`, {
+        accountName: at.globalName(azureNames.storageAccount, args.uniqueScope, ...args.nameParts),
+        resourceGroupName: at.resourceGroupName,
+        location: at.location,
+        kind: "StorageV2",
+        sku: { name: "Standard_LRS" },
+        allowBlobPublicAccess: false,
+        minimumTlsVersion: "TLS1_2",
+        enableHttpsTrafficOnly: true,
+        defaultToOAuthAuthentication: true,
+        tags: at.tags,
+    }, { parent });
+    const container = new storage.BlobContainer(`${name}-${args.containerName}`, {
+        accountName: account.name,
+        resourceGroupName: at.resourceGroupName,
+        containerName: args.containerName,
+        publicAccess: "None",
+    }, { parent });
+    const containerUrl = pulumi.interpolate`${account.primaryEndpoints.apply((e) => e.blob)}${container.name}`;
+    return { account, container, containerUrl };
+}

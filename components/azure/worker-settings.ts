@@ -1,0 +1,88 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { WorkerSpec } from "../spec";
+
+/** The queue a worker consumes, as the worker code needs it. */
+export interface ServiceBusQueueRef {
+    /** Queue resource id (scope of the worker's receive role). */
+    queueId: pulumi.Input<string>;
+    queueName: pulumi.Input<string>;
+    /** `<namespace>.servicebus.windows.net` */
+    fullyQualifiedNamespace: pulumi.Input<string>;
+    /** Sessions on (the queue's `ordering: fifo`). */
+    sessions: boolean;
+    /** The queue's lock duration, seconds. */
+    lockDurationSeconds: number;
+}
+
+/** The Cosmos DB container holding results and idempotency records. */
+export interface CosmosContainerRef {
+    accountName: pulumi.Input<string>;
+    /** Account resource id (the data-plane role definitions live under it). */
+    accountId: pulumi.Input<string>;
+    endpoint: pulumi.Input<string>;
+    databaseName: pulumi.Input<string>;
+    containerName: pulumi.Input<string>;
+    /** `<accountId>/dbs/<db>/colls/<container>` */
+    containerScope: pulumi.Input<string>;
+}
+
+export interface WorkerSettingsArgs {
+    worker: WorkerSpec;
+    queue: ServiceBusQueueRef;
+    datastore: CosmosContainerRef;
+    timeoutSeconds: number;
+    resultTtlDays: number;
+}
+
+/**
+ * The environment the worker runtime reads on Azure (Function App settings and the scale set's
+ * environment file): endpoints and names only, never keys; clients authenticate with the
+ * managed identity.
+ */
+export function workerSettings(s: WorkerSettingsArgs): Record<string, pulumi.Input<string>> {
+    return {
+        ...s.worker.environment,
+        QUEUESTACK_SERVICEBUS_NAMESPACE: s.queue.fullyQualifiedNamespace,
+        QUEUESTACK_QUEUE_NAME: s.queue.queueName,
+        QUEUESTACK_QUEUE_SESSIONS: String(s.queue.sessions),
+        QUEUESTACK_COSMOS_ENDPOINT: s.datastore.endpoint,
+        QUEUESTACK_COSMOS_DATABASE: s.datastore.databaseName,
+        QUEUESTACK_COSMOS_CONTAINER: s.datastore.containerName,
+        QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
+        QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
+        QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),
+        QUEUESTACK_RESULT_TTL_DAYS: String(s.resultTtlDays),
+        QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: String(s.queue.lockDurationSeconds),
+        QUEUESTACK_WORKER_TIMEOUT_SECONDS: String(s.timeoutSeconds),
+        QUEUESTACK_CONCURRENCY: String(s.worker.concurrency),
+    };
+}
+
+/** `hh:mm:ss`, the TimeSpan format of host.json settings. */
+export function timeSpan(totalSeconds: number): string {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor((totalSeconds % 3600) / 60))}:${pad(totalSeconds % 60)}`;
+}
+
+/** Per-instance Service Bus trigger concurrency: the Functions default (16), or less when the spec asks for less. */
+export function concurrentCallsPerInstance(concurrency: number): number {
+    return Math.min(16, concurrency);
+}
+
+/**
+ * host.json overrides for the Service Bus trigger, as app settings: messages are settled by the
+ * worker (auto-complete off, so a failure abandons and, after maxDeliveryCount, dead-letters),
+ * locks are renewed for the whole attempt, and at most `perInstance` messages (or sessions) run
+ * at once per instance.
+ */
+export function serviceBusHostSettings(perInstance: number, timeoutSeconds: number, sessions: boolean): Record<string, string> {
+    const prefix = "AzureFunctionsJobHost__extensions__serviceBus__";
+    return {
+        [`${prefix}autoCompleteMessages`]: "false",
+        [`${prefix}${sessions ? "maxConcurrentSessions" : "maxConcurrentCalls"}`]: String(perInstance),
+        [`${prefix}maxAutoLockRenewalDuration`]: timeSpan(timeoutSeconds),
+        [`${prefix}prefetchCount`]: "0",
+        AzureFunctionsJobHost__functionTimeout: timeSpan(timeoutSeconds),
+    };
+}
+

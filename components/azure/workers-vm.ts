@@ -1,0 +1,198 @@
+import * as compute from "@pulumi/azure-native/compute";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as storage from "@pulumi/azure-native/storage";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import * as pulumi from "@pulumi/pulumi";
+import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
+import { workerPaths, workerServiceScript } from "../vm/worker-service";
+import { type AzurePlacement, placement } from "./context";
+import { grantContainerAccess } from "./cosmos-access";
+import { azureNames } from "./names";
+import { grantRole, principalIdOf } from "./roles";
+import { unusableSshPublicKey } from "./ssh-key";
+import { privateBlobStore } from "./storage";
+import { type CosmosContainerRef, type ServiceBusQueueRef, workerSettings } from "./worker-settings";
+
+/** Spec instance size -> Azure VM size. */
+export const azureVmSizes = { small: "Standard_B1ms", medium: "Standard_B2s", large: "Standard_B2ms" } as const;
+
+/** Node.js release installed on instances (bundles target Node.js 20). */
+export const vmNodeVersion = "20.18.1";
+
+/** Ubuntu 24.04 LTS, Gen2 (Trusted Launch). */
+const image = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" };
+
+export interface VmWorkerArgs extends AzurePlacement {
+    /** The worker's spec (`kind: vm`; validated, defaults applied). */
+    worker: WorkerSpecInput | WorkerSpec;
+    queue: ServiceBusQueueRef & { namespaceId: pulumi.Input<string> };
+    datastore: CosmosContainerRef;
+    /** Longest one message may take, seconds. @default the worker's timeoutSeconds, else the queue's lock duration */
+    timeoutSeconds?: number;
+    /** Days results are kept (spec `datastore.ttlDays`). @default 30 */
+    resultTtlDays?: number;
+    /** Private subnet of the instances (WorkerNetwork, or spec `network.subnetIds[0]`). */
+    subnetId: pulumi.Input<string>;
+    /** The bundled receiver script (see AzureCodeSource.vmReceiver). */
+    code: pulumi.Input<string>;
+    uniqueScope: pulumi.Input<string>;
+    subscription: pulumi.Input<string>;
+}
+
+/**
+ * VM workers: a scale set of Linux instances with no public IP, no password login, a
+ * system-assigned identity (receive on its one queue, read/write its one container, read its own
+ * code blob), a boot script that runs the receiver as a service, and autoscale on the queue's
+ * ActiveMessages per instance, down to `scaling.min` (0 allowed).
+ */
+export class VmWorker extends pulumi.ComponentResource {
+    readonly spec: WorkerSpec;
+    readonly scaleSet: compute.VirtualMachineScaleSet;
+    readonly scaleSetId: pulumi.Output<string>;
+    readonly principalId: pulumi.Output<string>;
+
+    constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
+        const spec = parseSpecPart(workerSchema, args.worker, `worker "${name}"`);
+        super("queuestack:azure:VmWorker", name, {}, opts);
+        this.spec = spec;
+        const at = placement(args, `worker-${spec.name}`);
+        const parent = { parent: this };
+        const timeoutSeconds = args.timeoutSeconds ?? spec.timeoutSeconds ?? args.queue.lockDurationSeconds;
+
+        const { account, container, containerUrl } = privateBlobStore(`${name}-code`, at, { uniqueScope: args.uniqueScope, nameParts: ["code", spec.name], containerName: "worker" }, this);
+        const blob = new storage.Blob(`${name}-bundle`, {
+            accountName: account.name,
+            containerName: container.name,
+            resourceGroupName: at.resourceGroupName,
+            blobName: "worker.js",
+            contentType: "application/javascript",
+            source: pulumi.output(args.code).apply((code) => new pulumi.asset.StringAsset(code)),
+        }, parent);
+        const blobUrl = pulumi.interpolate`${containerUrl}/${blob.name}`;
+
+        const environment = pulumi
+            .output(workerSettings({ worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30 }))
+            .apply((env) => env as Record<string, string>);
+        const bootScript = pulumi.all([environment, blobUrl]).apply(([env, url]) =>
+            workerServiceScript({
+                installNode: `curl -fsSL --retry 5 https://nodejs.org/dist/v${vmNodeVersion}/node-v${vmNodeVersion}-linux-x64.tar.xz | tar -xJ -C /usr/local --strip-components=1`,
+                fetchBundle: fetchWithManagedIdentity(url, workerPaths.bundle),
+                environment: env,
+                stopTimeoutSeconds: timeoutSeconds + 30,
+            }),
+        );
+
+        this.scaleSet = new compute.VirtualMachineScaleSet(`${name}-scale-set`, {
+            vmScaleSetName: at.name(azureNames.virtualMachineScaleSet, "worker", spec.name),
+            resourceGroupName: at.resourceGroupName,
+            location: at.location,
+            sku: { name: azureVmSizes[spec.instanceSize], tier: "Standard", capacity: spec.scaling.min },
+            orchestrationMode: "Uniform",
+            overprovision: false,
+            upgradePolicy: { mode: "Automatic" },
+            identity: { type: "SystemAssigned" },
+            virtualMachineProfile: {
+                osProfile: {
+                    computerNamePrefix: at.name(azureNames.computerNamePrefix, spec.name),
+                    adminUsername: "queuestack",
+                    customData: bootScript.apply((script) => Buffer.from(script).toString("base64")),
+                    linuxConfiguration: {
+                        disablePasswordAuthentication: true,
+                        provisionVMAgent: true,
+                        ssh: { publicKeys: [{ path: "/home/queuestack/.ssh/authorized_keys", keyData: unusableSshPublicKey() }] },
+                    },
+                },
+                storageProfile: {
+                    imageReference: image,
+                    osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
+                },
+                securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+                networkProfile: {
+                    networkInterfaceConfigurations: [{
+                        name: "worker-nic",
+                        primary: true,
+                        deleteOption: "Delete",
+                        ipConfigurations: [{ name: "private", primary: true, subnet: { id: args.subnetId } }],
+                    }],
+                },
+            },
+            tags: at.tags,
+        }, {
+            parent: this,
+            // Autoscale owns the instance count; the generated SSH key changes on every run but grants nothing.
+            ignoreChanges: ["sku.capacity", "virtualMachineProfile.osProfile.linuxConfiguration.ssh"],
+        });
+        this.scaleSetId = this.scaleSet.id;
+        this.principalId = principalIdOf(this.scaleSet.identity);
+        const grant = { principalId: this.principalId, subscription: args.subscription };
+        grantRole(`${name}-receive`, { ...grant, role: "serviceBusDataReceiver", scope: args.queue.queueId }, parent);
+        grantRole(`${name}-read-code`, { ...grant, role: "storageBlobDataReader", scope: container.id }, parent);
+        grantContainerAccess(`${name}-results`, { principalId: this.principalId, datastore: args.datastore, resourceGroupName: at.resourceGroupName }, parent);
+
+        new monitor.AutoscaleSetting(`${name}-autoscale`, {
+            autoscaleSettingName: at.name(azureNames.monitorRule, "worker", spec.name, "autoscale"),
+            resourceGroupName: at.resourceGroupName,
+            location: at.location,
+            enabled: true,
+            targetResourceUri: this.scaleSet.id,
+            profiles: [backlogScalingProfile(spec, args.queue.namespaceId, args.queue.queueName)],
+            tags: at.tags,
+        }, parent);
+
+        this.registerOutputs({ scaleSetId: this.scaleSetId, principalId: this.principalId });
+    }
+}
+
+/** Shell that downloads a blob with the instance's managed identity, retrying until its role assignment is live. */
+export function fetchWithManagedIdentity(blobUrl: string, target: string): string {
+    const tokenUrl = "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fstorage.azure.com%2F";
+    return [
+        "for attempt in $(seq 1 60); do",
+        `  token=$(curl -fsS -H Metadata:true '${tokenUrl}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/') &&`,
+        `  curl -fsS -H "Authorization: Bearer $token" -H 'x-ms-version: 2021-08-06' -o ${target} '${blobUrl}' && break`,
+        "  sleep 10",
+        "done",
+        `test -s ${target}`,
+    ].join("\n");
+}
+
+/**
+ * Autoscale on backlog per instance: add an instance while ActiveMessages / instances exceeds
+ * `backlogPerWorker`, start one from zero as soon as a message waits, and remove instances only
+ * once the queue has been empty for 10 minutes.
+ */
+export function backlogScalingProfile(
+    spec: WorkerSpec,
+    namespaceId: pulumi.Input<string>,
+    queueName: pulumi.Input<string>,
+): inputs.monitor.AutoscaleProfileArgs {
+    const activeMessages = (dividePerInstance: boolean, statistic: "Average" | "Max", timeWindow: string) => ({
+        metricName: "ActiveMessages",
+        metricNamespace: "Microsoft.ServiceBus/namespaces",
+        metricResourceUri: namespaceId,
+        dimensions: [{ dimensionName: "EntityName", operator: "Equals", values: [queueName] }],
+        dividePerInstance,
+        statistic,
+        timeAggregation: statistic === "Max" ? "Maximum" as const : "Average" as const,
+        timeGrain: "PT1M",
+        timeWindow,
+    });
+    return {
+        name: "backlog-per-instance",
+        capacity: { minimum: String(spec.scaling.min), maximum: String(spec.scaling.max), default: String(spec.scaling.min) },
+        rules: [
+            {
+                metricTrigger: { ...activeMessages(true, "Average", "PT5M"), operator: "GreaterThan", threshold: spec.scaling.backlogPerWorker },
+                scaleAction: { direction: "Increase", type: "ChangeCount", value: "1", cooldown: "PT3M" },
+            },
+            {
+                metricTrigger: { ...activeMessages(false, "Max", "PT2M"), operator: "GreaterThan", threshold: 0 },
+                scaleAction: { direction: "Increase", type: "ExactCount", value: "1", cooldown: "PT3M" },
+            },
+            {
+                metricTrigger: { ...activeMessages(false, "Max", "PT10M"), operator: "LessThanOrEqual", threshold: 0 },
+                scaleAction: { direction: "Decrease", type: "ChangeCount", value: "1", cooldown: "PT5M" },
+            },
+        ],
+    };
+}

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AzureCodeSource } from "../../components/azure/code";
+import { functionAppArchive } from "../../components/azure/code";
+
+/** Placement shared by the Azure component tests. */
+export const where = { namePrefix: ["shop", "dev"], resourceGroupName: "shop-dev", location: "westeurope" };
+export const subscription = "00000000-0000-0000-0000-000000000000";
+export const global = { uniqueScope: "/subscriptions/0/resourceGroups/shop-dev", subscription };
+export const appInsights = { id: "/subscriptions/0/resourceGroups/shop-dev/providers/microsoft.insights/components/shop-dev-insights", connectionString: "InstrumentationKey=test;IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/" };
+
+export const queueId = "/subscriptions/0/resourceGroups/shop-dev/providers/Microsoft.ServiceBus/namespaces/shop-dev-bus/queues/shop-dev-jobs";
+export const namespaceId = "/subscriptions/0/resourceGroups/shop-dev/providers/Microsoft.ServiceBus/namespaces/shop-dev-bus";
+export const queueRef = {
+    queueId,
+    namespaceId,
+    queueName: "shop-dev-jobs",
+    fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
+    sessions: false,
+    lockDurationSeconds: 180,
+};
+export const accountId = "/subscriptions/0/resourceGroups/shop-dev/providers/Microsoft.DocumentDB/databaseAccounts/shop-dev-db";
+export const datastoreRef = {
+    accountName: "shop-dev-db",
+    accountId,
+    endpoint: "https://shop-dev-db.documents.azure.com:443/",
+    databaseName: "shop-dev-db",
+    containerName: "shop-dev-results",
+    containerScope: `${accountId}/dbs/shop-dev-db/colls/shop-dev-results`,
+};
+
+/** The role definition id of a built-in role in the test subscription. */
+export const roleId = (guid: string) => `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+/** Function App packages holding a fixed script in place of the bundled adapters (these tests are about infrastructure). */
+export const fixedCode: AzureCodeSource = {
+    functionWorker: (handlerModule) => functionAppArchive(`/* worker for ${handlerModule} */`),
+    frontEnd: () => functionAppArchive("/* front end */"),
+    vmReceiver: (handlerModule) => `/* receiver for ${handlerModule} */`,
+};
+
+/** App settings as a name -> value map. */
+export function settingsOf(inputs: Record<string, unknown>): Record<string, string> {
+    const list = (inputs.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings;
+    return Object.fromEntries(list.map((s) => [s.name, s.value]));
+}
+
+/** What a plain app setting must never hold: keys, passwords, SAS tokens, connection strings with secrets. */
+export const secretPattern = /AccountKey=|SharedAccessKey|SharedAccessSignature|sig=|Password|password=|offline-.*-value/;
+
+export { pulumi };

@@ -1,0 +1,78 @@
+import { strict as assert } from "node:assert";
+import { FrontEnd } from "../../components/azure/front-end";
+import { builtInRoles } from "../../components/azure/roles";
+import { runOffline, valueOf } from "../../components/testing/offline";
+import { ofType, one } from "../helpers/resources";
+import { appInsights, fixedCode, global, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
+
+const ordersId = queueId.replace("shop-dev-jobs", "shop-dev-orders");
+const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }) =>
+    runOffline(() =>
+        new FrontEnd("api", {
+            ...where,
+            ...global,
+            appInsights,
+            frontEnd,
+            tenantId: "11111111-1111-1111-1111-111111111111",
+            fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
+            code: fixedCode.frontEnd(),
+            queues: [
+                { name: "jobs", queueId, queueName: "shop-dev-jobs", sessions: false },
+                { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true },
+            ],
+        }),
+    );
+
+describe("azure FrontEnd", () => {
+    it("checks an API key read from Key Vault through a reference, never a plain setting", async () => {
+        const { result, resources } = await plan();
+        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        assert.equal(settings.QUEUESTACK_AUTH, "apiKey");
+        assert.match(settings.QUEUESTACK_API_KEY, /^@Microsoft\.KeyVault\(SecretUri=https:\/\/shop-dev-kv-[0-9a-f]{6}\.vault\.azure\.net\/secrets\/shop-dev-api-key\)$/);
+        for (const [name, value] of Object.entries(settings)) assert.doesNotMatch(value, secretPattern, `${name} holds a secret`);
+        const vault = one(resources, "azure-native:keyvault:Vault");
+        assert.equal((vault.inputs.properties as { enableRbacAuthorization: boolean }).enableRbacAuthorization, true);
+        const secret = one(resources, "azure-native:keyvault:Secret");
+        assert.equal(secret.parentType, "queuestack:azure:ApiKeyVault");
+        assert.equal((secret.inputs.properties as { value: string }).value, "offline-api-api-key-value-value");
+        assert.equal(await valueOf(result.apiKey!), "offline-api-api-key-value-value");
+    });
+
+    it("limits request bodies to maxBodyKb in the host and the handler", async () => {
+        const settings = settingsOf(one((await plan({ maxBodyKb: 64 })).resources, "azure-native:web:WebApp").inputs);
+        assert.equal(settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, "65536");
+        assert.equal(settings.QUEUESTACK_MAX_BODY_BYTES, "65536");
+        assert.deepEqual(JSON.parse(settings.QUEUESTACK_QUEUES), [
+            { name: "jobs", entity: "shop-dev-jobs", sessions: false },
+            { name: "orders", entity: "shop-dev-orders", sessions: true },
+        ]);
+    });
+
+    it("may send to each of its queues and read its key, each grant on that one resource", async () => {
+        const { resources } = await plan();
+        const principal = "principal-api-functions-site";
+        const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
+            .filter((r) => r.parentType === "queuestack:azure:FrontEnd")
+            .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId]);
+        assert.deepEqual(grants, [
+            ["api-send-jobs", roleId(builtInRoles.serviceBusDataSender), queueId, principal],
+            ["api-send-orders", roleId(builtInRoles.serviceBusDataSender), ordersId, principal],
+            ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), "api-api-key-secret-id", principal],
+        ]);
+    });
+
+    it("serves https://<app>.azurewebsites.net/api/messages", async () => {
+        const { result } = await plan();
+        assert.match(await valueOf(result.url), /^https:\/\/shop-dev-front-end-[0-9a-f]{6}\.azurewebsites\.net\/api\/messages$/);
+    });
+
+    it("creates no vault, key or key grant with auth: none", async () => {
+        const { resources } = await plan({ auth: "none" });
+        assert.equal(ofType(resources, "azure-native:keyvault:Vault").length, 0);
+        assert.equal(ofType(resources, "random:index/randomPassword:RandomPassword").length, 0);
+        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        assert.equal(settings.QUEUESTACK_AUTH, "none");
+        assert.equal(settings.QUEUESTACK_API_KEY, undefined);
+        assert.equal(ofType(resources, "azure-native:authorization:RoleAssignment").filter((r) => r.name === "api-read-api-key").length, 0);
+    });
+});

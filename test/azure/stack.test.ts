@@ -1,0 +1,115 @@
+import { strict as assert } from "node:assert";
+import { AzureWebQueueWorker } from "../../components/azure";
+import { SpecError, type SpecInput } from "../../components/spec";
+import { runOffline, valueOf } from "../../components/testing/offline";
+import { ofType, one } from "../helpers/resources";
+import { fixedCode, secretPattern, settingsOf } from "./fixtures";
+
+const spec = {
+    name: "portfolio",
+    queues: [
+        { name: "scrape", processingTimeSeconds: 20 },
+        { name: "publish", ordering: "fifo" as const, retentionDays: 7 },
+    ],
+    workers: [
+        { name: "scraper", queue: "scrape", kind: "function" as const, timeoutSeconds: 30, concurrency: 5 },
+        { name: "publisher", queue: "publish", kind: "vm" as const, scaling: { min: 0, max: 4 } },
+    ],
+    alarms: { email: "ops@example.com" },
+};
+const config = { "azure-native:location": "westeurope" };
+/** Plans the stack; specs that are invalid on purpose go through as they are. */
+const plan = (input: unknown = spec) => runOffline(() => new AzureWebQueueWorker("portfolio", { spec: input as SpecInput, code: fixedCode }), { stack: "dev", config });
+
+describe("AzureWebQueueWorker", () => {
+    it("exposes the front-end URL, each queue's id and dead-letter path, the container and the action group", async () => {
+        const { result } = await plan();
+        assert.match(await valueOf(result.frontEndUrl), /^https:\/\/portfolio-dev-front-end-[0-9a-f]{6}\.azurewebsites\.net\/api\/messages$/);
+        assert.deepEqual(Object.keys(result.queues), ["scrape", "publish"]);
+        assert.equal(await valueOf(result.queues.scrape.id), "portfolio-scrape-queue-id");
+        assert.equal(await valueOf(result.queues.scrape.deadLetterId), "portfolio-dev-scrape/$deadletterqueue");
+        assert.equal(await valueOf(result.queues.publish.deadLetterId), "portfolio-dev-publish/$deadletterqueue");
+        assert.equal(await valueOf(result.datastoreName), "portfolio-dev-results");
+        assert.equal(await valueOf(result.alarmTopic), "portfolio-alarms-action-group-id");
+        assert.equal(await valueOf(result.resourceGroupName), "portfolio-dev");
+    });
+
+    it("creates each role once, under its component, under the stack", async () => {
+        const { resources } = await plan();
+        const components = resources.filter((r) => !r.custom).map((r) => [r.type, r.name, r.parent ?? null]);
+        assert.deepEqual(components, [
+            ["queuestack:azure:WebQueueWorker", "portfolio", null],
+            ["queuestack:azure:ResourceGroup", "portfolio-group", "portfolio"],
+            ["queuestack:azure:ServiceBusNamespace", "portfolio-bus", "portfolio"],
+            ["queuestack:azure:Datastore", "portfolio-datastore", "portfolio"],
+            ["queuestack:azure:Queue", "portfolio-scrape", "portfolio"],
+            ["queuestack:azure:Queue", "portfolio-publish", "portfolio"],
+            ["queuestack:azure:WorkerNetwork", "portfolio-network", "portfolio"],
+            ["queuestack:azure:FunctionWorker", "portfolio-scraper", "portfolio"],
+            ["queuestack:azure:VmWorker", "portfolio-publisher", "portfolio"],
+            ["queuestack:azure:FrontEnd", "portfolio-front-end", "portfolio"],
+            ["queuestack:azure:Alarms", "portfolio-alarms", "portfolio"],
+            ["queuestack:azure:Dashboard", "portfolio-dashboard", "portfolio"],
+            ["queuestack:azure:FunctionApp", "portfolio-scraper-functions", "portfolio-scraper"],
+            ["queuestack:azure:ApiKeyVault", "portfolio-front-end-api-key", "portfolio-front-end"],
+            ["queuestack:azure:FunctionApp", "portfolio-front-end-functions", "portfolio-front-end"],
+        ]);
+        for (const resource of resources.filter((r) => r.custom)) {
+            assert.ok(resource.parentType?.startsWith("queuestack:azure:") && resource.parentType !== "queuestack:azure:WebQueueWorker", `${resource.type} ${resource.name} sits in a role component (got ${resource.parentType})`);
+        }
+        const counts = (type: string) => ofType(resources, type).length;
+        assert.deepEqual(
+            [counts("azure-native:servicebus:Namespace"), counts("azure-native:servicebus:Queue"), counts("azure-native:web:WebApp"), counts("azure-native:compute:VirtualMachineScaleSet"), counts("azure-native:monitor:MetricAlert"), counts("azure-native:cosmosdb:DatabaseAccount"), counts("azure-native:authorization:RoleAssignment"), counts("azure-native:cosmosdb:SqlResourceSqlRoleAssignment")],
+            [1, 2, 2, 1, 7, 1, 10, 2],
+        );
+    });
+
+    it("derives each queue's lock from its consumers, within Service Bus's cap", async () => {
+        const { resources } = await plan();
+        const locks = ofType(resources, "azure-native:servicebus:Queue").map((q) => [q.inputs.queueName, q.inputs.lockDuration, q.inputs.requiresSession]);
+        assert.deepEqual(locks, [["portfolio-dev-scrape", "PT3M", false], ["portfolio-dev-publish", "PT3M", true]]);
+    });
+
+    it("keeps every plain app setting free of keys and passwords, and gives no instance a public IP", async () => {
+        const { resources } = await plan();
+        for (const app of ofType(resources, "azure-native:web:WebApp")) {
+            for (const [name, value] of Object.entries(settingsOf(app.inputs))) assert.doesNotMatch(value, secretPattern, `${app.name} ${name}`);
+        }
+        assert.equal(JSON.stringify(one(resources, "azure-native:compute:VirtualMachineScaleSet").inputs).includes("publicIPAddressConfiguration"), false);
+        assert.deepEqual(ofType(resources, "azure-native:network:PublicIPAddress").map((r) => r.name), ["portfolio-network-egress-ip"]);
+    });
+
+    it("deploys into an existing resource group when the spec names one", async () => {
+        const { result, resources } = await runOffline(
+            () => new AzureWebQueueWorker("portfolio", { spec: { ...spec, azure: { resourceGroupName: "rg-shared" } }, code: fixedCode }),
+            {
+                stack: "dev",
+                config,
+                calls: { "azure-native:resources:getResourceGroup": (args) => ({ name: args.inputs.resourceGroupName, id: `/subscriptions/0/resourceGroups/${args.inputs.resourceGroupName}`, location: "northeurope" }) },
+            },
+        );
+        assert.equal(ofType(resources, "azure-native:resources:ResourceGroup").length, 0);
+        assert.equal(await valueOf(result.resourceGroupName), "rg-shared");
+        assert.equal(one(resources, "azure-native:servicebus:Namespace").inputs.resourceGroupName, "rg-shared");
+        assert.equal(one(resources, "azure-native:servicebus:Namespace").inputs.location, "northeurope");
+    });
+
+    it("skips the network when the spec gives a subnet, and creates no VM resources without VM workers", async () => {
+        const subnet = "/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/s";
+        const withSubnet = await plan({ ...spec, network: { subnetIds: [subnet] } });
+        assert.equal(ofType(withSubnet.resources, "azure-native:network:VirtualNetwork").length, 0);
+        const nics = (one(withSubnet.resources, "azure-native:compute:VirtualMachineScaleSet").inputs.virtualMachineProfile as { networkProfile: { networkInterfaceConfigurations: { ipConfigurations: { subnet: unknown }[] }[] } }).networkProfile.networkInterfaceConfigurations;
+        assert.deepEqual(nics[0].ipConfigurations[0].subnet, { id: subnet });
+        const functionsOnly = await plan({ ...spec, workers: [spec.workers[0]] });
+        assert.equal(ofType(functionsOnly.resources, "azure-native:network:VirtualNetwork").length, 0);
+        assert.equal(ofType(functionsOnly.resources, "azure-native:compute:VirtualMachineScaleSet").length, 0);
+    });
+
+    it("rejects a spec invalid on azure before creating anything", async () => {
+        let created: number | undefined;
+        await assert.rejects(async () => {
+            created = (await plan({ ...spec, azure: { serviceBusTier: "basic" } })).resources.length;
+        }, (error: SpecError) => error instanceof SpecError && /azure\.serviceBusTier: must be standard or premium: queue "publish" needs sessions/.test(error.message));
+        assert.equal(created, undefined);
+    });
+});

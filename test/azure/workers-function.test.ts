@@ -1,0 +1,106 @@
+import { strict as assert } from "node:assert";
+import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/roles";
+import { FunctionWorker } from "../../components/azure/workers-function";
+import { runOffline } from "../../components/testing/offline";
+import { ofType, one } from "../helpers/resources";
+import { appInsights, datastoreRef, fixedCode, global, queueId, queueRef, roleId, secretPattern, settingsOf, where } from "./fixtures";
+
+const plan = (sessions = false) =>
+    runOffline(() =>
+        new FunctionWorker("resize", {
+            ...where,
+            ...global,
+            appInsights,
+            worker: { name: "resize", queue: "jobs", concurrency: 40, memoryMb: 1024, idempotency: { key: "body.url", ttlHours: 6 }, environment: { LOG_LEVEL: "debug" } },
+            queue: { ...queueRef, sessions },
+            datastore: datastoreRef,
+            timeoutSeconds: 45,
+            resultTtlDays: 7,
+            code: fixedCode.functionWorker("workers/example"),
+        }),
+    );
+
+describe("azure FunctionWorker", () => {
+    it("runs a Linux Flex Consumption Function App with a system-assigned identity", async () => {
+        const { resources } = await plan();
+        const site = one(resources, "azure-native:web:WebApp");
+        assert.equal(site.parentType, "queuestack:azure:FunctionApp");
+        assert.equal(site.parent, "resize-functions");
+        assert.equal(site.inputs.kind, "functionapp,linux");
+        assert.equal(site.inputs.httpsOnly, true);
+        assert.deepEqual(site.inputs.identity, { type: "SystemAssigned" });
+        const config = site.inputs.functionAppConfig as { runtime: unknown; scaleAndConcurrency: unknown; deployment: { storage: { authentication: unknown; value: string } } };
+        assert.deepEqual(config.runtime, { name: "node", version: "20" });
+        assert.deepEqual(config.scaleAndConcurrency, { instanceMemoryMB: 2048, maximumInstanceCount: 3 });
+        assert.deepEqual(config.deployment.storage.authentication, { type: "SystemAssignedIdentity" });
+        assert.match(config.deployment.storage.value, /^https:\/\/shopdevwor[0-9a-f]{14}\.blob\.core\.windows\.net\/deployments$/);
+        assert.deepEqual(one(resources, "azure-native:web:AppServicePlan").inputs.sku, { name: "FC1", tier: "FlexConsumption" });
+        assert.equal(one(resources, "azure-native:storage:Blob").inputs.blobName, "released-package.zip");
+        assert.equal(one(resources, "azure-native:storage:BlobContainer").inputs.publicAccess, "None");
+    });
+
+    it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt, 16 calls per instance", async () => {
+        const settings = settingsOf(one((await plan()).resources, "azure-native:web:WebApp").inputs);
+        assert.deepEqual(settings, {
+            LOG_LEVEL: "debug",
+            QUEUESTACK_SERVICEBUS_NAMESPACE: "shop-dev-bus.servicebus.windows.net",
+            QUEUESTACK_QUEUE_NAME: "shop-dev-jobs",
+            QUEUESTACK_QUEUE_SESSIONS: "false",
+            QUEUESTACK_COSMOS_ENDPOINT: "https://shop-dev-db.documents.azure.com:443/",
+            QUEUESTACK_COSMOS_DATABASE: "shop-dev-db",
+            QUEUESTACK_COSMOS_CONTAINER: "shop-dev-results",
+            QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
+            QUEUESTACK_IDEMPOTENCY_KEY: "body.url",
+            QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "6",
+            QUEUESTACK_RESULT_TTL_DAYS: "7",
+            QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "180",
+            QUEUESTACK_WORKER_TIMEOUT_SECONDS: "45",
+            QUEUESTACK_CONCURRENCY: "40",
+            AzureFunctionsJobHost__extensions__serviceBus__autoCompleteMessages: "false",
+            AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls: "16",
+            AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:00:45",
+            AzureFunctionsJobHost__extensions__serviceBus__prefetchCount: "0",
+            AzureFunctionsJobHost__functionTimeout: "00:00:45",
+            ServiceBusConnection__fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
+            AzureWebJobsStorage__accountName: settings.AzureWebJobsStorage__accountName,
+            AzureWebJobsStorage__credential: "managedidentity",
+            APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.connectionString,
+            APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+        });
+        assert.match(settings.AzureWebJobsStorage__accountName, /^shopdevwor[0-9a-f]{14}$/);
+    });
+
+    it("limits concurrent sessions instead of calls on session queues", async () => {
+        const settings = settingsOf(one((await plan(true)).resources, "azure-native:web:WebApp").inputs);
+        assert.equal(settings.AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentSessions, "16");
+        assert.equal(settings.AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls, undefined);
+        assert.equal(settings.QUEUESTACK_QUEUE_SESSIONS, "true");
+    });
+
+    it("keeps keys, passwords and connection strings with secrets out of its settings", async () => {
+        const settings = settingsOf(one((await plan()).resources, "azure-native:web:WebApp").inputs);
+        for (const [name, value] of Object.entries(settings)) {
+            assert.doesNotMatch(value, secretPattern, `${name} holds a secret`);
+            assert.doesNotMatch(name, /^AzureWebJobsStorage$|ServiceBusConnection$|__connectionString$/i, `${name} is a connection string setting`);
+        }
+    });
+
+    it("may receive from its one queue, write its one container, and use its own storage and telemetry", async () => {
+        const { resources } = await plan();
+        const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId, r.inputs.principalType]);
+        const storageId = "resize-functions-storage-id"; // the mocked id of the app's own storage account
+        const principal = "principal-resize-functions-site";
+        assert.deepEqual(grants.sort(), [
+            ["resize-functions-storage-access", roleId(builtInRoles.storageBlobDataOwner), storageId, principal, "ServicePrincipal"],
+            ["resize-functions-telemetry", roleId(builtInRoles.monitoringMetricsPublisher), appInsights.id, principal, "ServicePrincipal"],
+            ["resize-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId, principal, "ServicePrincipal"],
+        ]);
+        assert.equal(roleId(builtInRoles.serviceBusDataReceiver), "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0");
+        const cosmos = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+        assert.equal(cosmos.inputs.roleDefinitionId, `${datastoreRef.accountId}/sqlRoleDefinitions/${cosmosDataContributorRole}`);
+        assert.equal(cosmos.inputs.scope, datastoreRef.containerScope);
+        assert.equal(cosmos.inputs.principalId, principal);
+        assert.match(cosmos.inputs.roleAssignmentId as string, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(cosmos.parentType, "queuestack:azure:FunctionWorker");
+    });
+});
