@@ -19,6 +19,17 @@ import { awsSqsDeadLetterQueueRequireLongerRetention } from "./stack/aws-sqs-dea
 import { awsSqsQueueRequireBacklogAgeAlarm } from "./stack/aws-sqs-queue-require-backlog-age-alarm";
 import { awsSqsQueueRequireDeadLetterQueue } from "./stack/aws-sqs-queue-require-dead-letter-queue";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
+import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
+import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
+import { azureServicebusQueueRequireDeadLetterAlarm } from "./stack/azure-servicebus-queue-require-dead-letter-alarm";
+import { gcpPubsubConsumerRequireIdempotencyStore } from "./stack/gcp-pubsub-consumer-require-idempotency-store";
+import { gcpPubsubDeadLetterSubscriptionRequireDepthAlarm } from "./stack/gcp-pubsub-dead-letter-subscription-require-depth-alarm";
+import { gcpPubsubDeadLetterSubscriptionRequireLongerRetention } from "./stack/gcp-pubsub-dead-letter-subscription-require-longer-retention";
+import { gcpPubsubDeadLetterTopicRequireServiceAgentRoles } from "./stack/gcp-pubsub-dead-letter-topic-require-service-agent-roles";
+import { gcpPubsubDeadLetterTopicRequireSubscription } from "./stack/gcp-pubsub-dead-letter-topic-require-subscription";
+import { gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout } from "./stack/gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout";
+import { gcpPubsubSubscriptionRequireBacklogAgeAlarm } from "./stack/gcp-pubsub-subscription-require-backlog-age-alarm";
+import { gcpPubsubSubscriptionRequireDeadLetterPolicy } from "./stack/gcp-pubsub-subscription-require-dead-letter-policy";
 
 /** The pack's name, as `pulumi preview --policy-pack policies` reports it. */
 export const policyPackName = "queuestack";
@@ -49,6 +60,17 @@ export const stackPolicies: StackValidationPolicy[] = [
     awsSqsDeadLetterQueueRequireDepthAlarm,
     awsSqsQueueRequireBacklogAgeAlarm,
     awsSqsConsumerRequireIdempotencyStore,
+    azureServicebusQueueRequireDeadLetterAlarm,
+    azureServicebusQueueRequireBacklogAlarm,
+    azureServicebusConsumerRequireIdempotencyStore,
+    gcpPubsubSubscriptionRequireDeadLetterPolicy,
+    gcpPubsubDeadLetterTopicRequireSubscription,
+    gcpPubsubDeadLetterTopicRequireServiceAgentRoles,
+    gcpPubsubDeadLetterSubscriptionRequireLongerRetention,
+    gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout,
+    gcpPubsubDeadLetterSubscriptionRequireDepthAlarm,
+    gcpPubsubSubscriptionRequireBacklogAgeAlarm,
+    gcpPubsubConsumerRequireIdempotencyStore,
 ];
 
 /** Every policy of the pack. Importing this module constructs no PolicyPack and starts no server. */

@@ -22,3 +22,6 @@ export function isoDurationSeconds(duration: string): number | undefined {
     const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
     return days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
 }
+
+/** Azure Monitor metric alerts (`monitor` in azure-native 3, `insights` before). */
+export const metricAlertTypes = ["azure-native:monitor:MetricAlert", "azure-native:insights:MetricAlert"];

@@ -42,3 +42,19 @@ export async function checkStack(policy: StackValidationPolicy, resources: Evalu
     const result = await outcome(() => policy.validateStack(args, (message, urn) => violations.push(`${nameOf(urn)}: ${message}`)));
     return { violations, ...(result.notApplicable !== undefined ? { notApplicable: result.notApplicable } : {}) };
 }
+
+/** A copy of `stack` with one resource's outputs changed (a key set to undefined is removed). */
+export function withChange(stack: EvaluatedResource[], name: string, change: (outputs: Record<string, any>) => Record<string, any>): EvaluatedResource[] {
+    if (!stack.some((r) => r.name === name)) throw new Error(`no resource named ${name} in the fixture`);
+    return stack.map((r) => {
+        if (r.name !== name) return r;
+        const outputs = Object.fromEntries(Object.entries(change(structuredClone(r.outputs))).filter(([, v]) => v !== undefined));
+        return { ...r, inputs: outputs, outputs };
+    });
+}
+
+/** A copy of `stack` without the named resources. */
+export function without(stack: EvaluatedResource[], ...names: string[]): EvaluatedResource[] {
+    for (const name of names) if (!stack.some((r) => r.name === name)) throw new Error(`no resource named ${name} in the fixture`);
+    return stack.filter((r) => !names.includes(r.name));
+}

@@ -1,0 +1,59 @@
+import { stackResource } from "./helpers";
+
+const arn = (service: string, name: string) => `arn:aws:${service}:eu-west-1:123456789012:${name}`;
+export const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/jobs";
+
+/** A hand-written AWS stack (outputs as the engine reports them) that passes every AWS stack policy. */
+export function compliantAwsStack() {
+    const alarm = (name: string, metricName: string, queueName: string) =>
+        stackResource("aws:cloudwatch/metricAlarm:MetricAlarm", name, { namespace: "AWS/SQS", metricName, dimensions: { QueueName: queueName }, alarmActions: [arn("sns", "alarms")], threshold: 0 });
+    return [
+        stackResource("aws:sqs/queue:Queue", "orders-dlq", { name: "orders-dlq", arn: arn("sqs", "orders-dlq"), url: "https://sqs/orders-dlq", messageRetentionSeconds: 1_209_600 }),
+        stackResource("aws:sqs/queue:Queue", "orders", {
+            name: "orders",
+            arn: arn("sqs", "orders"),
+            url: "https://sqs/orders",
+            messageRetentionSeconds: 345_600,
+            visibilityTimeoutSeconds: 180,
+            redrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("sqs", "orders-dlq"), maxReceiveCount: 5 }),
+        }),
+        stackResource("aws:dynamodb/table:Table", "jobs", { name: "jobs", arn: tableArn, ttl: { enabled: true, attributeName: "expiresAt" } }),
+        stackResource("aws:iam/role:Role", "worker-role", { name: "worker-role", id: "worker-role", arn: "arn:aws:iam::123456789012:role/worker-role" }),
+        stackResource("aws:iam/rolePolicy:RolePolicy", "worker-role-policy", {
+            role: "worker-role",
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: tableArn }] }),
+        }),
+        stackResource("aws:lambda/function:Function", "worker", {
+            name: "worker",
+            arn: arn("lambda", "function:worker"),
+            role: "arn:aws:iam::123456789012:role/worker-role",
+            timeout: 30,
+            environment: { variables: { QUEUESTACK_IDEMPOTENCY_STORE: "jobs" } },
+        }),
+        stackResource("aws:lambda/eventSourceMapping:EventSourceMapping", "worker-source", {
+            eventSourceArn: arn("sqs", "orders"),
+            functionName: arn("lambda", "function:worker"),
+            functionResponseTypes: ["ReportBatchItemFailures"],
+        }),
+        alarm("orders-dlq-depth", "ApproximateNumberOfMessagesVisible", "orders-dlq"),
+        alarm("orders-backlog-age", "ApproximateAgeOfOldestMessage", "orders"),
+    ];
+}
+
+/** An Auto Scaling group consuming `orders`, wired to the same role through a launch template and instance profile. */
+export function autoScalingWorker(tags: Array<{ key: string; value: string }> = [{ key: "QUEUESTACK_IDEMPOTENCY_STORE", value: "jobs" }]) {
+    return [
+        stackResource("aws:iam/instanceProfile:InstanceProfile", "vm-profile", { name: "vm-profile", arn: "arn:aws:iam::123456789012:instance-profile/vm-profile", role: "worker-role" }),
+        stackResource("aws:ec2/launchTemplate:LaunchTemplate", "vm-template", { id: "lt-123", name: "vm-template", iamInstanceProfile: { arn: "arn:aws:iam::123456789012:instance-profile/vm-profile" } }),
+        stackResource("aws:autoscaling/group:Group", "vm-group", { name: "vm-group", launchTemplate: { id: "lt-123", version: "$Latest" }, tags: tags.map((t) => ({ ...t, propagateAtLaunch: true })) }),
+        stackResource("aws:autoscaling/policy:Policy", "vm-scaling", {
+            autoscalingGroupName: "vm-group",
+            policyType: "TargetTrackingScaling",
+            targetTrackingConfiguration: {
+                customizedMetricSpecification: {
+                    metrics: [{ id: "m1", metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: "orders" }] }, stat: "Sum" } }],
+                },
+            },
+        }),
+    ];
+}
