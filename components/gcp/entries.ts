@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { bundleWorker } from "../build/bundle";
 
 /** An adapter entry under workers/gcp, as TypeScript source or compiled JavaScript (installed package). */
 function gcpEntry(file: string): string {
@@ -16,3 +18,20 @@ export const gcpWorkerEntries = {
     /** VM poller pulling from the subscription, a runnable script (imports `queuestack:handler`). */
     vmPoller: gcpEntry("vm-poller"),
 } as const;
+
+/** Where each GCP role's code comes from: one bundled JavaScript file per role. */
+export interface GcpCodeSource {
+    /** The push-fed function of a worker running `handlerModule` (exports `handler`). */
+    pushWorker(handlerModule: string): pulumi.Input<string>;
+    /** The HTTP front-end function (exports `handler`). */
+    frontEnd(): pulumi.Input<string>;
+    /** The VM poller script of a worker running `handlerModule`. */
+    vmPoller(handlerModule: string): pulumi.Input<string>;
+}
+
+/** The default code source: bundles the GCP adapter entries with the user's worker modules. */
+export const bundledGcpCode: GcpCodeSource = {
+    pushWorker: (handlerModule) => bundleWorker({ entry: gcpWorkerEntries.pushWorker, handlerModule }),
+    frontEnd: () => bundleWorker({ entry: gcpWorkerEntries.frontEnd }),
+    vmPoller: (handlerModule) => bundleWorker({ entry: gcpWorkerEntries.vmPoller, handlerModule }),
+};

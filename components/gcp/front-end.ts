@@ -1,11 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { bundleWorker } from "../build/bundle";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { cloudFunction, grantInvoker, type SecretVariable } from "./cloud-function";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
-import { gcpWorkerEntries } from "./entries";
+import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 
@@ -92,7 +91,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             {
                 functionName: physical(gcpNames.cloudFunction, "front-end"),
                 region: location,
-                code: args.code ?? bundleWorker({ entry: gcpWorkerEntries.frontEnd }),
+                code: args.code ?? bundledGcpCode.frontEnd(),
                 sourceBucket: args.sourceBucket,
                 serviceAccountEmail: this.serviceAccount.email,
                 environment: {

@@ -1,5 +1,5 @@
 /** queuestack on Google Cloud: each role usable alone, composed by GcpWebQueueWorker. */
-export { GcpWebQueueWorker } from "./stack";
+export { GcpWebQueueWorker, type GcpWebQueueWorkerArgs } from "./stack";
 export { RequiredApis, type RequiredApisArgs, requiredApis } from "./apis";
 export { Queue, type QueueArgs, type PushDelivery, ackDeadlineOf, defaultRetryBackoff } from "./queue";
 export { FunctionWorker, type FunctionWorkerArgs } from "./workers-function";
@@ -14,6 +14,6 @@ export { cloudFunction, functionEntryPoint, functionRuntime, type CloudFunctionA
 export { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 export { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";
 export { gcpWorkerEnvironment } from "./worker-environment";
-export { gcpWorkerEntries } from "./entries";
+export { bundledGcpCode, gcpWorkerEntries, type GcpCodeSource } from "./entries";
 export { type GcpPlacement, pubsubServiceAgent } from "./context";
 export { type GcpNameRule, gcpLabels, gcpName, gcpNames } from "./names";

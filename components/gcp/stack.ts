@@ -5,6 +5,7 @@ import { type AlarmedFunction, Alarms } from "./alarms";
 import { RequiredApis, requiredApis } from "./apis";
 import { projectNumber } from "./context";
 import { Dashboard } from "./dashboard";
+import { type GcpCodeSource, bundledGcpCode } from "./entries";
 import { Datastore } from "./datastore";
 import { FrontEnd } from "./front-end";
 import type { DatabaseRef } from "./identity";
@@ -13,6 +14,11 @@ import { Queue } from "./queue";
 import { SourceBucket } from "./source-bucket";
 import { FunctionWorker } from "./workers-function";
 import { VmWorker } from "./workers-vm";
+
+export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
+    /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
+    code?: GcpCodeSource;
+}
 
 /**
  * The whole web-queue-worker stack on Google Cloud from one spec: the project APIs it needs, a Cloud
@@ -29,7 +35,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
     /** Secret Manager secret holding the front end's API key (auth: apiKey). */
     readonly apiKeySecretId?: pulumi.Output<string>;
 
-    constructor(name: string, args: CloudStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: GcpWebQueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "gcp");
         super("queuestack:gcp:WebQueueWorker", name, {}, opts);
         this.spec = spec;
@@ -37,6 +43,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const apis = new RequiredApis(`${name}-apis`, { services: requiredApis(spec) }, { parent: this });
         const child = { parent: this, dependsOn: [apis] };
         const number = projectNumber(this);
+        const code = args.code ?? bundledGcpCode;
 
         const source = new SourceBucket(`${name}-source`, where, child);
         const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
@@ -57,6 +64,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
                     ackDeadlineSeconds,
                     timeoutSeconds: workerTimeoutSeconds(spec, worker),
                     resultTtlDays: spec.datastore.ttlDays,
+                    code: (worker.kind === "function" ? code.pushWorker : code.vmPoller)(worker.code),
                 });
                 // A function consumer is the queue's only consumer (a spec rule): its push settings shape the subscription.
                 const pushed = consumersOf(spec, q.name).find((w) => w.kind === "function");
@@ -78,6 +86,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
                 topics: Object.fromEntries(spec.queues.map((q) => [q.name, { topicId: queues[q.name].topicId, topicName: queues[q.name].topic.name, ordered: q.ordering === "fifo" }])),
                 database,
                 sourceBucket: source.bucketName,
+                code: code.frontEnd(),
             },
             child,
         );

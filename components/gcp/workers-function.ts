@@ -1,10 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleWorker } from "../build/bundle";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { cloudFunction, grantInvoker } from "./cloud-function";
 import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, serviceAccountMember, childOptions } from "./context";
-import { gcpWorkerEntries } from "./entries";
+import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 import type { PushDelivery } from "./queue";
@@ -69,7 +68,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
             {
                 functionName: physical(gcpNames.cloudFunction, worker.name),
                 region: location,
-                code: args.code ?? bundleWorker({ entry: gcpWorkerEntries.pushWorker, handlerModule: worker.code }),
+                code: args.code ?? bundledGcpCode.pushWorker(worker.code),
                 sourceBucket: args.sourceBucket,
                 serviceAccountEmail: this.serviceAccount.email,
                 environment: gcpWorkerEnvironment({

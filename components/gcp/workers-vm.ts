@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleWorker } from "../build/bundle";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { workerServiceScript } from "../vm/worker-service";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
-import { gcpWorkerEntries } from "./entries";
+import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 import { gcpWorkerEnvironment } from "./worker-environment";
@@ -86,7 +85,7 @@ export class VmWorker extends pulumi.ComponentResource {
         new gcp.pubsub.SubscriptionIAMMember(`${name}-consume`, { subscription: args.subscription.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
 
-        const code = pulumi.output(args.code ?? bundleWorker({ entry: gcpWorkerEntries.vmPoller, handlerModule: worker.code }));
+        const code = pulumi.output(args.code ?? bundledGcpCode.vmPoller(worker.code));
         const codeFolder = `workers/${worker.name}/`;
         const bundle = new gcp.storage.BucketObject(
             `${name}-code`,

@@ -42,6 +42,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
     switch (args.type) {
+        case "gcp:firestore/database:Database":
+            return { id: `projects/demo-project/databases/${name}` };
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":
