@@ -48,6 +48,8 @@ export function workerSettings(s: WorkerSettingsArgs): Record<string, pulumi.Inp
         QUEUESTACK_COSMOS_ENDPOINT: s.datastore.endpoint,
         QUEUESTACK_COSMOS_DATABASE: s.datastore.databaseName,
         QUEUESTACK_COSMOS_CONTAINER: s.datastore.containerName,
+        // The idempotency store, declared where the policy pack looks for it (policies/lib/declarations.ts).
+        QUEUESTACK_IDEMPOTENCY_STORE: s.datastore.containerName,
         QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
         QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
         QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),

@@ -116,7 +116,7 @@ export class VmWorker extends pulumi.ComponentResource {
                     }],
                 },
             },
-            tags: at.tags,
+            tags: { ...at.tags, QUEUESTACK_IDEMPOTENCY_STORE: args.datastore.containerName },
         }, {
             parent: this,
             // Autoscale owns the instance count; the generated SSH key changes on every run but grants nothing.

@@ -49,6 +49,7 @@ describe("azure FunctionWorker", () => {
             QUEUESTACK_COSMOS_ENDPOINT: "https://shop-dev-db.documents.azure.com:443/",
             QUEUESTACK_COSMOS_DATABASE: "shop-dev-db",
             QUEUESTACK_COSMOS_CONTAINER: "shop-dev-results",
+            QUEUESTACK_IDEMPOTENCY_STORE: "shop-dev-results",
             QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
             QUEUESTACK_IDEMPOTENCY_KEY: "body.url",
             QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "6",

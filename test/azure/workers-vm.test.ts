@@ -40,6 +40,7 @@ describe("azure VmWorker", () => {
         const inputs = scaleSet.inputs as unknown as ScaleSetInputs;
         assert.deepEqual(inputs.sku, { name: "Standard_B2s", tier: "Standard", capacity: 0 });
         assert.deepEqual(inputs.identity, { type: "SystemAssigned" });
+        assert.deepEqual(scaleSet.inputs.tags, { "queuestack:role": "worker-crawl", QUEUESTACK_IDEMPOTENCY_STORE: "shop-dev-results" });
         const os = inputs.virtualMachineProfile.osProfile;
         assert.equal(os.linuxConfiguration.disablePasswordAuthentication, true);
         assert.equal("adminPassword" in os, false);
@@ -59,6 +60,7 @@ describe("azure VmWorker", () => {
         assert.match(script, /169\.254\.169\.254\/metadata\/identity\/oauth2\/token\?api-version=2018-02-01&resource=https%3A%2F%2Fstorage\.azure\.com%2F/);
         assert.match(script, /-o \/opt\/queuestack\/worker\.js 'https:\/\/shopdevcodecrawl[0-9a-f]+\.blob\.core\.windows\.net\/worker\/worker\.js'/);
         assert.match(script, /QUEUESTACK_QUEUE_NAME="shop-dev-jobs"\n/);
+        assert.match(script, /QUEUESTACK_IDEMPOTENCY_STORE="shop-dev-results"\n/);
         assert.match(script, /QUEUESTACK_WORKER_TIMEOUT_SECONDS="600"\n/);
         assert.match(script, /TimeoutStopSec=630\n/);
         assert.match(script, /systemctl enable --now queuestack-worker\.service/);
