@@ -1,0 +1,155 @@
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+import { StackConfigError, loadStackConfig } from "../cli/stack-config";
+import { validateSpec, type Spec } from "../components/spec";
+import { createLogger, createProcessor, workerFromModule, type Logger } from "../workers/runtime";
+import { apiKeyFor, lockDataDir } from "./data-dir";
+import { SqliteWorkerStore } from "./datastore";
+import { openDatabase } from "./engine/database";
+import { QueueEngine } from "./engine/queue-engine";
+import { createLocalFrontEnd } from "./front-end/server";
+import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
+import { WorkerMetrics } from "./observability/metrics";
+import { localQueues, localRuntimeSettings } from "./stack-settings";
+import { WorkerPool } from "./worker-pool";
+
+/** How the local stack runs. */
+export interface LocalRunnerOptions {
+    /** The stack whose Pulumi.<stack>.yaml is read. @default "dev" */
+    stack?: string;
+    /** The project root: where the stack file is, and what `workers[].code` is relative to. @default process.cwd() */
+    dir?: string;
+    /** Where the SQLite file, the API key and the lock live. @default <dir>/.queuestack/<stack> */
+    dataDir?: string;
+    /** Front-end port on 127.0.0.1; 0 picks a free one. @default 8080 */
+    port?: number;
+    /** @default a JSON-lines logger on stdout */
+    logger?: Logger;
+    /** First retry delay; doubles per attempt, capped at the visibility timeout. @default 1 */
+    retryBaseSeconds?: number;
+    /** How often an idle worker pool looks for due messages. @default 250 */
+    pollIntervalMs?: number;
+    /** How often the spec's alarms are evaluated. @default 5 */
+    alarmIntervalSeconds?: number;
+    /** On stop, how long running messages may finish before they are returned to the queue. @default 5 */
+    drainSeconds?: number;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+    spec: Spec;
+    /** The front end, e.g. http://127.0.0.1:8080. */
+    url: string;
+    /** The dashboard, with the API key in the fragment (never sent to the server). */
+    dashboardUrl: string;
+    /** The x-api-key value; undefined when the spec's auth is "none". */
+    apiKey?: string;
+    dataDir: string;
+    engine: QueueEngine;
+    store: SqliteWorkerStore;
+    /** Stops receiving, drains or returns running work, closes the front end and the database. */
+    stop(): Promise<void>;
+}
+
+/** Reads and validates the stack's spec for the local target. Throws SpecError listing every problem. */
+export function loadLocalSpec(stack: string, dir: string): Spec {
+    const config = loadStackConfig(stack, dir);
+    const raw = config["queuestack:spec"];
+    if (raw === undefined) {
+        throw new StackConfigError(`Pulumi.${stack}.yaml has no queuestack:spec. Add the spec under config (see Pulumi.dev.yaml).`);
+    }
+    return validateSpec(raw, "local");
+}
+
+/**
+ * Runs the whole stack in this process: the durable SQLite queue engine and datastore, a worker
+ * pool per spec worker running its real module through the runtime, the front end and dashboard on
+ * 127.0.0.1, and the spec's alarms. Messages and claims left by a killed run are taken back at once.
+ */
+export async function startLocalStack(options: LocalRunnerOptions = {}): Promise<LocalStack> {
+    const stack = options.stack ?? "dev";
+    const dir = path.resolve(options.dir ?? process.cwd());
+    const logger = options.logger ?? createLogger({ name: "queuestack-local" });
+    const spec = loadLocalSpec(stack, dir);
+    const dataDir = path.resolve(options.dataDir ?? path.join(dir, ".queuestack", stack));
+    const unlock = lockDataDir(dataDir);
+    const db = openDatabase(path.join(dataDir, "queuestack.db"));
+    const closers: (() => void | Promise<unknown>)[] = [() => db.close(), unlock];
+    try {
+        const engine = new QueueEngine(db, localQueues(spec));
+        const store = new SqliteWorkerStore(db, engine.owner);
+        const recovered = engine.recoverAbandoned();
+        const claims = store.releaseAbandonedClaims();
+        if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
+
+        const metrics = new WorkerMetrics(spec.workers.map((w) => w.name));
+        const pools: WorkerPool[] = [];
+        for (const workerSpec of spec.workers) {
+            const modulePath = path.resolve(dir, workerSpec.code);
+            for (const [name, value] of Object.entries(workerSpec.environment)) process.env[name] ??= value;
+            const worker = workerFromModule(await import(modulePath), `${workerSpec.code} (spec workers[${workerSpec.name}].code)`);
+            const settings = localRuntimeSettings(spec, workerSpec);
+            const workerLogger = logger.child({ worker: workerSpec.name });
+            pools.push(
+                new WorkerPool({
+                    name: workerSpec.name,
+                    queue: workerSpec.queue,
+                    engine,
+                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue }),
+                    concurrency: workerSpec.concurrency,
+                    logger: workerLogger,
+                    jobs: store,
+                    resultTtlSeconds: settings.resultTtlSeconds,
+                    retryBaseSeconds: options.retryBaseSeconds ?? 1,
+                    pollIntervalMs: options.pollIntervalMs ?? 250,
+                    onSettled: (settled) => metrics.record(settled),
+                }),
+            );
+        }
+
+        const alarmLog = new AlarmLog(logger);
+        let alarms: AlarmState[] = [];
+        const queueStats = () => engine.queueNames.map((q) => engine.stats(q));
+        const evaluate = () => {
+            const workerErrors = Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)]));
+            alarms = alarmLog.update(evaluateAlarms(spec.alarms, spec.workers, { queues: queueStats(), workerErrors }));
+        };
+        const snapshot = () => ({
+            queues: queueStats(),
+            inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
+            outcomes: metrics.outcomes(),
+            latencies: metrics.latencies(),
+            alarms,
+        });
+
+        const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        await app.listen({ host: "127.0.0.1", port: options.port ?? 8080 });
+        closers.unshift(() => app.close());
+        const { port } = app.server.address() as AddressInfo;
+        const url = `http://127.0.0.1:${port}`;
+
+        for (const pool of pools) pool.start();
+        evaluate();
+        const alarmTimer = setInterval(evaluate, (options.alarmIntervalSeconds ?? 5) * 1000);
+        const sweepTimer = setInterval(() => {
+            engine.sweep();
+            store.sweep();
+        }, 60_000);
+
+        let stopping: Promise<void> | undefined;
+        const stop = () =>
+            (stopping ??= (async () => {
+                clearInterval(alarmTimer);
+                clearInterval(sweepTimer);
+                const returned = (await Promise.all(pools.map((p) => p.stop(options.drainSeconds ?? 5)))).reduce((a, b) => a + b, 0);
+                store.releaseOwnClaims();
+                logger.info({ returnedToQueue: returned }, "stopped: unfinished messages are back in the queue");
+                for (const close of closers) await close();
+            })());
+        return { spec, url, dashboardUrl: `${url}/dashboard${apiKey ? `#key=${apiKey}` : ""}`, ...(apiKey ? { apiKey } : {}), dataDir, engine, store, stop };
+    } catch (error) {
+        for (const close of closers) await close();
+        throw error;
+    }
+}

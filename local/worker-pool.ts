@@ -1,0 +1,193 @@
+import { describeError, type JobStore, type Logger, type Outcome, type Processor } from "../workers/runtime";
+import type { QueueEngine } from "./engine/queue-engine";
+import type { Delivery } from "./engine/types";
+
+/** One settled delivery, for metrics and alarms. */
+export interface Settled {
+    worker: string;
+    queue: string;
+    outcome: Outcome["kind"];
+    /** What the queue did with a failed delivery. */
+    disposition: "deleted" | "retry" | "dead-letter" | "stale";
+    durationMs: number;
+}
+
+/** How a pool runs. */
+export interface WorkerPoolOptions {
+    /** The spec's worker name. */
+    name: string;
+    queue: string;
+    engine: QueueEngine;
+    /** The runtime's processor for the worker module (createProcessor). */
+    processor: Processor;
+    /** Messages processed at once (spec workers[].concurrency). */
+    concurrency: number;
+    logger: Logger;
+    /** Job records: a message dead-lettered after its last retry is recorded as such. */
+    jobs?: JobStore;
+    /** How long job records are kept (spec datastore.ttlDays). @default 30 days */
+    resultTtlSeconds?: number;
+    /** Delay before retry n (1, 2, ...): `retryBaseSeconds * 2^(n-1)`, at most the visibility timeout. @default 1 */
+    retryBaseSeconds?: number;
+    /** How often an idle pool looks for due messages (delays, retries); sends wake it at once. @default 250 */
+    pollIntervalMs?: number;
+    /** Called once per settled delivery. */
+    onSettled?: (settled: Settled) => void;
+}
+
+interface Running {
+    delivery: Delivery;
+    extendedAt: number;
+}
+
+/**
+ * The local target's in-process worker pool for one worker: receives from the engine while it has
+ * free slots, runs each delivery through the runtime's processor, deletes done messages (batched
+ * into one commit per tick), releases failed ones with exponential backoff (the engine
+ * dead-letters them after maxReceiveCount), dead-letters permanent failures at once, extends the
+ * visibility of long runs, and on stop returns unfinished messages to the queue.
+ */
+export class WorkerPool {
+    private readonly running = new Map<string, Running>();
+    private deletes: string[] = [];
+    private flushScheduled = false;
+    private timer: NodeJS.Timeout | undefined;
+    private heartbeat: NodeJS.Timeout | undefined;
+    private stopping = false;
+    private unsubscribe: (() => void) | undefined;
+    private readonly drained = new Set<() => void>();
+
+    constructor(private readonly options: WorkerPoolOptions) {
+        if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+
+    /** Messages being processed now. */
+    get inFlight(): number {
+        return this.running.size;
+    }
+
+    /** Starts receiving. */
+    start(): void {
+        const { engine, queue } = this.options;
+        this.unsubscribe = engine.onSent((sentTo) => {
+            if (sentTo === queue) this.pump();
+        });
+        const visibilityMs = engine.config(queue).visibilityTimeoutSeconds * 1000;
+        const everyMs = Math.max(250, visibilityMs / 3);
+        this.heartbeat = setInterval(() => this.extend(everyMs, visibilityMs), everyMs);
+        this.heartbeat.unref();
+        this.pump();
+    }
+
+    /**
+     * Stops receiving, waits up to `drainSeconds` for running messages, then returns the rest to
+     * the queue (visible at once, the delivery not counted). Returns how many were returned.
+     */
+    async stop(drainSeconds: number): Promise<number> {
+        this.stopping = true;
+        this.unsubscribe?.();
+        clearTimeout(this.timer);
+        clearInterval(this.heartbeat);
+        if (this.running.size > 0) {
+            await new Promise<void>((resolve) => {
+                const timeout = setTimeout(resolve, drainSeconds * 1000);
+                this.drained.add(() => {
+                    clearTimeout(timeout);
+                    resolve();
+                });
+            });
+        }
+        this.flushDeletes();
+        const receipts = [...this.running.values()].map((r) => r.delivery.receipt);
+        this.running.clear();
+        return receipts.length > 0 ? this.options.engine.returnToQueue(receipts) : 0;
+    }
+
+    private pump(): void {
+        if (this.stopping) return;
+        const { engine, queue, concurrency, logger } = this.options;
+        const free = concurrency - this.running.size;
+        if (free <= 0) return;
+        let deliveries: Delivery[];
+        try {
+            deliveries = engine.receive(queue, free);
+        } catch (error) {
+            logger.error({ err: error, queue }, "receive failed; trying again shortly");
+            deliveries = [];
+        }
+        for (const delivery of deliveries) this.run(delivery);
+        if (deliveries.length < free) {
+            clearTimeout(this.timer);
+            this.timer = setTimeout(() => this.pump(), this.options.pollIntervalMs ?? 250);
+        }
+    }
+
+    private run(delivery: Delivery): void {
+        const started = Date.now();
+        this.running.set(delivery.receipt, { delivery, extendedAt: started });
+        void this.options
+            .processor(delivery)
+            .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }))
+            .then((outcome) => {
+                if (!this.running.delete(delivery.receipt)) return; // returned to the queue by stop()
+                const disposition = this.settle(delivery, outcome);
+                this.options.onSettled?.({ worker: this.options.name, queue: this.options.queue, outcome: outcome.kind, disposition, durationMs: Date.now() - started });
+                if (this.running.size === 0) for (const resolve of this.drained) resolve();
+                this.pump();
+            });
+    }
+
+    private settle(delivery: Delivery, outcome: Outcome): Settled["disposition"] {
+        const { engine, logger } = this.options;
+        try {
+            if (outcome.kind === "done" || outcome.kind === "duplicate") {
+                this.deletes.push(delivery.receipt);
+                if (!this.flushScheduled) {
+                    this.flushScheduled = true;
+                    setImmediate(() => this.flushDeletes());
+                }
+                return "deleted";
+            }
+            if (outcome.kind === "dead-letter") return engine.deadLetter(delivery.receipt, outcome.reason) ? "dead-letter" : "stale";
+            const visibility = engine.config(delivery.queue).visibilityTimeoutSeconds;
+            const delay = Math.min(visibility, (this.options.retryBaseSeconds ?? 1) * 2 ** (delivery.attempt - 1));
+            const disposition = engine.release(delivery.receipt, outcome.reason, delay);
+            if (disposition === "dead-letter") void this.recordDeadLetter(delivery, outcome.reason);
+            return disposition;
+        } catch (error) {
+            logger.error({ err: error, messageId: delivery.id }, "could not settle the message; it becomes visible again after its visibility timeout");
+            return "stale";
+        }
+    }
+
+    private flushDeletes(): void {
+        this.flushScheduled = false;
+        const receipts = this.deletes;
+        this.deletes = [];
+        if (receipts.length === 0) return;
+        try {
+            this.options.engine.delete(receipts);
+        } catch (error) {
+            this.options.logger.error({ err: error, count: receipts.length }, "delete failed; those messages will be redelivered and suppressed as duplicates");
+        }
+    }
+
+    private async recordDeadLetter(delivery: Delivery, reason: string): Promise<void> {
+        const ttl = this.options.resultTtlSeconds ?? 30 * 86_400;
+        try {
+            await this.options.jobs?.putJob(delivery.id, { status: "dead-letter", reason, attempt: delivery.attempt, at: new Date() }, ttl);
+        } catch (error) {
+            this.options.logger.warn({ err: error, messageId: delivery.id }, "could not record the dead-letter reason");
+        }
+    }
+
+    /** Keeps long-running messages invisible: extends those not extended for `everyMs`. */
+    private extend(everyMs: number, visibilityMs: number): void {
+        const now = Date.now();
+        for (const running of this.running.values()) {
+            if (now - running.extendedAt < everyMs - 50) continue;
+            running.extendedAt = now;
+            this.options.engine.changeVisibility(running.delivery.receipt, visibilityMs / 1000);
+        }
+    }
+}
