@@ -5,7 +5,7 @@ import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { cloudFunction, grantInvoker, type SecretVariable } from "./cloud-function";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
 import { bundledGcpCode } from "./entries";
-import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
+import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 
 /** A queue the front end may publish to. */
@@ -98,6 +98,7 @@ export class FrontEnd extends pulumi.ComponentResource {
                     QUEUESTACK_QUEUES: queues,
                     QUEUESTACK_AUTH: settings.auth,
                     QUEUESTACK_MAX_BODY_BYTES: String(settings.maxBodyKb * 1024),
+                    QUEUESTACK_PROJECT_ID: projectOf(args.database),
                     QUEUESTACK_FIRESTORE_DATABASE: args.database.databaseName,
                 },
                 secretEnvironment,

@@ -10,6 +10,9 @@ export interface DatabaseRef {
     databaseResourceName: pulumi.Input<string>;
 }
 
+/** The project of a database, from its resource name. */
+export const projectOf = (database: DatabaseRef): pulumi.Output<string> => pulumi.output(database.databaseResourceName).apply((id) => id.split("/")[1]);
+
 /**
  * A service account of its own for one workload. It starts with no roles: each component grants it
  * exactly the bindings it needs, on the resources it uses (never project-wide editor or owner).
@@ -30,11 +33,10 @@ export function grantDatabaseAccess(
     opts: pulumi.CustomResourceOptions,
     role: "roles/datastore.user" | "roles/datastore.viewer" = "roles/datastore.user",
 ): gcp.projects.IAMMember {
-    const project = pulumi.output(database.databaseResourceName).apply((id) => id.split("/")[1]);
     return new gcp.projects.IAMMember(
         name,
         {
-            project,
+            project: projectOf(database),
             role,
             member: serviceAccountMember(email),
             condition: {

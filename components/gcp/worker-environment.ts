@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkerSpec } from "../spec";
-import type { DatabaseRef } from "./identity";
+import { type DatabaseRef, projectOf } from "./identity";
 
 export interface GcpWorkerSettings {
     worker: WorkerSpec;
@@ -16,6 +16,7 @@ export interface GcpWorkerSettings {
 export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulumi.Input<string>> {
     return {
         ...s.worker.environment,
+        QUEUESTACK_PROJECT_ID: projectOf(s.database),
         QUEUESTACK_QUEUE_NAME: s.queueName,
         QUEUESTACK_FIRESTORE_DATABASE: s.database.databaseName,
         QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),

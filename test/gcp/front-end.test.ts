@@ -41,6 +41,7 @@ describe("gcp FrontEnd", () => {
             QUEUESTACK_QUEUES: JSON.stringify({ scrape: { topic: topics.scrape.topicId, ordered: false }, publish: { topic: topics.publish.topicId, ordered: true } }),
             QUEUESTACK_AUTH: "apiKey",
             QUEUESTACK_MAX_BODY_BYTES: String(64 * 1024),
+            QUEUESTACK_PROJECT_ID: "demo-project",
             QUEUESTACK_FIRESTORE_DATABASE: "portfolio-test-data",
         });
         const publishers = ofType(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").map((r) => r.inputs);

@@ -49,6 +49,7 @@ describe("gcp FunctionWorker", () => {
         assert.equal(config.availableMemory, "512Mi");
         assert.deepEqual(config.environmentVariables, {
             LOG_LEVEL: "debug",
+            QUEUESTACK_PROJECT_ID: "demo-project",
             QUEUESTACK_QUEUE_NAME: "scrape",
             QUEUESTACK_FIRESTORE_DATABASE: "portfolio-test-data",
             QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
