@@ -51,6 +51,12 @@ export interface LocalStack {
     stop(): Promise<void>;
 }
 
+/** Loads a worker module through the running loader (tsx compiles TypeScript modules and resolves folders to index.ts). */
+function loadModule(file: string): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file);
+}
+
 /** Reads and validates the stack's spec for the local target. Throws SpecError listing every problem. */
 export function loadLocalSpec(stack: string, dir: string): Spec {
     const config = loadStackConfig(stack, dir);
@@ -87,7 +93,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         for (const workerSpec of spec.workers) {
             const modulePath = path.resolve(dir, workerSpec.code);
             for (const [name, value] of Object.entries(workerSpec.environment)) process.env[name] ??= value;
-            const worker = workerFromModule(await import(modulePath), `${workerSpec.code} (spec workers[${workerSpec.name}].code)`);
+            const worker = workerFromModule(loadModule(modulePath), `${workerSpec.code} (spec workers[${workerSpec.name}].code)`);
             const settings = localRuntimeSettings(spec, workerSpec);
             const workerLogger = logger.child({ worker: workerSpec.name });
             pools.push(
