@@ -26,3 +26,8 @@ export function placement(args: AzurePlacement, role: string) {
         resourceGroupName: args.resourceGroupName,
     };
 }
+
+/** Only the placement fields of a role's args, to hand on to a child component. */
+export function placementOf(args: AzurePlacement): AzurePlacement {
+    return { resourceGroupName: args.resourceGroupName, location: args.location, namePrefix: args.namePrefix, tags: args.tags };
+}

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { ApiKeyVault } from "./api-key";
-import type { AzurePlacement } from "./context";
+import { type AzurePlacement, placementOf } from "./context";
 import { FunctionApp } from "./function-app";
 import { grantRole } from "./roles";
 
@@ -51,11 +51,15 @@ export class FrontEnd extends pulumi.ComponentResource {
         super("queuestack:azure:FrontEnd", name, {}, opts);
         this.spec = spec;
         const keyVault = spec.auth === "apiKey"
-            ? new ApiKeyVault(`${name}-api-key`, { ...args }, { parent: this })
+            ? new ApiKeyVault(`${name}-api-key`, { ...placementOf(args), tenantId: args.tenantId, uniqueScope: args.uniqueScope }, { parent: this })
             : undefined;
         const maxBodyBytes = spec.maxBodyKb * 1024;
         this.functionApp = new FunctionApp(`${name}-functions`, {
-            ...args,
+            ...placementOf(args),
+            uniqueScope: args.uniqueScope,
+            subscription: args.subscription,
+            appInsights: args.appInsights,
+            code: args.code,
             role: "front-end",
             memoryMb: 2048,
             maximumInstanceCount: args.maximumInstanceCount ?? 10,

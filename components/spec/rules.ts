@@ -145,11 +145,21 @@ const azureRules: Rule = (spec, cloud) => {
             .filter(Boolean);
         return features.length ? [`queue "${q.name}" needs ${features.join(" and ")}`] : [];
     });
-    return needs.length
+    const tier = needs.length
         ? [issue(["azure", "serviceBusTier"], `must be standard or premium: ${needs.join("; ")}`, spec.azure.serviceBusTier,
               "Set azure.serviceBusTier to standard (Basic has no sessions, duplicate detection or topics), or drop ordering and deduplication from those queues.")]
         : [];
+    const retention = spec.queues.flatMap((q, i) =>
+        q.retentionDays > basicTierRetentionDaysMax
+            ? [issue(["queues", i, "retentionDays"], `must be at most ${basicTierRetentionDaysMax} on the Basic Service Bus tier`, q.retentionDays,
+                  `Lower it to ${basicTierRetentionDaysMax} days or less, or set azure.serviceBusTier to standard.`)]
+            : [],
+    );
+    return [...tier, ...retention];
 };
+
+/** Longest message time-to-live a Basic namespace accepts, days. */
+const basicTierRetentionDaysMax = 14;
 
 /** Every rule that needs more than one field or the target cloud. */
 export const specRules: readonly Rule[] = [

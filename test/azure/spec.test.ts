@@ -27,6 +27,13 @@ describe("azure spec rules", () => {
         assert.deepEqual(problems({ ...base, azure: { serviceBusTier: "basic" }, queues: [{ name: "scrape", ordering: "fifo" }] }, "aws"), []);
     });
 
+    it("keeps messages at most 14 days on the Basic tier", () => {
+        assert.deepEqual(problems({ ...base, azure: { serviceBusTier: "basic" }, queues: [{ name: "scrape", retentionDays: 20, deadLetter: { retentionDays: 30 } }] }), [
+            "queues[0].retentionDays: must be at most 14 on the Basic Service Bus tier (got 20). Lower it to 14 days or less, or set azure.serviceBusTier to standard.",
+        ]);
+        assert.deepEqual(problems({ ...base, queues: [{ name: "scrape", retentionDays: 20, deadLetter: { retentionDays: 30 } }] }), []);
+    });
+
     it("caps an explicit lock duration at 5 minutes and says that lock renewal covers longer work", () => {
         const spec = { ...base, queues: [{ name: "scrape", processingTimeSeconds: 20, visibilityTimeoutSeconds: 900 }] };
         assert.deepEqual(problems(spec), [
