@@ -4,7 +4,6 @@ import { awsSqsQueueLimitMaxReceiveCount } from "./aws/aws-sqs-queue-limit-max-r
 import { awsSqsQueueLimitMessageRetention } from "./aws/aws-sqs-queue-limit-message-retention";
 import { awsSqsQueueRequireEncryptionAtRest } from "./aws/aws-sqs-queue-require-encryption-at-rest";
 import { awsSqsQueueRequireFifoDeadLetterQueue } from "./aws/aws-sqs-queue-require-fifo-dead-letter-queue";
-import { awsSqsQueueRequireFifoDeduplication } from "./aws/aws-sqs-queue-require-fifo-deduplication";
 import { azureServicebusNamespaceRequireMinimumTls } from "./azure/azure-servicebus-namespace-require-minimum-tls";
 import { azureServicebusQueueLimitMaxDeliveryCount } from "./azure/azure-servicebus-queue-limit-max-delivery-count";
 import { azureServicebusQueueLimitMessageTimeToLive } from "./azure/azure-servicebus-queue-limit-message-time-to-live";
@@ -18,6 +17,7 @@ import { awsSqsDeadLetterQueueRequireDepthAlarm } from "./stack/aws-sqs-dead-let
 import { awsSqsDeadLetterQueueRequireLongerRetention } from "./stack/aws-sqs-dead-letter-queue-require-longer-retention";
 import { awsSqsQueueRequireBacklogAgeAlarm } from "./stack/aws-sqs-queue-require-backlog-age-alarm";
 import { awsSqsQueueRequireDeadLetterQueue } from "./stack/aws-sqs-queue-require-dead-letter-queue";
+import { awsSqsQueueRequireFifoDeduplication } from "./stack/aws-sqs-queue-require-fifo-deduplication";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
 import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
 import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
@@ -40,7 +40,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     awsSqsQueueLimitMessageRetention,
     awsSqsQueueRequireEncryptionAtRest,
     awsSqsQueueRequireFifoDeadLetterQueue,
-    awsSqsQueueRequireFifoDeduplication,
     awsLambdaEventSourceMappingRequirePartialBatchFailures,
     azureServicebusNamespaceRequireMinimumTls,
     azureServicebusQueueLimitMaxDeliveryCount,
@@ -56,6 +55,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 export const stackPolicies: StackValidationPolicy[] = [
     awsSqsQueueRequireDeadLetterQueue,
     awsSqsDeadLetterQueueRequireLongerRetention,
+    awsSqsQueueRequireFifoDeduplication,
     awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout,
     awsSqsDeadLetterQueueRequireDepthAlarm,
     awsSqsQueueRequireBacklogAgeAlarm,

@@ -12,7 +12,7 @@ export interface SqsQueue {
     retentionSeconds: number;
     visibilitySeconds: number;
     redrive?: Redrive;
-    /** True when another queue dead-letters into it, or it declares a redriveAllowPolicy. */
+    /** True when another queue dead-letters into it, or it declares a redrive-allow policy (inline or as a resource). */
     isDeadLetter: boolean;
 }
 
@@ -31,6 +31,7 @@ export interface SqsConsumer {
 /** Every SQS queue in the stack. */
 export function sqsQueues(resources: readonly PolicyResource[]): SqsQueue[] {
     const separateRedrives = ofType(resources, sqsRedrivePolicyType);
+    const separateAllows = ofType(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
     const queues = ofType(resources, sqsQueueType).map((resource) => {
         const p: Props = resource.props;
         const separate = separateRedrives.find((r) => r.props.queueUrl !== undefined && r.props.queueUrl === p.url);
@@ -41,7 +42,7 @@ export function sqsQueues(resources: readonly PolicyResource[]): SqsQueue[] {
             retentionSeconds: p.messageRetentionSeconds ?? sqsDefaults.messageRetentionSeconds,
             visibilitySeconds: p.visibilityTimeoutSeconds ?? sqsDefaults.visibilityTimeoutSeconds,
             redrive: redrive === "invalid" ? undefined : redrive,
-            isDeadLetter: Boolean(p.redriveAllowPolicy),
+            isDeadLetter: Boolean(p.redriveAllowPolicy) || separateAllows.some((a) => a.props.queueUrl !== undefined && a.props.queueUrl === p.url),
         };
     });
     for (const queue of queues) {

@@ -4,7 +4,6 @@ import { awsSqsQueueLimitMaxReceiveCount as maxReceive } from "../../policies/aw
 import { awsSqsQueueLimitMessageRetention as retention } from "../../policies/aws/aws-sqs-queue-limit-message-retention";
 import { awsSqsQueueRequireEncryptionAtRest as encryption } from "../../policies/aws/aws-sqs-queue-require-encryption-at-rest";
 import { awsSqsQueueRequireFifoDeadLetterQueue as fifoDlq } from "../../policies/aws/aws-sqs-queue-require-fifo-dead-letter-queue";
-import { awsSqsQueueRequireFifoDeduplication as fifoDedup } from "../../policies/aws/aws-sqs-queue-require-fifo-deduplication";
 import { checkResource } from "./helpers";
 
 const queueType = "aws:sqs/queue:Queue";
@@ -76,25 +75,6 @@ describe("policies/aws", () => {
         });
         it("does not apply to other types", async () => {
             assert.equal((await checkResource(retention, redriveType, queue)).notApplicable, "Policy only applies to resources of type 'aws:sqs/queue:Queue'");
-        });
-    });
-
-    describe("aws-sqs-queue-require-fifo-deduplication", () => {
-        it("accepts content-based deduplication and declared sender ids", async () => {
-            assert.deepEqual(await checkResource(fifoDedup, queueType, fifoQueue), { violations: [] });
-            const declared = { ...fifoQueue, contentBasedDeduplication: false, tags: { "queuestack:deduplication": "messageId" } };
-            assert.deepEqual(await checkResource(fifoDedup, queueType, declared), { violations: [] });
-        });
-        it("reports a FIFO queue without deduplication", async () => {
-            assert.deepEqual((await checkResource(fifoDedup, queueType, { ...fifoQueue, contentBasedDeduplication: false }, { name: "orders" })).violations, [
-                'FIFO SQS queue "orders" does not deduplicate: contentBasedDeduplication is off. Set contentBasedDeduplication: true, or, if every sender sets MessageDeduplicationId, tag the queue "queuestack:deduplication" = "messageId".',
-            ]);
-        });
-        it("does not apply to standard queues, dead-letter queues or other types", async () => {
-            assert.equal((await checkResource(fifoDedup, queueType, queue)).notApplicable, "Not a FIFO queue");
-            const dlq = { fifoQueue: true, redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) };
-            assert.equal((await checkResource(fifoDedup, queueType, dlq)).notApplicable, "A dead-letter queue (redriveAllowPolicy is set)");
-            assert.equal((await checkResource(fifoDedup, "aws:sns/topic:Topic", fifoQueue)).notApplicable, "Policy only applies to resources of type 'aws:sqs/queue:Queue'");
         });
     });
 

@@ -57,3 +57,21 @@ export function autoScalingWorker(tags: Array<{ key: string; value: string }> = 
         }),
     ];
 }
+
+/** A FIFO queue and its FIFO dead-letter queue, the DLQ marked by an aws.sqs.RedriveAllowPolicy resource. */
+export function fifoPair() {
+    return [
+        stackResource("aws:sqs/queue:Queue", "events-dlq", { name: "events-dlq.fifo", arn: arn("sqs", "events-dlq.fifo"), url: "https://sqs/events-dlq.fifo", fifoQueue: true, contentBasedDeduplication: true, messageRetentionSeconds: 1_209_600 }),
+        stackResource("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "events-dlq-allow", { queueUrl: "https://sqs/events-dlq.fifo", redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn("sqs", "events.fifo")] }) }),
+        stackResource("aws:sqs/queue:Queue", "events", {
+            name: "events.fifo",
+            arn: arn("sqs", "events.fifo"),
+            url: "https://sqs/events.fifo",
+            fifoQueue: true,
+            contentBasedDeduplication: true,
+            redrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("sqs", "events-dlq.fifo"), maxReceiveCount: 5 }),
+        }),
+        stackResource("aws:cloudwatch/metricAlarm:MetricAlarm", "events-dlq-depth", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "events-dlq.fifo" }, alarmActions: [arn("sns", "alarms")] }),
+        stackResource("aws:cloudwatch/metricAlarm:MetricAlarm", "events-backlog-age", { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: "events.fifo" }, alarmActions: [arn("sns", "alarms")] }),
+    ];
+}

@@ -4,18 +4,19 @@ import { awsSqsDeadLetterQueueRequireDepthAlarm as depthAlarm } from "../../poli
 import { awsSqsDeadLetterQueueRequireLongerRetention as longerRetention } from "../../policies/stack/aws-sqs-dead-letter-queue-require-longer-retention";
 import { awsSqsQueueRequireBacklogAgeAlarm as backlogAlarm } from "../../policies/stack/aws-sqs-queue-require-backlog-age-alarm";
 import { awsSqsQueueRequireDeadLetterQueue as requireDlq } from "../../policies/stack/aws-sqs-queue-require-dead-letter-queue";
+import { awsSqsQueueRequireFifoDeduplication as fifoDedup } from "../../policies/stack/aws-sqs-queue-require-fifo-deduplication";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout as visibility } from "../../policies/stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
-import { autoScalingWorker, compliantAwsStack, tableArn } from "./fixtures-aws";
+import { autoScalingWorker, compliantAwsStack, fifoPair, tableArn } from "./fixtures-aws";
 import { checkStack, stackResource, withChange, without } from "./helpers";
 
 const stack = compliantAwsStack();
 const pubsubOnly = [stackResource("gcp:pubsub/topic:Topic", "t", { name: "t" })];
-const allAwsStackPolicies = [requireDlq, longerRetention, visibility, depthAlarm, backlogAlarm, idempotency];
+const allAwsStackPolicies = [requireDlq, longerRetention, fifoDedup, visibility, depthAlarm, backlogAlarm, idempotency];
 
 describe("policies/stack (aws)", () => {
     it("a compliant hand-written stack passes every AWS stack policy", async () => {
-        for (const policy of allAwsStackPolicies) assert.deepEqual(await checkStack(policy, stack), { violations: [] }, policy.name);
-        for (const policy of allAwsStackPolicies) assert.deepEqual(await checkStack(policy, [...stack, ...autoScalingWorker()]), { violations: [] }, policy.name);
+        for (const policy of allAwsStackPolicies.filter((p) => p !== fifoDedup)) assert.deepEqual(await checkStack(policy, stack), { violations: [] }, policy.name);
+        for (const policy of allAwsStackPolicies) assert.deepEqual(await checkStack(policy, [...stack, ...autoScalingWorker(), ...fifoPair()]), { violations: [] }, policy.name);
     });
 
     it("no AWS stack policy applies to a stack without SQS", async () => {
@@ -51,6 +52,23 @@ describe("policies/stack (aws)", () => {
             const violations = (await checkStack(longerRetention, withChange(stack, "orders-dlq", (o) => ({ ...o, messageRetentionSeconds: undefined })))).violations;
             assert.equal(violations.length, 1);
             assert.match(violations[0], /keeps messages for 4 days, no longer than its source SQS queue "orders" \(4 days\)/);
+        });
+    });
+
+    describe("aws-sqs-queue-require-fifo-deduplication", () => {
+        const fifo = [...stack, ...fifoPair()];
+        const expected = 'events: FIFO SQS queue "events" does not deduplicate: contentBasedDeduplication is off. Set contentBasedDeduplication: true, or, if every sender sets MessageDeduplicationId, tag the queue "queuestack:deduplication" = "messageId".';
+        it("reports a FIFO work queue without deduplication, but not its dead-letter queue", async () => {
+            const off = withChange(withChange(fifo, "events", (o) => ({ ...o, contentBasedDeduplication: false })), "events-dlq", (o) => ({ ...o, contentBasedDeduplication: false }));
+            assert.deepEqual((await checkStack(fifoDedup, off)).violations, [expected]);
+        });
+        it("accepts sender deduplication ids declared by tag, and only that tag value", async () => {
+            const tagged = (value: string) => withChange(fifo, "events", (o) => ({ ...o, contentBasedDeduplication: false, tags: { "queuestack:deduplication": value } }));
+            assert.deepEqual(await checkStack(fifoDedup, tagged("messageId")), { violations: [] });
+            assert.deepEqual((await checkStack(fifoDedup, tagged("none"))).violations, [expected]);
+        });
+        it("does not apply without FIFO work queues", async () => {
+            assert.equal((await checkStack(fifoDedup, stack)).notApplicable, "No FIFO SQS work queues");
         });
     });
 
