@@ -2,6 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { WorkerSpec } from "../spec";
 import type { QueueRef, TableRef } from "./refs";
 
+/** Environment variable (and VM group tag) naming a consumer's idempotency store. */
+export const idempotencyStoreKey = "QUEUESTACK_IDEMPOTENCY_STORE";
+
 export interface WorkerRuntimeSettings {
     worker: WorkerSpec;
     queue: QueueRef;
@@ -18,6 +21,8 @@ export function workerEnvironment(s: WorkerRuntimeSettings): Record<string, pulu
         QUEUESTACK_QUEUE_URL: s.queue.url,
         QUEUESTACK_TABLE_NAME: s.table.tableName,
         QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
+        // Declares the guard's store so the policy pack can check it (policies/lib/declarations.ts).
+        ...(s.worker.idempotency.enabled ? { [idempotencyStoreKey]: s.table.tableName } : {}),
         QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
         QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),
         QUEUESTACK_RESULT_TTL_DAYS: String(s.resultTtlDays),

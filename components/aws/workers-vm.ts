@@ -7,7 +7,7 @@ import { type AwsPlacement, placement } from "./context";
 import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
 import { awsNames } from "./names";
 import type { QueueRef, TableRef } from "./refs";
-import { workerEnvironment } from "./worker-environment";
+import { idempotencyStoreKey, workerEnvironment } from "./worker-environment";
 
 /** EC2 instance type per spec instanceSize. */
 export const awsInstanceTypes = { small: "t3.small", medium: "t3.medium", large: "t3.large" } as const;
@@ -129,7 +129,10 @@ export class VmWorker extends pulumi.ComponentResource {
                 enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity"],
                 metricsGranularity: "1Minute",
                 instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
-                tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                tags: [
+                    ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                    ...(worker.idempotency.enabled ? [{ key: idempotencyStoreKey, value: args.table.tableName, propagateAtLaunch: false }] : []),
+                ],
             },
             parent,
         );

@@ -9,7 +9,9 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {
+        // AWS ids are the physical name for most resources, the URL for queues (as the provider sets them).
         Object.assign(common, {
+            id: args.type === "aws:sqs/queue:Queue" ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}` : awsIdIsName.has(args.type) ? name : `${name}-id`,
             arn: awsArn(args.type, name),
             url: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`,
             name,
@@ -33,6 +35,7 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         common.name = name;
         common.id = `projects/demo-project/${args.type.split(":")[1]}/${name}`;
         common.email = `${args.inputs.accountId ?? name}@demo-project.iam.gserviceaccount.com`;
+        common.project = args.inputs.project ?? "demo-project";
         Object.assign(common, gcpComputed(args, name));
     }
     return common;
@@ -42,6 +45,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
     switch (args.type) {
+        case "gcp:serviceaccount/account:Account":
+            return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:firestore/database:Database":
             return { id: `projects/demo-project/databases/${name}` };
         case "gcp:pubsub/topic:Topic":
@@ -66,6 +71,19 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             return {};
     }
 }
+
+/** AWS resource types whose provider id is their name. */
+const awsIdIsName = new Set([
+    "aws:iam/role:Role",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:lambda/function:Function",
+    "aws:dynamodb/table:Table",
+    "aws:s3/bucket:Bucket",
+    "aws:autoscaling/group:Group",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/dashboard:Dashboard",
+]);
 
 /** ARNs in each AWS service's own format. */
 function awsArn(type: string, name: string): string {

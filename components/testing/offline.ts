@@ -59,9 +59,9 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
             newResource(args: MockResourceArgs) {
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
                 const state = { ...args.inputs, ...computedState(args) };
-                // Google Cloud ids are full resource names that other resources take as input.
-                const id = args.type.startsWith("gcp:") ? String(state.id) : `${args.name}-id`;
-                return { id: args.custom === false ? undefined : id, state };
+                // Ids as each provider sets them (AWS names or URLs, Azure ARM ids, GCP resource names),
+                // since other resources take them as input.
+                return { id: args.custom === false ? undefined : String(state.id), state };
             },
             call(args: MockCallArgs) {
                 const answer = calls[args.token];

@@ -47,6 +47,7 @@ describe("aws FunctionWorker", () => {
             QUEUESTACK_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dev-jobs",
             QUEUESTACK_TABLE_NAME: "shop-dev-data",
             QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
+            QUEUESTACK_IDEMPOTENCY_STORE: "shop-dev-data",
             QUEUESTACK_IDEMPOTENCY_KEY: "body.url",
             QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "6",
             QUEUESTACK_RESULT_TTL_DAYS: "7",

@@ -61,6 +61,8 @@ describe("aws VmWorker", () => {
         assert.equal(group.inputs.maxSize, 12);
         assert.deepEqual(group.inputs.vpcZoneIdentifiers, ["subnet-a", "subnet-b"]);
         assert.deepEqual(group.inputs.enabledMetrics, ["GroupInServiceInstances", "GroupDesiredCapacity"]);
+        const tags = group.inputs.tags as { key: string; value: string }[];
+        assert.deepEqual(tags.find((t) => t.key === "QUEUESTACK_IDEMPOTENCY_STORE"), { key: "QUEUESTACK_IDEMPOTENCY_STORE", value: "shop-dev-data", propagateAtLaunch: false });
     });
 
     it("scales by target tracking on backlog per instance through metric math", async () => {
