@@ -5,7 +5,7 @@ import { validateSpec, type Spec } from "../components/spec";
 import { createLogger, createProcessor, workerFromModule, type Logger } from "../workers/runtime";
 import { apiKeyFor, lockDataDir } from "./data-dir";
 import { SqliteWorkerStore } from "./datastore";
-import { openDatabase } from "./engine/database";
+import { groupCommit, openDatabase } from "./engine/database";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
@@ -80,7 +80,13 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     const dataDir = path.resolve(options.dataDir ?? path.join(dir, ".queuestack", stack));
     const unlock = lockDataDir(dataDir);
     const db = openDatabase(path.join(dataDir, "queuestack.db"));
-    const closers: (() => void | Promise<unknown>)[] = [() => db.close(), unlock];
+    const closers: (() => void | Promise<unknown>)[] = [
+        () => {
+            groupCommit(db).flush();
+            db.close();
+        },
+        unlock,
+    ];
     try {
         const engine = new QueueEngine(db, localQueues(spec));
         const store = new SqliteWorkerStore(db, engine.owner);

@@ -100,7 +100,10 @@ export class WorkerPool {
         this.flushDeletes();
         const receipts = [...this.running.values()].map((r) => r.delivery.receipt);
         this.running.clear();
-        return receipts.length > 0 ? this.options.engine.returnToQueue(receipts) : 0;
+        const { engine } = this.options;
+        const returned = receipts.length > 0 ? engine.group.runNow(() => engine.returnToQueue(receipts)) : 0;
+        engine.group.flush();
+        return returned;
     }
 
     private pump(): void {
@@ -110,7 +113,7 @@ export class WorkerPool {
         if (free <= 0) return;
         let deliveries: Delivery[];
         try {
-            deliveries = engine.receive(queue, free);
+            deliveries = engine.group.runNow(() => engine.receive(queue, free));
         } catch (error) {
             logger.error({ err: error, queue }, "receive failed; trying again shortly");
             deliveries = [];
@@ -148,10 +151,10 @@ export class WorkerPool {
                 }
                 return "deleted";
             }
-            if (outcome.kind === "dead-letter") return engine.deadLetter(delivery.receipt, outcome.reason) ? "dead-letter" : "stale";
+            if (outcome.kind === "dead-letter") return engine.group.runNow(() => engine.deadLetter(delivery.receipt, outcome.reason)) ? "dead-letter" : "stale";
             const visibility = engine.config(delivery.queue).visibilityTimeoutSeconds;
             const delay = Math.min(visibility, (this.options.retryBaseSeconds ?? 1) * 2 ** (delivery.attempt - 1));
-            const disposition = engine.release(delivery.receipt, outcome.reason, delay);
+            const disposition = engine.group.runNow(() => engine.release(delivery.receipt, outcome.reason, delay));
             if (disposition === "dead-letter") void this.recordDeadLetter(delivery, outcome.reason);
             return disposition;
         } catch (error) {
@@ -166,7 +169,7 @@ export class WorkerPool {
         this.deletes = [];
         if (receipts.length === 0) return;
         try {
-            this.options.engine.delete(receipts);
+            this.options.engine.group.runNow(() => this.options.engine.delete(receipts));
         } catch (error) {
             this.options.logger.error({ err: error, count: receipts.length }, "delete failed; those messages will be redelivered and suppressed as duplicates");
         }
@@ -187,7 +190,8 @@ export class WorkerPool {
         for (const running of this.running.values()) {
             if (now - running.extendedAt < everyMs - 50) continue;
             running.extendedAt = now;
-            this.options.engine.changeVisibility(running.delivery.receipt, visibilityMs / 1000);
+            const { engine } = this.options;
+            engine.group.runNow(() => engine.changeVisibility(running.delivery.receipt, visibilityMs / 1000));
         }
     }
 }

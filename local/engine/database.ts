@@ -89,3 +89,71 @@ export function openDatabase(file: string): LocalDatabase {
     db.exec(schema);
     return db;
 }
+
+/**
+ * Group commit: every write joins one open transaction, committed (one fsync) when the current
+ * tick's work is done, so concurrent workers share the cost of a durable commit. `run` resolves
+ * after the commit (for acknowledgements that must be on disk: a 202, a completed claim);
+ * `runNow` returns at once (for writes whose loss on a crash only means a redelivery: receives,
+ * deletes behind the idempotency guard, retries). Each call is a savepoint: a throwing call
+ * rolls back alone.
+ */
+export class GroupCommit {
+    private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+    private scheduled = false;
+
+    constructor(
+        private readonly db: LocalDatabase,
+        private readonly onCommitError: (error: unknown) => void = () => undefined,
+    ) {}
+
+    /** Runs `fn` in the open group and resolves with its value once the group is on disk. */
+    run<T>(fn: () => T): Promise<T> {
+        let value: T;
+        try {
+            value = this.runNow(fn);
+        } catch (error) {
+            return Promise.reject(error);
+        }
+        return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: () => resolve(value), reject }));
+    }
+
+    /** Runs `fn` in the open group and returns its value; the commit follows at the end of the tick. */
+    runNow<T>(fn: () => T): T {
+        if (!this.db.inTransaction) this.db.exec("BEGIN IMMEDIATE");
+        if (!this.scheduled) {
+            this.scheduled = true;
+            setImmediate(() => this.flush());
+        }
+        return this.db.transaction(fn)();
+    }
+
+    /** Commits the open group now (before closing the database). */
+    flush(): void {
+        this.scheduled = false;
+        const waiters = this.waiters;
+        this.waiters = [];
+        if (!this.db.open) {
+            for (const waiter of waiters) waiter.reject(new Error("the database was closed before the commit"));
+            return;
+        }
+        try {
+            if (this.db.inTransaction) this.db.exec("COMMIT");
+        } catch (error) {
+            if (this.db.inTransaction) this.db.exec("ROLLBACK");
+            this.onCommitError(error);
+            for (const waiter of waiters) waiter.reject(error);
+            return;
+        }
+        for (const waiter of waiters) waiter.resolve();
+    }
+}
+
+const groups = new WeakMap<LocalDatabase, GroupCommit>();
+
+/** The connection's group committer (one per connection). */
+export function groupCommit(db: LocalDatabase): GroupCommit {
+    let group = groups.get(db);
+    if (!group) groups.set(db, (group = new GroupCommit(db)));
+    return group;
+}

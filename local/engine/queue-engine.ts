@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { statement, type LocalDatabase } from "./database";
+import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
 import { LocalQueueError, type Delivery, type LocalQueueConfig, type QueueStats, type SendOptions, type SendResult } from "./types";
 
@@ -35,6 +35,8 @@ const defaultDeduplicationWindowSeconds = 300;
 export class QueueEngine {
     readonly owner: string;
     readonly deadLetters: DeadLetterQueues;
+    /** Batches the writes of concurrent callers into one durable commit (see GroupCommit). */
+    readonly group: GroupCommit;
     private readonly queues = new Map<string, LocalQueueConfig>();
     private readonly now: () => number;
     private readonly listeners = new Set<(queue: string) => void>();
@@ -48,6 +50,7 @@ export class QueueEngine {
         this.now = options.now ?? Date.now;
         this.owner = options.owner ?? randomUUID();
         this.deadLetters = new DeadLetterQueues(db, (name) => this.config(name), this.now);
+        this.group = groupCommit(db);
     }
 
     /** The queue names, in spec order. */

@@ -103,7 +103,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
             return reply.code(400).send({ error: 'Send {"ids": ["<message id>", ...]} to redrive some messages, or no body to redrive all.' });
         }
         const queue = (request.params as { queue: string }).queue;
-        const redriven = engine.deadLetters.redrive(queue, ids as string[] | undefined);
+        const redriven = await engine.group.run(() => engine.deadLetters.redrive(queue, ids as string[] | undefined));
         logger.info({ queue, redriven }, "redrove dead letters");
         return { redriven };
     });

@@ -20,7 +20,8 @@ export function engineAsSqs(engine: QueueEngine): SQSClient {
         }
         const { QueueUrl, Entries = [] } = command.input;
         try {
-            const results = engine.sendBatch(
+            const results = await engine.group.run(() =>
+                engine.sendBatch(
                 queueFromUrl(QueueUrl),
                 Entries.map((entry) => ({
                     body: entry.MessageBody ?? "",
@@ -28,6 +29,7 @@ export function engineAsSqs(engine: QueueEngine): SQSClient {
                     ...(entry.MessageDeduplicationId ? { deduplicationId: entry.MessageDeduplicationId } : {}),
                     ...(entry.DelaySeconds !== undefined ? { delaySeconds: entry.DelaySeconds } : {}),
                 })),
+                ),
             );
             return { Successful: Entries.map((entry, i) => ({ Id: entry.Id, MessageId: results[i].id, MD5OfMessageBody: "" })), Failed: [] };
         } catch (error) {

@@ -6,10 +6,11 @@ import { stringify } from "yaml";
 /** The repository root, for absolute `workers[].code` paths in temporary stacks. */
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** A temporary project directory holding Pulumi.<stack>.yaml with `spec` as queuestack:spec. */
-export function writeStack(stack: string, spec: Record<string, unknown>): string {
+/** A temporary project directory holding Pulumi.<stack>.yaml with `spec` (or `spec(dir)`) as queuestack:spec. */
+export function writeStack(stack: string, spec: Record<string, unknown> | ((dir: string) => Record<string, unknown>)): string {
     const dir = mkdtempSync(path.join(tmpdir(), "queuestack-local-"));
-    writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: { "queuestack:cloud": "aws", "queuestack:spec": spec } }));
+    const value = typeof spec === "function" ? spec(dir) : spec;
+    writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: { "queuestack:cloud": "aws", "queuestack:spec": value } }));
     return dir;
 }
 

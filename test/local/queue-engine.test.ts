@@ -239,6 +239,22 @@ describe("local queue engine (SQLite)", () => {
         assert.deepEqual(engine.stats("work"), { queue: "work", visible: 1, inFlight: 1, delayed: 0, oldestAgeSeconds: 42, deadLetters: 0 });
     });
 
+    it("group commit: concurrent writes share one transaction, resolve once it is on disk, and a failing one rolls back alone", async () => {
+        const sends = [1, 2, 3].map((n) => engine.group.run(() => engine.send("work", String(n))));
+        const refused = engine.group.run(() => engine.send("ordered", "{}"));
+        assert.equal(db.inTransaction, true, "the group stays open until the tick ends");
+        await assert.rejects(refused, new LocalQueueError('Queue "ordered" is FIFO: every message needs a group key.'));
+        const results = await Promise.all(sends);
+        assert.equal(db.inTransaction, false);
+        assert.equal(new Set(results.map((r) => r.id)).size, 3);
+        const reader = openDatabase(path.join(dir, "queue.db"));
+        try {
+            assert.deepEqual(reader.prepare("SELECT body FROM messages ORDER BY seq").all(), [{ body: "1" }, { body: "2" }, { body: "3" }]);
+        } finally {
+            reader.close();
+        }
+    });
+
     it("survives a reopen: messages, receive counts and dead letters are on disk; a new run takes back an old run's in-flight messages", () => {
         engine.send("work", '"kept"');
         engine.send("work", '"dead"');
