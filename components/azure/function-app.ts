@@ -12,7 +12,7 @@ export const functionsNodeVersion = "20";
 export const packageBlobName = "released-package.zip";
 
 /** Flex Consumption instance sizes, MiB. */
-const instanceSizesMb = [2048, 4096] as const;
+const instanceSizesMb = [512, 2048, 4096] as const;
 
 /** The smallest Flex Consumption instance with at least `memoryMb`. */
 export function flexInstanceMemoryMb(memoryMb: number): number {
@@ -26,7 +26,7 @@ export interface FunctionAppArgs extends AzurePlacement {
     code: pulumi.Input<pulumi.asset.Archive>;
     /** App settings: plain configuration only, never keys or connection strings. */
     appSettings: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Memory per instance, MiB; rounded up to a Flex Consumption size (2048 or 4096). */
+    /** Memory per instance, MiB; rounded up to a Flex Consumption size (512, 2048 or 4096). */
     memoryMb: number;
     /** Most instances the app scales out to. */
     maximumInstanceCount: number;

@@ -3,7 +3,7 @@ import { Alarms, alertWindow } from "../../components/azure/alarms";
 import { Dashboard, workbookContent } from "../../components/azure/dashboard";
 import { runOffline } from "../../components/testing/offline";
 import { jsonInput, ofType, one } from "../helpers/resources";
-import { appInsights, namespaceId, where } from "./fixtures";
+import { appInsights, mockedIdOf, namespaceId, where } from "./fixtures";
 
 const queues = [{ name: "jobs", namespaceId, queueName: "shop-dev-jobs" }];
 const functions = [{ name: "resize", appName: "shop-dev-worker-resize-abc123" }];
@@ -29,6 +29,8 @@ describe("azure Alarms", () => {
 
     it("alerts on dead letters, a queue that never empties within the SLA, message age and function failures", async () => {
         const { resources } = await plan("ops@example.com");
+        const idOf = await mockedIdOf();
+        const actionGroupId = idOf(one(resources, "azure-native:monitor:ActionGroup"));
         const alerts = ofType(resources, "azure-native:monitor:MetricAlert");
         const summary = alerts.map((a) => {
             const { allOf } = a.inputs.criteria as Criteria;
@@ -44,7 +46,7 @@ describe("azure Alarms", () => {
             ["alarms-resize-failures", [appInsights.id], "microsoft.insights/components", "requests/failed", [{ name: "cloud/roleName", operator: "Include", values: ["shop-dev-worker-resize-abc123"] }], "Count", "GreaterThanOrEqual", 3, "PT5M", undefined],
         ]);
         for (const alert of alerts) {
-            assert.deepEqual(alert.inputs.actions, [{ actionGroupId: "alarms-action-group-id" }]);
+            assert.deepEqual(alert.inputs.actions, [{ actionGroupId }]);
             assert.equal(alert.inputs.autoMitigate, true);
             assert.equal((alert.inputs.criteria as Criteria).odataType, "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria");
         }

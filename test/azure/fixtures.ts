@@ -1,4 +1,7 @@
+import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
+import { computedState } from "../../components/testing/computed-state";
+import { type PlannedResource, runOffline, valueOf } from "../../components/testing/offline";
 import type { AzureCodeSource } from "../../components/azure/code";
 import { functionAppArchive } from "../../components/azure/code";
 
@@ -48,3 +51,16 @@ export function settingsOf(inputs: Record<string, unknown>): Record<string, stri
 export const secretPattern = /AccountKey=|SharedAccessKey|SharedAccessSignature|sig=|Password|password=|offline-.*-value/;
 
 export { pulumi };
+
+/**
+ * The id the offline mocks gave `resource` (what other resources received as its `id`), found by
+ * asking the same mocks for the id of a probe resource, so tests compare ids without guessing.
+ */
+export async function mockedIdOf(): Promise<(resource: PlannedResource) => string> {
+    const probe = await runOffline(() => new resources.ResourceGroup("probe", { resourceGroupName: "probe" }).id);
+    const armStyle = (await valueOf(probe.result)) !== "probe-id";
+    return (resource) =>
+        armStyle
+            ? String(computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, provider: "", id: "", custom: true }).id)
+            : `${resource.name}-id`;
+}

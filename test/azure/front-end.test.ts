@@ -3,7 +3,7 @@ import { FrontEnd } from "../../components/azure/front-end";
 import { builtInRoles } from "../../components/azure/roles";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { appInsights, fixedCode, global, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
+import { appInsights, fixedCode, global, mockedIdOf, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
 
 const ordersId = queueId.replace("shop-dev-jobs", "shop-dev-orders");
 const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }) =>
@@ -51,13 +51,14 @@ describe("azure FrontEnd", () => {
     it("may send to each of its queues and read its key, each grant on that one resource", async () => {
         const { resources } = await plan();
         const principal = "principal-api-functions-site";
+        const secretId = (await mockedIdOf())(one(resources, "azure-native:keyvault:Secret"));
         const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
             .filter((r) => r.parentType === "queuestack:azure:FrontEnd")
             .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId]);
         assert.deepEqual(grants, [
             ["api-send-jobs", roleId(builtInRoles.serviceBusDataSender), queueId, principal],
             ["api-send-orders", roleId(builtInRoles.serviceBusDataSender), ordersId, principal],
-            ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), "api-api-key-secret-id", principal],
+            ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), secretId, principal],
         ]);
     });
 

@@ -3,7 +3,7 @@ import { AzureWebQueueWorker } from "../../components/azure";
 import { SpecError, type SpecInput } from "../../components/spec";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { fixedCode, secretPattern, settingsOf } from "./fixtures";
+import { fixedCode, mockedIdOf, secretPattern, settingsOf } from "./fixtures";
 
 const spec = {
     name: "portfolio",
@@ -23,14 +23,16 @@ const plan = (input: unknown = spec) => runOffline(() => new AzureWebQueueWorker
 
 describe("AzureWebQueueWorker", () => {
     it("exposes the front-end URL, each queue's id and dead-letter path, the container and the action group", async () => {
-        const { result } = await plan();
+        const { result, resources } = await plan();
+        const idOf = await mockedIdOf();
         assert.match(await valueOf(result.frontEndUrl), /^https:\/\/portfolio-dev-front-end-[0-9a-f]{6}\.azurewebsites\.net\/api\/messages$/);
         assert.deepEqual(Object.keys(result.queues), ["scrape", "publish"]);
-        assert.equal(await valueOf(result.queues.scrape.id), "portfolio-scrape-queue-id");
+        assert.equal(await valueOf(result.queues.scrape.id), idOf(one(resources, "azure-native:servicebus:Queue", "portfolio-scrape-queue")));
+        assert.equal(await valueOf(result.queues.publish.id), idOf(one(resources, "azure-native:servicebus:Queue", "portfolio-publish-queue")));
         assert.equal(await valueOf(result.queues.scrape.deadLetterId), "portfolio-dev-scrape/$deadletterqueue");
         assert.equal(await valueOf(result.queues.publish.deadLetterId), "portfolio-dev-publish/$deadletterqueue");
         assert.equal(await valueOf(result.datastoreName), "portfolio-dev-results");
-        assert.equal(await valueOf(result.alarmTopic), "portfolio-alarms-action-group-id");
+        assert.equal(await valueOf(result.alarmTopic), idOf(one(resources, "azure-native:monitor:ActionGroup")));
         assert.equal(await valueOf(result.resourceGroupName), "portfolio-dev");
     });
 

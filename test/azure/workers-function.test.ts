@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/roles";
+import { flexInstanceMemoryMb } from "../../components/azure/function-app";
 import { FunctionWorker } from "../../components/azure/workers-function";
 import { runOffline } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { appInsights, datastoreRef, fixedCode, global, queueId, queueRef, roleId, secretPattern, settingsOf, where } from "./fixtures";
+import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, queueRef, roleId, secretPattern, settingsOf, where } from "./fixtures";
 
 const plan = (sessions = false) =>
     runOffline(() =>
@@ -89,7 +90,7 @@ describe("azure FunctionWorker", () => {
     it("may receive from its one queue, write its one container, and use its own storage and telemetry", async () => {
         const { resources } = await plan();
         const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId, r.inputs.principalType]);
-        const storageId = "resize-functions-storage-id"; // the mocked id of the app's own storage account
+        const storageId = (await mockedIdOf())(one(resources, "azure-native:storage:StorageAccount"));
         const principal = "principal-resize-functions-site";
         assert.deepEqual(grants.sort(), [
             ["resize-functions-storage-access", roleId(builtInRoles.storageBlobDataOwner), storageId, principal, "ServicePrincipal"],
@@ -103,5 +104,11 @@ describe("azure FunctionWorker", () => {
         assert.equal(cosmos.inputs.principalId, principal);
         assert.match(cosmos.inputs.roleAssignmentId as string, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         assert.equal(cosmos.parentType, "queuestack:azure:FunctionWorker");
+    });
+});
+
+describe("azure Flex Consumption sizing", () => {
+    it("rounds memory up to an instance size: 512, 2048 or 4096 MiB", () => {
+        assert.deepEqual([128, 512, 513, 2048, 3000, 10_240].map(flexInstanceMemoryMb), [512, 512, 2048, 2048, 4096, 4096]);
     });
 });

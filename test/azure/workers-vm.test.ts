@@ -4,7 +4,7 @@ import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/
 import { VmWorker } from "../../components/azure/workers-vm";
 import { runOffline } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { datastoreRef, fixedCode, global, namespaceId, queueId, queueRef, roleId, secretPattern, where } from "./fixtures";
+import { datastoreRef, fixedCode, global, mockedIdOf, namespaceId, queueId, queueRef, roleId, secretPattern, where } from "./fixtures";
 
 const subnetId = "/subscriptions/0/resourceGroups/shop-dev/providers/Microsoft.Network/virtualNetworks/vnet/subnets/workers";
 
@@ -72,7 +72,8 @@ describe("azure VmWorker", () => {
     it("autoscales on ActiveMessages per instance, from zero, and scales in only when the queue is empty", async () => {
         const { resources } = await plan();
         const autoscale = one(resources, "azure-native:monitor:AutoscaleSetting");
-        assert.equal(autoscale.inputs.targetResourceUri, "crawl-scale-set-id");
+        const idOf = await mockedIdOf();
+        assert.equal(autoscale.inputs.targetResourceUri, idOf(one(resources, "azure-native:compute:VirtualMachineScaleSet")));
         const [profile] = autoscale.inputs.profiles as { capacity: unknown; rules: { metricTrigger: Record<string, unknown>; scaleAction: unknown }[] }[];
         assert.deepEqual(profile.capacity, { minimum: "0", maximum: "8", default: "0" });
         const trigger = { metricName: "ActiveMessages", metricNamespace: "Microsoft.ServiceBus/namespaces", metricResourceUri: namespaceId, dimensions: [{ dimensionName: "EntityName", operator: "Equals", values: ["shop-dev-jobs"] }], timeGrain: "PT1M" };
@@ -95,9 +96,10 @@ describe("azure VmWorker", () => {
     it("may receive from its one queue, read its own code container and write its one Cosmos container", async () => {
         const { resources } = await plan();
         const principal = "principal-crawl-scale-set";
+        const containerId = (await mockedIdOf())(one(resources, "azure-native:storage:BlobContainer"));
         const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId]);
         assert.deepEqual(grants.sort(), [
-            ["crawl-read-code", roleId(builtInRoles.storageBlobDataReader), "crawl-code-worker-id", principal],
+            ["crawl-read-code", roleId(builtInRoles.storageBlobDataReader), containerId, principal],
             ["crawl-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId, principal],
         ]);
         const cosmos = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
@@ -108,11 +110,12 @@ describe("azure VmWorker", () => {
 describe("azure WorkerNetwork", () => {
     it("makes a private subnet: no default outbound, NAT for egress, inbound from the internet denied, service endpoints", async () => {
         const { resources } = await runOffline(() => new WorkerNetwork("net", where));
+        const idOf = await mockedIdOf();
         const subnet = one(resources, "azure-native:network:Subnet");
         assert.equal(subnet.parentType, "queuestack:azure:WorkerNetwork");
         assert.equal(subnet.inputs.defaultOutboundAccess, false);
-        assert.deepEqual(subnet.inputs.natGateway, { id: "net-nat-id" });
-        assert.deepEqual(subnet.inputs.networkSecurityGroup, { id: "net-nsg-id" });
+        assert.deepEqual(subnet.inputs.natGateway, { id: idOf(one(resources, "azure-native:network:NatGateway")) });
+        assert.deepEqual(subnet.inputs.networkSecurityGroup, { id: idOf(one(resources, "azure-native:network:NetworkSecurityGroup")) });
         assert.deepEqual(subnet.inputs.serviceEndpoints, [{ service: "Microsoft.ServiceBus" }, { service: "Microsoft.AzureCosmosDB" }, { service: "Microsoft.Storage" }]);
         const rules = one(resources, "azure-native:network:NetworkSecurityGroup").inputs.securityRules as Record<string, unknown>[];
         assert.deepEqual(rules.map((r) => [r.name, r.direction, r.access, r.sourceAddressPrefix, r.destinationPortRange]), [["deny-internet-inbound", "Inbound", "Deny", "Internet", "*"]]);
