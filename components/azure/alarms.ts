@@ -9,21 +9,28 @@ import { workerTelemetry } from "./telemetry";
 
 /** A queue to watch: the namespace holding it and its physical name (the `EntityName` dimension). */
 export interface WatchedQueue {
+    /** The spec's queue name (names the alert). */
     name: string;
+    /** Resource id of the Service Bus namespace (the alert's scope). */
     namespaceId: pulumi.Input<string>;
+    /** Physical queue name: the `EntityName` dimension. */
     queueName: pulumi.Input<string>;
 }
 
 /** A function worker to watch, by its Function App name (the `cloud/roleName` of its telemetry). */
 export interface WatchedFunction {
+    /** The spec's worker name (names the alert). */
     name: string;
+    /** Function App name: the `cloud/roleName` of its requests. */
     appName: pulumi.Input<string>;
 }
 
 export interface AlarmsArgs extends AzurePlacement {
     /** Thresholds and the email to notify. @default {} (every field's default) */
     alarms?: Partial<AlarmsSpec>;
+    /** Queues to watch: dead letters, backlog and message age. Each maps to three alerts. */
     queues: WatchedQueue[];
+    /** Function workers to watch for failed invocations. @default [] */
     functions?: WatchedFunction[];
     /** Application Insights the workers report to (function failures, message age). */
     appInsightsId: pulumi.Input<string>;
@@ -38,16 +45,27 @@ export function alertWindow(seconds: number): string {
 }
 
 export interface AlertDefinition {
+    /** Unique within the stack; names the alert rule. */
     key: string;
+    /** What firing means, shown in the notification. */
     description: string;
+    /** The resource whose metric is watched. */
     scope: pulumi.Input<string>;
+    /** Azure Monitor metric namespace. */
     metricNamespace: string;
+    /** Metric name within the namespace. */
     metricName: string;
+    /** The one dimension value the alert is about (a queue or an app). */
     dimension: { name: string; value: pulumi.Input<string> };
+    /** How values in the window are combined. */
     aggregation: "Maximum" | "Minimum" | "Count";
+    /** Comparison against `threshold`. */
     operator: "GreaterThan" | "GreaterThanOrEqual";
+    /** Value that fires the alert. */
     threshold: number;
+    /** ISO 8601 window the aggregation covers. */
     windowSize: string;
+    /** 0 (critical) to 4 (verbose). */
     severity: number;
     /** Custom metrics exist only once reported: skip Azure's check that the metric exists. */
     custom?: boolean;

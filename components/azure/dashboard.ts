@@ -10,6 +10,7 @@ export interface DashboardArgs extends AzurePlacement {
     namespaceId: pulumi.Input<string>;
     /** Queues by spec name, with their physical names (the `EntityName` dimension). */
     queues: { name: string; queueName: pulumi.Input<string> }[];
+    /** Function workers whose processing time is charted. @default [] */
     functions?: WatchedFunction[];
     /** Application Insights the workers report to. */
     appInsightsId: pulumi.Input<string>;

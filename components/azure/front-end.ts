@@ -9,8 +9,11 @@ import { grantRole } from "./roles";
 export interface FrontEndQueue {
     /** Logical queue name (spec `queues[].name`), as callers address it. */
     name: string;
+    /** Queue resource id: the scope of the front end's send role. */
     queueId: pulumi.Input<string>;
+    /** Physical queue name the front end sends to. */
     queueName: pulumi.Input<string>;
+    /** True for session queues (`ordering: fifo`): messages carry the group key as session id. */
     sessions: boolean;
 }
 
@@ -23,10 +26,13 @@ export interface FrontEndArgs extends AzurePlacement {
     fullyQualifiedNamespace: pulumi.Input<string>;
     /** The zipped Function App (see AzureCodeSource.frontEnd). */
     code: pulumi.Input<pulumi.asset.Archive>;
+    /** Application Insights to report to (ResourceGroup outputs). */
     appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
     /** Entra ID tenant (for the API key's vault). */
     tenantId: pulumi.Input<string>;
+    /** Makes global names unique (e.g. the resource group id). */
     uniqueScope: pulumi.Input<string>;
+    /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
     /** Most instances. @default 10 */
     maximumInstanceCount?: number;

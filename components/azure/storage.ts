@@ -5,7 +5,9 @@ import { azureNames } from "./names";
 
 /** A storage account with one private blob container, for code packages. */
 export interface PrivateBlobStore {
+    /** The account (names the host storage of Function Apps). */
     account: storage.StorageAccount;
+    /** The private container. */
     container: storage.BlobContainer;
     /** `https://<account>.blob.core.windows.net/<container>` */
     containerUrl: pulumi.Output<string>;

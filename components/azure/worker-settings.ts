@@ -5,6 +5,7 @@ import type { WorkerSpec } from "../spec";
 export interface ServiceBusQueueRef {
     /** Queue resource id (scope of the worker's receive role). */
     queueId: pulumi.Input<string>;
+    /** Physical queue name the trigger or receiver opens. */
     queueName: pulumi.Input<string>;
     /** `<namespace>.servicebus.windows.net` */
     fullyQualifiedNamespace: pulumi.Input<string>;
@@ -16,21 +17,30 @@ export interface ServiceBusQueueRef {
 
 /** The Cosmos DB container holding results and idempotency records. */
 export interface CosmosContainerRef {
+    /** Cosmos DB account name. */
     accountName: pulumi.Input<string>;
     /** Account resource id (the data-plane role definitions live under it). */
     accountId: pulumi.Input<string>;
+    /** `https://<account>.documents.azure.com:443/` */
     endpoint: pulumi.Input<string>;
+    /** SQL database name. */
     databaseName: pulumi.Input<string>;
+    /** Container name (the idempotency store workers declare). */
     containerName: pulumi.Input<string>;
     /** `<accountId>/dbs/<db>/colls/<container>` */
     containerScope: pulumi.Input<string>;
 }
 
 export interface WorkerSettingsArgs {
+    /** The worker's validated spec. */
     worker: WorkerSpec;
+    /** The queue it consumes. */
     queue: ServiceBusQueueRef;
+    /** Its results and idempotency container. */
     datastore: CosmosContainerRef;
+    /** Longest one attempt may run, seconds. */
     timeoutSeconds: number;
+    /** Days results are kept. */
     resultTtlDays: number;
 }
 

@@ -25,7 +25,9 @@ const image = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server"
 export interface VmWorkerArgs extends AzurePlacement {
     /** The worker's spec (`kind: vm`; validated, defaults applied). */
     worker: WorkerSpecInput | WorkerSpec;
+    /** The queue it consumes, with its namespace (the autoscale metric's resource). */
     queue: ServiceBusQueueRef & { namespaceId: pulumi.Input<string> };
+    /** The Cosmos DB container for results and idempotency records (Datastore outputs). */
     datastore: CosmosContainerRef;
     /** Longest one message may take, seconds. @default the worker's timeoutSeconds, else the queue's lock duration */
     timeoutSeconds?: number;
@@ -35,7 +37,9 @@ export interface VmWorkerArgs extends AzurePlacement {
     subnetId: pulumi.Input<string>;
     /** The bundled receiver script (see AzureCodeSource.vmReceiver). */
     code: pulumi.Input<string>;
+    /** Makes the code storage account name unique across Azure (e.g. the resource group id). */
     uniqueScope: pulumi.Input<string>;
+    /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
 }
 
