@@ -18,6 +18,7 @@ import { awsSqsDeadLetterQueueRequireLongerRetention } from "./stack/aws-sqs-dea
 import { awsSqsQueueRequireBacklogAgeAlarm } from "./stack/aws-sqs-queue-require-backlog-age-alarm";
 import { awsSqsQueueRequireDeadLetterQueue } from "./stack/aws-sqs-queue-require-dead-letter-queue";
 import { awsSqsQueueRequireFifoDeduplication } from "./stack/aws-sqs-queue-require-fifo-deduplication";
+import { awsSqsQueueRequireTlsOnlyAccess } from "./stack/aws-sqs-queue-require-tls-only-access";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
 import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
 import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
@@ -60,6 +61,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     awsSqsDeadLetterQueueRequireDepthAlarm,
     awsSqsQueueRequireBacklogAgeAlarm,
     awsSqsConsumerRequireIdempotencyStore,
+    awsSqsQueueRequireTlsOnlyAccess,
     azureServicebusQueueRequireDeadLetterAlarm,
     azureServicebusQueueRequireBacklogAlarm,
     azureServicebusConsumerRequireIdempotencyStore,

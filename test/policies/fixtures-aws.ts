@@ -1,6 +1,12 @@
 import { stackResource } from "./helpers";
 
 const arn = (service: string, name: string) => `arn:aws:${service}:eu-west-1:123456789012:${name}`;
+/** The queue policy that refuses requests without TLS. */
+export function tlsOnly(queueName: string) {
+    const statement = { Effect: "Deny", Principal: { AWS: "*" }, Action: "sqs:*", Resource: arn("sqs", queueName), Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    return stackResource("aws:sqs/queuePolicy:QueuePolicy", `${queueName}-tls-only`, { queueUrl: `https://sqs/${queueName}`, policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+}
+
 export const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/jobs";
 
 /** A hand-written AWS stack (outputs as the engine reports them) that passes every AWS stack policy. */
@@ -35,6 +41,8 @@ export function compliantAwsStack() {
             functionName: arn("lambda", "function:worker"),
             functionResponseTypes: ["ReportBatchItemFailures"],
         }),
+        tlsOnly("orders"),
+        tlsOnly("orders-dlq"),
         alarm("orders-dlq-depth", "ApproximateNumberOfMessagesVisible", "orders-dlq"),
         alarm("orders-backlog-age", "ApproximateAgeOfOldestMessage", "orders"),
     ];
@@ -71,6 +79,8 @@ export function fifoPair() {
             contentBasedDeduplication: true,
             redrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("sqs", "events-dlq.fifo"), maxReceiveCount: 5 }),
         }),
+        tlsOnly("events.fifo"),
+        tlsOnly("events-dlq.fifo"),
         stackResource("aws:cloudwatch/metricAlarm:MetricAlarm", "events-dlq-depth", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "events-dlq.fifo" }, alarmActions: [arn("sns", "alarms")] }),
         stackResource("aws:cloudwatch/metricAlarm:MetricAlarm", "events-backlog-age", { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: "events.fifo" }, alarmActions: [arn("sns", "alarms")] }),
     ];

@@ -5,13 +5,14 @@ import { awsSqsDeadLetterQueueRequireLongerRetention as longerRetention } from "
 import { awsSqsQueueRequireBacklogAgeAlarm as backlogAlarm } from "../../policies/stack/aws-sqs-queue-require-backlog-age-alarm";
 import { awsSqsQueueRequireDeadLetterQueue as requireDlq } from "../../policies/stack/aws-sqs-queue-require-dead-letter-queue";
 import { awsSqsQueueRequireFifoDeduplication as fifoDedup } from "../../policies/stack/aws-sqs-queue-require-fifo-deduplication";
+import { awsSqsQueueRequireTlsOnlyAccess as tlsOnlyAccess } from "../../policies/stack/aws-sqs-queue-require-tls-only-access";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout as visibility } from "../../policies/stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
 import { autoScalingWorker, compliantAwsStack, fifoPair, tableArn } from "./fixtures-aws";
 import { checkStack, stackResource, withChange, without } from "./helpers";
 
 const stack = compliantAwsStack();
 const pubsubOnly = [stackResource("gcp:pubsub/topic:Topic", "t", { name: "t" })];
-const allAwsStackPolicies = [requireDlq, longerRetention, fifoDedup, visibility, depthAlarm, backlogAlarm, idempotency];
+const allAwsStackPolicies = [requireDlq, longerRetention, fifoDedup, visibility, depthAlarm, backlogAlarm, idempotency, tlsOnlyAccess];
 
 describe("policies/stack (aws)", () => {
     it("a compliant hand-written stack passes every AWS stack policy", async () => {
@@ -108,6 +109,20 @@ describe("policies/stack (aws)", () => {
             assert.deepEqual((await checkStack(backlogAlarm, without(stack, "orders-backlog-age"))).violations, [
                 'orders: SQS queue "orders" has no backlog-age alarm. Add a CloudWatch metric alarm on AWS/SQS ApproximateAgeOfOldestMessage, dimension QueueName = "orders", at your backlog SLA, with alarmActions.',
             ]);
+        });
+    });
+
+    describe("aws-sqs-queue-require-tls-only-access", () => {
+        const expected = 'orders: SQS queue "orders" accepts requests without TLS. Add an aws.sqs.QueuePolicy statement: {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sqs:*", "Resource": <queue arn>, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.';
+        it("reports a queue without a TLS-only policy, or whose deny does not cover plain HTTP", async () => {
+            assert.deepEqual((await checkStack(tlsOnlyAccess, without(stack, "orders-tls-only"))).violations, [expected]);
+            const allowOnly = withChange(stack, "orders-tls-only", (o) => ({ ...o, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: "*" }] }) }));
+            assert.deepEqual((await checkStack(tlsOnlyAccess, allowOnly)).violations, [expected]);
+        });
+        it("accepts the statement inline on the queue", async () => {
+            const policy = stack.find((r) => r.name === "orders-tls-only")?.outputs.policy;
+            const inline = withChange(without(stack, "orders-tls-only"), "orders", (o) => ({ ...o, policy }));
+            assert.deepEqual(await checkStack(tlsOnlyAccess, inline), { violations: [] });
         });
     });
 
