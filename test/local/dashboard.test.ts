@@ -1,0 +1,91 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { startLocalStack, type LocalStack } from "../../local/runner";
+import { capturedLogger } from "../workers/helpers/capture-logs";
+import { startFixtureServer, type FixtureRoute } from "../workers/helpers/fixture-server";
+import { articlePage, repoRoot, waitFor, writeStack } from "./helpers";
+
+/** Debian's Chromium; CI installs it (.ci/run). */
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("local dashboard in headless Chromium", function () {
+    this.timeout(40_000);
+    const routes: Record<string, FixtureRoute> = {
+        "/one": { body: articlePage("First post") },
+        "/two": { body: articlePage("Second post") },
+        "/broken": { status: 503, body: "unavailable" },
+    };
+    let site: Awaited<ReturnType<typeof startFixtureServer>>;
+    let dir: string;
+    let profile: string;
+    let stack: LocalStack;
+    let browser: BrowserContext;
+    let page: Page;
+
+    before(async () => {
+        site = await startFixtureServer(routes);
+        dir = writeStack("ui", {
+            name: "portfolio",
+            queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
+            workers: [{ name: "scraper", queue: "scrape", code: path.join(repoRoot, "workers", "example"), concurrency: 4 }],
+        });
+        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20, alarmIntervalSeconds: 0.2 });
+        profile = mkdtempSync(path.join(tmpdir(), "queuestack-chromium-"));
+        // A fresh profile per run (playwright passes it as --user-data-dir).
+        browser = await chromium.launchPersistentContext(profile, {
+            executablePath: chromiumPath,
+            args: [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        });
+        page = browser.pages()[0] ?? (await browser.newPage());
+    });
+    after(async () => {
+        await browser?.close();
+        await stack?.stop();
+        await site?.close();
+        rmSync(dir, { recursive: true, force: true });
+        if (profile) rmSync(profile, { recursive: true, force: true });
+    });
+
+    it("submits URLs, shows them complete, shows the broken one in the DLQ with its reason, and redrives it", async () => {
+        await page.goto(stack.dashboardUrl);
+        assert.equal(new URL(page.url()).hash, "", "the key leaves the address bar");
+        await page.getByTestId("depth-scrape").waitFor();
+        assert.equal(await page.locator("#stack").textContent(), "portfolio");
+
+        await page.locator("#urls").fill([`${site.base}/one`, `${site.base}/two`, `${site.base}/broken`].join("\n"));
+        await page.getByRole("button", { name: "Submit" }).click();
+        await page.locator('[data-testid="job"][data-status="done"]').nth(1).waitFor();
+        const doneTitles = await page.locator('[data-testid="job"][data-status="done"] td:nth-child(4)').allTextContents();
+        assert.deepEqual(doneTitles.sort(), ["First post", "Second post"]);
+
+        const deadRow = page.getByTestId("dead-letter");
+        await deadRow.waitFor();
+        assert.equal(await deadRow.count(), 1);
+        assert.equal(await deadRow.locator(".reason").textContent(), `Error: GET ${site.base}/broken answered 503 Service Unavailable`);
+        await page.locator('[data-testid="job"][data-status="dead-letter"]').waitFor();
+        await waitFor("the DLQ depth card to show 1", async () => ((await page.getByTestId("dlq-scrape").locator(".value").textContent()) === "1" ? true : undefined));
+        await page.locator("#alarms .firing", { hasText: "ALARM scrape-dead-letters" }).waitFor();
+        assert.equal(await page.getByTestId("p99-scraper").locator(".value").textContent().then((t) => /^\d+ ms$|^\d+\.\d\d s$/.test(t ?? "")), true);
+
+        routes["/broken"] = { body: articlePage("Fixed post") };
+        await deadRow.getByRole("button", { name: "Redrive" }).click();
+        await deadRow.waitFor({ state: "detached" });
+        await page.locator('[data-testid="job"][data-status="done"]').nth(2).waitFor();
+        const titles = await page.locator('[data-testid="job"][data-status="done"] td:nth-child(4)').allTextContents();
+        assert.deepEqual(titles.sort(), ["First post", "Fixed post", "Second post"]);
+        assert.deepEqual([site.hits.get("/one"), site.hits.get("/two"), site.hits.get("/broken")], [1, 1, 3]);
+        assert.equal(stack.engine.stats("scrape").deadLetters, 0);
+    });
+});
