@@ -12,9 +12,13 @@ import { depth } from "../helpers/sqs";
 /** Messages in the run; QUEUESTACK_CRASH_MESSAGES raises it (e.g. 1000) for a longer soak. */
 const total = Number(process.env.QUEUESTACK_CRASH_MESSAGES ?? 120);
 const workers = 3;
+/** A random worker is SIGKILLed (and restarted) every 1.5-2.5 s, this many times. */
+const maxKills = Math.ceil(total / 20);
 
 describe(`aws: ${total} messages through VM pollers killed with SIGKILL at random and restarted (moto)`, function () {
-    this.timeout(120_000);
+    // moto handles roughly ten messages a second here (each is several SQS and DynamoDB calls).
+    const drainMs = 60_000 + total * 300;
+    this.timeout(drainMs + 30_000);
     const moto = useMoto();
 
     it("stores every message's result exactly once, loses none, and suppresses duplicate deliveries", async () => {
@@ -63,12 +67,17 @@ describe(`aws: ${total} messages through VM pollers killed with SIGKILL at rando
         };
         const pool: ChildProcess[] = Array.from({ length: workers }, startWorker);
         let kills = 0;
-        const deadline = Date.now() + 90_000;
+        const deadline = Date.now() + drainMs;
         try {
-            while ((await depth(moto(), url)) > 0) {
-                assert.ok(Date.now() < deadline, "the queue did not drain within 90 s");
-                await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 400));
-                if (kills < 12) {
+            let reported = Date.now();
+            for (let left = await depth(moto(), url); left > 0; left = await depth(moto(), url)) {
+                if (process.env.QUEUESTACK_CRASH_MESSAGES && Date.now() - reported > 10_000) {
+                    console.log(`      ${left} messages left after ${kills} kills`);
+                    reported = Date.now();
+                }
+                assert.ok(Date.now() < deadline, `the queue did not drain within ${drainMs / 1000} s`);
+                await new Promise((resolve) => setTimeout(resolve, 1500 + Math.random() * 1000));
+                if (kills < maxKills) {
                     const victim = Math.floor(Math.random() * workers);
                     pool[victim].kill("SIGKILL");
                     kills++;
