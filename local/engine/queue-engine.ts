@@ -65,7 +65,7 @@ export class QueueEngine {
         return config;
     }
 
-    /** Calls `listener(queue)` after every send that enqueued something; returns the unsubscribe. */
+    /** Calls `listener(queue)` soon after every send that enqueued something; returns the unsubscribe. */
     onSent(listener: (queue: string) => void): () => void {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);
@@ -80,7 +80,8 @@ export class QueueEngine {
     sendBatch(queue: string, messages: (SendOptions & { body: string })[]): SendResult[] {
         const config = this.config(queue);
         const results = this.db.transaction(() => messages.map((message) => this.insert(config, message)))();
-        if (results.some((r) => !r.duplicate)) for (const listener of this.listeners) listener(queue);
+        // Listeners hear of it on the next turn, after an open group commit has put the messages on disk.
+        if (results.some((r) => !r.duplicate)) setImmediate(() => this.listeners.forEach((listener) => listener(queue)));
         return results;
     }
 

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { openDatabase } from "../../local/engine/database";
+import { QueueEngine } from "../../local/engine/queue-engine";
+import { WorkerPool } from "../../local/worker-pool";
+import { createLogger } from "../../workers/runtime";
+import type { BenchOptions, BenchResult } from "./measure";
+import { latencyTracker } from "./measure";
+
+/**
+ * The local engine end to end: durable batch sends (each resolves after its commit), the worker
+ * pool running a no-op processor at `concurrency`, deletes committed by group commit. Done when
+ * every message is acknowledged and the queue is empty on disk.
+ */
+export async function benchLocalEngine({ messages, concurrency, batch }: BenchOptions): Promise<BenchResult> {
+    const dir = mkdtempSync(path.join(tmpdir(), "queuestack-bench-"));
+    const db = openDatabase(path.join(dir, "bench.db"));
+    const engine = new QueueEngine(db, [
+        { name: "bench", fifo: false, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, deadLetterRetentionSeconds: 86_400 },
+    ]);
+    const latency = latencyTracker();
+    let done = 0;
+    let finished: () => void = () => undefined;
+    const allDone = new Promise<void>((resolve) => (finished = resolve));
+    const pool = new WorkerPool({
+        name: "bench",
+        queue: "bench",
+        engine,
+        concurrency,
+        logger: createLogger({ level: "silent" }),
+        processor: async (message) => {
+            latency.done(message.id);
+            return { kind: "done", result: null };
+        },
+        onSettled: () => {
+            if (++done === messages) finished();
+        },
+    });
+    try {
+        pool.start();
+        const started = Date.now();
+        for (let sent = 0; sent < messages; sent += batch) {
+            const count = Math.min(batch, messages - sent);
+            const at = Date.now();
+            const results = await engine.group.run(() => engine.sendBatch("bench", Array.from({ length: count }, (_, i) => ({ body: JSON.stringify({ i: sent + i }) }))));
+            for (const { id } of results) latency.sent(id, at);
+        }
+        await allDone;
+        // The last deletes are committed at the end of the tick; wait for them to be on disk.
+        await engine.group.run(() => undefined);
+        const seconds = (Date.now() - started) / 1000;
+        const left = engine.stats("bench");
+        if (left.visible + left.inFlight + left.delayed !== 0) throw new Error(`the local engine left messages behind: ${JSON.stringify(left)}`);
+        return { messages, seconds, perSecond: messages / seconds, p99Ms: latency.p99(), p50Ms: latency.p50() };
+    } finally {
+        await pool.stop(0);
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+    }
+}

@@ -1,0 +1,43 @@
+import { quantile } from "../../local/observability/metrics";
+
+/** One benchmark run's parameters: the same for every contender. */
+export interface BenchOptions {
+    messages: number;
+    /** Messages processed at once by the consumer. */
+    concurrency: number;
+    /** Messages per send request (sendBatch / addBulk). */
+    batch: number;
+}
+
+/** What one contender achieved. */
+export interface BenchResult {
+    messages: number;
+    seconds: number;
+    perSecond: number;
+    /** Send (request start) to done (handler finished), milliseconds. */
+    p50Ms: number;
+    p99Ms: number;
+}
+
+/** Send-to-done latencies by message id. */
+export function latencyTracker() {
+    const sentAt = new Map<string, number>();
+    const doneAt = new Map<string, number>();
+    const latencies = () => {
+        const values: number[] = [];
+        for (const [id, sent] of sentAt) {
+            const done = doneAt.get(id);
+            if (done === undefined) throw new Error(`message ${id} was sent but never done`);
+            values.push(done - sent);
+        }
+        return values.sort((a, b) => a - b);
+    };
+    return {
+        sent: (id: string, at: number) => sentAt.set(id, at),
+        done: (id: string) => {
+            if (!doneAt.has(id)) doneAt.set(id, Date.now());
+        },
+        p50: () => quantile(latencies(), 0.5) ?? 0,
+        p99: () => quantile(latencies(), 0.99) ?? 0,
+    };
+}
