@@ -65,6 +65,10 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             return { id: `projects/demo-project/notificationChannels/${name}`, name: `projects/demo-project/notificationChannels/${name}` };
         case "gcp:secretmanager/secret:Secret":
             return { id: `projects/demo-project/secrets/${args.inputs.secretId}`, name: `projects/123456789012/secrets/${args.inputs.secretId}` };
+        case "gcp:compute/instanceTemplate:InstanceTemplate": {
+            const selfLink = `https://www.googleapis.com/compute/v1/projects/demo-project/global/instanceTemplates/${name}`;
+            return { selfLink, selfLinkUnique: `${selfLink}?uniqueId=1` };
+        }
         case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
             return { instanceGroup: `https://www.googleapis.com/compute/v1/projects/demo-project/regions/${args.inputs.region}/instanceGroups/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/demo-project/regions/${args.inputs.region}/instanceGroupManagers/${name}` };
         default:

@@ -35,6 +35,20 @@ export function compliantGcpStack() {
     ];
 }
 
+/** A managed instance group autoscaled on the `orders` backlog, its template declaring the store (metadata) and running as `vm@`. */
+export function gcpInstanceGroupWorker(metadata: Record<string, string> = { QUEUESTACK_IDEMPOTENCY_STORE: "jobs" }) {
+    const templateLink = "https://www.googleapis.com/compute/v1/projects/demo-project/global/instanceTemplates/vm-template-1?uniqueId=42";
+    return [
+        stackResource("gcp:compute/instanceTemplate:InstanceTemplate", "vm-template", { selfLinkUnique: templateLink, metadata, serviceAccount: { email: "vm@demo-project.iam.gserviceaccount.com", scopes: ["cloud-platform"] } }),
+        stackResource("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "vm-group", { id: "projects/demo-project/regions/europe-west1/instanceGroupManagers/vm-group", versions: [{ name: "primary", instanceTemplate: templateLink }] }),
+        stackResource("gcp:compute/regionAutoscaler:RegionAutoscaler", "vm-autoscaler", {
+            target: "projects/demo-project/regions/europe-west1/instanceGroupManagers/vm-group",
+            autoscalingPolicy: { metrics: [{ name: "pubsub.googleapis.com/subscription/num_undelivered_messages", filter: 'resource.type = pubsub_subscription AND resource.labels.subscription_id = "orders"', singleInstanceAssignment: 100 }] },
+        }),
+        stackResource("gcp:projects/iAMMember:IAMMember", "vm-datastore", { role: "roles/datastore.user", member: "serviceAccount:vm@demo-project.iam.gserviceaccount.com" }),
+    ];
+}
+
 const receiverRole = "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0";
 
 /** A hand-written Azure stack (outputs) that passes every Azure stack policy. */

@@ -7,7 +7,7 @@ import { gcpPubsubDeadLetterTopicRequireSubscription as dltSubscription } from "
 import { gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout as ackDeadline } from "../../policies/stack/gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout";
 import { gcpPubsubSubscriptionRequireBacklogAgeAlarm as backlogAlarm } from "../../policies/stack/gcp-pubsub-subscription-require-backlog-age-alarm";
 import { gcpPubsubSubscriptionRequireDeadLetterPolicy as requireDlq } from "../../policies/stack/gcp-pubsub-subscription-require-dead-letter-policy";
-import { compliantGcpStack } from "./fixtures-gcp-azure";
+import { compliantGcpStack, gcpInstanceGroupWorker } from "./fixtures-gcp-azure";
 import { checkStack, stackResource, withChange, without } from "./helpers";
 
 const stack = compliantGcpStack();
@@ -94,6 +94,16 @@ describe("policies/stack (gcp)", () => {
         ]);
         assert.deepEqual(await run(idempotency, withChange(stack, "worker-datastore", (o) => ({ ...o, role: "roles/datastore.viewer" }))), [
             'worker: Cloud Function "worker" may not write its idempotency store "jobs": serviceAccount:worker@demo-project.iam.gserviceaccount.com has no roles/datastore.user grant in this stack. Grant roles/datastore.user to its service account (conditioned on the database if you like).',
+        ]);
+    });
+
+    it("gcp-pubsub-consumer-require-idempotency-store follows an autoscaled instance group to its template", async () => {
+        assert.deepEqual(await run(idempotency, [...stack, ...gcpInstanceGroupWorker()]), []);
+        assert.deepEqual(await run(idempotency, [...stack, ...gcpInstanceGroupWorker({})]), [
+            'vm-template: instance template "vm-template" consumes Pub/Sub subscription "orders" (at-least-once delivery) but declares no idempotency store. Set the metadata key QUEUESTACK_IDEMPOTENCY_STORE to a Firestore database with a TTL field that it may write, and guard the handler with it.',
+        ]);
+        assert.deepEqual(await run(idempotency, without([...stack, ...gcpInstanceGroupWorker()], "vm-datastore")), [
+            'vm-template: instance template "vm-template" may not write its idempotency store "jobs": serviceAccount:vm@demo-project.iam.gserviceaccount.com has no roles/datastore.user grant in this stack. Grant roles/datastore.user to its service account (conditioned on the database if you like).',
         ]);
     });
 });
