@@ -4,13 +4,13 @@
  * QUEUESTACK_CONCURRENCY and QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS. SIGTERM/SIGINT drain it.
  */
 import exported from "queuestack:handler";
-import { createLogger, requireInteger } from "../runtime";
+import { createLogger, requireInteger, runService } from "../runtime";
 import { SqsPoller } from "./poller";
 import { awsWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
 
-function main(): Promise<void> {
+runService(logger, () => {
     const worker = awsWorkerFromEnv(exported, process.env, logger);
     const poller = new SqsPoller({
         processor: worker.processor,
@@ -22,15 +22,6 @@ function main(): Promise<void> {
         // Running attempts end by the worker timeout; the service manager allows more than this.
         drainSeconds: worker.settings.timeoutSeconds + 5,
     });
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void poller.stop());
     logger.info({ queueUrl: worker.queueUrl }, "polling");
-    return poller.run();
-}
-
-main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-        logger.fatal({ err: error }, "the worker could not run");
-        process.exit(1);
-    },
-);
+    return poller;
+});

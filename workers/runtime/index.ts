@@ -13,3 +13,5 @@ export { requireString, requireInteger, requireBoolean, requireJson } from "./co
 export type { Env } from "./config";
 export { createLogger } from "./log";
 export type { Logger, LoggerOptions } from "./log";
+export { runService } from "./service";
+export type { Service } from "./service";

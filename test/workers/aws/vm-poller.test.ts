@@ -176,4 +176,21 @@ describe("aws: VM poller on moto SQS", function () {
             { received: total, deleted: total, returnedOnStop: 0 },
         );
     });
+
+    it("exits 1 with a fatal JSON line naming a missing variable", async () => {
+        const code = await bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: "test/workers/fixtures/sleepy-worker" });
+        const dir = mkdtempSync(path.join(tmpdir(), "queuestack-vm-"));
+        const file = path.join(dir, "worker.js");
+        writeFileSync(file, code);
+        const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH, ...workerEnv("http://127.0.0.1:1/q", 30) }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        const status = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+        rmSync(dir, { recursive: true, force: true });
+        assert.equal(status, 1);
+        const [line] = stdout.trim().split("\n").map((l) => JSON.parse(l));
+        assert.equal(line.level, "fatal");
+        assert.equal(line.msg, "the worker could not run");
+        assert.equal(line.err.message, "QUEUESTACK_CONCURRENCY is not set: messages processed at once on this VM (spec workers[].concurrency). The queuestack components set it; when running this code by hand, export it.");
+    });
 });
