@@ -67,11 +67,9 @@ export interface AlertDefinition {
     windowSize: string;
     /** 0 (critical) to 4 (verbose). */
     severity: number;
-    /** Custom metrics exist only once reported: skip Azure's check that the metric exists. */
-    custom?: boolean;
 }
 
-/** The alerts every queue and function worker gets by default. */
+/** The metric alerts every queue and function worker gets by default. */
 export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], functions: WatchedFunction[], appInsightsId: pulumi.Input<string>): AlertDefinition[] {
     const bus = { metricNamespace: "Microsoft.ServiceBus/namespaces" };
     const sla = settings.oldestMessageAgeSeconds;
@@ -103,20 +101,6 @@ export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
                 windowSize: alertWindow(sla),
                 severity: 2,
             },
-            {
-                key: `${q.name}-oldest-message`,
-                description: `A message in "${q.name}" waited more than ${sla} s before a worker took it.`,
-                scope: appInsightsId,
-                metricNamespace: "azure.applicationinsights",
-                metricName: workerTelemetry.messageAgeMetric,
-                dimension: { name: workerTelemetry.queueDimension, value: q.name },
-                aggregation: "Maximum",
-                operator: "GreaterThan",
-                threshold: sla,
-                windowSize: "PT5M",
-                severity: 2,
-                custom: true,
-            },
         ]),
         ...functions.map((f): AlertDefinition => ({
             key: `${f.name}-failures`,
@@ -135,14 +119,27 @@ export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
 }
 
 /**
+ * The log query behind the message-age alert: the oldest age the workers reported for `queue`,
+ * per minute. Service Bus has no oldest-message metric; a log query (unlike a metric alert on a
+ * custom metric) filters on the queue dimension without extra Application Insights settings.
+ */
+export function messageAgeQuery(queue: string): string {
+    const { messageAgeMetric, queueDimension } = workerTelemetry;
+    return `customMetrics | where name == "${messageAgeMetric}" and tostring(customDimensions["${queueDimension}"]) == "${queue}" ` +
+        "| summarize ageSeconds = max(valueMax) by bin(timestamp, 1m)";
+}
+
+/**
  * Alarms on Azure: an action group (with the email receiver when given) and Azure Monitor metric
- * alerts on dead-letter depth, backlog and message age (the SLA), and function failures. Each
- * alert resolves itself when the condition clears.
+ * alerts on dead-letter depth, backlog and function failures, and a log alert on message age
+ * (the SLA). Each alert resolves itself when the condition clears.
  */
 export class Alarms extends pulumi.ComponentResource {
     readonly actionGroup: monitor.ActionGroup;
     readonly actionGroupId: pulumi.Output<string>;
     readonly alerts: monitor.MetricAlert[];
+    /** Per queue: the oldest-message (backlog SLA) log alert. */
+    readonly messageAgeAlerts: monitor.ScheduledQueryRule[];
 
     constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(alarmsSchema, args.alarms ?? {}, `alarms "${name}"`);
@@ -168,7 +165,6 @@ export class Alarms extends pulumi.ComponentResource {
                 timeAggregation: a.aggregation,
                 operator: a.operator,
                 threshold: a.threshold,
-                ...(a.custom ? { skipMetricValidation: true } : {}),
             };
             return new monitor.MetricAlert(`${name}-${a.key}`, {
                 ruleName: at.name(azureNames.monitorRule, a.key),
@@ -186,6 +182,32 @@ export class Alarms extends pulumi.ComponentResource {
                 tags: at.tags,
             }, { parent: this });
         });
+        const sla = settings.oldestMessageAgeSeconds;
+        this.messageAgeAlerts = args.queues.map((q) => new monitor.ScheduledQueryRule(`${name}-${q.name}-oldest-message`, {
+            ruleName: at.name(azureNames.monitorRule, `${q.name}-oldest-message`),
+            resourceGroupName: at.resourceGroupName,
+            location: at.location,
+            kind: "LogAlert",
+            description: `A message in "${q.name}" waited more than ${sla} s before a worker took it.`,
+            enabled: true,
+            severity: 2,
+            scopes: [args.appInsightsId],
+            evaluationFrequency: "PT5M",
+            windowSize: "PT5M",
+            criteria: {
+                allOf: [{
+                    query: messageAgeQuery(q.name),
+                    timeAggregation: "Maximum",
+                    metricMeasureColumn: "ageSeconds",
+                    operator: "GreaterThan",
+                    threshold: sla,
+                    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+                }],
+            },
+            actions: { actionGroups: [this.actionGroup.id] },
+            autoMitigate: true,
+            tags: at.tags,
+        }, { parent: this }));
         this.actionGroupId = this.actionGroup.id;
         this.registerOutputs({ actionGroupId: this.actionGroupId });
     }

@@ -20,14 +20,15 @@ describe("azure Alarms", () => {
         assert.deepEqual(group.inputs.emailReceivers, [{ name: "email", emailAddress: "ops@example.com", useCommonAlertSchema: true }]);
         assert.equal(group.inputs.groupShortName, "shop");
         assert.equal(group.inputs.enabled, true);
-        assert.equal(result.alerts.length, 4);
+        assert.equal(result.alerts.length, 3);
+        assert.equal(result.messageAgeAlerts.length, 1);
     });
 
     it("creates the action group without receivers when no email is given", async () => {
         assert.deepEqual(one((await plan()).resources, "azure-native:monitor:ActionGroup").inputs.emailReceivers, []);
     });
 
-    it("alerts on dead letters, a queue that never empties within the SLA, message age and function failures", async () => {
+    it("alerts on dead letters, a queue that never empties within the SLA, and function failures", async () => {
         const { resources } = await plan("ops@example.com");
         const idOf = await mockedIdOf();
         const actionGroupId = idOf(one(resources, "azure-native:monitor:ActionGroup"));
@@ -36,20 +37,39 @@ describe("azure Alarms", () => {
             const { allOf } = a.inputs.criteria as Criteria;
             assert.equal(allOf.length, 1);
             const c = allOf[0];
-            return [a.name, a.inputs.scopes, c.metricNamespace, c.metricName, c.dimensions, c.timeAggregation, c.operator, c.threshold, a.inputs.windowSize, c.skipMetricValidation];
+            return [a.name, a.inputs.scopes, c.metricNamespace, c.metricName, c.dimensions, c.timeAggregation, c.operator, c.threshold, a.inputs.windowSize];
         });
         const entity = [{ name: "EntityName", operator: "Include", values: ["shop-dev-jobs"] }];
         assert.deepEqual(summary.sort(), [
-            ["alarms-jobs-backlog", [namespaceId], "Microsoft.ServiceBus/namespaces", "ActiveMessages", entity, "Minimum", "GreaterThan", 0, "PT15M", undefined],
-            ["alarms-jobs-dlq-depth", [namespaceId], "Microsoft.ServiceBus/namespaces", "DeadletteredMessages", entity, "Maximum", "GreaterThanOrEqual", 1, "PT5M", undefined],
-            ["alarms-jobs-oldest-message", [appInsights.id], "azure.applicationinsights", "QueueMessageAgeSeconds", [{ name: "queue", operator: "Include", values: ["jobs"] }], "Maximum", "GreaterThan", 1200, "PT5M", true],
-            ["alarms-resize-failures", [appInsights.id], "microsoft.insights/components", "requests/failed", [{ name: "cloud/roleName", operator: "Include", values: ["shop-dev-worker-resize-abc123"] }], "Count", "GreaterThanOrEqual", 3, "PT5M", undefined],
+            ["alarms-jobs-backlog", [namespaceId], "Microsoft.ServiceBus/namespaces", "ActiveMessages", entity, "Minimum", "GreaterThan", 0, "PT15M"],
+            ["alarms-jobs-dlq-depth", [namespaceId], "Microsoft.ServiceBus/namespaces", "DeadletteredMessages", entity, "Maximum", "GreaterThanOrEqual", 1, "PT5M"],
+            ["alarms-resize-failures", [appInsights.id], "microsoft.insights/components", "requests/failed", [{ name: "cloud/roleName", operator: "Include", values: ["shop-dev-worker-resize-abc123"] }], "Count", "GreaterThanOrEqual", 3, "PT5M"],
         ]);
         for (const alert of alerts) {
             assert.deepEqual(alert.inputs.actions, [{ actionGroupId }]);
             assert.equal(alert.inputs.autoMitigate, true);
             assert.equal((alert.inputs.criteria as Criteria).odataType, "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria");
         }
+    });
+
+    it("alerts through a log query when a worker took a message older than the SLA", async () => {
+        const { resources } = await plan("ops@example.com");
+        const idOf = await mockedIdOf();
+        const rule = one(resources, "azure-native:monitor:ScheduledQueryRule");
+        assert.equal(rule.name, "alarms-jobs-oldest-message");
+        assert.equal(rule.parentType, "queuestack:azure:Alarms");
+        assert.deepEqual([rule.inputs.kind, rule.inputs.scopes, rule.inputs.location, rule.inputs.windowSize, rule.inputs.autoMitigate], ["LogAlert", [appInsights.id], "westeurope", "PT5M", true]);
+        assert.deepEqual(rule.inputs.criteria, {
+            allOf: [{
+                query: 'customMetrics | where name == "QueueMessageAgeSeconds" and tostring(customDimensions["queue"]) == "jobs" | summarize ageSeconds = max(valueMax) by bin(timestamp, 1m)',
+                timeAggregation: "Maximum",
+                metricMeasureColumn: "ageSeconds",
+                operator: "GreaterThan",
+                threshold: 1200,
+                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            }],
+        });
+        assert.deepEqual(rule.inputs.actions, { actionGroups: [idOf(one(resources, "azure-native:monitor:ActionGroup"))] });
     });
 
     it("picks the longest alert window within the SLA", () => {
