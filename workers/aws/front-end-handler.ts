@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JobStore, Logger } from "../runtime";
-import { header, HttpError, json, type HttpApiEvent, type HttpApiResult } from "./http";
+import { checkApiKey, IntakeError, parseIntakeBody } from "../runtime/intake";
+import { header, json, type HttpApiEvent, type HttpApiResult } from "./http";
 
 /** A queue the front end may enqueue to. */
 export interface FrontEndQueue {
@@ -27,8 +27,6 @@ export interface FrontEndOptions {
 const batchEntries = 10;
 const batchBytes = 256 * 1024;
 
-const digest = (text: string) => createHash("sha256").update(text).digest();
-
 /**
  * The HTTP API handler: `POST /queues/{queue}/messages` enqueues a JSON object, or one message per
  * item of a JSON array, and answers 202 with the message ids; `GET /jobs/{id}` returns a job's
@@ -39,47 +37,15 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const { queues, maxBodyBytes, sqs, jobs, logger } = options;
 
     const authenticate = async (event: HttpApiEvent) => {
-        if (!options.apiKey) return;
-        const given = header(event, "x-api-key");
-        if (given === undefined || given === "") {
-            throw new HttpError(401, "Missing x-api-key header. Send the stack's API key in the x-api-key header.");
-        }
-        // Equal-length digests keep the comparison constant-time whatever the key's length.
-        if (!timingSafeEqual(digest(given), digest(await options.apiKey()))) {
-            throw new HttpError(401, "The x-api-key header does not match the stack's API key.");
-        }
+        if (options.apiKey) checkApiKey(header(event, "x-api-key"), await options.apiKey());
     };
 
-    const readItems = (event: HttpApiEvent): { items: unknown[]; batch: boolean } => {
-        const body = Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
-        if (body.length > maxBodyBytes) {
-            throw new HttpError(413, `Request body is ${body.length} bytes; the limit is ${maxBodyBytes} bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests.`);
-        }
-        if (body.length === 0) throw new HttpError(400, "Request body is empty. Send a JSON object, or a JSON array of objects to enqueue one message per item.");
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(body.toString("utf8"));
-        } catch (error) {
-            const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-            const where = position === undefined ? "" : ` (error at character ${position})`;
-            throw new HttpError(400, `Request body is not valid JSON${where}. Send a JSON object, or a JSON array of objects.`);
-        }
-        const items = Array.isArray(parsed) ? parsed : [parsed];
-        if (items.length === 0) throw new HttpError(400, "Request body is an empty array. Send at least one item.");
-        items.forEach((item, index) => {
-            if (item === null || typeof item !== "object" || Array.isArray(item)) {
-                const kind = item === null ? "null" : Array.isArray(item) ? "an array" : `a ${typeof item}`;
-                const where = Array.isArray(parsed) ? `Item ${index} of the array` : "The request body";
-                throw new HttpError(400, `${where} is ${kind}; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.`);
-            }
-        });
-        return { items, batch: Array.isArray(parsed) };
-    };
+    const readItems = (event: HttpApiEvent) => parseIntakeBody(Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8"), maxBodyBytes);
 
     const fifoFields = (event: HttpApiEvent, queueName: string, index: number) => {
         const groupKey = event.queryStringParameters?.groupKey ?? header(event, "x-group-key");
         if (!groupKey) {
-            throw new HttpError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+            throw new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
         }
         const dedup = event.queryStringParameters?.deduplicationId ?? header(event, "x-deduplication-id");
         return { MessageGroupId: groupKey, ...(dedup ? { MessageDeduplicationId: index === 0 ? dedup : `${dedup}-${index}` } : {}) };
@@ -88,7 +54,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const enqueue = async (event: HttpApiEvent, queueName: string): Promise<HttpApiResult> => {
         const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
         if (!queue) {
-            throw new HttpError(404, `Unknown queue "${queueName}". Known queues: ${Object.keys(queues).sort().join(", ")}.`);
+            throw new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${Object.keys(queues).sort().join(", ")}.`);
         }
         const { items, batch } = readItems(event);
         const entries: SendMessageBatchRequestEntry[] = items.map((item, index) => ({
@@ -112,7 +78,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<HttpApiResult> => {
         const job = await jobs.getJob(id);
-        if (!job) throw new HttpError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
+        if (!job) throw new IntakeError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
         return json(200, { id, ...job, at: job.at.toISOString() });
     };
 
@@ -123,9 +89,9 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             const params = event.pathParameters ?? {};
             if (route === "POST /queues/{queue}/messages" && params.queue) return await enqueue(event, params.queue);
             if (route === "GET /jobs/{id}" && params.id) return await status(params.id);
-            throw new HttpError(404, `No route ${route}. Use POST /queues/{queue}/messages or GET /jobs/{id}.`);
+            throw new IntakeError(404, `No route ${route}. Use POST /queues/{queue}/messages or GET /jobs/{id}.`);
         } catch (error) {
-            if (error instanceof HttpError) return json(error.statusCode, { error: error.message });
+            if (error instanceof IntakeError) return json(error.statusCode, { error: error.message });
             logger.error({ err: error }, "front end failed");
             return json(500, { error: "The front end failed; see its logs." });
         }

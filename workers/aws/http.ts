@@ -22,16 +22,6 @@ export function json(statusCode: number, body: unknown): HttpApiResult {
     return { statusCode, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
-/** A client error with the reason as `{ "error": message }`. */
-export class HttpError extends Error {
-    constructor(
-        readonly statusCode: number,
-        message: string,
-    ) {
-        super(message);
-    }
-}
-
 /** A header by case-insensitive name (HTTP API lowercases them; tests and proxies may not). */
 export function header(event: HttpApiEvent, name: string): string | undefined {
     const wanted = name.toLowerCase();
