@@ -111,6 +111,11 @@ export class WorkerPool {
         const { engine, queue, concurrency, logger } = this.options;
         const free = concurrency - this.running.size;
         if (free <= 0) return;
+        if (engine.group.open) {
+            // Receive only what is on disk: after the open group's commit (immediates run in order).
+            setImmediate(() => this.pump());
+            return;
+        }
         let deliveries: Delivery[];
         try {
             deliveries = engine.group.runNow(() => engine.receive(queue, free));

@@ -47,8 +47,8 @@ export async function benchLocalEngine({ messages, concurrency, batch }: BenchOp
             for (const { id } of results) latency.sent(id, at);
         }
         await allDone;
-        // The last deletes are committed at the end of the tick; wait for them to be on disk.
-        await engine.group.run(() => undefined);
+        // Stopping flushes the last acknowledgements and commits them.
+        if ((await pool.stop(0)) !== 0) throw new Error("the pool returned messages it had received after the last was done");
         const seconds = (Date.now() - started) / 1000;
         const left = engine.stats("bench");
         if (left.visible + left.inFlight + left.delayed !== 0) throw new Error(`the local engine left messages behind: ${JSON.stringify(left)}`);

@@ -107,6 +107,11 @@ export class GroupCommit {
         private readonly onCommitError: (error: unknown) => void = () => undefined,
     ) {}
 
+    /** True while writes wait for the group's commit. */
+    get open(): boolean {
+        return this.scheduled;
+    }
+
     /** Runs `fn` in the open group and resolves with its value once the group is on disk. */
     run<T>(fn: () => T): Promise<T> {
         let value: T;
