@@ -13,7 +13,7 @@ export { SourceBucket, type SourceBucketArgs } from "./source-bucket";
 export { cloudFunction, functionEntryPoint, functionRuntime, type CloudFunctionArgs, type SecretVariable } from "./cloud-function";
 export { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 export { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";
-export { gcpWorkerEnvironment } from "./worker-environment";
+export { gcpWorkerEnvironment, idempotencyStoreKey } from "./worker-environment";
 export { bundledGcpCode, gcpWorkerEntries, type GcpCodeSource } from "./entries";
 export { type GcpPlacement, pubsubServiceAgent } from "./context";
 export { type GcpNameRule, gcpLabels, gcpName, gcpNames } from "./names";

@@ -12,6 +12,13 @@ export interface GcpWorkerSettings {
     resultTtlDays: number;
 }
 
+/**
+ * Where a consumer declares its idempotency store (the Firestore database name), for the stack
+ * policies (policies/lib/declarations.ts): an environment variable on functions, a metadata key on
+ * instance templates.
+ */
+export const idempotencyStoreKey = "QUEUESTACK_IDEMPOTENCY_STORE";
+
 /** The environment the worker runtime (workers/runtime) and the GCP adapters read. */
 export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulumi.Input<string>> {
     return {
@@ -19,6 +26,7 @@ export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulum
         QUEUESTACK_PROJECT_ID: projectOf(s.database),
         QUEUESTACK_QUEUE_NAME: s.queueName,
         QUEUESTACK_FIRESTORE_DATABASE: s.database.databaseName,
+        ...(s.worker.idempotency.enabled ? { [idempotencyStoreKey]: s.database.databaseName } : {}),
         QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
         QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
         QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),

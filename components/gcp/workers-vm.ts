@@ -7,7 +7,7 @@ import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } f
 import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
-import { gcpWorkerEnvironment } from "./worker-environment";
+import { gcpWorkerEnvironment, idempotencyStoreKey } from "./worker-environment";
 
 /** Machine type per spec instanceSize. */
 export const gcpMachineTypes = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" } as const;
@@ -133,7 +133,12 @@ export class VmWorker extends pulumi.ComponentResource {
                 networkInterfaces: [{ subnetwork: args.subnetworkId }],
                 serviceAccount: { email: this.serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
-                metadata: { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "startup-script": startupScript },
+                metadata: {
+                    "enable-oslogin": "TRUE",
+                    "block-project-ssh-keys": "TRUE",
+                    "startup-script": startupScript,
+                    ...(worker.idempotency.enabled ? { [idempotencyStoreKey]: args.database.databaseName } : {}),
+                },
                 labels,
             },
             parent,

@@ -52,6 +52,7 @@ describe("gcp FunctionWorker", () => {
             QUEUESTACK_PROJECT_ID: "demo-project",
             QUEUESTACK_QUEUE_NAME: "scrape",
             QUEUESTACK_FIRESTORE_DATABASE: "portfolio-test-data",
+            QUEUESTACK_IDEMPOTENCY_STORE: "portfolio-test-data",
             QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
             QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
             QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",

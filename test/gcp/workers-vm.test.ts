@@ -50,6 +50,7 @@ describe("gcp VmWorker", () => {
         assert.deepEqual(template.shieldedInstanceConfig, { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true });
         assert.equal(template.metadata["enable-oslogin"], "TRUE");
         assert.equal(template.metadata["block-project-ssh-keys"], "TRUE");
+        assert.equal(template.metadata.QUEUESTACK_IDEMPOTENCY_STORE, "portfolio-test-data", "declares its idempotency store for the stack policies");
         assert.deepEqual(template.serviceAccount, { email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
         assert.deepEqual(template.disks, [{ boot: true, autoDelete: true, sourceImage: "debian-cloud/debian-12", diskSizeGb: 10, diskType: "pd-balanced" }]);
     });
