@@ -24,7 +24,14 @@ function load<T>(code: string): T {
 describe("example: front end -> SQS -> Lambda worker -> DynamoDB, all bundled, on moto and a local site", function () {
     this.timeout(40_000);
     const moto = useMoto();
-    const saved = { ...process.env };
+    const saved = new Map<string, string | undefined>();
+    /** Sets environment variables for the bundled code, remembering the old values. */
+    const setEnv = (vars: Record<string, string>) => {
+        for (const [name, value] of Object.entries(vars)) {
+            if (!saved.has(name)) saved.set(name, process.env[name]);
+            process.env[name] = value;
+        }
+    };
     let site: Awaited<ReturnType<typeof startFixtureServer>>;
 
     before(async () => {
@@ -32,14 +39,17 @@ describe("example: front end -> SQS -> Lambda worker -> DynamoDB, all bundled, o
         site = await startFixtureServer({ "/post": { body: page }, "/file.pdf": { contentType: "application/pdf", body: "%PDF" } });
     });
     after(async () => {
-        process.env = saved;
+        for (const [name, value] of saved) {
+            if (value === undefined) delete process.env[name];
+            else process.env[name] = value;
+        }
         await site?.close();
     });
 
     it("scrapes good URLs, dead-letters the rest with reasons, and serves job status", async () => {
         const { url, dlqUrl } = await createQueueWithDlq(moto(), "scrape", { maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
         await createTable(moto(), "portfolio-jobs");
-        Object.assign(process.env, {
+        setEnv({
             LOG_LEVEL: "silent",
             AWS_ENDPOINT_URL: moto().endpoint,
             AWS_REGION: "us-east-1",
