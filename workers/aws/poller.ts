@@ -120,7 +120,7 @@ export class SqsPoller {
                 );
                 failures = 0;
                 this.reserved -= wanted;
-                for (const message of Messages) this.start(message);
+                this.dispatch(Messages);
             } catch (error) {
                 this.reserved -= wanted;
                 if (this.stopping) break;
@@ -131,18 +131,45 @@ export class SqsPoller {
         }
     }
 
-    private start(message: SqsMessage): void {
-        const id = message.MessageId ?? "";
-        this.counts.received++;
-        this.inFlight.set(id, { message, extendedAt: Date.now() });
-        void this.options
-            .processor(fromApiMessage(message))
-            .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }))
-            .then(async (outcome) => {
-                this.inFlight.delete(id);
-                await this.settle(message, outcome);
+    /** Starts a received batch: unordered messages at once, each FIFO group's messages one after another. */
+    private dispatch(messages: SqsMessage[]): void {
+        const groups = new Map<string, SqsMessage[]>();
+        for (const message of messages) {
+            this.counts.received++;
+            this.inFlight.set(message.MessageId ?? "", { message, extendedAt: Date.now() });
+            const group = message.Attributes?.MessageGroupId;
+            if (group === undefined) void this.process(message);
+            else groups.set(group, [...(groups.get(group) ?? []), message]);
+        }
+        for (const group of groups.values()) void this.processInOrder(group);
+    }
+
+    /**
+     * Runs one FIFO group's messages in order. After a failure the group's later messages go back to
+     * the queue (SQS holds them until the failed one is done), so the group never runs out of order.
+     */
+    private async processInOrder(group: SqsMessage[]): Promise<void> {
+        for (const [index, message] of group.entries()) {
+            // Returned to the queue by a stop that ran out of time.
+            if (!this.inFlight.has(message.MessageId ?? "")) return;
+            const outcome = await this.process(message);
+            if (outcome.kind === "retry" || outcome.kind === "dead-letter") {
+                const rest = group.slice(index + 1).filter((m) => this.inFlight.delete(m.MessageId ?? ""));
+                if (rest.length > 0) await this.changeVisibility(rest, 0);
                 this.wake();
-            });
+                return;
+            }
+        }
+    }
+
+    private async process(message: SqsMessage): Promise<Outcome> {
+        const outcome = await this.options
+            .processor(fromApiMessage(message))
+            .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }));
+        this.inFlight.delete(message.MessageId ?? "");
+        await this.settle(message, outcome);
+        this.wake();
+        return outcome;
     }
 
     private async settle(message: SqsMessage, outcome: Outcome): Promise<void> {

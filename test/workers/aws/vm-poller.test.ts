@@ -132,6 +132,28 @@ describe("aws: VM poller on moto SQS", function () {
         release();
     });
 
+    it("runs each FIFO group in order and holds a group's later messages after a failure", async () => {
+        const { url } = await createQueueWithDlq(moto(), "ordered", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, fifo: true });
+        const finished: string[] = [];
+        const worker = defineWorker<{ id: string; ms: number }>({
+            async handle({ body }) {
+                await new Promise((resolve) => setTimeout(resolve, body.ms));
+                if (body.id === "a1") throw new Error("a1 failed");
+                finished.push(body.id);
+            },
+        });
+        for (const [id, group, ms] of [["a1", "A", 0], ["b1", "B", 150], ["a2", "A", 0], ["b2", "B", 0], ["a3", "A", 0]] as const) {
+            await send(moto(), url, { id, ms }, { groupKey: group });
+        }
+        const poller = pollerFor(moto(), url, worker, { concurrency: 10, visibility: 30 });
+        const run = poller.run();
+        await until(() => poller.counts.deleted === 2 && poller.counts.retried === 1, 10_000, "group B done and a1 failed");
+        const counts = await poller.stop();
+        await run;
+        assert.deepEqual(finished, ["b1", "b2"], "b2 waits for the slower b1; a2 and a3 never run after a1 failed");
+        assert.deepEqual(counts, { received: 5, deleted: 2, retried: 1, deadLettered: 0, returnedOnStop: 0 });
+    });
+
     it("runs as a bundled process: polls, and drains on SIGTERM with exit code 0", async () => {
         const { url } = await createQueueWithDlq(moto(), "process", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
         const code = await bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: "test/workers/fixtures/sleepy-worker" });
