@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
-import { SpecError } from "../components/spec";
+import { SpecError, validateSpec, type Cloud } from "../components/spec";
 import { runStackOffline } from "./offline-stack";
+import { mermaidDiagram } from "./plan-diagram";
 import { countByType, planTree } from "./plan-format";
 import { StackConfigError } from "./stack-config";
 
-const usage = "usage: npm run plan -- --stack <name> [--format text|json]";
+const usage = "usage: queuestack plan --stack <name> [--format text|json]";
 
 /** `npm run plan -- --stack dev`: everything `pulumi up` would create, offline. */
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     let values: { stack?: string; format?: string; help?: boolean };
     try {
         ({ values } = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } }));
@@ -25,8 +26,10 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const { resources, config } = await runStackOffline(values.stack);
+        const cloud = String(config["queuestack:cloud"] ?? "aws") as Cloud;
+        const diagram = mermaidDiagram(validateSpec(config["queuestack:spec"], cloud), cloud);
         if (values.format === "json") {
-            console.log(JSON.stringify({ stack: values.stack, resources }, null, 2));
+            console.log(JSON.stringify({ stack: values.stack, cloud, resources, diagram }, null, 2));
             return 0;
         }
         const custom = resources.filter((r) => r.custom);
@@ -34,13 +37,15 @@ async function main(argv: string[]): Promise<number> {
         console.log(planTree(resources));
         console.log(`\nResources by type:`);
         for (const [type, count] of countByType(custom)) console.log(`  ${String(count).padStart(3)}  ${type}`);
+        console.log(`\nDiagram (Mermaid):\n\n\`\`\`mermaid\n${diagram}\n\`\`\``);
         return 0;
     } catch (error) {
         // Spec and stack-file errors are written for people already; anything else gets its stack.
         const known = error instanceof SpecError || error instanceof StackConfigError;
         console.error(known ? (error as Error).message : `plan failed: ${(error as Error)?.stack ?? String(error)}`);
-        return 1;
+        // An unknown stack name is a bad flag.
+        return error instanceof StackConfigError ? 2 : 1;
     }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,96 @@
+import type { DeadLetterMessage, DeadLetterReader, OpsTarget, TakenMessage } from "../targets/types";
+import type { Progress } from "./progress";
+import { RateLimiter } from "./rate-limit";
+
+/** How a redrive runs. */
+export interface RedriveOptions {
+    /** Only these message ids; all when undefined. */
+    ids?: string[];
+    /** Messages per second sent back to the source queue. @default no limit */
+    ratePerSecond?: number;
+    /** Messages taken from the dead-letter queue per round trip. @default 10 (the SQS maximum) */
+    batchSize?: number;
+    progress?: Progress;
+    /** Expected total, for the progress bar. */
+    expected?: number;
+}
+
+/** What a redrive did. */
+export interface RedriveResult {
+    moved: number;
+    /** Selected ids that were not found in the dead-letter queue. */
+    missing: string[];
+}
+
+/**
+ * Moves dead letters back to their source queue, batch by batch: take from the dead-letter queue,
+ * send to the source in the order taken (which keeps FIFO group order), then remove from the
+ * dead-letter queue. A message is removed only after its copy is sent, so a crash mid-way can
+ * duplicate a message but never lose one. Messages not selected are held until the end and then
+ * released, so each is looked at once.
+ */
+export async function redrive(target: OpsTarget, queue: string, options: RedriveOptions = {}): Promise<RedriveResult> {
+    const reader = target.deadLetters(queue);
+    const wanted = options.ids ? new Set(options.ids) : undefined;
+    const limiter = new RateLimiter(options.ratePerSecond);
+    const batchSize = Math.min(options.batchSize ?? 10, options.ratePerSecond ? Math.max(1, Math.floor(options.ratePerSecond)) : Infinity);
+    const held: TakenMessage[] = [];
+    const seen = new Set<string>();
+    let moved = 0;
+    options.progress?.start(wanted?.size ?? options.expected ?? 0);
+    try {
+        while (!wanted || moved < wanted.size) {
+            const batch = await reader.take(batchSize);
+            const fresh = batch.filter((m) => !seen.has(m.id));
+            // A message seen before came back (its hold ran out): release it at the end too.
+            held.push(...batch.filter((m) => seen.has(m.id)));
+            if (fresh.length === 0) break;
+            for (const m of fresh) seen.add(m.id);
+            const selected = fresh.filter((m) => !wanted || wanted.has(m.id));
+            held.push(...fresh.filter((m) => !selected.includes(m)));
+            if (selected.length === 0) continue;
+            await limiter.take(selected.length);
+            if (reader.moveBack) {
+                await reader.moveBack(selected);
+            } else {
+                await target.send(queue, selected.map(contentOf));
+                await reader.remove(selected);
+            }
+            moved += selected.length;
+            options.progress?.increment(selected.length);
+        }
+    } finally {
+        options.progress?.stop();
+        await reader.release(held);
+    }
+    return { moved, missing: wanted ? [...wanted].filter((id) => !seen.has(id)) : [] };
+}
+
+/** The dead letters, oldest first, up to `limit`; each is released again afterwards. */
+export async function listDeadLetters(reader: DeadLetterReader, limit: number): Promise<DeadLetterMessage[]> {
+    const taken: TakenMessage[] = [];
+    const seen = new Set<string>();
+    try {
+        while (taken.length < limit) {
+            const batch = await reader.take(Math.min(10, limit - taken.length));
+            taken.push(...batch);
+            const fresh = batch.filter((m) => !seen.has(m.id));
+            if (fresh.length === 0) break;
+            for (const m of fresh) seen.add(m.id);
+        }
+    } finally {
+        await reader.release(taken);
+    }
+    const unique = new Map(taken.map((m) => [m.id, m]));
+    return [...unique.values()].slice(0, limit).map(({ handle: _handle, ...message }) => message);
+}
+
+function contentOf(message: DeadLetterMessage) {
+    return {
+        body: message.body,
+        attributes: message.attributes,
+        ...(message.groupKey !== undefined ? { groupKey: message.groupKey } : {}),
+        ...(message.deduplicationId !== undefined ? { deduplicationId: message.deduplicationId } : {}),
+        ...(message.nativeAttributes !== undefined ? { nativeAttributes: message.nativeAttributes } : {}),
+    };
+}

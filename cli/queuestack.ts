@@ -1,0 +1,73 @@
+import { Command, CommanderError } from "commander";
+import { SpecError } from "../components/spec";
+import { LocalQueueError } from "../local/engine/types";
+import { dlqCommands } from "./commands/dlq";
+import { processIo, type CliIo } from "./commands/io";
+import { sendCommand } from "./commands/send";
+import { statusCommand } from "./commands/status";
+import { OperationError, UsageError, usageExitCode } from "./ops/errors";
+
+/** The `queuestack` program: plan, status, dlq list|show|purge|redrive, send. */
+export function queuestackProgram(io: CliIo): Command {
+    const program = new Command("queuestack")
+        .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.")
+        .showSuggestionAfterError(true)
+        .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: () => undefined });
+    program
+        .command("plan")
+        .description("everything `pulumi up` would create, offline, as a tree and a Mermaid diagram")
+        .helpOption(false)
+        .allowUnknownOption(true)
+        .allowExcessArguments(true)
+        .action(async (_options, command: Command) => {
+            // Loaded on use: the plan pulls in Pulumi and every provider SDK.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { main } = require("./plan") as typeof import("./plan");
+            process.exitCode = await main(command.args);
+        });
+    program.addCommand(statusCommand(io));
+    program.addCommand(dlqCommands(io));
+    program.addCommand(sendCommand(io));
+    // Every level: errors become one line and exit code 2 (handled in run), not commander's own exit.
+    const quiet = (command: Command) => {
+        command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: () => undefined }).showSuggestionAfterError(true);
+        command.commands.forEach(quiet);
+    };
+    quiet(program);
+    return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
+    process.exitCode = undefined;
+    try {
+        await queuestackProgram(io).parseAsync(argv, { from: "user" });
+        return Number(process.exitCode ?? 0);
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            if (error.exitCode === 0) return 0;
+            io.err(`queuestack: ${oneLine(error.message.replace(/^error: /, ""))}`);
+            return usageExitCode;
+        }
+        if (error instanceof UsageError || error instanceof LocalQueueError) {
+            io.err(`queuestack: ${oneLine(error.message)}`);
+            return usageExitCode;
+        }
+        if (error instanceof OperationError) {
+            io.err(`queuestack: ${oneLine(error.message)}`);
+            return 1;
+        }
+        if (error instanceof SpecError) {
+            io.err(error.message);
+            return 1;
+        }
+        io.err(`queuestack failed: ${(error as Error)?.stack ?? String(error)}`);
+        return 1;
+    } finally {
+        process.exitCode = undefined;
+    }
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
+
+if (require.main === module) run(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,97 @@
+import * as path from "node:path";
+import type { Spec } from "../../components/spec";
+import { openDatabase, statement, type LocalDatabase } from "../../local/engine/database";
+import { QueueEngine } from "../../local/engine/queue-engine";
+import { localQueues } from "../../local/stack-settings";
+import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
+
+/** The SQLite file of a local stack's data directory (the runner's default is <project>/.queuestack/<stack>). */
+export const localDatabaseFile = (dataDir: string) => path.join(dataDir, "queuestack.db");
+
+/**
+ * The local target: the stack's SQLite queue engine, opened beside a running local stack if there
+ * is one (WAL lets both write). Redrive is the engine's own (one transaction per batch, message id,
+ * group key and deduplication id kept).
+ */
+export class LocalTarget implements OpsTarget {
+    readonly cloud = "local" as const;
+    private readonly engine: QueueEngine;
+
+    constructor(
+        spec: Spec,
+        private readonly db: LocalDatabase,
+    ) {
+        this.engine = new QueueEngine(db, localQueues(spec));
+    }
+
+    static open(spec: Spec, dataDir: string): LocalTarget {
+        return new LocalTarget(spec, openDatabase(localDatabaseFile(dataDir)));
+    }
+
+    async status(queue: string): Promise<QueueStatus> {
+        const stats = this.engine.stats(queue);
+        return { visible: stats.visible + stats.delayed, inFlight: stats.inFlight, oldestAgeSeconds: stats.oldestAgeSeconds, deadLetters: stats.deadLetters };
+    }
+
+    deadLetters(queue: string): DeadLetterReader {
+        const dlq = this.engine.deadLetters;
+        // Taken rows stay in the table until moved, so the next page starts after those still held.
+        let held = 0;
+        return {
+            take: async (max) => {
+                const page = dlq.list(queue, held + max).slice(held);
+                held += page.length;
+                return page.map(
+                    (m): TakenMessage => ({
+                        id: m.id,
+                        body: m.body,
+                        attributes: m.attributes,
+                        ...(m.groupKey !== undefined ? { groupKey: m.groupKey } : {}),
+                        attempts: m.receiveCount,
+                        reason: m.reason,
+                        sentAt: m.sentAt,
+                        handle: m.id,
+                    }),
+                );
+            },
+            moveBack: async (messages) => {
+                held -= dlq.redrive(queue, messages.map((m) => m.id));
+            },
+            remove: async (messages) => {
+                held -= this.deleteDeadLetters(queue, messages.map((m) => m.id));
+            },
+            release: async () => {
+                held = 0;
+            },
+        };
+    }
+
+    async send(queue: string, messages: MessageContent[]): Promise<string[]> {
+        const results = this.engine.sendBatch(
+            queue,
+            messages.map((m) => ({
+                body: m.body,
+                attributes: m.attributes,
+                ...(m.groupKey !== undefined ? { groupKey: m.groupKey } : {}),
+                ...(m.deduplicationId !== undefined ? { deduplicationId: m.deduplicationId } : {}),
+            })),
+        );
+        return results.map((r) => r.id);
+    }
+
+    async purgeDeadLetters(queue: string): Promise<number> {
+        this.engine.config(queue);
+        return this.deleteDeadLetters(queue);
+    }
+
+    async close(): Promise<void> {
+        this.db.close();
+    }
+
+    /** The engine has no delete for dead letters (it only moves them back), so this one statement does it. */
+    private deleteDeadLetters(queue: string, ids?: string[]): number {
+        if (!ids) return statement(this.db, "DELETE FROM dead_letters WHERE queue = ?").run(queue).changes;
+        const remove = statement(this.db, "DELETE FROM dead_letters WHERE queue = ? AND id = ?");
+        return this.db.transaction(() => ids.reduce((n, id) => n + remove.run(queue, id).changes, 0))();
+    }
+}
