@@ -90,7 +90,9 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
     );
     /** The Cloud Run service behind the function (where run.invoker is granted). */
     const serviceName = fn.serviceConfig.apply((config) => config?.service ?? "");
-    return { fn, object, serviceName, url: fn.url };
+    /** The Cloud Run service's own URL: the audience Cloud Run always accepts in OIDC tokens. */
+    const serviceUri = fn.serviceConfig.apply((config) => config?.uri ?? "");
+    return { fn, object, serviceName, serviceUri, url: fn.url };
 }
 
 /** Lets exactly `member` invoke the function's Cloud Run service (`roles/run.invoker`). */

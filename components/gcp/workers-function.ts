@@ -63,7 +63,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
 
-        const { fn, serviceName, url } = cloudFunction(
+        const { fn, serviceName, serviceUri } = cloudFunction(
             name,
             {
                 functionName: physical(gcpNames.cloudFunction, worker.name),
@@ -102,8 +102,8 @@ export class FunctionWorker extends pulumi.ComponentResource {
             parent,
         );
 
-        this.push = { endpoint: url, serviceAccountEmail: this.pushServiceAccount.email, audience: url };
+        this.push = { endpoint: serviceUri, serviceAccountEmail: this.pushServiceAccount.email, audience: serviceUri };
         this.functionName = fn.name;
-        this.registerOutputs({ functionName: this.functionName, pushEndpoint: url, pushServiceAccountEmail: this.pushServiceAccount.email });
+        this.registerOutputs({ functionName: this.functionName, pushEndpoint: serviceUri, pushServiceAccountEmail: this.pushServiceAccount.email });
     }
 }

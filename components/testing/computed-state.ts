@@ -57,7 +57,7 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             const uri = `https://${name}-abc123-ew.a.run.app`;
             return {
                 id: `projects/demo-project/locations/${location}/functions/${name}`,
-                url: uri,
+                url: `https://${location}-demo-project.cloudfunctions.net/${name}`,
                 serviceConfig: { ...args.inputs.serviceConfig, service: `projects/demo-project/locations/${location}/services/${name}`, uri },
             };
         }

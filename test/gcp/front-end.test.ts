@@ -60,7 +60,7 @@ describe("gcp FrontEnd", () => {
             role: "roles/run.invoker",
             member: "allUsers",
         });
-        assert.equal(await valueOf(result.url), "https://queuestack-test-front-end-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.url), "https://europe-west1-demo-project.cloudfunctions.net/queuestack-test-front-end");
     });
 
     it("with auth: none creates no key, no secret and no secret variable", async () => {

@@ -52,7 +52,7 @@ describe("gcp GcpWebQueueWorker", () => {
 
     it("exposes the contract outputs: front-end URL, subscription ids, Firestore database, alarm channel", async () => {
         const { result } = await runGcp(build);
-        assert.equal(await valueOf(result.frontEndUrl), "https://portfolio-test-front-end-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.frontEndUrl), "https://europe-west1-demo-project.cloudfunctions.net/portfolio-test-front-end");
         assert.deepEqual(Object.keys(result.queues).sort(), ["publish", "scrape"]);
         assert.equal(await valueOf(result.queues.scrape.id), "projects/demo-project/subscriptions/portfolio-test-scrape");
         assert.equal(await valueOf(result.queues.scrape.deadLetterId), "projects/demo-project/subscriptions/portfolio-test-scrape-dlq");
