@@ -51,6 +51,7 @@ export class WorkerPool {
     private readonly running = new Map<string, Running>();
     private deletes: string[] = [];
     private flushScheduled = false;
+    private pumpScheduled = false;
     private timer: NodeJS.Timeout | undefined;
     private heartbeat: NodeJS.Timeout | undefined;
     private stopping = false;
@@ -70,7 +71,7 @@ export class WorkerPool {
     start(): void {
         const { engine, queue } = this.options;
         this.unsubscribe = engine.onSent((sentTo) => {
-            if (sentTo === queue) this.pump();
+            if (sentTo === queue) this.schedulePump();
         });
         const visibilityMs = engine.config(queue).visibilityTimeoutSeconds * 1000;
         const everyMs = Math.max(250, visibilityMs / 3);
@@ -106,14 +107,24 @@ export class WorkerPool {
         return returned;
     }
 
+    /** Receives once per turn of the event loop, for everything that freed a slot in it. */
+    private schedulePump(): void {
+        if (this.pumpScheduled) return;
+        this.pumpScheduled = true;
+        setImmediate(() => {
+            this.pumpScheduled = false;
+            this.pump();
+        });
+    }
+
     private pump(): void {
         if (this.stopping) return;
         const { engine, queue, concurrency, logger } = this.options;
         const free = concurrency - this.running.size;
         if (free <= 0) return;
-        if (engine.group.open) {
-            // Receive only what is on disk: after the open group's commit (immediates run in order).
-            setImmediate(() => this.pump());
+        if (engine.group.uncommitted.has("messages")) {
+            // Receive only messages that are on disk: after the open group's commit (immediates run in order).
+            this.schedulePump();
             return;
         }
         let deliveries: Delivery[];
@@ -141,7 +152,7 @@ export class WorkerPool {
                 const disposition = this.settle(delivery, outcome);
                 this.options.onSettled?.({ worker: this.options.name, queue: this.options.queue, outcome: outcome.kind, disposition, durationMs: Date.now() - started });
                 if (this.running.size === 0) for (const resolve of this.drained) resolve();
-                this.pump();
+                this.schedulePump();
             });
     }
 

@@ -101,16 +101,13 @@ export function openDatabase(file: string): LocalDatabase {
 export class GroupCommit {
     private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
     private scheduled = false;
+    /** What the open group holds that readers must not act on before the commit, e.g. "messages". */
+    readonly uncommitted = new Set<string>();
 
     constructor(
         private readonly db: LocalDatabase,
         private readonly onCommitError: (error: unknown) => void = () => undefined,
     ) {}
-
-    /** True while writes wait for the group's commit. */
-    get open(): boolean {
-        return this.scheduled;
-    }
 
     /** Runs `fn` in the open group and resolves with its value once the group is on disk. */
     run<T>(fn: () => T): Promise<T> {
@@ -136,6 +133,7 @@ export class GroupCommit {
     /** Commits the open group now (before closing the database). */
     flush(): void {
         this.scheduled = false;
+        this.uncommitted.clear();
         const waiters = this.waiters;
         this.waiters = [];
         if (!this.db.open) {

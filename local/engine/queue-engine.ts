@@ -80,6 +80,7 @@ export class QueueEngine {
     sendBatch(queue: string, messages: (SendOptions & { body: string })[]): SendResult[] {
         const config = this.config(queue);
         const results = this.db.transaction(() => messages.map((message) => this.insert(config, message)))();
+        if (this.db.inTransaction) this.group.uncommitted.add("messages");
         // Listeners hear of it on the next turn, after an open group commit has put the messages on disk.
         if (results.some((r) => !r.duplicate)) setImmediate(() => this.listeners.forEach((listener) => listener(queue)));
         return results;
