@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { ApiKeyVault } from "./api-key";
 import { type AzurePlacement, placementOf } from "./context";
-import { FunctionApp } from "./function-app";
+import { FunctionApp, hostingOf } from "./function-app";
 import { grantRole } from "./roles";
 
 /** A queue the front end may send to. */
@@ -61,11 +61,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             : undefined;
         const maxBodyBytes = spec.maxBodyKb * 1024;
         this.functionApp = new FunctionApp(`${name}-functions`, {
-            ...placementOf(args),
-            uniqueScope: args.uniqueScope,
-            subscription: args.subscription,
-            appInsights: args.appInsights,
-            code: args.code,
+            ...hostingOf(args),
             role: "front-end",
             memoryMb: 2048,
             maximumInstanceCount: args.maximumInstanceCount ?? 10,

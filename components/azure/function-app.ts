@@ -38,6 +38,15 @@ export interface FunctionAppArgs extends AzurePlacement {
     subscription: pulumi.Input<string>;
 }
 
+/** What a role hands on to its Function App besides sizing and settings. */
+export type FunctionAppHosting = Pick<FunctionAppArgs, "resourceGroupName" | "location" | "namePrefix" | "tags" | "uniqueScope" | "subscription" | "appInsights" | "code">;
+
+/** The hosting fields of a role's args (placement, global names, roles, telemetry and code). */
+export function hostingOf(args: FunctionAppHosting): FunctionAppHosting {
+    const { resourceGroupName, location, namePrefix, tags, uniqueScope, subscription, appInsights, code } = args;
+    return { resourceGroupName, location, namePrefix, tags, uniqueScope, subscription, appInsights, code };
+}
+
 /**
  * A Linux Function App on the Flex Consumption plan with a system-assigned identity, deploying
  * from a private blob container and using its storage and Application Insights through that

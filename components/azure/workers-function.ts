@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
-import { type AzurePlacement, placementOf } from "./context";
+import type { AzurePlacement } from "./context";
 import { grantContainerAccess } from "./cosmos-access";
-import { FunctionApp } from "./function-app";
+import { FunctionApp, hostingOf } from "./function-app";
 import { grantRole } from "./roles";
 import {
     type CosmosContainerRef,
@@ -52,11 +52,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
         const timeoutSeconds = args.timeoutSeconds ?? spec.timeoutSeconds ?? args.queue.lockDurationSeconds;
         const perInstance = concurrentCallsPerInstance(spec.concurrency);
         this.functionApp = new FunctionApp(`${name}-functions`, {
-            ...placementOf(args),
-            uniqueScope: args.uniqueScope,
-            subscription: args.subscription,
-            appInsights: args.appInsights,
-            code: args.code,
+            ...hostingOf(args),
             role: `worker-${spec.name}`,
             memoryMb: spec.memoryMb,
             maximumInstanceCount: Math.max(1, Math.ceil(spec.concurrency / perInstance)),
