@@ -149,8 +149,8 @@ export class VmWorker extends pulumi.ComponentResource {
                 name: physical(gcpNames.compute, worker.name),
                 region: location,
                 baseInstanceName: physical(gcpNames.baseInstanceName, worker.name),
+                // A new template rolls out proactively; the default surge matches the region's zone count.
                 versions: [{ name: "primary", instanceTemplate: this.template.selfLinkUnique }],
-                updatePolicy: { type: "PROACTIVE", minimalAction: "REPLACE", maxSurgeFixed: 3, maxUnavailableFixed: 0 },
             },
             parent,
         );
