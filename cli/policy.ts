@@ -39,16 +39,28 @@ async function main(argv: string[]): Promise<number> {
         }
         let failed = false;
         for (const stack of stacks) {
-            const check = await checkStack(stack, { dir, config });
-            console.log(formatCheck(check, policyPackage.version) + "\n");
-            failed ||= check.failed;
+            try {
+                const check = await checkStack(stack, { dir, config });
+                console.log(formatCheck(check, policyPackage.version) + "\n");
+                failed ||= check.failed;
+            } catch (error) {
+                // A stack that cannot be planned fails the run; the other stacks are still checked.
+                const prefix = error instanceof StackConfigError ? "" : `stack "${stack}" could not be planned: `;
+                console.error(`policy: ${prefix}${describe(error)}\n`);
+                failed = true;
+            }
         }
         return failed ? 1 : 0;
     } catch (error) {
-        const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof PolicyConfigError;
-        console.error(known ? `policy: ${(error as Error).message}` : `policy failed: ${(error as Error)?.stack ?? String(error)}`);
+        console.error(`policy: ${describe(error)}`);
         return 1;
     }
+}
+
+/** Errors written for people print as they are; anything else with its stack trace. */
+function describe(error: unknown): string {
+    const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof PolicyConfigError;
+    return known ? (error as Error).message : ((error as Error)?.stack ?? String(error));
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -87,7 +87,7 @@ describe("offline policy run (npm run policy)", function () {
         assert.deepEqual(summary(relaxed), ["advisory aws-sqs-queue-limit-message-retention box-queue"]);
     });
 
-    it("the CLI checks every stack with --all, prints violations like the Pulumi CLI, and exits 1 on a mandatory one", () => {
+    it("the CLI checks every stack with --all (reporting one that cannot be planned), prints violations like the Pulumi CLI, and exits 1 on a mandatory one", () => {
         const all = policyCli("--all", "--dir", fixture);
         assert.equal(all.status, 1, all.stderr);
         assert.match(all.stdout, /^Stack "broken": FAILED \(8 mandatory, 8 advisory violations, 10 resources checked\)\nPolicies:\n {4}❌ queuestack@v0\.1\.0 \(local: policies\)\n/);
@@ -98,6 +98,7 @@ describe("offline policy run (npm run policy)", function () {
         ), all.stdout);
         assert.ok(all.stdout.endsWith('Stack "compliant": passed (0 mandatory, 0 advisory violations, 24 resources checked)\nPolicies:\n    ✅ queuestack@v0.1.0 (local: policies)\n\n'), all.stdout);
         assert.equal(all.stdout.split("\n").filter((l) => l.startsWith("Stack ")).length, 2);
+        assert.match(all.stderr, /^policy: stack "unplannable" could not be planned: Error: hand-written: this stack cannot be planned\n/);
     });
 
     it("the CLI takes a policy config like --policy-pack-config, and exits 0 when nothing is mandatory", () => {
@@ -116,6 +117,6 @@ describe("offline policy run (npm run policy)", function () {
         assert.match(none.stderr, /^policy: pass --stack <name> or --all\n/);
         const unknown = policyCli("--stack", "staging", "--dir", fixture);
         assert.equal(unknown.status, 1);
-        assert.match(unknown.stderr, /^policy: no stack file .*Pulumi\.staging\.yaml \(stack "staging"\)\. Stacks here: broken, compliant\.\n$/);
+        assert.match(unknown.stderr, /^policy: no stack file .*Pulumi\.staging\.yaml \(stack "staging"\)\. Stacks here: broken, compliant, unplannable\.\n\n$/);
     });
 });
