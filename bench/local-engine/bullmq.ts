@@ -3,9 +3,41 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Queue, Worker } from "bullmq";
 import type { BenchOptions, BenchResult } from "./measure";
 import { latencyTracker } from "./measure";
+
+/** The parts of BullMQ's API the benchmark uses. */
+interface BullMq {
+    Queue: new (name: string, options: { connection: object }) => {
+        addBulk(jobs: { name: string; data: unknown; opts?: { removeOnComplete?: boolean } }[]): Promise<{ id?: string }[]>;
+        getJobCounts(...states: string[]): Promise<Record<string, number>>;
+        obliterate(options: { force: boolean }): Promise<void>;
+        close(): Promise<void>;
+    };
+    Worker: new (
+        name: string,
+        processor: (job: { id?: string }) => Promise<void>,
+        options: { connection: object; concurrency: number; autorun: boolean },
+    ) => {
+        on(event: "completed", listener: () => void): void;
+        waitUntilReady(): Promise<unknown>;
+        run(): Promise<void>;
+        close(): Promise<void>;
+    };
+}
+
+/**
+ * BullMQ is installed for the benchmark only (`npm install --no-save bullmq@5`): it is not a project
+ * dependency because the registry this project installs from lacks the other platforms' packages of
+ * its optional msgpack extension, which makes `npm ci` refuse the lock file.
+ */
+export function loadBullMq(): BullMq {
+    try {
+        return require("bullmq") as BullMq;
+    } catch {
+        throw new Error("bullmq is not installed. Run `npm install --no-save bullmq@5` first (it is left out of package.json on purpose).");
+    }
+}
 
 /** A free TCP port on 127.0.0.1. */
 function freePort(): Promise<number> {
@@ -54,6 +86,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<{ port: numb
 
 /** BullMQ with the same workload: addBulk batches, one Worker at `concurrency`, a no-op processor, completed jobs removed. */
 export async function benchBullMq({ messages, concurrency, batch }: BenchOptions, redisPort: number): Promise<BenchResult> {
+    const { Queue, Worker } = loadBullMq();
     const connection = { host: "127.0.0.1", port: redisPort, maxRetriesPerRequest: null };
     const name = `bench-${Date.now()}`;
     const queue = new Queue(name, { connection });

@@ -4,11 +4,11 @@
  *
  *     npx tsx bench/local-engine/run.ts [--messages 5000] [--concurrency 50] [--batch 100]
  *
- * Needs Debian's redis-server on PATH (apt-get install redis-server); it is started here on a free
- * 127.0.0.1 port and stopped at the end.
+ * Needs Debian's redis-server on PATH (apt-get install redis-server; it is started here on a free
+ * 127.0.0.1 port and stopped at the end) and BullMQ (npm install --no-save bullmq@5).
  */
 import { Command, InvalidArgumentError } from "commander";
-import { benchBullMq, startRedis } from "./bullmq";
+import { benchBullMq, loadBullMq, startRedis } from "./bullmq";
 import { benchLocalEngine } from "./local";
 import type { BenchOptions, BenchResult } from "./measure";
 
@@ -29,6 +29,7 @@ const line = (label: string, r: BenchResult) =>
     `${label.padEnd(58)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms`;
 
 async function main(): Promise<void> {
+    loadBullMq();
     process.stdout.write(`${options.messages} messages, concurrency ${options.concurrency}, batches of ${options.batch}, no-op handler\n`);
     const local = await benchLocalEngine(options);
     process.stdout.write(`${line("local engine (SQLite WAL, synchronous=FULL, group commit)", local)}\n`);
