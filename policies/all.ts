@@ -11,6 +11,7 @@ import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./azure/az
 import { azureServicebusQueueRequireDuplicateDetection } from "./azure/azure-servicebus-queue-require-duplicate-detection";
 import { gcpPubsubSubscriptionLimitMaxDeliveryAttempts } from "./gcp/gcp-pubsub-subscription-limit-max-delivery-attempts";
 import { gcpPubsubSubscriptionLimitMessageRetention } from "./gcp/gcp-pubsub-subscription-limit-message-retention";
+import { gcpPubsubSubscriptionRequireAuthenticatedPush } from "./gcp/gcp-pubsub-subscription-require-authenticated-push";
 import { gcpPubsubSubscriptionRequireExactlyOnceDelivery } from "./gcp/gcp-pubsub-subscription-require-exactly-once-delivery";
 import { awsSqsConsumerRequireIdempotencyStore } from "./stack/aws-sqs-consumer-require-idempotency-store";
 import { awsSqsDeadLetterQueueRequireDepthAlarm } from "./stack/aws-sqs-dead-letter-queue-require-depth-alarm";
@@ -50,6 +51,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     gcpPubsubSubscriptionLimitMaxDeliveryAttempts,
     gcpPubsubSubscriptionLimitMessageRetention,
     gcpPubsubSubscriptionRequireExactlyOnceDelivery,
+    gcpPubsubSubscriptionRequireAuthenticatedPush,
 ];
 
 /** Policies that look across the whole stack, on resource outputs. */

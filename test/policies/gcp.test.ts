@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { gcpPubsubSubscriptionLimitMaxDeliveryAttempts as maxAttempts } from "../../policies/gcp/gcp-pubsub-subscription-limit-max-delivery-attempts";
 import { gcpPubsubSubscriptionLimitMessageRetention as retention } from "../../policies/gcp/gcp-pubsub-subscription-limit-message-retention";
+import { gcpPubsubSubscriptionRequireAuthenticatedPush as authenticatedPush } from "../../policies/gcp/gcp-pubsub-subscription-require-authenticated-push";
 import { gcpPubsubSubscriptionRequireExactlyOnceDelivery as exactlyOnce } from "../../policies/gcp/gcp-pubsub-subscription-require-exactly-once-delivery";
 import { checkResource } from "./helpers";
 
@@ -69,6 +70,25 @@ describe("policies/gcp", () => {
             const push = { ...subscription, enableExactlyOnceDelivery: false, pushConfig: { pushEndpoint: "https://worker.run.app" } };
             assert.equal((await checkResource(exactlyOnce, subscriptionType, push)).notApplicable, "Push subscription: exactly-once delivery is pull-only");
             assert.equal((await checkResource(exactlyOnce, "gcp:pubsub/topic:Topic", subscription)).notApplicable, onlySubscriptions);
+        });
+    });
+
+    describe("gcp-pubsub-subscription-require-authenticated-push", () => {
+        const push = { ...subscription, pushConfig: { pushEndpoint: "https://worker-abc-ew.a.run.app", oidcToken: { serviceAccountEmail: "pusher@demo-project.iam.gserviceaccount.com" } } };
+        it("accepts an HTTPS endpoint with an OIDC token", async () => {
+            assert.deepEqual(await checkResource(authenticatedPush, subscriptionType, push), { violations: [] });
+        });
+        it("reports plain HTTP and a missing OIDC token, each on its own", async () => {
+            assert.deepEqual((await checkResource(authenticatedPush, subscriptionType, { ...push, pushConfig: { ...push.pushConfig, pushEndpoint: "http://worker.example.com/" } }, { name: "orders" })).violations, [
+                'Pub/Sub subscription "orders" pushes to "http://worker.example.com/" without TLS. Use an https:// pushEndpoint.',
+            ]);
+            assert.deepEqual((await checkResource(authenticatedPush, subscriptionType, { ...push, pushConfig: { pushEndpoint: "https://worker-abc-ew.a.run.app" } }, { name: "orders" })).violations, [
+                'Pub/Sub subscription "orders" pushes unauthenticated requests. Set pushConfig.oidcToken.serviceAccountEmail (a service account the endpoint trusts, e.g. with roles/run.invoker).',
+            ]);
+        });
+        it("does not apply to pull subscriptions or to other types", async () => {
+            assert.equal((await checkResource(authenticatedPush, subscriptionType, subscription)).notApplicable, "Not a push subscription");
+            assert.equal((await checkResource(authenticatedPush, "gcp:pubsub/topic:Topic", push)).notApplicable, onlySubscriptions);
         });
     });
 });
