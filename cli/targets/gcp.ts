@@ -19,6 +19,10 @@ export interface GcpTargetOptions {
 
 /** Attributes Pub/Sub adds when it dead-letters a message: shown, never republished. */
 const deadLetterAttribute = /^CloudPubSubDeadLetter/;
+/** How long a pull may wait before an empty subscription counts as drained. */
+const emptyWaitMs = 2000;
+/** The gRPC status of a pull that found nothing before its deadline. */
+const deadlineExceeded = 4;
 /** How long pulled dead letters stay leased while a command works on them (the Pub/Sub maximum). */
 const holdSeconds = 600;
 
@@ -48,8 +52,7 @@ export class GcpTarget implements OpsTarget {
         return {
             take: async (max) => {
                 const { subscriber } = await this.connect();
-                const [response] = await this.call(`pull from ${subscription}`, () => subscriber.pull({ subscription, maxMessages: max, returnImmediately: true }));
-                const received = response.receivedMessages ?? [];
+                const received = await this.pull(subscriber, subscription, max);
                 if (received.length > 0) {
                     await this.call(`lease messages on ${subscription}`, () =>
                         subscriber.modifyAckDeadline({ subscription, ackIds: received.map((r) => r.ackId!), ackDeadlineSeconds: holdSeconds }),
@@ -125,6 +128,23 @@ export class GcpTarget implements OpsTarget {
             this.topics.set(queue, topic);
         }
         return topic;
+    }
+
+    /**
+     * One pull. An immediate pull may come back empty while messages wait (Pub/Sub's own caveat),
+     * so an empty answer is confirmed by a waiting pull of up to `emptyWaitMs` before the
+     * subscription counts as drained.
+     */
+    private async pull(subscriber: v1.SubscriberClient, subscription: string, max: number) {
+        const [first] = await this.call(`pull from ${subscription}`, () => subscriber.pull({ subscription, maxMessages: max, returnImmediately: true }));
+        if (first.receivedMessages?.length) return first.receivedMessages;
+        try {
+            const [second] = await subscriber.pull({ subscription, maxMessages: max }, { timeout: emptyWaitMs, retry: null });
+            return second.receivedMessages ?? [];
+        } catch (error) {
+            if ((error as { code?: number }).code === deadlineExceeded) return [];
+            throw new OperationError(`could not pull from ${subscription}: ${(error as Error).message}`);
+        }
     }
 
     private pair(queue: string): PubSubQueuePair {
