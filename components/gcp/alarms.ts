@@ -1,4 +1,6 @@
-import * as gcp from "@pulumi/gcp";
+import * as monitoring from "@pulumi/gcp/monitoring";
+import * as pubsub from "@pulumi/gcp/pubsub";
+import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { type AlarmsSpec, alarmsSchema, parseSpecPart } from "../spec";
 import { type GcpPlacement, gcpPlacement, projectNumber, childOptions } from "./context";
@@ -31,7 +33,7 @@ export interface AlarmsArgs extends GcpPlacement {
 }
 
 const minute = "60s";
-type Condition = gcp.types.input.monitoring.AlertPolicyCondition;
+type Condition = inputs.monitoring.AlertPolicyCondition;
 
 /** A threshold condition: `filter` aligned per minute with `aligner`, firing when above `threshold`. */
 function above(displayName: string, filter: pulumi.Input<string>, aligner: string, threshold: number, window = minute): Condition {
@@ -56,9 +58,9 @@ function above(displayName: string, filter: pulumi.Input<string>, aligner: strin
  * responses in 5 minutes reaching `workerErrors`).
  */
 export class Alarms extends pulumi.ComponentResource {
-    readonly alarmTopic: gcp.pubsub.Topic;
-    readonly channels: gcp.monitoring.NotificationChannel[];
-    readonly policies: gcp.monitoring.AlertPolicy[];
+    readonly alarmTopic: pubsub.Topic;
+    readonly channels: monitoring.NotificationChannel[];
+    readonly policies: monitoring.AlertPolicy[];
     /** The alarm topic's notification channel (`projects/<project>/notificationChannels/<id>`). */
     readonly channelId: pulumi.Output<string>;
 
@@ -69,10 +71,10 @@ export class Alarms extends pulumi.ComponentResource {
         const parent = childOptions(this, opts);
         const displayPrefix = physical(gcpNames.pubsubTopic);
 
-        this.alarmTopic = new gcp.pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, "alarms"), labels }, parent);
+        this.alarmTopic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, "alarms"), labels }, parent);
         const notifier = pulumi.interpolate`serviceAccount:service-${args.projectNumber ?? projectNumber(this)}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`;
-        new gcp.pubsub.TopicIAMMember(`${name}-topic-publisher`, { topic: this.alarmTopic.name, role: "roles/pubsub.publisher", member: notifier }, parent);
-        const topicChannel = new gcp.monitoring.NotificationChannel(
+        new pubsub.TopicIAMMember(`${name}-topic-publisher`, { topic: this.alarmTopic.name, role: "roles/pubsub.publisher", member: notifier }, parent);
+        const topicChannel = new monitoring.NotificationChannel(
             `${name}-topic-channel`,
             { displayName: `${displayPrefix} alarms topic`, type: "pubsub", labels: { topic: this.alarmTopic.id }, userLabels: labels },
             parent,
@@ -80,7 +82,7 @@ export class Alarms extends pulumi.ComponentResource {
         this.channels = [topicChannel];
         if (settings.email) {
             this.channels.push(
-                new gcp.monitoring.NotificationChannel(
+                new monitoring.NotificationChannel(
                     `${name}-email-channel`,
                     { displayName: `${displayPrefix} alarms email`, type: "email", labels: { email_address: settings.email }, userLabels: labels },
                     parent,
@@ -89,7 +91,7 @@ export class Alarms extends pulumi.ComponentResource {
         }
         const notificationChannels = this.channels.map((c) => c.name);
         const policy = (role: string, displayName: string, conditions: Condition[], content: string) =>
-            new gcp.monitoring.AlertPolicy(
+            new monitoring.AlertPolicy(
                 `${name}-${role}`,
                 {
                     displayName: `${displayPrefix} ${displayName}`,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as projects from "@pulumi/gcp/projects";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./context";
 import type { Spec } from "../spec";
@@ -37,14 +37,14 @@ export interface RequiredApisArgs {
 
 /** Enables the project APIs a stack uses, as resources, so every role can depend on them. */
 export class RequiredApis extends pulumi.ComponentResource {
-    readonly services: gcp.projects.Service[];
+    readonly services: projects.Service[];
 
     constructor(name: string, args: RequiredApisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:gcp:RequiredApis", name, {}, opts);
         const parent = childOptions(this, opts);
         this.services = [...new Set(args.services)].map(
             (service) =>
-                new gcp.projects.Service(
+                new projects.Service(
                     `${name}-${service.split(".")[0]}`,
                     { service, disableOnDestroy: args.disableOnDestroy ?? false, disableDependentServices: false },
                     parent,

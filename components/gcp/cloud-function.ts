@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import * as gcp from "@pulumi/gcp";
+import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
+import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Node.js runtime of every queuestack function (bundles target Node.js 20). */
@@ -57,12 +59,12 @@ function sourceArchive(functionName: string, code: pulumi.Input<string>) {
  */
 export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulumi.CustomResourceOptions) {
     const source = sourceArchive(args.functionName, args.code);
-    const object = new gcp.storage.BucketObject(
+    const object = new storage.BucketObject(
         `${name}-source`,
         { bucket: args.sourceBucket, name: source.object, source: source.archive, contentType: "application/zip" },
         opts,
     );
-    const fn = new gcp.cloudfunctionsv2.Function(
+    const fn = new cloudfunctionsv2.Function(
         `${name}-function`,
         {
             name: args.functionName,
@@ -97,5 +99,5 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
 
 /** Lets exactly `member` invoke the function's Cloud Run service (`roles/run.invoker`). */
 export function grantInvoker(name: string, fn: { serviceName: pulumi.Input<string> }, region: string, member: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
-    return new gcp.cloudrunv2.ServiceIamMember(name, { name: fn.serviceName, location: region, role: "roles/run.invoker", member }, opts);
+    return new cloudrunv2.ServiceIamMember(name, { name: fn.serviceName, location: region, role: "roles/run.invoker", member }, opts);
 }

@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcpConfig from "@pulumi/gcp/config";
+import * as organizations from "@pulumi/gcp/organizations";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpNameRule, gcpLabels, gcpName } from "./names";
 
@@ -24,7 +25,7 @@ export function gcpPlacement(args: GcpPlacement, role: string) {
 
 /** The region given, else the provider's `gcp:region`; a person-facing error when neither is set. */
 export function requiredRegion(region?: string): string {
-    const resolved = region ?? gcp.config.region;
+    const resolved = region ?? gcpConfig.region;
     if (!resolved) {
         throw new Error("queuestack gcp: no region. Set it with `pulumi config set gcp:region europe-west1`, or pass `region` to the component.");
     }
@@ -41,7 +42,7 @@ export function childOptions(component: pulumi.Resource, opts?: pulumi.Component
 
 /** The project's number, looked up from the provider's project (never typed by hand). */
 export function projectNumber(parent: pulumi.Resource): pulumi.Output<string> {
-    return gcp.organizations.getProjectOutput({}, { parent }).number;
+    return organizations.getProjectOutput({}, { parent }).number;
 }
 
 /** The Pub/Sub service agent, which dead-letters and pushes messages on the project's behalf. */

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as monitoring from "@pulumi/gcp/monitoring";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmedQueue } from "./alarms";
 import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
@@ -30,7 +30,7 @@ const columns = 12;
  * time (ack latency, 95th percentile).
  */
 export class Dashboard extends pulumi.ComponentResource {
-    readonly dashboard: gcp.monitoring.Dashboard;
+    readonly dashboard: monitoring.Dashboard;
 
     constructor(name: string, args: DashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:gcp:Dashboard", name, {}, opts);
@@ -63,7 +63,7 @@ export class Dashboard extends pulumi.ComponentResource {
             }));
             return JSON.stringify({ displayName: physical(gcpNames.pubsubTopic, "queues"), mosaicLayout: { columns, tiles } });
         });
-        this.dashboard = new gcp.monitoring.Dashboard(`${name}-dashboard`, { dashboardJson }, parent);
+        this.dashboard = new monitoring.Dashboard(`${name}-dashboard`, { dashboardJson }, parent);
         this.registerOutputs({ dashboardId: this.dashboard.id });
     }
 }

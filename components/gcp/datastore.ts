@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as firestore from "@pulumi/gcp/firestore";
 import * as pulumi from "@pulumi/pulumi";
 import { type DatastoreSpec, datastoreSchema, parseSpecPart } from "../spec";
 import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
@@ -27,7 +27,7 @@ export interface DatastoreArgs extends GcpPlacement {
  * a write hotspot).
  */
 export class Datastore extends pulumi.ComponentResource {
-    readonly database: gcp.firestore.Database;
+    readonly database: firestore.Database;
     /** Database id (what clients pass as `databaseId`). */
     readonly databaseName: pulumi.Output<string>;
 
@@ -36,7 +36,7 @@ export class Datastore extends pulumi.ComponentResource {
         super("queuestack:gcp:Datastore", name, {}, opts);
         const parent = childOptions(this, opts);
         const { name: physical, region } = gcpPlacement(args, "datastore");
-        this.database = new gcp.firestore.Database(
+        this.database = new firestore.Database(
             `${name}-database`,
             {
                 name: physical(gcpNames.firestoreDatabase, "data"),
@@ -49,7 +49,7 @@ export class Datastore extends pulumi.ComponentResource {
             parent,
         );
         for (const collection of args.collections ?? firestoreCollections) {
-            new gcp.firestore.Field(
+            new firestore.Field(
                 `${name}-${collection}-ttl`,
                 { database: this.database.name, collection, field: expiryField, ttlConfig: {}, indexConfig: {} },
                 parent,

@@ -1,4 +1,7 @@
-import * as gcp from "@pulumi/gcp";
+import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
+import * as pubsub from "@pulumi/gcp/pubsub";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
@@ -47,8 +50,8 @@ export const apiKeyVariable = "QUEUESTACK_API_KEY";
  * the API key; `auth: none` drops the key.
  */
 export class FrontEnd extends pulumi.ComponentResource {
-    readonly function: gcp.cloudfunctionsv2.Function;
-    readonly serviceAccount: gcp.serviceaccount.Account;
+    readonly function: cloudfunctionsv2.Function;
+    readonly serviceAccount: serviceaccount.Account;
     readonly url: pulumi.Output<string>;
     /** Secret holding the API key (undefined with `auth: none`). */
     readonly apiKeySecretId?: pulumi.Output<string>;
@@ -63,20 +66,20 @@ export class FrontEnd extends pulumi.ComponentResource {
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, "front-end"), "Runs the queuestack front end: publishes only", parent);
         const member = serviceAccountMember(this.serviceAccount.email);
         for (const [queueName, topic] of Object.entries(args.topics)) {
-            new gcp.pubsub.TopicIAMMember(`${name}-publish-${queueName}`, { topic: topic.topicName, role: "roles/pubsub.publisher", member }, parent);
+            new pubsub.TopicIAMMember(`${name}-publish-${queueName}`, { topic: topic.topicName, role: "roles/pubsub.publisher", member }, parent);
         }
         grantDatabaseAccess(`${name}-read-status`, this.serviceAccount.email, args.database, parent, "roles/datastore.viewer");
 
         const secretEnvironment: SecretVariable[] = [];
         if (settings.auth === "apiKey") {
             const key = new random.RandomPassword(`${name}-api-key`, { length: 40, special: false }, parent);
-            const secret = new gcp.secretmanager.Secret(
+            const secret = new secretmanager.Secret(
                 `${name}-api-key-secret`,
                 { secretId: physical(gcpNames.secret, "api-key"), replication: { auto: {} }, labels },
                 parent,
             );
-            const value = new gcp.secretmanager.SecretVersion(`${name}-api-key-value`, { secret: secret.id, secretData: key.result }, parent);
-            const access = new gcp.secretmanager.SecretIamMember(`${name}-read-api-key`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member }, parent);
+            const value = new secretmanager.SecretVersion(`${name}-api-key-value`, { secret: secret.id, secretData: key.result }, parent);
+            const access = new secretmanager.SecretIamMember(`${name}-read-api-key`, { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member }, parent);
             // The function deploys only once the key has a value and the function may read it.
             const secretId = pulumi.all([secret.secretId, access.etag]).apply(([id]) => id);
             secretEnvironment.push({ key: apiKeyVariable, secret: secretId, projectId: secret.project, version: value.version });

@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as projects from "@pulumi/gcp/projects";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountMember } from "./context";
 
@@ -17,8 +18,8 @@ export const projectOf = (database: DatabaseRef): pulumi.Output<string> => pulum
  * A service account of its own for one workload. It starts with no roles: each component grants it
  * exactly the bindings it needs, on the resources it uses (never project-wide editor or owner).
  */
-export function workloadServiceAccount(name: string, accountId: string, description: string, opts: pulumi.CustomResourceOptions): gcp.serviceaccount.Account {
-    return new gcp.serviceaccount.Account(name, { accountId, displayName: accountId, description }, opts);
+export function workloadServiceAccount(name: string, accountId: string, description: string, opts: pulumi.CustomResourceOptions): serviceaccount.Account {
+    return new serviceaccount.Account(name, { accountId, displayName: accountId, description }, opts);
 }
 
 /**
@@ -32,8 +33,8 @@ export function grantDatabaseAccess(
     database: DatabaseRef,
     opts: pulumi.CustomResourceOptions,
     role: "roles/datastore.user" | "roles/datastore.viewer" = "roles/datastore.user",
-): gcp.projects.IAMMember {
-    return new gcp.projects.IAMMember(
+): projects.IAMMember {
+    return new projects.IAMMember(
         name,
         {
             project: projectOf(database),

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
 import { gcpNames } from "./names";
@@ -15,8 +15,8 @@ export interface NetworkArgs extends GcpPlacement {
  * inbound connection (the VPC's implied rule denies it).
  */
 export class Network extends pulumi.ComponentResource {
-    readonly network: gcp.compute.Network;
-    readonly subnetwork: gcp.compute.Subnetwork;
+    readonly network: compute.Network;
+    readonly subnetwork: compute.Subnetwork;
     /** Self link of the worker subnet. */
     readonly subnetworkId: pulumi.Output<string>;
 
@@ -25,12 +25,12 @@ export class Network extends pulumi.ComponentResource {
         const parent = childOptions(this, opts);
         const { name: physical, region } = gcpPlacement(args, "network");
         const location = region();
-        this.network = new gcp.compute.Network(
+        this.network = new compute.Network(
             `${name}-vpc`,
             { name: physical(gcpNames.compute, "vpc"), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: "queuestack VM workers" },
             parent,
         );
-        this.subnetwork = new gcp.compute.Subnetwork(
+        this.subnetwork = new compute.Subnetwork(
             `${name}-subnet`,
             {
                 name: physical(gcpNames.compute, "workers"),
@@ -42,8 +42,8 @@ export class Network extends pulumi.ComponentResource {
             },
             parent,
         );
-        const router = new gcp.compute.Router(`${name}-router`, { name: physical(gcpNames.compute, "router"), network: this.network.id, region: location }, parent);
-        new gcp.compute.RouterNat(
+        const router = new compute.Router(`${name}-router`, { name: physical(gcpNames.compute, "router"), network: this.network.id, region: location }, parent);
+        new compute.RouterNat(
             `${name}-nat`,
             {
                 name: physical(gcpNames.compute, "nat"),

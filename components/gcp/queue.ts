@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import { type QueueSpec, type QueueSpecInput, cloudLimits, deduplicationOf, secondsPerDay, validateQueueSpec, visibilityMultiplier } from "../spec";
 import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, childOptions } from "./context";
@@ -53,10 +53,10 @@ export function ackDeadlineOf(queue: QueueSpec): number {
  */
 export class Queue extends pulumi.ComponentResource {
     readonly spec: QueueSpec;
-    readonly topic: gcp.pubsub.Topic;
-    readonly subscription: gcp.pubsub.Subscription;
-    readonly deadLetterTopic: gcp.pubsub.Topic;
-    readonly deadLetterSubscription: gcp.pubsub.Subscription;
+    readonly topic: pubsub.Topic;
+    readonly subscription: pubsub.Subscription;
+    readonly deadLetterTopic: pubsub.Topic;
+    readonly deadLetterSubscription: pubsub.Subscription;
     /** `projects/<project>/topics/<name>`: where producers publish. */
     readonly topicId: pulumi.Output<string>;
     /** `projects/<project>/subscriptions/<name>`: where consumers pull from. */
@@ -75,8 +75,8 @@ export class Queue extends pulumi.ComponentResource {
         const backoff = args.retryBackoff ?? defaultRetryBackoff;
         const serviceAgent = pubsubServiceAgent(args.projectNumber ?? projectNumber(this));
 
-        this.deadLetterTopic = new gcp.pubsub.Topic(`${name}-dlq-topic`, { name: physical(gcpNames.pubsubTopic, spec.name, "dlq"), labels }, parent);
-        this.deadLetterSubscription = new gcp.pubsub.Subscription(
+        this.deadLetterTopic = new pubsub.Topic(`${name}-dlq-topic`, { name: physical(gcpNames.pubsubTopic, spec.name, "dlq"), labels }, parent);
+        this.deadLetterSubscription = new pubsub.Subscription(
             `${name}-dlq-subscription`,
             {
                 name: physical(gcpNames.pubsubSubscription, spec.name, "dlq"),
@@ -88,8 +88,8 @@ export class Queue extends pulumi.ComponentResource {
             parent,
         );
 
-        this.topic = new gcp.pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, spec.name), labels }, parent);
-        this.subscription = new gcp.pubsub.Subscription(
+        this.topic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, spec.name), labels }, parent);
+        this.subscription = new pubsub.Subscription(
             `${name}-subscription`,
             {
                 name: physical(gcpNames.pubsubSubscription, spec.name),
@@ -111,12 +111,12 @@ export class Queue extends pulumi.ComponentResource {
             parent,
         );
 
-        new gcp.pubsub.TopicIAMMember(
+        new pubsub.TopicIAMMember(
             `${name}-dlq-publisher`,
             { topic: this.deadLetterTopic.name, role: "roles/pubsub.publisher", member: serviceAgent },
             parent,
         );
-        new gcp.pubsub.SubscriptionIAMMember(
+        new pubsub.SubscriptionIAMMember(
             `${name}-dlq-subscriber`,
             { subscription: this.subscription.name, role: "roles/pubsub.subscriber", member: serviceAgent },
             parent,

@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcpConfig from "@pulumi/gcp/config";
+import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
 import { gcpNames } from "./names";
@@ -13,18 +14,18 @@ export interface SourceBucketArgs extends GcpPlacement {
  * access, public access prevented, old objects cleaned up. Readers are granted per workload.
  */
 export class SourceBucket extends pulumi.ComponentResource {
-    readonly bucket: gcp.storage.Bucket;
+    readonly bucket: storage.Bucket;
     readonly bucketName: pulumi.Output<string>;
 
     constructor(name: string, args: SourceBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:gcp:SourceBucket", name, {}, opts);
         const parent = childOptions(this, opts);
         const { name: physical, labels, region } = gcpPlacement(args, "source");
-        this.bucket = new gcp.storage.Bucket(
+        this.bucket = new storage.Bucket(
             `${name}-bucket`,
             {
                 // Bucket names are global: the project id keeps them apart across projects.
-                name: physical(gcpNames.storageBucket, gcp.config.project ?? "", "source"),
+                name: physical(gcpNames.storageBucket, gcpConfig.project ?? "", "source"),
                 location: args.location ?? region(),
                 uniformBucketLevelAccess: true,
                 publicAccessPrevention: "enforced",

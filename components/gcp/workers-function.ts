@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { cloudFunction, grantInvoker } from "./cloud-function";
@@ -45,9 +46,9 @@ export interface FunctionWorkerArgs extends GcpPlacement {
  * other answer nacks, and Pub/Sub retries with backoff until maxDeliveryAttempts, then dead-letters.
  */
 export class FunctionWorker extends pulumi.ComponentResource {
-    readonly function: gcp.cloudfunctionsv2.Function;
-    readonly serviceAccount: gcp.serviceaccount.Account;
-    readonly pushServiceAccount: gcp.serviceaccount.Account;
+    readonly function: cloudfunctionsv2.Function;
+    readonly serviceAccount: serviceaccount.Account;
+    readonly pushServiceAccount: serviceaccount.Account;
     /** Push delivery settings for the Queue component. */
     readonly push: PushDelivery;
     readonly functionName: pulumi.Output<string>;
@@ -92,7 +93,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
         this.pushServiceAccount = workloadServiceAccount(`${name}-push-identity`, physical(gcpNames.serviceAccountId, worker.name, "push"), `Pub/Sub push identity for the queuestack worker ${worker.name}`, parent);
         grantInvoker(`${name}-invoker`, { serviceName }, location, serviceAccountMember(this.pushServiceAccount.email), parent);
         // The Pub/Sub service agent mints the OIDC tokens of this one account (granted on the account only).
-        new gcp.serviceaccount.IAMMember(
+        new serviceaccount.IAMMember(
             `${name}-push-token-creator`,
             {
                 serviceAccountId: this.pushServiceAccount.name,

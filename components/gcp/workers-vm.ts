@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
+import * as pubsub from "@pulumi/gcp/pubsub";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { workerServiceScript } from "../vm/worker-service";
@@ -66,10 +69,10 @@ function installNode(version: string): string {
  * the subscription's undelivered messages per instance (`singleInstanceAssignment`), from zero.
  */
 export class VmWorker extends pulumi.ComponentResource {
-    readonly serviceAccount: gcp.serviceaccount.Account;
-    readonly template: gcp.compute.InstanceTemplate;
-    readonly group: gcp.compute.RegionInstanceGroupManager;
-    readonly autoscaler: gcp.compute.RegionAutoscaler;
+    readonly serviceAccount: serviceaccount.Account;
+    readonly template: compute.InstanceTemplate;
+    readonly group: compute.RegionInstanceGroupManager;
+    readonly autoscaler: compute.RegionAutoscaler;
     readonly groupName: pulumi.Output<string>;
 
     constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -82,12 +85,12 @@ export class VmWorker extends pulumi.ComponentResource {
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "vm"), `Runs the queuestack VM worker ${worker.name}`, parent);
         const member = serviceAccountMember(this.serviceAccount.email);
-        new gcp.pubsub.SubscriptionIAMMember(`${name}-consume`, { subscription: args.subscription.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
+        new pubsub.SubscriptionIAMMember(`${name}-consume`, { subscription: args.subscription.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
 
         const code = pulumi.output(args.code ?? bundledGcpCode.vmPoller(worker.code));
         const codeFolder = `workers/${worker.name}/`;
-        const bundle = new gcp.storage.BucketObject(
+        const bundle = new storage.BucketObject(
             `${name}-code`,
             {
                 bucket: args.sourceBucket,
@@ -97,7 +100,7 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
-        new gcp.storage.BucketIAMMember(
+        new storage.BucketIAMMember(
             `${name}-read-code`,
             {
                 bucket: args.sourceBucket,
@@ -123,7 +126,7 @@ export class VmWorker extends pulumi.ComponentResource {
                 }),
             );
 
-        this.template = new gcp.compute.InstanceTemplate(
+        this.template = new compute.InstanceTemplate(
             `${name}-template`,
             {
                 // A prefix: templates are immutable, so each change creates a new one before the old goes.
@@ -143,7 +146,7 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
-        this.group = new gcp.compute.RegionInstanceGroupManager(
+        this.group = new compute.RegionInstanceGroupManager(
             `${name}-group`,
             {
                 name: physical(gcpNames.compute, worker.name),
@@ -154,7 +157,7 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
-        this.autoscaler = new gcp.compute.RegionAutoscaler(
+        this.autoscaler = new compute.RegionAutoscaler(
             `${name}-autoscaler`,
             {
                 name: physical(gcpNames.compute, worker.name, "autoscaler"),
