@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { allPolicies, policyPackName, resourcePolicies, stackPolicies } from "../../policies/all";
 
@@ -60,6 +60,16 @@ describe("the policy pack", function () {
             assert.ok(policy.description.length > 20 && policy.description.endsWith("."), policy.name);
             assert.ok(policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "advisory", policy.name);
             assert.equal(policy.configSchema?.properties.enforcementLevel, undefined, policy.name);
+        }
+    });
+
+    it("documents every policy with its kind and level in policies/README.md", () => {
+        const readme = readFileSync(path.join(policiesDir, "README.md"), "utf8");
+        const rows = readme.split("\n").filter((line) => line.startsWith("| `"));
+        assert.equal(rows.length, allPolicies.length);
+        for (const policy of allPolicies) {
+            const kind = stackPolicies.includes(policy as (typeof stackPolicies)[number]) ? "stack" : "resource";
+            assert.ok(rows.some((row) => row.startsWith(`| \`${policy.name}\` | ${kind} | ${policy.enforcementLevel} |`)), policy.name);
         }
     });
 
