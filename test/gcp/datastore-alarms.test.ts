@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Alarms, Dashboard, Datastore } from "../../components/gcp";
+import { Alarms, Dashboard, Datastore, firestoreCollections } from "../../components/gcp";
+import { idempotencyCollection, resultsCollection } from "../../workers/gcp/firestore-store";
 import { type PlannedResource, valueOf } from "../../components/testing/offline";
 import { jsonInput, ofType, one } from "../helpers/resources";
 import { runGcp } from "./offline-gcp";
@@ -31,6 +32,10 @@ describe("gcp Datastore", () => {
             ]),
         );
         assert.equal(await valueOf(result.databaseName), "queuestack-test-data");
+    });
+
+    it("puts the TTL policy on the collections the worker store writes", () => {
+        assert.deepEqual([...firestoreCollections].sort(), [idempotencyCollection, resultsCollection].sort());
     });
 
     it("turns point-in-time recovery off when the spec says so", async () => {
