@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../components/spec";
 import { LocalQueueError } from "../local/engine/types";
+import { runLocal, userErrorNames, withLocalOptions, type LocalCommandOptions } from "../local/main";
 import { dlqCommands } from "./commands/dlq";
 import { processIo, type CliIo } from "./commands/io";
 import { sendCommand } from "./commands/send";
@@ -24,6 +25,16 @@ export function queuestackProgram(io: CliIo): Command {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const { main } = require("./plan") as typeof import("./plan");
             process.exitCode = await main(command.args);
+        });
+    withLocalOptions(program.command("local"))
+        .description("run the stack on this machine: SQLite queue and datastore, the real workers, the front end and a dashboard on 127.0.0.1")
+        .action(async (options: LocalCommandOptions) => {
+            try {
+                await runLocal(options, io.out);
+            } catch (error) {
+                if (!(error instanceof Error && userErrorNames.includes(error.name))) throw error;
+                throw new OperationError(error.message);
+            }
         });
     program.addCommand(statusCommand(io));
     program.addCommand(dlqCommands(io));

@@ -4,56 +4,80 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../workers/runtime";
-import { startLocalStack } from "./runner";
+import { startLocalStack, type LocalStack } from "./runner";
 
-const port = (value: string) => {
+/** What `queuestack local` takes. */
+export interface LocalCommandOptions {
+    stack: string;
+    port: number;
+    dir: string;
+    dataDir?: string;
+}
+
+/** Parses a --port value: 0-65535, 0 picking a free port. */
+export function parsePort(value: string): number {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError(`"${value}" is not a port number (0-65535; 0 picks a free port).`);
     return n;
-};
+}
 
-const program = new Command("queuestack local")
-    .description("Run the stack locally: SQLite queue and datastore, the real worker code, the front end and a dashboard on 127.0.0.1.")
-    .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml to run", "dev")
-    .option("-p, --port <port>", "front-end port on 127.0.0.1 (0 picks a free one)", port, 8080)
-    .option("-d, --dir <path>", "project root (stack files and workers[].code)", process.cwd())
-    .option("--data-dir <path>", "where the queue, datastore and API key are kept (default <dir>/.queuestack/<stack>)")
-    .parse();
+/** Errors for people, printed as their message alone (others keep their stack). */
+export const userErrorNames = ["SpecError", "StackConfigError", "DataDirError", "ConfigError", "TypeError"];
 
-const options = program.opts<{ stack: string; port: number; dir: string; dataDir?: string }>();
-const logger = createLogger({ name: "queuestack-local" });
+/** What the runner prints once the stack is up. */
+export function banner(stackName: string, stack: LocalStack): string {
+    const key = stack.apiKey ? `-H 'x-api-key: ${stack.apiKey}' ` : "";
+    return [
+        `queuestack local: stack "${stackName}" (${stack.spec.name}) is up`,
+        `  Front end: ${stack.url}`,
+        `  Dashboard: ${stack.dashboardUrl}`,
+        `  Metrics:   ${stack.url}/metrics`,
+        stack.apiKey ? `  API key:   ${stack.apiKey}   (send it as x-api-key)` : "  API key:   none (spec frontEnd.auth is none)",
+        `  Data:      ${stack.dataDir}`,
+        `  Try:       curl -X POST ${stack.url}/queues/${stack.spec.queues[0].name}/messages ${key}-d '{"url": "https://example.com/"}'`,
+        "  Ctrl-C stops it; unfinished messages go back to the queue.",
+    ].join("\n");
+}
 
-startLocalStack({ stack: options.stack, port: options.port, dir: options.dir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), logger }).then(
-    (stack) => {
-        const lines = [
-            `queuestack local: stack "${options.stack}" (${stack.spec.name}) is up`,
-            `  Front end: ${stack.url}`,
-            `  Dashboard: ${stack.dashboardUrl}`,
-            `  Metrics:   ${stack.url}/metrics`,
-            stack.apiKey ? `  API key:   ${stack.apiKey}   (send it as x-api-key)` : "  API key:   none (spec frontEnd.auth is none)",
-            `  Data:      ${stack.dataDir}`,
-            `  Try:       curl -X POST ${stack.url}/queues/${stack.spec.queues[0].name}/messages ${stack.apiKey ? `-H 'x-api-key: ${stack.apiKey}' ` : ""}-d '{"url": "https://example.com/"}'`,
-            "  Ctrl-C stops it; unfinished messages go back to the queue.",
-        ];
-        process.stdout.write(`${lines.join("\n")}\n`);
+/**
+ * Starts the local stack, prints where it is, and runs until SIGINT or SIGTERM; resolves once it
+ * has stopped cleanly. A second signal exits at once (code 130).
+ */
+export async function runLocal(options: LocalCommandOptions, out: (text: string) => void = (text) => void process.stdout.write(`${text}\n`)): Promise<void> {
+    const logger = createLogger({ name: "queuestack-local" });
+    const stack = await startLocalStack({ stack: options.stack, port: options.port, dir: options.dir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), logger });
+    out(banner(options.stack, stack));
+    await new Promise<void>((resolve, reject) => {
         let signals = 0;
         const shutdown = (signal: NodeJS.Signals) => {
             if (++signals > 1) process.exit(130);
             logger.info({ signal }, "stopping");
-            stack.stop().then(
-                () => process.exit(0),
-                (error: unknown) => {
-                    logger.error({ err: error }, "stop failed");
-                    process.exit(1);
-                },
-            );
+            stack.stop().then(resolve, reject);
         };
         process.on("SIGINT", shutdown);
         process.on("SIGTERM", shutdown);
-    },
-    (error: unknown) => {
-        const known = error instanceof Error && ["SpecError", "StackConfigError", "DataDirError", "ConfigError", "TypeError"].includes(error.name);
-        process.stderr.write(`queuestack local: ${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
-        process.exit(1);
-    },
-);
+    });
+}
+
+/** The `local` command's options, shared by `npm start` and `queuestack local`. */
+export function withLocalOptions(command: Command): Command {
+    return command
+        .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml to run", "dev")
+        .option("-p, --port <port>", "front-end port on 127.0.0.1 (0 picks a free one)", parsePort, 8080)
+        .option("-d, --dir <path>", "project root (stack files and workers[].code)", process.cwd())
+        .option("--data-dir <path>", "where the queue, datastore and API key are kept (default <dir>/.queuestack/<stack>)");
+}
+
+if (require.main === module) {
+    const program = withLocalOptions(
+        new Command("queuestack local").description("Run the stack locally: SQLite queue and datastore, the real worker code, the front end and a dashboard on 127.0.0.1."),
+    ).parse();
+    runLocal(program.opts<LocalCommandOptions>()).then(
+        () => process.exit(0),
+        (error: unknown) => {
+            const known = error instanceof Error && userErrorNames.includes(error.name);
+            process.stderr.write(`queuestack local: ${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -7,9 +7,15 @@ import { repoRoot, waitFor, writeStack } from "./helpers";
 
 const total = 300;
 
-/** Starts `queuestack local` as its own process (one process: node with tsx's loader); resolves with its URL. */
-function startRunner(dir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "local", "main.ts"), "--stack", "crash", "--dir", dir, "--port", "0"], {
+/** The two entry points: `npm start`'s script (node with tsx's loader, one process) and the `queuestack local` command. */
+const entries = {
+    start: ["--import", "tsx", path.join(repoRoot, "local", "main.ts")],
+    cli: [path.join(repoRoot, "bin", "queuestack.js"), "local"],
+};
+
+/** Starts the local runner as its own process; resolves with its URL. */
+function startRunner(dir: string, entry: keyof typeof entries): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+    const child = spawn(process.execPath, [...entries[entry], "--stack", "crash", "--dir", dir, "--port", "0"], {
         cwd: repoRoot,
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -53,8 +59,8 @@ describe("local runner: kill -9 mid-work and restart", function () {
         rmSync(dir, { recursive: true, force: true });
     });
 
-    it(`processes all ${total} messages exactly once across a SIGKILL: none lost, no key completed twice`, async () => {
-        const first = await startRunner(dir);
+    it(`processes all ${total} messages exactly once across a SIGKILL (npm start, then queuestack local): none lost, no key completed twice`, async () => {
+        const first = await startRunner(dir, "start");
         runner = first.child;
         for (let batch = 0; batch < total / 100; batch++) {
             const items = Array.from({ length: 100 }, (_, i) => ({ n: batch * 100 + i, ms: 15 }));
@@ -74,7 +80,7 @@ describe("local runner: kill -9 mid-work and restart", function () {
         assert.ok(inFlightAtKill > 0, "the kill landed while messages were in flight");
         assert.ok(leftAtKill > 0 && leftAtKill < total, `some work was left at the kill (${leftAtKill})`);
 
-        const second = await startRunner(dir);
+        const second = await startRunner(dir, "cli");
         runner = second.child;
         await waitFor("the queue to empty", async () => {
             const overview = (await (await fetch(`${second.url}/api/overview`)).json()) as { queues: { visible: number; inFlight: number; delayed: number }[] };
