@@ -15,3 +15,5 @@ export { specFromConfig } from "./spec-from-config";
 export const aws: typeof import("./aws") = lazyModule(() => requireCloudModule("./aws", "@pulumi/aws", "aws"));
 /** Azure components (Service Bus, Functions, VM Scale Sets, Cosmos DB, Azure Monitor). Needs @pulumi/azure-native. */
 export const azure: typeof import("./azure") = lazyModule(() => requireCloudModule("./azure", "@pulumi/azure-native", "azure"));
+/** Google Cloud components (Pub/Sub, Cloud Functions, managed instance groups, Firestore, Cloud Monitoring). Needs @pulumi/gcp. */
+export const gcp: typeof import("./gcp") = lazyModule(() => requireCloudModule("./gcp", "@pulumi/gcp", "gcp"));
