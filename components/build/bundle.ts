@@ -105,6 +105,8 @@ async function runBuild(args: BundleWorkerArgs, projectRoot: string): Promise<st
         logLevel: "silent",
         legalComments: "none",
         plugins: [handlerPlugin(args.handlerModule, projectRoot)],
+        // Provided by the Azure Functions Node.js worker at run time (@azure/functions requires it).
+        external: ["@azure/functions-core"],
     });
     return output.outputFiles[0].text;
 }

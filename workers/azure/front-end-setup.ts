@@ -1,0 +1,46 @@
+import { DefaultAzureCredential } from "@azure/identity";
+import { ServiceBusClient } from "@azure/service-bus";
+import { ConfigError, requireInteger, requireJson, requireString, type Env, type Logger } from "../runtime";
+import { CosmosWorkerStore } from "./cosmos-store";
+import { createFrontEndHandler, type FrontEndQueue, type SenderLike } from "./front-end-handler";
+import { cosmosContainerFromEnv } from "./worker-setup";
+
+/** QUEUESTACK_QUEUES, checked: `[{ "name": "...", "entity": "...", "sessions": false }]`, at least one. */
+export function readQueues(env: Env): FrontEndQueue[] {
+    const value = requireJson(env, "QUEUESTACK_QUEUES", 'the queues the front end sends to, [{"name": "...", "entity": "...", "sessions": false}]');
+    const valid = (q: Partial<FrontEndQueue> | null) => typeof q?.name === "string" && typeof q.entity === "string" && typeof q.sessions === "boolean";
+    if (!Array.isArray(value) || value.length === 0 || !value.every(valid)) {
+        throw new ConfigError(`QUEUESTACK_QUEUES must be a non-empty JSON array of { "name": string, "entity": string, "sessions": boolean } (got ${JSON.stringify(value)}).`);
+    }
+    return value as FrontEndQueue[];
+}
+
+/** QUEUESTACK_API_KEY, which App Service fills from Key Vault; an unresolved reference is refused. */
+function readApiKey(env: Env): string {
+    const key = requireString(env, "QUEUESTACK_API_KEY", "the API key callers send as x-api-key (a Key Vault reference)");
+    if (key.startsWith("@Microsoft.KeyVault(")) {
+        throw new ConfigError("QUEUESTACK_API_KEY is an unresolved Key Vault reference: give the app's identity the Key Vault Secrets User role on the secret, then restart the app.");
+    }
+    return key;
+}
+
+/**
+ * Reads the front end's environment and builds the handler. Service Bus is reached with the
+ * managed identity; job status needs QUEUESTACK_COSMOS_ENDPOINT (and _DATABASE, _CONTAINER).
+ * Tests pass their own `sender`.
+ */
+export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: string) => SenderLike) {
+    const queues = readQueues(env);
+    const auth = requireString(env, "QUEUESTACK_AUTH", 'how callers authenticate, "apiKey" or "none" (spec frontEnd.auth)');
+    if (auth !== "apiKey" && auth !== "none") throw new ConfigError(`QUEUESTACK_AUTH must be "apiKey" or "none" (got "${auth}"): how callers authenticate (spec frontEnd.auth).`);
+    const maxBodyBytes = requireInteger(env, "QUEUESTACK_MAX_BODY_BYTES", "the largest request body accepted (spec frontEnd.maxBodyKb x 1024)", { min: 1, max: 100 * 1024 * 1024 });
+    const apiKey = auth === "apiKey" ? readApiKey(env) : undefined;
+    let send = sender;
+    if (!send) {
+        const client = new ServiceBusClient(requireString(env, "QUEUESTACK_SERVICEBUS_NAMESPACE", "the Service Bus namespace, <namespace>.servicebus.windows.net"), new DefaultAzureCredential());
+        const senders = new Map<string, SenderLike>();
+        send = (entity) => senders.get(entity) ?? senders.set(entity, client.createSender(entity)).get(entity)!;
+    }
+    const jobs = env.QUEUESTACK_COSMOS_ENDPOINT ? new CosmosWorkerStore({ container: cosmosContainerFromEnv(env) }) : undefined;
+    return createFrontEndHandler({ queues, apiKey, maxBodyBytes, sender: send, jobs, logger });
+}

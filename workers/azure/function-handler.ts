@@ -1,0 +1,84 @@
+import type { InvocationContext, ServiceBusQueueTriggerOptions } from "@azure/functions";
+import type { Env, Logger, Processor, RawMessage } from "../runtime";
+import { attributesOf, bodyText } from "./service-bus-message";
+
+/** The app setting prefix the trigger's identity-based connection reads (`<prefix>__fullyQualifiedNamespace`). */
+export const serviceBusConnection = "ServiceBusConnection";
+
+/** Thrown to the Functions host so it abandons the message (Service Bus redelivers or dead-letters it). */
+export class DeliveryFailed extends Error {
+    override readonly name = "DeliveryFailed";
+}
+
+/**
+ * The Service Bus trigger's registration. Settlement: the trigger completes a message when the
+ * function returns and abandons it when the function throws (`autoCompleteMessages: true`, which
+ * overrides the app-wide `autoCompleteMessages: false` the components set in host settings).
+ *
+ * Why not settle from the function: with auto-complete off, a Node.js function can complete,
+ * abandon or dead-letter only through the preview `@azure/functions-extensions-servicebus` SDK
+ * binding. Without it, nothing ever completes a message: every delivery, successful or not, would
+ * return after its lock and end in the dead-letter queue. The GA path used here completes on
+ * success; a retryable failure throws, the host abandons, Service Bus redelivers with the delivery
+ * count raised and dead-letters after maxDeliveryCount with body and properties intact. A permanent
+ * failure cannot be dead-lettered at once on this path: it throws too, each redelivery fails fast
+ * on the job record (no handler run), and the reason is in the datastore under the message id.
+ * A crash or a timeout leaves the lock to lapse, which counts as a delivery the same way.
+ */
+export function serviceBusTriggerOptions(env: Env): ServiceBusQueueTriggerOptions {
+    return {
+        connection: serviceBusConnection,
+        queueName: "%QUEUESTACK_QUEUE_NAME%",
+        isSessionsEnabled: env.QUEUESTACK_QUEUE_SESSIONS === "true",
+        autoCompleteMessages: true,
+        cardinality: "one",
+    };
+}
+
+interface TriggerMetadata {
+    messageId?: unknown;
+    deliveryCount?: unknown;
+    enqueuedTimeUtc?: unknown;
+    sessionId?: unknown;
+    applicationProperties?: unknown;
+    userProperties?: unknown;
+}
+
+/**
+ * The runtime's message from a trigger invocation. The host's delivery count already counts this
+ * delivery (1 on the first), unlike the AMQP count the SDK reports.
+ */
+export function rawMessageFromTrigger(message: unknown, context: Pick<InvocationContext, "invocationId" | "triggerMetadata">): RawMessage {
+    const meta = (context.triggerMetadata ?? {}) as TriggerMetadata;
+    const deliveryCount = Number(meta.deliveryCount);
+    const enqueued = typeof meta.enqueuedTimeUtc === "string" ? new Date(meta.enqueuedTimeUtc) : undefined;
+    const properties = (meta.applicationProperties ?? meta.userProperties) as Record<string, unknown> | undefined;
+    return {
+        id: typeof meta.messageId === "string" && meta.messageId !== "" ? meta.messageId : context.invocationId,
+        body: bodyText(message),
+        attributes: attributesOf(properties),
+        attempt: Number.isInteger(deliveryCount) && deliveryCount >= 1 ? deliveryCount : 1,
+        enqueuedAt: enqueued && !Number.isNaN(enqueued.getTime()) ? enqueued : new Date(),
+        ...(typeof meta.sessionId === "string" && meta.sessionId !== "" ? { groupKey: meta.sessionId } : {}),
+    };
+}
+
+/**
+ * The Service Bus trigger's handler: runs the processor and returns on done/duplicate (the host
+ * completes the message) or throws `DeliveryFailed` with the reason on retry/dead-letter (the host
+ * abandons it). `processor` is built on first use, so a misconfiguration throws (and abandons)
+ * instead of completing anything.
+ */
+export function createServiceBusFunctionHandler(processor: () => Processor, logger: Logger) {
+    return async (message: unknown, context: Pick<InvocationContext, "invocationId" | "triggerMetadata">): Promise<void> => {
+        let run: Processor;
+        try {
+            run = processor();
+        } catch (error) {
+            logger.fatal({ err: error }, "the worker is misconfigured");
+            throw error;
+        }
+        const outcome = await run(rawMessageFromTrigger(message, context));
+        if (outcome.kind === "retry" || outcome.kind === "dead-letter") throw new DeliveryFailed(`${outcome.kind}: ${outcome.reason}`);
+    };
+}

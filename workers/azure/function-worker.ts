@@ -1,0 +1,19 @@
+/**
+ * Azure Functions (Node.js v4 programming model) entry for Service Bus workers, bundled with the
+ * user's module as `queuestack:handler`. Registers one Service Bus queue trigger on
+ * `%QUEUESTACK_QUEUE_NAME%` through the identity-based `ServiceBusConnection` (settlement: see
+ * serviceBusTriggerOptions). Environment: see azureWorkerFromEnv.
+ */
+import { app } from "@azure/functions";
+import exported from "queuestack:handler";
+import { createLogger, type Processor } from "../runtime";
+import { createServiceBusFunctionHandler, serviceBusTriggerOptions } from "./function-handler";
+import { azureWorkerFromEnv } from "./worker-setup";
+
+const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker" });
+let processor: Processor | undefined;
+
+app.serviceBusQueue("worker", {
+    ...serviceBusTriggerOptions(process.env),
+    handler: createServiceBusFunctionHandler(() => (processor ??= azureWorkerFromEnv(exported, process.env, logger).processor), logger),
+});

@@ -1,0 +1,56 @@
+import { CosmosClient } from "@azure/cosmos";
+import { DefaultAzureCredential } from "@azure/identity";
+import {
+    createProcessor,
+    readRuntimeSettings,
+    requireBoolean,
+    requireString,
+    workerFromModule,
+    type Env,
+    type Logger,
+    type Processor,
+    type RuntimeSettings,
+} from "../runtime";
+import { type CosmosContainerLike, CosmosWorkerStore } from "./cosmos-store";
+
+/** Everything an Azure worker (Function or VM receiver) runs with. */
+export interface AzureWorker {
+    processor: Processor;
+    settings: RuntimeSettings;
+    /** `<namespace>.servicebus.windows.net` (QUEUESTACK_SERVICEBUS_NAMESPACE). */
+    namespace: string;
+    /** The physical queue consumed (QUEUESTACK_QUEUE_NAME). */
+    queueName: string;
+    /** The queue requires sessions (QUEUESTACK_QUEUE_SESSIONS). */
+    sessions: boolean;
+    store: CosmosWorkerStore;
+}
+
+/**
+ * The stack's Cosmos DB container (QUEUESTACK_COSMOS_ENDPOINT, _DATABASE, _CONTAINER), reached with
+ * the managed identity through DefaultAzureCredential: no account key anywhere.
+ */
+export function cosmosContainerFromEnv(env: Env): CosmosContainerLike {
+    const client = new CosmosClient({
+        endpoint: requireString(env, "QUEUESTACK_COSMOS_ENDPOINT", "the Cosmos DB account endpoint, https://<account>.documents.azure.com:443/"),
+        aadCredentials: new DefaultAzureCredential(),
+    });
+    return client
+        .database(requireString(env, "QUEUESTACK_COSMOS_DATABASE", "the Cosmos DB database holding job records"))
+        .container(requireString(env, "QUEUESTACK_COSMOS_CONTAINER", "the Cosmos DB container holding idempotency keys and job records"));
+}
+
+/**
+ * Reads the worker environment (Service Bus namespace and queue, the Cosmos DB container and the
+ * runtime settings), checks the module's export and builds the processor over the Cosmos DB store.
+ * Tests pass their own container.
+ */
+export function azureWorkerFromEnv(exported: unknown, env: Env, logger: Logger, container?: CosmosContainerLike): AzureWorker {
+    const worker = workerFromModule(exported, "The worker module (spec workers[].code)");
+    const settings = readRuntimeSettings(env);
+    const namespace = requireString(env, "QUEUESTACK_SERVICEBUS_NAMESPACE", "the Service Bus namespace, <namespace>.servicebus.windows.net");
+    const queueName = requireString(env, "QUEUESTACK_QUEUE_NAME", "the Service Bus queue this worker consumes");
+    const sessions = requireBoolean(env, "QUEUESTACK_QUEUE_SESSIONS", "whether the queue requires sessions (spec queues[].ordering fifo)");
+    const store = new CosmosWorkerStore({ container: container ?? cosmosContainerFromEnv(env) });
+    return { processor: createProcessor({ worker, settings, store, logger, scope: queueName }), settings, namespace, queueName, sessions, store };
+}
