@@ -10,6 +10,7 @@ import {
 } from "../spec";
 import { type AwsPlacement, placement } from "./context";
 import { policyDocument } from "./iam";
+import { deduplicationTagKey, senderDeduplicationTagValue } from "../declarations";
 import { awsNames } from "./names";
 
 export interface QueueArgs extends AwsPlacement {
@@ -48,8 +49,10 @@ export class Queue extends pulumi.ComponentResource {
         const spec = validateQueueSpec(args.queue, "aws", `queue "${name}"`);
         super("queuestack:aws:Queue", name, {}, opts);
         this.spec = spec;
-        const { name: physical, tags } = placement(args, "queue");
+        const { name: physical, tags: roleTags } = placement(args, "queue");
         const fifo = spec.ordering === "fifo";
+        // SQS cannot show that senders supply deduplication ids; the tag declares it for the policy pack.
+        const tags = fifo && deduplicationOf(spec) === "messageId" ? { ...roleTags, [deduplicationTagKey]: senderDeduplicationTagValue } : roleTags;
         const rule = fifo ? awsNames.sqsFifoQueue : awsNames.sqsQueue;
         const fifoSettings = fifo
             ? {

@@ -1,9 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkerSpec } from "../spec";
-import type { QueueRef, TableRef } from "./refs";
-
-/** Environment variable (and VM group tag) naming a consumer's idempotency store. */
-export const idempotencyStoreKey = "QUEUESTACK_IDEMPOTENCY_STORE";
+import type { QueueRef, TableRef } from "./refs";import { idempotencyStoreKey } from "../declarations";
 
 export interface WorkerRuntimeSettings {
     worker: WorkerSpec;

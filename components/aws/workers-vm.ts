@@ -7,7 +7,8 @@ import { type AwsPlacement, placement } from "./context";
 import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
 import { awsNames } from "./names";
 import type { QueueRef, TableRef } from "./refs";
-import { idempotencyStoreKey, workerEnvironment } from "./worker-environment";
+import { idempotencyStoreKey } from "../declarations";
+import { workerEnvironment } from "./worker-environment";
 
 /** EC2 instance type per spec instanceSize. */
 export const awsInstanceTypes = { small: "t3.small", medium: "t3.medium", large: "t3.large" } as const;

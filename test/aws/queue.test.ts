@@ -56,7 +56,11 @@ describe("aws Queue", () => {
 
     it("uses explicit deduplication ids when asked", async () => {
         const { resources } = await plan({ queue: { name: "orders", ordering: "fifo", deduplication: "messageId" } });
-        assert.equal(one(resources, "aws:sqs/queue:Queue", "jobs-queue").inputs.contentBasedDeduplication, false);
+        const queue = one(resources, "aws:sqs/queue:Queue", "jobs-queue");
+        assert.equal(queue.inputs.contentBasedDeduplication, false);
+        assert.equal((queue.inputs.tags as Record<string, string>)["queuestack:deduplication"], "messageId", "declared for the policy pack");
+        const content = await plan({ queue: { name: "orders", ordering: "fifo" } });
+        assert.equal((one(content.resources, "aws:sqs/queue:Queue", "jobs-queue").inputs.tags as Record<string, string>)["queuestack:deduplication"], undefined);
     });
 
     it("takes the visibility timeout the stack derives from its workers", async () => {
