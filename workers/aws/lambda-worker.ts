@@ -13,8 +13,14 @@ let ready: ReturnType<typeof createLambdaHandler> | undefined;
 
 export async function handler(event: SqsEvent, context: LambdaContext): Promise<BatchResponse> {
     if (!ready) {
-        const worker = awsWorkerFromEnv(exported, process.env, logger);
-        ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, logger });
+        try {
+            const worker = awsWorkerFromEnv(exported, process.env, logger);
+            ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, logger });
+        } catch (error) {
+            // The whole batch fails and is retried; the cause is one log line away.
+            logger.fatal({ err: error }, "the worker could not start");
+            throw error;
+        }
     }
     return ready(event, context);
 }
