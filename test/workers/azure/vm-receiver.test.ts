@@ -4,23 +4,9 @@ import { azureWorkerFromEnv } from "../../../workers/azure/worker-setup";
 import { defineWorker, PermanentError, type WorkerDefinition } from "../../../workers/runtime";
 import { capturedLogger } from "../helpers/capture-logs";
 import { CosmosContainerFake } from "./cosmos-fake";
+import { azureWorkerEnv, queueName } from "./env";
 import { ServiceBusFake } from "./service-bus-fake";
 
-const queueName = "sbq-scrape";
-
-export const azureWorkerEnv = (sessions = false) => ({
-    QUEUESTACK_SERVICEBUS_NAMESPACE: "sb-test.servicebus.windows.net",
-    QUEUESTACK_QUEUE_NAME: queueName,
-    QUEUESTACK_QUEUE_SESSIONS: String(sessions),
-    QUEUESTACK_COSMOS_ENDPOINT: "https://cosmos-test.documents.azure.com:443/",
-    QUEUESTACK_COSMOS_DATABASE: "queuestack",
-    QUEUESTACK_COSMOS_CONTAINER: "results",
-    QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
-    QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
-    QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
-    QUEUESTACK_RESULT_TTL_DAYS: "30",
-    QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
-});
 
 async function until(condition: () => boolean, timeoutMs: number, what: string) {
     const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,95 @@
+import { strict as assert } from "node:assert";
+import { frontEndFromEnv } from "../../../workers/azure/front-end-setup";
+import type { FrontEndRequest } from "../../../workers/azure/front-end-handler";
+import { ConfigError } from "../../../workers/runtime";
+import { capturedLogger } from "../helpers/capture-logs";
+import { ServiceBusFake } from "./service-bus-fake";
+
+const apiKey = "k3y-for-tests";
+const env = {
+    QUEUESTACK_SERVICEBUS_NAMESPACE: "sb-test.servicebus.windows.net",
+    QUEUESTACK_QUEUES: JSON.stringify([
+        { name: "scrape", entity: "sbq-scrape", sessions: false },
+        { name: "publish", entity: "sbq-publish", sessions: true },
+    ]),
+    QUEUESTACK_AUTH: "apiKey",
+    QUEUESTACK_API_KEY: apiKey,
+    QUEUESTACK_MAX_BODY_BYTES: "1024",
+};
+
+function request(method: string, path: string, body = "", headers: Record<string, string> = { "x-api-key": apiKey }, query: Record<string, string> = {}): FrontEndRequest {
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    return {
+        method,
+        params: { path },
+        headers: { get: (name) => lower[name.toLowerCase()] ?? null },
+        query: { get: (name) => query[name] ?? null },
+        arrayBuffer: async () => new Uint8Array(Buffer.from(body)).buffer,
+    };
+}
+
+function setup(overrides: Record<string, string> = {}) {
+    const bus = new ServiceBusFake();
+    bus.addQueue("sbq-scrape", { maxDeliveryCount: 5, lockDurationMs: 1000 });
+    bus.addQueue("sbq-publish", { maxDeliveryCount: 5, lockDurationMs: 1000, requiresSession: true });
+    const client = bus.client();
+    const handler = frontEndFromEnv({ ...env, ...overrides }, capturedLogger().logger, (entity) => client.createSender(entity));
+    const enqueued = () => bus.active("sbq-scrape").length + bus.active("sbq-publish").length;
+    return { bus, handler, enqueued };
+}
+
+describe("azure: HTTP front end on the ServiceBus fake", () => {
+    it("enqueues one message per item of a batch and answers 202 with their ids", async () => {
+        const { bus, handler } = setup({ QUEUESTACK_MAX_BODY_BYTES: String(256 * 1024) });
+        const items = Array.from({ length: 100 }, (_, i) => ({ url: `https://example.com/${i}` }));
+        const response = await handler(request("POST", "queues/scrape/messages", JSON.stringify(items).replace(/ /g, ""), { "x-api-key": apiKey }));
+        assert.equal(response.status, 202);
+        const { messageIds } = response.jsonBody as { messageIds: string[] };
+        const active = bus.active("sbq-scrape");
+        assert.equal(messageIds.length, 100);
+        assert.deepEqual(active.map((m) => m.messageId), messageIds);
+        assert.deepEqual(JSON.parse(active[42].body as string), { url: "https://example.com/42" });
+        assert.equal(active[0].contentType, "application/json");
+    });
+
+    it("POST /api/messages sends to the first queue; FIFO queues take the group key as session id", async () => {
+        const { bus, handler } = setup();
+        assert.equal((await handler(request("POST", "messages", '{"url":"https://example.com/"}'))).status, 202);
+        assert.equal(bus.active("sbq-scrape").length, 1);
+        const fifo = await handler(request("POST", "queues/publish/messages", '[{"a":1},{"a":2}]', { "x-api-key": apiKey, "x-group-key": "tenant-1", "x-deduplication-id": "d" }));
+        assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"] } });
+        assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [["d", "tenant-1"], ["d-1", "tenant-1"]]);
+    });
+
+    const rejections: [string, FrontEndRequest, number, string][] = [
+        ["missing key", request("POST", "queues/scrape/messages", '{"a":1}', {}), 401, "Missing x-api-key header. Send the stack's API key in the x-api-key header."],
+        ["wrong key", request("POST", "queues/scrape/messages", '{"a":1}', { "x-api-key": "nope" }), 401, "The x-api-key header does not match the stack's API key."],
+        ["malformed JSON", request("POST", "queues/scrape/messages", '{"a":'), 400, "Request body is not valid JSON. Send a JSON object, or a JSON array of objects."],
+        ["wrong type", request("POST", "queues/scrape/messages", '[{"a":1},"b"]'), 400, 'Item 1 of the array is a string; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
+        ["oversize", request("POST", "queues/scrape/messages", JSON.stringify({ pad: "x".repeat(1100) })), 413, "Request body is 1110 bytes; the limit is 1024 bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests."],
+        ["FIFO without group key", request("POST", "queues/publish/messages", '{"a":1}'), 400, 'Queue "publish" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.'],
+        ["unknown queue", request("POST", "queues/nope/messages", '{"a":1}'), 404, 'Unknown queue "nope". Known queues: publish, scrape.'],
+        ["unknown route", request("DELETE", "queues/scrape", ""), 404, "No route DELETE /api/queues/scrape. Use POST /api/queues/{queue}/messages, POST /api/messages or GET /api/jobs/{id}."],
+    ];
+    for (const [name, req, status, error] of rejections) {
+        it(`rejects ${name} with ${status} and a clear message, enqueuing nothing`, async () => {
+            const { bus, handler, enqueued } = setup();
+            assert.deepEqual(await handler(req), { status, jsonBody: { error } });
+            assert.equal(enqueued(), 0);
+            assert.equal(bus.calls.send, 0);
+        });
+    }
+
+    it("answers 501 for job status when the app has no datastore settings", async () => {
+        const { handler } = setup();
+        const response = await handler(request("GET", "jobs/m-1"));
+        assert.equal(response.status, 501);
+    });
+
+    it("refuses to start on an unresolved Key Vault reference instead of accepting its text as the key", () => {
+        assert.throws(
+            () => frontEndFromEnv({ ...env, QUEUESTACK_API_KEY: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/api-key)" }, capturedLogger().logger, () => { throw new Error("unused"); }),
+            (error: unknown) => error instanceof ConfigError && /unresolved Key Vault reference/.test(error.message),
+        );
+    });
+});
