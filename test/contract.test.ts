@@ -3,7 +3,7 @@ import { type Cloud, SpecError, WebQueueWorker } from "../components";
 import { runOffline, valueOf } from "../components/testing/offline";
 
 /** Clouds whose whole stack must honour the shared contract. */
-const contractClouds: Exclude<Cloud, "local">[] = ["aws"];
+const contractClouds: Exclude<Cloud, "local">[] = ["aws", "azure", "gcp"];
 
 /** One spec, valid on every cloud: a standard and a FIFO queue, a function and a VM worker. */
 const spec = {
@@ -19,10 +19,15 @@ const spec = {
     alarms: { email: "ops@example.com" },
 };
 
+/** Provider settings a real stack file would carry (region, project, location). */
+const providerConfig = { "aws:region": "eu-west-1", "gcp:project": "demo-project", "gcp:region": "europe-west1", "azure-native:location": "westeurope" };
+const plan = (cloud: Exclude<Cloud, "local">, input: unknown = spec) =>
+    runOffline(() => new WebQueueWorker("portfolio", { cloud, spec: input as typeof spec }), { stack: "dev", config: providerConfig });
+
 for (const cloud of contractClouds) {
     describe(`contract: ${cloud}`, () => {
         it("exposes frontEndUrl, queues[name].{id, deadLetterId}, datastoreName and alarmTopic", async () => {
-            const { result } = await runOffline(() => new WebQueueWorker("portfolio", { cloud, spec }), { stack: "dev" });
+            const { result } = await plan(cloud);
             assert.match(await valueOf(result.frontEndUrl), /^https:\/\//);
             assert.deepEqual(Object.keys(result.queues).sort(), ["publish", "scrape"]);
             for (const queue of Object.values(result.queues)) {
@@ -37,7 +42,7 @@ for (const cloud of contractClouds) {
         });
 
         it(`nests every resource under the neutral component and the queuestack:${cloud} stack`, async () => {
-            const { resources } = await runOffline(() => new WebQueueWorker("portfolio", { cloud, spec }), { stack: "dev" });
+            const { resources } = await plan(cloud);
             const roots = resources.filter((r) => r.parent === undefined);
             assert.deepEqual(roots.map((r) => [r.type, r.name]), [["queuestack:index:WebQueueWorker", "portfolio"]]);
             const stack = resources.filter((r) => r.parent === "portfolio");
@@ -53,7 +58,7 @@ for (const cloud of contractClouds) {
         it("creates nothing when the spec is invalid for the cloud", async () => {
             let created: number | undefined;
             await assert.rejects(async () => {
-                const run = await runOffline(() => new WebQueueWorker("portfolio", { cloud, spec: { ...spec, queues: [{ name: "scrape", retentionDays: 400 }] } }));
+                const run = await plan(cloud, { ...spec, queues: [{ name: "scrape", retentionDays: 400 }] });
                 created = run.resources.length;
             }, SpecError);
             assert.equal(created, undefined);

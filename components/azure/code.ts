@@ -1,16 +1,7 @@
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleWorker } from "../build/bundle";
+import { bundleWorker, entryFile } from "../build/bundle";
 
-/** Where the library's own sources live (the repository root, or the installed package root). */
-const packageRoot = path.resolve(__dirname, "..", "..");
-
-/** An adapter entry in `workers/azure/`, as TypeScript source or compiled JavaScript. */
-function azureEntry(name: string): string {
-    const base = path.join(packageRoot, "workers", "azure", name);
-    return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
-}
+const azureEntry = (name: string) => entryFile(`workers/azure/${name}`);
 
 /** The Azure adapter entries the components bundle (written by the worker runtime). */
 export const azureWorkerEntries = {

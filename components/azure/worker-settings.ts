@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkerSpec } from "../spec";
+import { runtimeEnvironment } from "../worker-environment";
 
 /** The queue a worker consumes, as the worker code needs it. */
 export interface ServiceBusQueueRef {
@@ -51,21 +52,14 @@ export interface WorkerSettingsArgs {
  */
 export function workerSettings(s: WorkerSettingsArgs): Record<string, pulumi.Input<string>> {
     return {
-        ...s.worker.environment,
+        ...runtimeEnvironment({ worker: s.worker, storeName: s.datastore.containerName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays }),
         QUEUESTACK_SERVICEBUS_NAMESPACE: s.queue.fullyQualifiedNamespace,
         QUEUESTACK_QUEUE_NAME: s.queue.queueName,
         QUEUESTACK_QUEUE_SESSIONS: String(s.queue.sessions),
         QUEUESTACK_COSMOS_ENDPOINT: s.datastore.endpoint,
         QUEUESTACK_COSMOS_DATABASE: s.datastore.databaseName,
         QUEUESTACK_COSMOS_CONTAINER: s.datastore.containerName,
-        // The idempotency store, declared where the policy pack looks for it (policies/lib/declarations.ts).
-        QUEUESTACK_IDEMPOTENCY_STORE: s.datastore.containerName,
-        QUEUESTACK_IDEMPOTENCY_ENABLED: String(s.worker.idempotency.enabled),
-        QUEUESTACK_IDEMPOTENCY_KEY: s.worker.idempotency.key,
-        QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(s.worker.idempotency.ttlHours),
-        QUEUESTACK_RESULT_TTL_DAYS: String(s.resultTtlDays),
         QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: String(s.queue.lockDurationSeconds),
-        QUEUESTACK_WORKER_TIMEOUT_SECONDS: String(s.timeoutSeconds),
         QUEUESTACK_CONCURRENCY: String(s.worker.concurrency),
     };
 }

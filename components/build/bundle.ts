@@ -8,8 +8,11 @@ export const handlerSpecifier = "queuestack:handler";
 /** Where the library's own sources live (the repository root, or the installed package root). */
 const packageRoot = path.resolve(__dirname, "..", "..");
 
-/** An adapter entry in `workers/`, as TypeScript source or compiled JavaScript (installed package). */
-function entryFile(relative: string): string {
+/**
+ * An adapter entry in `workers/` (e.g. "workers/gcp/push-worker"), as TypeScript source in the
+ * repository or compiled JavaScript in the installed package.
+ */
+export function entryFile(relative: string): string {
     const base = path.join(packageRoot, relative);
     return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
 }

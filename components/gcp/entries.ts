@@ -1,13 +1,7 @@
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { bundleWorker } from "../build/bundle";
+import { bundleWorker, entryFile } from "../build/bundle";
 
-/** An adapter entry under workers/gcp, as TypeScript source or compiled JavaScript (installed package). */
-function gcpEntry(file: string): string {
-    const base = path.resolve(__dirname, "..", "..", "workers", "gcp", file);
-    return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
-}
+const gcpEntry = (file: string) => entryFile(`workers/gcp/${file}`);
 
 /** The GCP adapter entries the components bundle (see components/build/bundle.ts). */
 export const gcpWorkerEntries = {

@@ -1,0 +1,31 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { idempotencyStoreKey } from "./declarations";
+import type { WorkerSpec } from "./spec";
+
+export interface RuntimeEnvironmentArgs {
+    /** The worker's validated spec (its `environment` and idempotency settings). */
+    worker: WorkerSpec;
+    /** Physical name of the results and idempotency store: DynamoDB table, Cosmos container, Firestore database. */
+    storeName: pulumi.Input<string>;
+    /** Longest one attempt may run, seconds. */
+    timeoutSeconds: number;
+    /** Days results are kept. */
+    resultTtlDays: number;
+}
+
+/**
+ * The part of a worker's environment that the cloud-neutral runtime (workers/runtime) reads,
+ * the same on every cloud; each cloud adds where its queue and store are. The idempotency store is
+ * declared under `QUEUESTACK_IDEMPOTENCY_STORE`, where the policy pack looks for it.
+ */
+export function runtimeEnvironment(a: RuntimeEnvironmentArgs): Record<string, pulumi.Input<string>> {
+    return {
+        ...a.worker.environment,
+        ...(a.worker.idempotency.enabled ? { [idempotencyStoreKey]: a.storeName } : {}),
+        QUEUESTACK_IDEMPOTENCY_ENABLED: String(a.worker.idempotency.enabled),
+        QUEUESTACK_IDEMPOTENCY_KEY: a.worker.idempotency.key,
+        QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(a.worker.idempotency.ttlHours),
+        QUEUESTACK_RESULT_TTL_DAYS: String(a.resultTtlDays),
+        QUEUESTACK_WORKER_TIMEOUT_SECONDS: String(a.timeoutSeconds),
+    };
+}
