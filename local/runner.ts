@@ -51,6 +51,11 @@ export interface LocalStack {
     stop(): Promise<void>;
 }
 
+/** Error for people: the front end's port is taken. */
+export class PortInUseError extends Error {
+    override readonly name = "PortInUseError";
+}
+
 /** Loads a worker module through the running loader (tsx compiles TypeScript modules and resolves folders to index.ts). */
 function loadModule(file: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -136,7 +141,13 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(apiKey ? { apiKey } : {}), logger, snapshot });
-        await app.listen({ host: "127.0.0.1", port: options.port ?? 8080 });
+        const wantedPort = options.port ?? 8080;
+        try {
+            await app.listen({ host: "127.0.0.1", port: wantedPort });
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+            throw new PortInUseError(`127.0.0.1:${wantedPort} is in use by another program. Pass --port <number>, or --port 0 to pick a free one.`);
+        }
         closers.unshift(() => app.close());
         const { port } = app.server.address() as AddressInfo;
         const url = `http://127.0.0.1:${port}`;

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
-import { startLocalStack, type LocalStack } from "../../local/runner";
+import { PortInUseError, startLocalStack, type LocalStack } from "../../local/runner";
 import { startFixtureServer, type FixtureRoute } from "../workers/helpers/fixture-server";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { articlePage, repoRoot, waitFor, writeStack } from "./helpers";
@@ -55,6 +55,16 @@ describe("local runner: front end -> SQLite queue -> example worker -> datastore
         assert.match(stack.apiKey!, /^[A-Za-z0-9_-]{32}$/);
         assert.equal(stack.dashboardUrl, `${stack.url}/dashboard#key=${stack.apiKey}`);
         assert.equal(readFileSync(path.join(stack.dataDir, "api-key"), "utf8").trim(), stack.apiKey);
+    });
+
+    it("refuses a port in use with how to fix it, and leaves nothing behind", async () => {
+        const port = Number(new URL(stack.url).port);
+        const otherData = path.join(dir, "other-data");
+        await assert.rejects(
+            startLocalStack({ stack: "test", dir, dataDir: otherData, port, logger }),
+            new PortInUseError(`127.0.0.1:${port} is in use by another program. Pass --port <number>, or --port 0 to pick a free one.`),
+        );
+        assert.equal(existsSync(path.join(otherData, "runner.pid")), false, "the data directory's lock was released");
     });
 
     it("rejects bad requests with the AWS front end's status codes and messages, enqueuing nothing", async () => {
