@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { confirm } from "../ops/confirm";
 import { UsageError, OperationError } from "../ops/errors";
-import { deadLetterDetails, deadLetterTable } from "../ops/format";
+import { deadLetterDetails, deadLetterTable, plural } from "../ops/format";
 import { progressBar } from "../ops/progress";
 import { listDeadLetters, redrive } from "../ops/redrive";
 import type { TargetFlags } from "../targets";
@@ -56,12 +56,12 @@ export function dlqCommands(io: CliIo): Command {
             .action(async (flags: DlqFlags & { yes?: boolean }) => {
                 await withTarget(flags, async (target, context, [queue]) => {
                     const { deadLetters } = await target.status(queue).catch(() => ({ deadLetters: undefined }));
-                    const what = `${deadLetters ?? "all"} dead letters of ${where(queue, context.stack, target.cloud)}`;
+                    const what = `${deadLetters === undefined ? "all dead letters" : plural(deadLetters, "dead letter")} of ${where(queue, context.stack, target.cloud)}`;
                     if (!flags.yes && !(await confirm(`Delete ${what}? This cannot be undone.`, { input: io.stdin, output: io.progress }))) {
                         throw new OperationError(`Not confirmed: nothing purged. Pass --yes to purge without asking.`);
                     }
                     const purged = await target.purgeDeadLetters(queue);
-                    io.out(`Purged ${purged ?? "all"} dead letters of ${where(queue, context.stack, target.cloud)}.`);
+                    io.out(`Purged ${purged === undefined ? "all dead letters" : plural(purged, "dead letter")} of ${where(queue, context.stack, target.cloud)}.`);
                 });
             }),
     );
@@ -82,7 +82,7 @@ export function dlqCommands(io: CliIo): Command {
                         progress: progressBar(`redrive ${queue}`, io.progress),
                         ...(expected !== undefined ? { expected } : {}),
                     });
-                    io.out(`Redrove ${result.moved} dead letters back to ${where(queue, context.stack, target.cloud)}.`);
+                    io.out(`Redrove ${plural(result.moved, "dead letter")} back to ${where(queue, context.stack, target.cloud)}.`);
                     if (result.missing.length > 0) {
                         throw new OperationError(`not found in the dead-letter queue (or behind unselected messages of their FIFO group): ${result.missing.join(", ")}`);
                     }

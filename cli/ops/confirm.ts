@@ -29,5 +29,8 @@ function firstLine(input: NodeJS.ReadableStream): Promise<string> {
 /** Asks `question`; true only when the answer is y or yes. An input that ends without an answer (no terminal) answers no. */
 export async function confirm(question: string, prompt: Prompt = { input: process.stdin, output: process.stderr }): Promise<boolean> {
     prompt.output.write(`${question} [y/N] `);
-    return /^(y|yes)$/i.test((await firstLine(prompt.input)).trim());
+    const answer = await firstLine(prompt.input);
+    // A terminal echoes the answer and its newline; piped input does not.
+    if (!(prompt.input as { isTTY?: boolean }).isTTY) prompt.output.write("\n");
+    return /^(y|yes)$/i.test(answer.trim());
 }

@@ -1,6 +1,9 @@
 import type { Spec } from "../../components/spec";
 import type { DeadLetterMessage, QueueStatus } from "../targets/types";
 
+/** "1 dead letter", "3 dead letters". */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 /** Left-aligned columns, two spaces apart. */
 export function table(header: string[], rows: string[][]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

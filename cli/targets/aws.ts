@@ -203,8 +203,8 @@ function toTaken(message: Message): TakenMessage {
         nativeAttributes: native,
         ...(system.MessageGroupId ? { groupKey: system.MessageGroupId } : {}),
         ...(system.MessageDeduplicationId ? { deduplicationId: system.MessageDeduplicationId } : {}),
-        // Counts the receives in the source queue and, after the move, in the dead-letter queue.
-        ...(system.ApproximateReceiveCount ? { attempts: Number(system.ApproximateReceiveCount) } : {}),
+        // SQS keeps counting receives after the move to the DLQ; the receive that took it here is not an attempt.
+        ...(system.ApproximateReceiveCount ? { attempts: Number(system.ApproximateReceiveCount) - 1 } : {}),
         ...(system.SentTimestamp ? { sentAt: new Date(Number(system.SentTimestamp)) } : {}),
         handle: message.ReceiptHandle!,
     };
