@@ -32,7 +32,16 @@ export interface ServiceBusReceiverOptions {
     drainSeconds: number;
     /** Longest wait of one receive; also how long an idle session is kept. @default 5000 */
     receiveWaitMs?: number;
+    /**
+     * How long a failed delivery is held (its lock renewed) before it is abandoned, by attempt.
+     * Service Bus redelivers an abandoned message at once; without a pause a short outage, or a
+     * delivery waiting for another's idempotency lease, would use up maxDeliveryCount in seconds.
+     * @default 1 s, doubling per attempt, at most 60 s (cut short by `stop()`)
+     */
+    retryDelayMs?: (attempt: number) => number;
 }
+
+const defaultRetryDelayMs = (attempt: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
 
 /** What the receiver did, for logs and tests. */
 export interface ReceiverCounts {
@@ -50,17 +59,24 @@ interface InFlight {
     returned: boolean;
 }
 
+/** Waits `ms`, or less if `signal` aborts first. */
 const sleep = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        if (signal?.aborted) return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done, { once: true });
     });
 
 /**
  * Consumes a Service Bus queue on a VM in peek-lock mode: up to `concurrency` messages (or
  * sessions, in order within each) at once, locks renewed while work runs, and each outcome settled:
- * done/duplicate -> complete; retry -> abandon (redelivered, dead-lettered by Service Bus after
- * maxDeliveryCount); dead-letter -> dead-letter now with the reason. `stop()` drains.
+ * done/duplicate -> complete; retry -> abandon after a pause (redelivered, dead-lettered by Service
+ * Bus after maxDeliveryCount); dead-letter -> dead-letter now with the reason. `stop()` drains.
  */
 export class ServiceBusQueueReceiver {
     readonly counts: ReceiverCounts = { received: 0, completed: 0, abandoned: 0, deadLettered: 0, lockRenewals: 0, returnedOnStop: 0 };
@@ -117,7 +133,7 @@ export class ServiceBusQueueReceiver {
             while (!signal.aborted) {
                 const free = concurrency - running.size;
                 if (free <= 0) {
-                    await Promise.race([...running, sleep(60_000, signal)]);
+                    await Promise.race([...running, this.drainTimeUp]);
                     continue;
                 }
                 let batch: ServiceBusReceivedMessage[];
@@ -196,7 +212,9 @@ export class ServiceBusQueueReceiver {
               }, this.renewEveryMs)
             : undefined;
         try {
-            const outcome = await processor(rawMessageOf(message));
+            const raw = rawMessageOf(message);
+            const outcome = await processor(raw);
+            if (outcome.kind === "retry") await sleep((this.options.retryDelayMs ?? defaultRetryDelayMs)(raw.attempt), this.stopping.signal);
             clearInterval(heartbeat);
             if (!entry.returned) await this.settle(receiver, message, outcome);
         } catch (error) {

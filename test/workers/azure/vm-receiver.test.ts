@@ -16,7 +16,7 @@ async function until(condition: () => boolean, timeoutMs: number, what: string) 
     }
 }
 
-function setup(worker: WorkerDefinition<any>, options: { maxDeliveryCount?: number; lockDurationMs?: number; concurrency?: number; sessions?: boolean; drainSeconds?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function setup(worker: WorkerDefinition<any>, options: { maxDeliveryCount?: number; lockDurationMs?: number; concurrency?: number; sessions?: boolean; drainSeconds?: number; retryDelayMs?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
     const bus = new ServiceBusFake();
     const lockDurationMs = options.lockDurationMs ?? 1000;
     bus.addQueue(queueName, { maxDeliveryCount: options.maxDeliveryCount ?? 3, lockDurationMs, requiresSession: options.sessions });
@@ -34,6 +34,7 @@ function setup(worker: WorkerDefinition<any>, options: { maxDeliveryCount?: numb
         lockDurationSeconds: lockDurationMs / 1000,
         drainSeconds: options.drainSeconds ?? 5,
         receiveWaitMs: 50,
+        retryDelayMs: () => options.retryDelayMs ?? 20,
     });
     return { bus, receiver, client, store: azure.store, lines };
 }
@@ -59,22 +60,25 @@ describe("azure: VM receiver on the ServiceBus fake (peek-lock, lock expiry, del
         assert.equal(client.closed, true, "the client is closed once stopped");
     });
 
-    it("abandons a retryable failure; Service Bus redelivers it with the delivery count raised", async () => {
+    it("abandons a retryable failure after its pause; Service Bus redelivers it with the delivery count raised", async () => {
         const attempts: number[] = [];
+        const times: number[] = [];
         const worker = defineWorker({
             handle: async (m) => {
                 attempts.push(m.attempt);
+                times.push(Date.now());
                 if (m.attempt === 1) throw new Error("upstream 503");
                 return "ok";
             },
         });
-        const { bus, receiver, store } = setup(worker);
+        const { bus, receiver, store } = setup(worker, { retryDelayMs: 300 });
         bus.send(queueName, [message({ url: "https://example.com/a" }, { messageId: "flaky" })]);
         const run = receiver.run();
         await until(() => receiver.counts.completed === 1, 5000, "the redelivery to complete");
         await receiver.stop();
         await run;
         assert.deepEqual(attempts, [1, 2]);
+        assert.ok(times[1] - times[0] >= 300, `redelivered ${times[1] - times[0]} ms after the failure; the pause is 300 ms`);
         assert.equal(receiver.counts.abandoned, 1);
         assert.equal(bus.calls.abandon, 1);
         assert.equal(bus.deadLetters(queueName).length, 0);
