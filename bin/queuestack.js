@@ -14,4 +14,5 @@ if (existsSync(source)) {
 } else {
     cli = require(path.join(root, "dist", "cli", "queuestack.js"));
 }
-cli.run(process.argv.slice(2)).then((code) => process.exit(code));
+// Exit once stdout is flushed: a pipe (queuestack plan --format json | jq) would otherwise lose the tail.
+cli.run(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { SpecError, validateSpec, type Cloud } from "../components/spec";
 import { runStackOffline } from "./offline-stack";
 import { mermaidDiagram } from "./plan-diagram";
+import { planPolicyReport } from "./plan-policy";
 import { countByType, planTree } from "./plan-format";
 import { StackConfigError } from "./stack-config";
 
@@ -28,8 +29,10 @@ export async function main(argv: string[]): Promise<number> {
         const { resources, config } = await runStackOffline(values.stack);
         const cloud = String(config["queuestack:cloud"] ?? "aws") as Cloud;
         const diagram = mermaidDiagram(validateSpec(config["queuestack:spec"], cloud), cloud);
+        const policy = await planPolicyReport(values.stack, resources);
         if (values.format === "json") {
-            console.log(JSON.stringify({ stack: values.stack, cloud, resources, diagram }, null, 2));
+            const policies = policy && { failed: policy.check.failed, violations: policy.check.violations };
+            console.log(JSON.stringify({ stack: values.stack, cloud, resources, diagram, ...(policies ? { policies } : {}) }, null, 2));
             return 0;
         }
         const custom = resources.filter((r) => r.custom);
@@ -38,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`\nResources by type:`);
         for (const [type, count] of countByType(custom)) console.log(`  ${String(count).padStart(3)}  ${type}`);
         console.log(`\nDiagram (Mermaid):\n\n\`\`\`mermaid\n${diagram}\n\`\`\``);
+        if (policy) console.log(`\n${policy.text}`);
         return 0;
     } catch (error) {
         // Spec and stack-file errors are written for people already; anything else gets its stack.

@@ -81,4 +81,4 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
 
-if (require.main === module) run(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) run(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));

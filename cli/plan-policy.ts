@@ -1,0 +1,34 @@
+import type { PlannedResource } from "../components/testing/offline";
+import type { StackCheck } from "./policy-check";
+
+/** The policy pack's verdict on a plan, and its report laid out like the Pulumi CLI's. */
+export interface PlanPolicyReport {
+    check: StackCheck;
+    text: string;
+}
+
+/**
+ * Evaluates the queuestack policy pack on already planned resources (no second program run).
+ * Undefined when the pack is not part of this installation.
+ */
+export async function planPolicyReport(stack: string, planned: PlannedResource[]): Promise<PlanPolicyReport | undefined> {
+    let pack: { check: typeof import("./policy-check"); offline: typeof import("../policies/lib/offline"); evaluate: typeof import("../policies/lib/evaluate"); version: string };
+    try {
+        /* eslint-disable @typescript-eslint/no-require-imports -- the pack is optional */
+        pack = {
+            check: require("./policy-check"),
+            offline: require("../policies/lib/offline"),
+            evaluate: require("../policies/lib/evaluate"),
+            version: (require("../policies/package.json") as { version: string }).version,
+        };
+        /* eslint-enable @typescript-eslint/no-require-imports */
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
+        throw error;
+    }
+    const { allPolicies } = require("../policies/all") as typeof import("../policies/all"); // eslint-disable-line @typescript-eslint/no-require-imports
+    const resources = pack.offline.toEvaluatedResources(planned, "queuestack", stack);
+    const violations = await pack.evaluate.evaluatePolicies(resources, allPolicies);
+    const check: StackCheck = { stack, resources, violations, failed: violations.some((v) => v.enforcementLevel === "mandatory") };
+    return { check, text: pack.check.formatCheck(check, pack.version) };
+}
