@@ -167,11 +167,12 @@ export class ServiceBusQueueReceiver {
                 session = await client.acceptNextSession(queueName, { receiveMode: "peekLock", maxAutoLockRenewalDurationInMs: 0, abortSignal: signal });
             } catch (error) {
                 if (signal.aborted) break;
-                // No session has messages (the service answers after its wait): ask again.
-                if ((error as { code?: string }).code !== "ServiceTimeout") {
-                    logger.warn({ err: error }, "could not accept a session; retrying");
-                    await sleep(1000, signal);
-                }
+                // No session has messages: the service answers ServiceTimeout after its own wait, or
+                // SessionCannotBeLocked when every session with messages is held by another receiver.
+                const code = (error as { code?: string }).code;
+                if (code === "ServiceTimeout") continue;
+                if (code !== "SessionCannotBeLocked") logger.warn({ err: error }, "could not accept a session; retrying");
+                await sleep(1000, signal);
                 continue;
             }
             const renew = setInterval(() => {
