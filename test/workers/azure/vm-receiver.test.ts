@@ -167,6 +167,20 @@ describe("azure: VM receiver on the ServiceBus fake (peek-lock, lock expiry, del
         assert.equal(bus.active(queueName).length, 0);
     });
 
+    it("stop() cuts a retry pause short and abandons the failed message at once", async () => {
+        const { bus, receiver } = setup(defineWorker({ handle: async () => { throw new Error("upstream 503"); } }), { retryDelayMs: 10_000 });
+        bus.send(queueName, [message({ n: 1 }, { messageId: "failing" })]);
+        const run = receiver.run();
+        await until(() => receiver.counts.received === 1, 3000, "the delivery");
+        await new Promise((r) => setTimeout(r, 50));
+        const started = Date.now();
+        const counts = await receiver.stop();
+        await run;
+        assert.ok(Date.now() - started < 1000, `stop took ${Date.now() - started} ms; the 10 s pause must not hold it`);
+        assert.equal(counts.abandoned, 1);
+        assert.deepEqual(bus.active(queueName).map((m) => [m.messageId, !!m.lock, m.deliveries]), [["failing", false, 1]]);
+    });
+
     it("stop() finishes running work, receives nothing more, and abandons what outlives the drain time", async () => {
         const started: string[] = [];
         const worker = defineWorker<{ ms: number }>({ handle: async (m) => { started.push(m.id); await new Promise((r) => setTimeout(r, m.body.ms)); } });
