@@ -8,12 +8,14 @@ import { sendCommand } from "./commands/send";
 import { statusCommand } from "./commands/status";
 import { OperationError, UsageError, usageExitCode } from "./ops/errors";
 
-/** The `queuestack` program: plan, status, dlq list|show|purge|redrive, send. */
-export function queuestackProgram(io: CliIo): Command {
+/**
+ * The `queuestack` program: plan, status, dlq list|show|purge|redrive, send. Commander's own error
+ * output goes to `errors` (run prints it as one line); help asked for goes to io.out.
+ */
+export function queuestackProgram(io: CliIo, errors: string[] = []): Command {
+    const output = { writeOut: (text: string) => io.out(text.trimEnd()), writeErr: (text: string) => void errors.push(text) };
     const program = new Command("queuestack")
-        .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.")
-        .showSuggestionAfterError(true)
-        .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: () => undefined });
+        .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.");
     program
         .command("plan")
         .description("everything `pulumi up` would create, offline, as a tree and a Mermaid diagram")
@@ -41,7 +43,7 @@ export function queuestackProgram(io: CliIo): Command {
     program.addCommand(sendCommand(io));
     // Every level: errors become one line and exit code 2 (handled in run), not commander's own exit.
     const quiet = (command: Command) => {
-        command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: () => undefined }).showSuggestionAfterError(true);
+        command.exitOverride().configureOutput(output).showSuggestionAfterError(true);
         command.commands.forEach(quiet);
     };
     quiet(program);
@@ -51,13 +53,16 @@ export function queuestackProgram(io: CliIo): Command {
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
     process.exitCode = undefined;
+    const errors: string[] = [];
     try {
-        await queuestackProgram(io).parseAsync(argv, { from: "user" });
+        await queuestackProgram(io, errors).parseAsync(argv, { from: "user" });
         return Number(process.exitCode ?? 0);
     } catch (error) {
         if (error instanceof CommanderError) {
             if (error.exitCode === 0) return 0;
-            io.err(`queuestack: ${oneLine(error.message.replace(/^error: /, ""))}`);
+            // A command without its subcommand: commander printed the help (to `errors`) instead of a message.
+            if (error.code === "commander.help") io.err(errors.join("").trimEnd());
+            else io.err(`queuestack: ${oneLine(error.message.replace(/^error: /, ""))}`);
             return usageExitCode;
         }
         if (error instanceof UsageError || error instanceof LocalQueueError) {

@@ -181,6 +181,12 @@ describe("queuestack operations on the local target", () => {
             const result = await queuestack(argv);
             assert.deepEqual(result, { code: 2, out: "", err: line }, argv.join(" "));
         }
+        // A command group without its subcommand gets its help on stderr, and still exit code 2.
+        const bare = await queuestack(["dlq"]);
+        assert.equal(bare.code, 2);
+        assert.equal(bare.out, "");
+        assert.ok(bare.err.startsWith("Usage: queuestack dlq [options] [command]\n"), bare.err);
+        assert.match(bare.err, /\n {2}redrive \[options\] +send dead letters back to their queue/);
     });
 
     it("exits 2 from the installed bin too (the launcher runs the TypeScript source in the repository)", function () {
