@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
+import { DataDirError } from "../../local/data-dir";
+import { startLocalStack } from "../../local/runner";
 import { repoRoot, waitFor, writeStack } from "./helpers";
 
 const total = 300;
@@ -88,6 +90,10 @@ describe("local runner: kill -9 mid-work and restart", function () {
             return q.visible + q.inFlight + q.delayed === 0 ? true : undefined;
         }, 30_000);
         assert.match(second.output(), /took back the work of a run that stopped without returning it/);
+        await assert.rejects(
+            startLocalStack({ stack: "crash", dir, port: 0 }),
+            new DataDirError(`${path.join(dir, ".queuestack", "crash")} is in use by another queuestack local runner (pid ${second.child.pid}). Stop it, or pass another --data-dir.`),
+        );
         second.child.kill("SIGTERM");
         assert.equal(await exited(second.child), 0);
 
