@@ -36,7 +36,7 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
     before(async () => createTable(moto(), tableName));
 
     it("reports exactly the failed records and records each outcome in DynamoDB", async () => {
-        const { url } = await createQueueWithDlq(moto(), "batch", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+        const { url } = await createQueueWithDlq(moto(), "lambda-batch", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
         const ran: number[] = [];
         const worker = defineWorker<{ n: number }>({
             handle({ body: { n } }) {
@@ -65,7 +65,7 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
     });
 
     it("suppresses a redelivery of a message whose effect is stored (crash before delete)", async () => {
-        const { url } = await createQueueWithDlq(moto(), "redeliver", { maxReceiveCount: 5, visibilityTimeoutSeconds: 1 });
+        const { url } = await createQueueWithDlq(moto(), "lambda-redeliver", { maxReceiveCount: 5, visibilityTimeoutSeconds: 1 });
         let runs = 0;
         const worker = defineWorker({ handle: () => ++runs });
         const { handler } = lambdaFor(moto(), url, worker);
@@ -83,7 +83,7 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
     });
 
     it("keeps FIFO order: after a failure in a group, that group's later records are not run", async () => {
-        const { url } = await createQueueWithDlq(moto(), "ordered", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, fifo: true });
+        const { url } = await createQueueWithDlq(moto(), "lambda-ordered", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, fifo: true });
         const ran: string[] = [];
         const worker = defineWorker<{ id: string }>({
             handle(message: Message<{ id: string }>) {
@@ -103,7 +103,7 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
     });
 
     it("moves a poison message to the DLQ after maxReceiveCount with body and attributes intact, reason in the datastore", async () => {
-        const { url, dlqUrl } = await createQueueWithDlq(moto(), "poison", { maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
+        const { url, dlqUrl } = await createQueueWithDlq(moto(), "lambda-poison", { maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
         let runs = 0;
         const worker = defineWorker({
             handle: () => {
@@ -129,7 +129,7 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
     });
 
     it("fails fast for a PermanentError: the handler runs once, the message reaches the DLQ without waiting out visibility", async () => {
-        const { url, dlqUrl } = await createQueueWithDlq(moto(), "permanent", { maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
+        const { url, dlqUrl } = await createQueueWithDlq(moto(), "lambda-permanent", { maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
         let runs = 0;
         const worker = defineWorker({
             handle: () => {

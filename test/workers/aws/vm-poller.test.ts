@@ -24,10 +24,13 @@ const workerEnv = (queueUrl: string, visibility: number) => ({
     QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
 });
 
+/** Pollers made by a test; stopped after it even when it fails, so none outlives its test. */
+const pollers: SqsPoller[] = [];
+
 function pollerFor(moto: Moto, queueUrl: string, worker: WorkerDefinition<any>, options: { concurrency: number; visibility: number; drainSeconds?: number }) { // eslint-disable-line @typescript-eslint/no-explicit-any
     const { logger } = capturedLogger();
     const aws = awsWorkerFromEnv(worker, workerEnv(queueUrl, options.visibility), logger, { sqs: moto.sqs, dynamodb: moto.dynamodb });
-    return new SqsPoller({
+    const poller = new SqsPoller({
         processor: aws.processor,
         sqs: moto.sqs,
         queueUrl,
@@ -37,6 +40,8 @@ function pollerFor(moto: Moto, queueUrl: string, worker: WorkerDefinition<any>, 
         waitSeconds: 1,
         drainSeconds: options.drainSeconds ?? 5,
     });
+    pollers.push(poller);
+    return poller;
 }
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)) {
@@ -55,9 +60,12 @@ describe("aws: VM poller on moto SQS", function () {
     this.timeout(40_000);
     const moto = useMoto();
     before(async () => createTable(moto(), tableName));
+    afterEach(async () => {
+        await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
+    });
 
     it("drains N messages with more than 10 in flight: exact counts, each effect once, nothing left", async () => {
-        const { url } = await createQueueWithDlq(moto(), "drain", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+        const { url } = await createQueueWithDlq(moto(), "vm-drain", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
         const total = 100;
         await sendBatch(moto(), url, Array.from({ length: total }, (_, n) => ({ n })));
         const effects = new Map<number, number>();
@@ -88,7 +96,7 @@ describe("aws: VM poller on moto SQS", function () {
     });
 
     it("keeps long work invisible with a heartbeat: no second delivery while it runs", async () => {
-        const { url } = await createQueueWithDlq(moto(), "heartbeat", { maxReceiveCount: 5, visibilityTimeoutSeconds: 2 });
+        const { url } = await createQueueWithDlq(moto(), "vm-heartbeat", { maxReceiveCount: 5, visibilityTimeoutSeconds: 2 });
         await send(moto(), url, { n: 1 });
         let runs = 0;
         const worker = defineWorker({
@@ -112,7 +120,7 @@ describe("aws: VM poller on moto SQS", function () {
     });
 
     it("on stop, finishes quick messages and returns unfinished ones to the queue at once", async () => {
-        const { url } = await createQueueWithDlq(moto(), "stop", { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
+        const { url } = await createQueueWithDlq(moto(), "vm-stop", { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
         const worker = defineWorker<{ slow: boolean }>({
@@ -135,7 +143,7 @@ describe("aws: VM poller on moto SQS", function () {
     });
 
     it("runs each FIFO group in order and holds a group's later messages after a failure", async () => {
-        const { url } = await createQueueWithDlq(moto(), "ordered", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, fifo: true });
+        const { url } = await createQueueWithDlq(moto(), "vm-ordered", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, fifo: true });
         const finished: string[] = [];
         const worker = defineWorker<{ id: string; ms: number }>({
             async handle({ body }) {
@@ -157,7 +165,7 @@ describe("aws: VM poller on moto SQS", function () {
     });
 
     it("runs as a bundled process: polls, and drains on SIGTERM with exit code 0", async () => {
-        const { url } = await createQueueWithDlq(moto(), "process", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+        const { url } = await createQueueWithDlq(moto(), "vm-process", { maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
         const code = await bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: "test/workers/fixtures/sleepy-worker" });
         const dir = mkdtempSync(path.join(tmpdir(), "queuestack-vm-"));
         const file = path.join(dir, "worker.js");
