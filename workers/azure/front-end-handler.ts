@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import type { JobStore, Logger } from "../runtime";
+import { describeError, type JobStore, type Logger } from "../runtime";
 import { checkApiKey, IntakeError, parseIntakeBody } from "../runtime/intake";
 
 /** A queue the front end may send to. */
@@ -63,25 +63,38 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         return { messageId: dedup ? (index === 0 ? dedup : `${dedup}-${index}`) : randomUUID(), ...(queue.sessions ? { sessionId: groupKey! } : {}) };
     };
 
-    const send = async (queue: FrontEndQueue, messages: ServiceBusMessage[]) => {
+    /** Sends in as few batches as fit; returns how many messages were sent before a failure, and the failure. */
+    const send = async (queue: FrontEndQueue, messages: ServiceBusMessage[]): Promise<{ sent: number; error?: unknown }> => {
         const sender = options.sender(queue.entity);
-        let batch = await sender.createMessageBatch();
-        for (const message of messages) {
-            if (batch.tryAddMessage(message)) continue;
-            if (batch.count === 0) throw new IntakeError(413, `A message is larger than queue "${queue.name}" accepts (${batch.maxSizeInBytes} bytes). Send smaller items.`);
-            await sender.sendMessages(batch);
-            batch = await sender.createMessageBatch();
-            if (!batch.tryAddMessage(message)) throw new Error("a message that fit a batch does not fit an empty one");
+        let sent = 0;
+        try {
+            let batch = await sender.createMessageBatch();
+            for (const message of messages) {
+                if (batch.tryAddMessage(message)) continue;
+                if (batch.count === 0) throw new IntakeError(413, `A message is larger than queue "${queue.name}" accepts (${batch.maxSizeInBytes} bytes). Send smaller items.`);
+                await sender.sendMessages(batch);
+                sent += batch.count;
+                batch = await sender.createMessageBatch();
+                if (!batch.tryAddMessage(message)) throw new Error("a message that fit a batch does not fit an empty one");
+            }
+            if (batch.count > 0) await sender.sendMessages(batch);
+            return { sent: messages.length };
+        } catch (error) {
+            if (sent === 0) throw error;
+            return { sent, error };
         }
-        if (batch.count > 0) await sender.sendMessages(batch);
     };
 
     const enqueue = async (req: FrontEndRequest, queue: FrontEndQueue | undefined, queueName: string): Promise<HttpResponseInit> => {
         if (!queue) throw new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${queues.map((q) => q.name).sort().join(", ")}.`);
         const { items, batch } = parseIntakeBody(Buffer.from(await req.arrayBuffer()), maxBodyBytes);
         const messages: ServiceBusMessage[] = items.map((item, index) => ({ body: JSON.stringify(item), contentType: "application/json", ...fields(req, queue, index) }));
-        await send(queue, messages);
-        const ids = messages.map((m) => String(m.messageId));
+        const { sent, error } = await send(queue, messages);
+        const ids = messages.slice(0, sent).map((m) => String(m.messageId));
+        if (error) {
+            logger.error({ err: error, queue: queue.name, sent }, "Service Bus refused a batch after earlier ones were sent");
+            return { status: 502, jsonBody: { error: `The queue refused messages after ${sent} of ${messages.length} were enqueued (${describeError(error)}). Retry the rest.`, messageIds: ids } };
+        }
         logger.info({ queue: queue.name, count: ids.length }, "enqueued");
         return { status: 202, jsonBody: batch ? { messageIds: ids } : { messageId: ids[0] } };
     };

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import type { ServiceBusMessageBatch } from "@azure/service-bus";
 import { frontEndFromEnv } from "../../../workers/azure/front-end-setup";
 import type { FrontEndRequest } from "../../../workers/azure/front-end-handler";
 import { ConfigError } from "../../../workers/runtime";
@@ -28,12 +29,22 @@ function request(method: string, path: string, body = "", headers: Record<string
     };
 }
 
-function setup(overrides: Record<string, string> = {}) {
+function setup(overrides: Record<string, string> = {}, failSendNumber?: number) {
     const bus = new ServiceBusFake();
     bus.addQueue("sbq-scrape", { maxDeliveryCount: 5, lockDurationMs: 1000 });
     bus.addQueue("sbq-publish", { maxDeliveryCount: 5, lockDurationMs: 1000, requiresSession: true });
     const client = bus.client();
-    const handler = frontEndFromEnv({ ...env, ...overrides }, capturedLogger().logger, (entity) => client.createSender(entity));
+    let sends = 0;
+    const handler = frontEndFromEnv({ ...env, ...overrides }, capturedLogger().logger, (entity) => {
+        const sender = client.createSender(entity);
+        return {
+            createMessageBatch: () => sender.createMessageBatch(),
+            sendMessages: async (batch) => {
+                if (++sends === failSendNumber) throw Object.assign(new Error("The service was unable to process the request"), { code: "ServiceBusy" });
+                return sender.sendMessages(batch as ServiceBusMessageBatch);
+            },
+        };
+    });
     const enqueued = () => bus.active("sbq-scrape").length + bus.active("sbq-publish").length;
     return { bus, handler, enqueued };
 }
@@ -59,6 +70,18 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         const fifo = await handler(request("POST", "queues/publish/messages", '[{"a":1},{"a":2}]', { "x-api-key": apiKey, "x-group-key": "tenant-1", "x-deduplication-id": "d" }));
         assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"] } });
         assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [["d", "tenant-1"], ["d-1", "tenant-1"]]);
+    });
+
+    it("answers 502 with the ids already enqueued when a later batch is refused", async () => {
+        const { bus, handler } = setup({ QUEUESTACK_MAX_BODY_BYTES: String(1024 * 1024) }, 2);
+        const items = Array.from({ length: 300 }, (_, i) => ({ i, pad: "x".repeat(1000) }));
+        const response = await handler(request("POST", "queues/scrape/messages", JSON.stringify(items)));
+        const enqueued = bus.active("sbq-scrape");
+        const body = response.jsonBody as { error: string; messageIds: string[] };
+        assert.equal(response.status, 502);
+        assert.ok(enqueued.length > 0 && enqueued.length < 300, `one batch went through (${enqueued.length})`);
+        assert.deepEqual(body.messageIds, enqueued.map((m) => m.messageId));
+        assert.equal(body.error, `The queue refused messages after ${enqueued.length} of 300 were enqueued (Error: The service was unable to process the request). Retry the rest.`);
     });
 
     const rejections: [string, FrontEndRequest, number, string][] = [
