@@ -98,8 +98,16 @@ export async function startMoto(): Promise<Moto> {
 
 let shared: Promise<Moto> | undefined;
 
+// Imported at the top of test files, this registers on mocha's root suite: the shared server is
+// stopped (and reaped) once every suite has run.
+after(async () => {
+    const running = await shared?.catch(() => undefined);
+    shared = undefined;
+    await running?.stop();
+});
+
 /**
- * One moto_server for the whole test run (started on first use, killed when the process exits):
+ * One moto_server for the whole test run (started on first use, stopped after the last suite):
  * suites keep apart by giving their queues and tables distinct names.
  */
 export function useMoto(): () => Moto {
