@@ -1,5 +1,5 @@
 import type { InvocationContext, ServiceBusQueueTriggerOptions } from "@azure/functions";
-import type { Env, Logger, Processor, RawMessage } from "../runtime";
+import type { Env, Logger, Processor, RawMessage, RuntimeSettings } from "../runtime";
 import { attributesOf, bodyText } from "./service-bus-message";
 
 /** The app setting prefix the trigger's identity-based connection reads (`<prefix>__fullyQualifiedNamespace`). */
@@ -63,22 +63,28 @@ export function rawMessageFromTrigger(message: unknown, context: Pick<Invocation
     };
 }
 
+/** Time kept back from the host's functionTimeout (the worker timeout) so the attempt ends first. */
+const hostMarginMs = 2_000;
+
 /**
  * The Service Bus trigger's handler: runs the processor and returns on done/duplicate (the host
  * completes the message) or throws `DeliveryFailed` with the reason on retry/dead-letter (the host
- * abandons it). `processor` is built on first use, so a misconfiguration throws (and abandons)
- * instead of completing anything.
+ * abandons it). The attempt's deadline is the worker timeout less a margin, so it ends before the
+ * host's functionTimeout cancels the invocation. `worker` is built on first use, so a
+ * misconfiguration throws (and abandons) instead of completing anything.
  */
-export function createServiceBusFunctionHandler(processor: () => Processor, logger: Logger) {
+export function createServiceBusFunctionHandler(worker: () => { processor: Processor; settings: RuntimeSettings }, logger: Logger) {
     return async (message: unknown, context: Pick<InvocationContext, "invocationId" | "triggerMetadata">): Promise<void> => {
-        let run: Processor;
+        const started = Date.now();
+        let ready: { processor: Processor; settings: RuntimeSettings };
         try {
-            run = processor();
+            ready = worker();
         } catch (error) {
             logger.fatal({ err: error }, "the worker is misconfigured");
             throw error;
         }
-        const outcome = await run(rawMessageFromTrigger(message, context));
+        const deadline = new Date(started + Math.max(1000, ready.settings.timeoutSeconds * 1000 - hostMarginMs));
+        const outcome = await ready.processor(rawMessageFromTrigger(message, context), { deadline });
         if (outcome.kind === "retry" || outcome.kind === "dead-letter") throw new DeliveryFailed(`${outcome.kind}: ${outcome.reason}`);
     };
 }

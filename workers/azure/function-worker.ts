@@ -6,14 +6,14 @@
  */
 import { app } from "@azure/functions";
 import exported from "queuestack:handler";
-import { createLogger, type Processor } from "../runtime";
+import { createLogger } from "../runtime";
 import { createServiceBusFunctionHandler, serviceBusTriggerOptions } from "./function-handler";
-import { azureWorkerFromEnv } from "./worker-setup";
+import { type AzureWorker, azureWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker" });
-let processor: Processor | undefined;
+let worker: AzureWorker | undefined;
 
 app.serviceBusQueue("worker", {
     ...serviceBusTriggerOptions(process.env),
-    handler: createServiceBusFunctionHandler(() => (processor ??= azureWorkerFromEnv(exported, process.env, logger).processor), logger),
+    handler: createServiceBusFunctionHandler(() => (worker ??= azureWorkerFromEnv(exported, process.env, logger)), logger),
 });

@@ -41,7 +41,7 @@ function setup(worker: WorkerDefinition<any>, env: Record<string, string> = azur
     const handler = createServiceBusFunctionHandler(() => {
         const azure = azureWorkerFromEnv(worker, env, logger, container);
         store = azure.store;
-        return azure.processor;
+        return azure;
     }, logger);
     return { bus, handler, lines, store: () => store! };
 }
@@ -93,6 +93,17 @@ describe("azure: Functions Service Bus trigger on the ServiceBus fake (host auto
         assert.equal(bus.deadLetters(queueName).length, 1);
         assert.equal(bus.calls.complete, 0);
         assert.deepEqual({ ...(await store().getJob("pdf")), at: undefined }, { status: "dead-letter", reason: "not an HTML page", attempt: 1, at: undefined });
+    });
+
+    it("ends the attempt before the host's functionTimeout: the worker timeout less 2 s", async () => {
+        const { bus, handler, store } = setup(defineWorker({ handle: (_m, { signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))) }), { ...azureWorkerEnv(), QUEUESTACK_WORKER_TIMEOUT_SECONDS: "3" });
+        send(bus, "stuck", { n: 1 });
+        const started = Date.now();
+        await hostInvokesOnce(bus, handler);
+        const took = Date.now() - started;
+        assert.ok(took >= 950 && took < 1500, `the attempt took ${took} ms; expected about 1000 (3 s - 2 s)`);
+        assert.equal(bus.calls.abandon, 1);
+        assert.deepEqual({ ...(await store().getJob("stuck")), at: undefined }, { status: "retrying", reason: "AttemptTimeout: the handler did not finish within 1 s", attempt: 1, at: undefined });
     });
 
     it("a misconfigured app throws, so the message is abandoned, never completed", async () => {
