@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { ServiceBusMessage, ServiceBusMessageBatch, ServiceBusReceivedMessage } from "@azure/service-bus";
+import type { ServiceBusMessage, ServiceBusReceivedMessage } from "@azure/service-bus";
 import type { ServiceBusClientLike } from "../../../workers/azure/receiver";
+import { type FakeSender, fakeSender } from "./service-bus-fake-sender";
 
 /** A message as the fake namespace keeps it. */
 export interface StoredMessage {
@@ -110,7 +111,7 @@ export class ServiceBusFake {
             },
             createReceiver: (queueName) => fake.receiver(queueName),
             acceptNextSession: (queueName, options) => fake.acceptNextSession(queueName, options.abortSignal),
-            createSender: (entity) => fake.sender(entity),
+            createSender: (entity) => fakeSender(fake, entity),
             close: async () => {
                 state.closed = true;
             },
@@ -209,38 +210,6 @@ export class ServiceBusFake {
         } as unknown as Awaited<ReturnType<ServiceBusClientLike["acceptNextSession"]>>;
     }
 
-    private sender(entity: string): FakeSender {
-        const maxSizeInBytes = 256 * 1024;
-        return {
-            createMessageBatch: async () => {
-                const messages: ServiceBusMessage[] = [];
-                let size = 0;
-                return {
-                    get count() {
-                        return messages.length;
-                    },
-                    get sizeInBytes() {
-                        return size;
-                    },
-                    maxSizeInBytes,
-                    messages,
-                    tryAddMessage(m: ServiceBusMessage) {
-                        // Body plus an allowance for the AMQP header and properties.
-                        const bytes = Buffer.byteLength(typeof m.body === "string" ? m.body : JSON.stringify(m.body)) + 128;
-                        if (size + bytes > maxSizeInBytes) return false;
-                        messages.push(m);
-                        size += bytes;
-                        return true;
-                    },
-                } as unknown as ServiceBusMessageBatch;
-            },
-            sendMessages: async (batch: ServiceBusMessageBatch | ServiceBusMessage[]) => {
-                this.calls.send++;
-                this.send(entity, Array.isArray(batch) ? batch : (batch as unknown as { messages: ServiceBusMessage[] }).messages);
-            },
-        };
-    }
-
     private received(m: StoredMessage): ServiceBusReceivedMessage {
         return {
             body: structuredClone(m.body),
@@ -306,9 +275,3 @@ export class ServiceBusFake {
 }
 
 type AbortSignalLike = { aborted: boolean };
-
-/** The sender calls the front end makes. */
-export interface FakeSender {
-    createMessageBatch(): Promise<ServiceBusMessageBatch>;
-    sendMessages(batch: ServiceBusMessageBatch | ServiceBusMessage[]): Promise<void>;
-}
