@@ -83,6 +83,12 @@ export function dlqCommands(io: CliIo): Command {
                         ...(expected !== undefined ? { expected } : {}),
                     });
                     io.out(`Redrove ${plural(result.moved, "dead letter")} back to ${where(queue, context.stack, target.cloud)}.`);
+                    if (result.deferred) {
+                        throw new OperationError(
+                            `left ${plural(result.deferred.count, "dead letter")} in the dead-letter queue: they went through the FIFO queue less than 5 minutes ago, ` +
+                                `and it would drop them as duplicates. Run the redrive again after ${result.deferred.until.toISOString()}.`,
+                        );
+                    }
                     if (result.missing.length > 0) {
                         throw new OperationError(`not found in the dead-letter queue (or behind unselected messages of their FIFO group): ${result.missing.join(", ")}`);
                     }

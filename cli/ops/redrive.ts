@@ -20,6 +20,8 @@ export interface RedriveResult {
     moved: number;
     /** Selected ids that were not found in the dead-letter queue. */
     missing: string[];
+    /** Messages left in the dead-letter queue because sending them now would lose them (see TakenMessage.notBefore). */
+    deferred?: { count: number; until: Date };
 }
 
 /**
@@ -36,6 +38,9 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
     const batchSize = Math.min(options.batchSize ?? 10, options.ratePerSecond ? Math.max(1, Math.floor(options.ratePerSecond)) : Infinity);
     const held: TakenMessage[] = [];
     const seen = new Set<string>();
+    // Groups with a message that must wait: the rest of the group waits too, to keep its order.
+    const waitingGroups = new Set<string>();
+    const deferred: TakenMessage[] = [];
     let moved = 0;
     options.progress?.start(wanted?.size ?? options.expected ?? 0);
     try {
@@ -46,7 +51,14 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
             held.push(...batch.filter((m) => seen.has(m.id)));
             if (fresh.length === 0) break;
             for (const m of fresh) seen.add(m.id);
-            const selected = fresh.filter((m) => !wanted || wanted.has(m.id));
+            const now = Date.now();
+            const mustWait = (m: TakenMessage) => (m.notBefore !== undefined && m.notBefore.getTime() > now) || (m.groupKey !== undefined && waitingGroups.has(m.groupKey));
+            const selected = fresh.filter((m) => !wanted || wanted.has(m.id)).filter((m) => {
+                if (!mustWait(m)) return true;
+                if (m.groupKey !== undefined) waitingGroups.add(m.groupKey);
+                deferred.push(m);
+                return false;
+            });
             held.push(...fresh.filter((m) => !selected.includes(m)));
             if (selected.length === 0) continue;
             await limiter.take(selected.length);
@@ -63,7 +75,12 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
         options.progress?.stop();
         await reader.release(held);
     }
-    return { moved, missing: wanted ? [...wanted].filter((id) => !seen.has(id)) : [] };
+    const until = Math.max(...deferred.map((m) => m.notBefore?.getTime() ?? 0));
+    return {
+        moved,
+        missing: wanted ? [...wanted].filter((id) => !seen.has(id)) : [],
+        ...(deferred.length > 0 ? { deferred: { count: deferred.length, until: new Date(until) } } : {}),
+    };
 }
 
 /** The dead letters, oldest first, up to `limit`; each is released again afterwards. */

@@ -33,14 +33,17 @@ export interface AwsTargetOptions {
 
 /** How long taken dead letters stay hidden while a command works on them. */
 const holdSeconds = 300;
+/** The SQS FIFO deduplication interval. */
+const deduplicationWindowMs = 300_000;
 
 /**
  * The AWS target. Redrive is receive / send / delete rather than SQS's StartMessageMoveTask: the
  * move task takes the whole DLQ (no picking message ids), reports only approximate counts, and
  * emulators do not run it; receive/send/delete keeps the body, the typed message attributes,
  * MessageGroupId and MessageDeduplicationId, and sends each batch in the order received, which is
- * group order on FIFO queues. One caveat SQS imposes: a FIFO source suppresses a redriven message
- * whose deduplication id it saw in the last 5 minutes.
+ * group order on FIFO queues. A FIFO source drops a message whose deduplication id it saw in the
+ * last 5 minutes, so a dead letter that went through the source less than 5 minutes ago carries a
+ * `notBefore` and the redrive leaves it (and the rest of its group) in the DLQ until then.
  */
 export class AwsTarget implements OpsTarget {
     readonly cloud = "aws" as const;
@@ -196,6 +199,11 @@ function stringAttributes(attributes: Record<string, string>): Record<string, Me
 function toTaken(message: Message): TakenMessage {
     const system = message.Attributes ?? {};
     const native = message.MessageAttributes ?? {};
+    // Received before this receive: it went through the source queue, which saw its deduplication id.
+    const fromSource = Number(system.ApproximateReceiveCount ?? 0) > 1;
+    const sentAt = Number(system.SentTimestamp ?? 0);
+    const redrivable = sentAt + deduplicationWindowMs;
+    const early = system.MessageGroupId && system.MessageDeduplicationId && fromSource && redrivable > Date.now();
     return {
         id: message.MessageId!,
         body: message.Body ?? "",
@@ -206,6 +214,7 @@ function toTaken(message: Message): TakenMessage {
         // SQS keeps counting receives after the move to the DLQ; the receive that took it here is not an attempt.
         ...(system.ApproximateReceiveCount ? { attempts: Number(system.ApproximateReceiveCount) - 1 } : {}),
         ...(system.SentTimestamp ? { sentAt: new Date(Number(system.SentTimestamp)) } : {}),
+        ...(early ? { notBefore: new Date(redrivable) } : {}),
         handle: message.ReceiptHandle!,
     };
 }

@@ -40,6 +40,11 @@ export interface DeadLetterMessage extends MessageContent {
 export interface TakenMessage extends DeadLetterMessage {
     /** aws: receipt handle; azure: the locked message; gcp: ack id; local: the id. */
     handle: unknown;
+    /**
+     * The earliest time a copy may be sent back, when sending it sooner would lose it (aws FIFO:
+     * the source drops a deduplication id it saw in the last 5 minutes as a duplicate).
+     */
+    notBefore?: Date;
 }
 
 /**

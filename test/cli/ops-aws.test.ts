@@ -115,6 +115,32 @@ describe("queuestack operations on AWS (moto_server)", function () {
         assert.deepEqual((await drain(moto(), pair.dlqUrl)).map((m) => m.Body).sort(), ['{"seq":0}', '{"seq":2}']);
     });
 
+    it("leaves FIFO dead letters that went through the queue less than 5 minutes ago (it would drop them as duplicates), with their group", async () => {
+        const pair = await queuePair(true);
+        for (const seq of [1, 2]) {
+            await moto().sqs.send(new SendMessageCommand({ QueueUrl: pair.url, MessageBody: `{"seq":${seq}}`, MessageGroupId: "g", MessageDeduplicationId: `recent-${seq}` }));
+        }
+        // Five receives without a delete: the next receive moves both to the dead-letter queue.
+        for (let i = 0; i < 12 && (await depth(moto(), pair.url)) > 0; i++) await moto().sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+        assert.equal(await depth(moto(), pair.dlqUrl), 2);
+        // Sent straight to the dead-letter queue: the queue never saw its deduplication id.
+        await moto().sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: '{"seq":3}', MessageGroupId: "h", MessageDeduplicationId: "direct-3" }));
+
+        const started = Date.now();
+        const result = await queuestack(["dlq", "redrive", ...flags(pair), "--queue", "publish"]);
+        assert.equal(result.code, 1);
+        assert.equal(result.out, 'Redrove 1 dead letter back to "publish" (stack ops, aws).');
+        const until = /after (\S+)\.$/.exec(result.err)?.[1];
+        assert.equal(
+            result.err,
+            `queuestack: left 2 dead letters in the dead-letter queue: they went through the FIFO queue less than 5 minutes ago, and it would drop them as duplicates. Run the redrive again after ${until}.`,
+        );
+        const wait = Date.parse(until!) - started;
+        assert.ok(wait > 200_000 && wait <= 300_000, `waits out the rest of the 5 minutes (${wait} ms)`);
+        assert.deepEqual((await drain(moto(), pair.url)).map((m) => m.Body), ['{"seq":3}']);
+        assert.deepEqual((await drain(moto(), pair.dlqUrl)).map((m) => m.Body).sort(), ['{"seq":1}', '{"seq":2}']);
+    });
+
     it("keeps to --rate: 30 messages at 20 per second take at least a second", async () => {
         const pair = await queuePair(false);
         await fillDeadLetters(moto(), pair.dlqUrl, 30, false);
