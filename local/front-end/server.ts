@@ -83,7 +83,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
         const snapshot = options.snapshot();
         return {
             stack: spec.name,
-            queues: snapshot.queues,
+            queues: snapshot.queues.map((q) => ({ ...q, fifo: engine.config(q.queue).fifo })),
             workers: spec.workers.map((w) => {
                 const latency = snapshot.latencies.find((l) => l.worker === w.name);
                 return { name: w.name, queue: w.queue, inFlight: snapshot.inFlightByWorker[w.name] ?? 0, p50Ms: latency?.p50Ms ?? null, p99Ms: latency?.p99Ms ?? null };

@@ -17,6 +17,7 @@ describe("local dashboard in headless Chromium", function () {
         "/one": { body: articlePage("First post") },
         "/two": { body: articlePage("Second post") },
         "/broken": { status: 503, body: "unavailable" },
+        "/in-order": { body: articlePage("In order") },
     };
     let site: Awaited<ReturnType<typeof startFixtureServer>>;
     let dir: string;
@@ -29,8 +30,14 @@ describe("local dashboard in headless Chromium", function () {
         site = await startFixtureServer(routes);
         dir = writeStack("ui", {
             name: "portfolio",
-            queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
-            workers: [{ name: "scraper", queue: "scrape", code: path.join(repoRoot, "workers", "example"), concurrency: 4 }],
+            queues: [
+                { name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 },
+                { name: "ordered", ordering: "fifo", processingTimeSeconds: 5 },
+            ],
+            workers: [
+                { name: "scraper", queue: "scrape", code: path.join(repoRoot, "workers", "example"), concurrency: 4 },
+                { name: "sequencer", queue: "ordered", code: path.join(repoRoot, "workers", "example"), concurrency: 2 },
+            ],
         });
         stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20, alarmIntervalSeconds: 0.2 });
         profile = mkdtempSync(path.join(tmpdir(), "queuestack-chromium-"));
@@ -87,5 +94,18 @@ describe("local dashboard in headless Chromium", function () {
         assert.deepEqual(titles.sort(), ["First post", "Fixed post", "Second post"]);
         assert.deepEqual([site.hits.get("/one"), site.hits.get("/two"), site.hits.get("/broken")], [1, 1, 3]);
         assert.equal(stack.engine.stats("scrape").deadLetters, 0);
+    });
+
+    it("asks for a group key on a FIFO queue and sends it with the URLs", async () => {
+        assert.equal(await page.locator("#group-label").isVisible(), false);
+        await page.locator("#queue-select").selectOption("ordered");
+        await page.locator("#group-label").waitFor();
+        await page.locator("#group-key").fill("reader-7");
+        await page.locator("#urls").fill(`${site.base}/in-order`);
+        await page.getByRole("button", { name: "Submit" }).click();
+        const row = page.locator('[data-testid="job"][data-status="done"]', { hasText: "/in-order" });
+        await row.waitFor();
+        assert.equal(await row.locator("td:nth-child(4)").textContent(), "In order");
+        assert.equal(await page.locator("#error").textContent(), "", "no 400: the front end got the group key a FIFO queue needs");
     });
 });
