@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JobStore, Logger } from "../runtime";
-import { checkApiKey, IntakeError, parseIntakeBody } from "../runtime/intake";
+import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { header, json, type HttpApiEvent, type HttpApiResult } from "./http";
 
 /** A queue the front end may enqueue to. */
@@ -45,7 +45,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const fifoFields = (event: HttpApiEvent, queueName: string, index: number) => {
         const groupKey = event.queryStringParameters?.groupKey ?? header(event, "x-group-key");
         if (!groupKey) {
-            throw new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+            throw missingGroupKeyError(queueName);
         }
         const dedup = event.queryStringParameters?.deduplicationId ?? header(event, "x-deduplication-id");
         return { MessageGroupId: groupKey, ...(dedup ? { MessageDeduplicationId: index === 0 ? dedup : `${dedup}-${index}` } : {}) };
@@ -54,7 +54,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const enqueue = async (event: HttpApiEvent, queueName: string): Promise<HttpApiResult> => {
         const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
         if (!queue) {
-            throw new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${Object.keys(queues).sort().join(", ")}.`);
+            throw unknownQueueError(queueName, Object.keys(queues));
         }
         const { items, batch } = readItems(event);
         const entries: SendMessageBatchRequestEntry[] = items.map((item, index) => ({
@@ -78,7 +78,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<HttpApiResult> => {
         const job = await jobs.getJob(id);
-        if (!job) throw new IntakeError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
+        if (!job) throw jobNotFoundError(id);
         return json(200, { id, ...job, at: job.at.toISOString() });
     };
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import { describeError, type JobStore, type Logger } from "../runtime";
-import { checkApiKey, IntakeError, parseIntakeBody } from "../runtime/intake";
+import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 
 /** A queue the front end may send to. */
 export interface FrontEndQueue {
@@ -56,7 +56,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const fields = (req: FrontEndRequest, queue: FrontEndQueue, index: number): Partial<ServiceBusMessage> => {
         const groupKey = req.query.get("groupKey") ?? req.headers.get("x-group-key");
         if (queue.sessions && !groupKey) {
-            throw new IntakeError(400, `Queue "${queue.name}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+            throw missingGroupKeyError(queue.name);
         }
         // Duplicate detection keys on the message id: a caller's deduplication id becomes it.
         const dedup = req.query.get("deduplicationId") ?? req.headers.get("x-deduplication-id");
@@ -86,7 +86,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     };
 
     const enqueue = async (req: FrontEndRequest, queue: FrontEndQueue | undefined, queueName: string): Promise<HttpResponseInit> => {
-        if (!queue) throw new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${queues.map((q) => q.name).sort().join(", ")}.`);
+        if (!queue) throw unknownQueueError(queueName, queues.map((q) => q.name));
         const { items, batch } = parseIntakeBody(Buffer.from(await req.arrayBuffer()), maxBodyBytes);
         const messages: ServiceBusMessage[] = items.map((item, index) => ({ body: JSON.stringify(item), contentType: "application/json", ...fields(req, queue, index) }));
         const { sent, error } = await send(queue, messages);
@@ -102,7 +102,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
     const status = async (id: string): Promise<HttpResponseInit> => {
         if (!options.jobs) throw new IntakeError(501, "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT).");
         const job = await options.jobs.getJob(id);
-        if (!job) throw new IntakeError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
+        if (!job) throw jobNotFoundError(id);
         return { status: 200, jsonBody: { id, ...job, at: job.at.toISOString() } };
     };
 

@@ -1,5 +1,5 @@
 import type { JobStore, Logger } from "../runtime";
-import { checkApiKey, IntakeError, parseIntakeBody } from "../runtime/intake";
+import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import type { GoogleApiCall } from "./google-api";
 import { publish } from "./pubsub-api";
 import type { HttpResponse } from "./push-handler";
@@ -47,11 +47,11 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const enqueue = async (req: FrontEndRequest, queueName: string): Promise<[number, unknown]> => {
         const target = Object.hasOwn(topics, queueName) ? topics[queueName] : undefined;
-        if (!target) throw new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${Object.keys(topics).sort().join(", ")}.`);
+        if (!target) throw unknownQueueError(queueName, Object.keys(topics));
         const { items, batch } = parseIntakeBody(req.rawBody ?? Buffer.alloc(0), maxBodyBytes);
         const orderingKey = one(req.query?.groupKey) ?? one(req.headers["x-group-key"]);
         if (target.ordered && !orderingKey) {
-            throw new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+            throw missingGroupKeyError(queueName);
         }
         const ids = await publish(pubsub, target.topic, items.map((item) => ({ body: JSON.stringify(item), orderingKey: target.ordered ? orderingKey : undefined })));
         logger.info({ queue: queueName, count: ids.length }, "enqueued");
@@ -60,7 +60,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<[number, unknown]> => {
         const job = await jobs.getJob(id);
-        if (!job) throw new IntakeError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
+        if (!job) throw jobNotFoundError(id);
         return [200, { id, ...job, at: job.at.toISOString() }];
     };
 

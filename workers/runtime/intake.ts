@@ -11,6 +11,21 @@ export class IntakeError extends Error {
     }
 }
 
+/** 404 for a queue name the stack does not have, listing the ones it does. */
+export function unknownQueueError(queueName: string, knownQueues: readonly string[]): IntakeError {
+    return new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${[...knownQueues].sort().join(", ")}.`);
+}
+
+/** 400 for a message to a FIFO queue sent without a group key, naming both ways to send one. */
+export function missingGroupKeyError(queueName: string): IntakeError {
+    return new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+}
+
+/** 404 for `GET /jobs/{id}` when the store has no record of the message. */
+export function jobNotFoundError(id: string): IntakeError {
+    return new IntakeError(404, `No job record for message "${id}": it is still queued, or its record has expired.`);
+}
+
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 /** Checks the caller's `x-api-key` against the stack's key, in constant time; throws 401. */
