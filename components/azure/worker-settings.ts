@@ -76,15 +76,16 @@ export function concurrentCallsPerInstance(concurrency: number): number {
 }
 
 /**
- * host.json overrides for the Service Bus trigger, as app settings: messages are settled by the
- * worker (auto-complete off, so a failure abandons and, after maxDeliveryCount, dead-letters),
- * locks are renewed for the whole attempt, and at most `perInstance` messages (or sessions) run
- * at once per instance.
+ * host.json overrides for the Service Bus trigger, as app settings: the host settles each message
+ * (auto-complete on, as the adapter's trigger registers it: a message is completed when the
+ * function returns and abandoned when it throws, so after maxDeliveryCount failures Service Bus
+ * dead-letters it), locks are renewed for the whole attempt, and at most `perInstance` messages
+ * (or sessions) run at once per instance.
  */
 export function serviceBusHostSettings(perInstance: number, timeoutSeconds: number, sessions: boolean): Record<string, string> {
     const prefix = "AzureFunctionsJobHost__extensions__serviceBus__";
     return {
-        [`${prefix}autoCompleteMessages`]: "false",
+        [`${prefix}autoCompleteMessages`]: "true",
         [`${prefix}${sessions ? "maxConcurrentSessions" : "maxConcurrentCalls"}`]: String(perInstance),
         [`${prefix}maxAutoLockRenewalDuration`]: timeSpan(timeoutSeconds),
         [`${prefix}prefetchCount`]: "0",

@@ -34,9 +34,10 @@ export interface FunctionWorkerArgs extends AzurePlacement {
 }
 
 /**
- * Function workers: a Flex Consumption Function App whose Service Bus trigger settles messages
- * itself (auto-complete off, locks renewed for the whole attempt), with a managed identity that
- * may only receive from its one queue and read/write its one Cosmos container.
+ * Function workers: a Flex Consumption Function App whose Service Bus trigger completes a message
+ * when the function returns and abandons it when it throws (auto-complete on, locks renewed for
+ * the whole attempt; Service Bus dead-letters after maxDeliveryCount), with a managed identity
+ * that may only receive from its one queue and read/write its one Cosmos container.
  */
 export class FunctionWorker extends pulumi.ComponentResource {
     readonly spec: WorkerSpec;

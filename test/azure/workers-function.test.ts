@@ -58,7 +58,7 @@ describe("azure FunctionWorker", () => {
             QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "180",
             QUEUESTACK_WORKER_TIMEOUT_SECONDS: "45",
             QUEUESTACK_CONCURRENCY: "40",
-            AzureFunctionsJobHost__extensions__serviceBus__autoCompleteMessages: "false",
+            AzureFunctionsJobHost__extensions__serviceBus__autoCompleteMessages: "true",
             AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls: "16",
             AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:00:45",
             AzureFunctionsJobHost__extensions__serviceBus__prefetchCount: "0",

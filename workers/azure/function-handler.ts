@@ -12,8 +12,8 @@ export class DeliveryFailed extends Error {
 
 /**
  * The Service Bus trigger's registration. Settlement: the trigger completes a message when the
- * function returns and abandons it when the function throws (`autoCompleteMessages: true`, which
- * overrides the app-wide `autoCompleteMessages: false` the components set in host settings).
+ * function returns and abandons it when the function throws (`autoCompleteMessages: true`, the
+ * same value the components set app-wide in host settings).
  *
  * Why not settle from the function: with auto-complete off, a Node.js function can complete,
  * abandon or dead-letter only through the preview `@azure/functions-extensions-servicebus` SDK
