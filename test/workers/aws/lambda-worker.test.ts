@@ -99,7 +99,10 @@ describe("aws: Lambda worker (SQS event -> partial batch response) on moto", fun
         const poll = await pollLikeLambda(moto(), url, handler);
         assert.equal(poll?.received.length, 5);
         assert.deepEqual(poll!.response.batchItemFailures.map((f) => f.itemIdentifier), [ids.a1, ids.a2, ids.a3]);
-        assert.deepEqual(ran, ["a1", "b1", "b2"]);
+        // Groups run side by side, so only the order within each group is fixed.
+        assert.deepEqual(ran.filter((id) => id.startsWith("a")), ["a1"]);
+        assert.deepEqual(ran.filter((id) => id.startsWith("b")), ["b1", "b2"]);
+        assert.equal(ran.length, 3);
     });
 
     it("moves a poison message to the DLQ after maxReceiveCount with body and attributes intact, reason in the datastore", async () => {
