@@ -3,7 +3,9 @@ import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { ApiKeyVault } from "./api-key";
 import { type AzurePlacement, placementOf } from "./context";
 import { FunctionApp, hostingOf } from "./function-app";
+import { grantContainerAccess } from "./cosmos-access";
 import { grantRole } from "./roles";
+import type { CosmosContainerRef } from "./worker-settings";
 
 /** A queue the front end may send to. */
 export interface FrontEndQueue {
@@ -34,6 +36,12 @@ export interface FrontEndArgs extends AzurePlacement {
     uniqueScope: pulumi.Input<string>;
     /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
+    /**
+     * The Cosmos DB container of job records (Datastore outputs), for `GET /api/jobs/{id}`: the app
+     * gets its QUEUESTACK_COSMOS_* settings and read-only access to that one container.
+     * @default none: job status answers 501
+     */
+    datastore?: CosmosContainerRef;
     /** Most instances. @default 10 */
     maximumInstanceCount?: number;
 }
@@ -41,7 +49,8 @@ export interface FrontEndArgs extends AzurePlacement {
 /**
  * The HTTP front end: a Function App with an HTTP trigger that checks the API key (a Key Vault
  * reference, unless `auth: none`), rejects bodies over `maxBodyKb` and sends to its queues with
- * "Azure Service Bus Data Sender" on each queue only.
+ * "Azure Service Bus Data Sender" on each queue only. With a datastore it serves job status,
+ * reading that one Cosmos DB container with the built-in Data Reader role.
  */
 export class FrontEnd extends pulumi.ComponentResource {
     readonly spec: FrontEndSpec;
@@ -72,6 +81,11 @@ export class FrontEnd extends pulumi.ComponentResource {
                 QUEUESTACK_MAX_BODY_BYTES: String(maxBodyBytes),
                 // The host refuses larger bodies before the function runs.
                 FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(maxBodyBytes),
+                ...(args.datastore ? {
+                    QUEUESTACK_COSMOS_ENDPOINT: args.datastore.endpoint,
+                    QUEUESTACK_COSMOS_DATABASE: args.datastore.databaseName,
+                    QUEUESTACK_COSMOS_CONTAINER: args.datastore.containerName,
+                } : {}),
                 ...(keyVault ? { QUEUESTACK_API_KEY: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${keyVault.secretUri})` } : {}),
             },
         }, { parent: this });
@@ -79,6 +93,9 @@ export class FrontEnd extends pulumi.ComponentResource {
         args.queues.forEach((queue) =>
             grantRole(`${name}-send-${queue.name}`, { principalId, role: "serviceBusDataSender", scope: queue.queueId, subscription: args.subscription }, { parent: this }),
         );
+        if (args.datastore) {
+            grantContainerAccess(`${name}-read-jobs`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName, access: "read" }, { parent: this });
+        }
         if (keyVault) {
             grantRole(`${name}-read-api-key`, { principalId, role: "keyVaultSecretsUser", scope: keyVault.secretId, subscription: args.subscription }, { parent: this });
             this.apiKey = keyVault.apiKey;

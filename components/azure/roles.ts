@@ -18,6 +18,8 @@ export type BuiltInRole = keyof typeof builtInRoles;
 
 /** Cosmos DB's built-in data-plane role "Cosmos DB Built-in Data Contributor" (read/write items). */
 export const cosmosDataContributorRole = "00000000-0000-0000-0000-000000000002";
+/** Cosmos DB's built-in data-plane role "Cosmos DB Built-in Data Reader" (read items and metadata). */
+export const cosmosDataReaderRole = "00000000-0000-0000-0000-000000000001";
 
 /** `/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<guid>` */
 export function roleDefinitionId(subscription: pulumi.Input<string>, role: BuiltInRole): pulumi.Output<string> {

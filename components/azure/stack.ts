@@ -85,7 +85,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
 
         const frontEnd = new FrontEnd(`${name}-front-end`, {
             ...where, ...global, appInsights, frontEnd: spec.frontEnd, tenantId: client.tenantId, code: code.frontEnd(),
-            fullyQualifiedNamespace: bus.fullyQualifiedName,
+            fullyQualifiedNamespace: bus.fullyQualifiedName, datastore: cosmos,
             queues: spec.queues.map((q) => ({ name: q.name, queueId: queues[q.name].queueId, queueName: queues[q.name].queueName, sessions: q.ordering === "fifo" })),
         }, child);
         const watched = spec.queues.map((q) => ({ name: q.name, namespaceId: bus.namespaceId, queueName: queues[q.name].queueName }));

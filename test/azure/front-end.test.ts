@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import { FrontEnd } from "../../components/azure/front-end";
-import { builtInRoles } from "../../components/azure/roles";
+import { builtInRoles, cosmosDataReaderRole } from "../../components/azure/roles";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { appInsights, fixedCode, global, mockedIdOf, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
+import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
 
 const ordersId = queueId.replace("shop-dev-jobs", "shop-dev-orders");
-const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }) =>
+const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, datastore?: typeof datastoreRef) =>
     runOffline(() =>
         new FrontEnd("api", {
             ...where,
@@ -16,6 +16,7 @@ const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }) =>
             tenantId: "11111111-1111-1111-1111-111111111111",
             fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
             code: fixedCode.frontEnd(),
+            datastore,
             queues: [
                 { name: "jobs", queueId, queueName: "shop-dev-jobs", sessions: false },
                 { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true },
@@ -60,6 +61,30 @@ describe("azure FrontEnd", () => {
             ["api-send-orders", roleId(builtInRoles.serviceBusDataSender), ordersId, principal],
             ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), secretId, principal],
         ]);
+    });
+
+    it("reads job status from the one Cosmos DB container, with the Data Reader role scoped to it", async () => {
+        const { resources } = await plan({ auth: "none" }, datastoreRef);
+        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        assert.deepEqual(
+            [settings.QUEUESTACK_COSMOS_ENDPOINT, settings.QUEUESTACK_COSMOS_DATABASE, settings.QUEUESTACK_COSMOS_CONTAINER],
+            ["https://shop-dev-db.documents.azure.com:443/", "shop-dev-db", "shop-dev-results"],
+        );
+        const read = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+        assert.equal(read.name, "api-read-jobs");
+        assert.equal(read.parentType, "queuestack:azure:FrontEnd");
+        assert.deepEqual(
+            [read.inputs.roleDefinitionId, read.inputs.scope, read.inputs.principalId, read.inputs.accountName, read.inputs.resourceGroupName],
+            [`${datastoreRef.accountId}/sqlRoleDefinitions/${cosmosDataReaderRole}`, datastoreRef.containerScope, "principal-api-functions-site", "shop-dev-db", where.resourceGroupName],
+        );
+        assert.equal(cosmosDataReaderRole, "00000000-0000-0000-0000-000000000001");
+    });
+
+    it("has no Cosmos DB settings or access without a datastore", async () => {
+        const { resources } = await plan({ auth: "none" });
+        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        assert.deepEqual(Object.keys(settings).filter((k) => k.startsWith("QUEUESTACK_COSMOS_")), []);
+        assert.equal(ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").length, 0);
     });
 
     it("serves https://<app>.azurewebsites.net/api/messages", async () => {

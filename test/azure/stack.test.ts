@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { AzureWebQueueWorker } from "../../components/azure";
+import { AzureWebQueueWorker, cosmosDataReaderRole } from "../../components/azure";
 import { SpecError, type SpecInput } from "../../components/spec";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
@@ -62,8 +62,22 @@ describe("AzureWebQueueWorker", () => {
         const counts = (type: string) => ofType(resources, type).length;
         assert.deepEqual(
             [counts("azure-native:servicebus:Namespace"), counts("azure-native:servicebus:Queue"), counts("azure-native:web:WebApp"), counts("azure-native:compute:VirtualMachineScaleSet"), counts("azure-native:monitor:MetricAlert"), counts("azure-native:monitor:ScheduledQueryRule"), counts("azure-native:cosmosdb:DatabaseAccount"), counts("azure-native:authorization:RoleAssignment"), counts("azure-native:cosmosdb:SqlResourceSqlRoleAssignment")],
-            [1, 2, 2, 1, 5, 2, 1, 10, 2],
+            [1, 2, 2, 1, 5, 2, 1, 10, 3],
         );
+    });
+
+    it("lets the front end read job records from the workers' container only", async () => {
+        const { resources } = await plan();
+        const cosmosGrants = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+        const frontEnd = cosmosGrants.filter((g) => g.parentType === "queuestack:azure:FrontEnd");
+        assert.deepEqual(frontEnd.map((g) => g.name), ["portfolio-front-end-read-jobs"]);
+        assert.match(String(frontEnd[0].inputs.roleDefinitionId), new RegExp(`/sqlRoleDefinitions/${cosmosDataReaderRole}$`));
+        const workerScopes = cosmosGrants.filter((g) => g.parentType !== "queuestack:azure:FrontEnd").map((g) => g.inputs.scope);
+        assert.equal(workerScopes.length, 2);
+        for (const scope of workerScopes) assert.equal(frontEnd[0].inputs.scope, scope);
+        assert.match(String(frontEnd[0].inputs.scope), /\/dbs\/[^/]+\/colls\/[^/]+$/);
+        const settings = settingsOf(ofType(resources, "azure-native:web:WebApp").find((w) => w.parentType === "queuestack:azure:FunctionApp" && w.name.startsWith("portfolio-front-end"))!.inputs);
+        assert.deepEqual(Object.keys(settings).filter((k) => k.startsWith("QUEUESTACK_COSMOS_")).sort(), ["QUEUESTACK_COSMOS_CONTAINER", "QUEUESTACK_COSMOS_DATABASE", "QUEUESTACK_COSMOS_ENDPOINT"]);
     });
 
     it("derives each queue's lock from its consumers, within Service Bus's cap", async () => {

@@ -1,7 +1,7 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { ServiceBusClient } from "@azure/service-bus";
 import { ConfigError, requireInteger, requireJson, requireString, type Env, type Logger } from "../runtime";
-import { CosmosWorkerStore } from "./cosmos-store";
+import { type CosmosContainerLike, CosmosWorkerStore } from "./cosmos-store";
 import { createFrontEndHandler, type FrontEndQueue, type SenderLike } from "./front-end-handler";
 import { cosmosContainerFromEnv } from "./worker-setup";
 
@@ -25,11 +25,13 @@ function readApiKey(env: Env): string {
 }
 
 /**
- * Reads the front end's environment and builds the handler. Service Bus is reached with the
- * managed identity; job status needs QUEUESTACK_COSMOS_ENDPOINT (and _DATABASE, _CONTAINER).
- * Tests pass their own `sender`.
+ * Reads the front end's environment and builds the handler. Service Bus and Cosmos DB are reached
+ * with the managed identity; job status reads the job records the workers write, in the container
+ * named by QUEUESTACK_COSMOS_ENDPOINT, _DATABASE and _CONTAINER (components/azure sets them and
+ * grants the app read access to that container); without QUEUESTACK_COSMOS_ENDPOINT it answers
+ * 501. Tests pass their own `sender` and `container`.
  */
-export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: string) => SenderLike) {
+export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: string) => SenderLike, container?: CosmosContainerLike) {
     const queues = readQueues(env);
     const auth = requireString(env, "QUEUESTACK_AUTH", 'how callers authenticate, "apiKey" or "none" (spec frontEnd.auth)');
     if (auth !== "apiKey" && auth !== "none") throw new ConfigError(`QUEUESTACK_AUTH must be "apiKey" or "none" (got "${auth}"): how callers authenticate (spec frontEnd.auth).`);
@@ -41,6 +43,6 @@ export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: stri
         const senders = new Map<string, SenderLike>();
         send = (entity) => senders.get(entity) ?? senders.set(entity, client.createSender(entity)).get(entity)!;
     }
-    const jobs = env.QUEUESTACK_COSMOS_ENDPOINT ? new CosmosWorkerStore({ container: cosmosContainerFromEnv(env) }) : undefined;
+    const jobs = env.QUEUESTACK_COSMOS_ENDPOINT ? new CosmosWorkerStore({ container: container ?? cosmosContainerFromEnv(env) }) : undefined;
     return createFrontEndHandler({ queues, apiKey, maxBodyBytes, sender: send, jobs, logger });
 }

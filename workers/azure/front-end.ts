@@ -3,7 +3,8 @@
  * trigger on every path under /api (the app checks the API key itself). Environment:
  * QUEUESTACK_SERVICEBUS_NAMESPACE, QUEUESTACK_QUEUES ([{"name", "entity", "sessions"}]),
  * QUEUESTACK_AUTH, QUEUESTACK_API_KEY (a Key Vault reference, apiKey auth),
- * QUEUESTACK_MAX_BODY_BYTES, and optionally QUEUESTACK_COSMOS_* for job status.
+ * QUEUESTACK_MAX_BODY_BYTES, and QUEUESTACK_COSMOS_ENDPOINT / _DATABASE / _CONTAINER for job status
+ * (without them `GET /api/jobs/{id}` answers 501).
  */
 import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { createLogger } from "../runtime";

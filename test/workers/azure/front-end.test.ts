@@ -4,6 +4,8 @@ import { frontEndFromEnv } from "../../../workers/azure/front-end-setup";
 import type { FrontEndRequest } from "../../../workers/azure/front-end-handler";
 import { ConfigError } from "../../../workers/runtime";
 import { capturedLogger } from "../helpers/capture-logs";
+import { CosmosWorkerStore } from "../../../workers/azure/cosmos-store";
+import { CosmosContainerFake } from "./cosmos-fake";
 import { ServiceBusFake } from "./service-bus-fake";
 
 const apiKey = "k3y-for-tests";
@@ -105,8 +107,33 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
 
     it("answers 501 for job status when the app has no datastore settings", async () => {
         const { handler } = setup();
-        const response = await handler(request("GET", "jobs/m-1"));
-        assert.equal(response.status, 501);
+        assert.deepEqual(await handler(request("GET", "jobs/m-1")), {
+            status: 501,
+            jsonBody: { error: "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT)." },
+        });
+    });
+
+    it("serves job status from the job records the workers write to the Cosmos DB container", async () => {
+        const container = new CosmosContainerFake({ defaultTtlSeconds: 86_400, now: () => new Date() });
+        const workerStore = new CosmosWorkerStore({ container });
+        const at = new Date("2026-11-22T10:00:00.000Z");
+        await workerStore.putJob("m-done", { status: "done", result: { pages: 3 }, at }, 3600);
+        await workerStore.putJob("m-dead", { status: "dead-letter", reason: "TypeError: bad url", attempt: 5, at }, 3600);
+        const cosmosEnv = { ...env, QUEUESTACK_COSMOS_ENDPOINT: "https://db.documents.azure.com:443/", QUEUESTACK_COSMOS_DATABASE: "db", QUEUESTACK_COSMOS_CONTAINER: "results" };
+        const handler = frontEndFromEnv(cosmosEnv, capturedLogger().logger, () => { throw new Error("job status sends nothing"); }, container);
+        assert.deepEqual(await handler(request("GET", "jobs/m-done")), { status: 200, jsonBody: { id: "m-done", status: "done", result: { pages: 3 }, at: "2026-11-22T10:00:00.000Z" } });
+        assert.deepEqual(await handler(request("GET", "jobs/m-dead")), {
+            status: 200,
+            jsonBody: { id: "m-dead", status: "dead-letter", reason: "TypeError: bad url", attempt: 5, at: "2026-11-22T10:00:00.000Z" },
+        });
+        assert.deepEqual(await handler(request("GET", "jobs/m-queued")), {
+            status: 404,
+            jsonBody: { error: 'No job record for message "m-queued": it is still queued, or its record has expired.' },
+        });
+        assert.deepEqual(await handler(request("GET", "jobs/m-done", "", {})), {
+            status: 401,
+            jsonBody: { error: "Missing x-api-key header. Send the stack's API key in the x-api-key header." },
+        });
     });
 
     it("refuses to start on an unresolved Key Vault reference instead of accepting its text as the key", () => {
