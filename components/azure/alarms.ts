@@ -5,7 +5,6 @@ import { physicalName } from "../naming";
 import { type AlarmsSpec, alarmsSchema, parseSpecPart } from "../spec";
 import { type AzurePlacement, placement } from "./context";
 import { azureNames } from "./names";
-import { workerTelemetry } from "./telemetry";
 
 /** A queue to watch: the namespace holding it and its physical name (the `EntityName` dimension). */
 export interface WatchedQueue {
@@ -28,11 +27,11 @@ export interface WatchedFunction {
 export interface AlarmsArgs extends AzurePlacement {
     /** Thresholds and the email to notify. @default {} (every field's default) */
     alarms?: Partial<AlarmsSpec>;
-    /** Queues to watch: dead letters, backlog and message age. Each maps to three alerts. */
+    /** Queues to watch: dead letters and backlog (the message-age SLA). Each maps to two alerts. */
     queues: WatchedQueue[];
     /** Function workers to watch for failed invocations. @default [] */
     functions?: WatchedFunction[];
-    /** Application Insights the workers report to (function failures, message age). */
+    /** Application Insights the Functions host reports to (function failures). */
     appInsightsId: pulumi.Input<string>;
 }
 
@@ -69,7 +68,19 @@ export interface AlertDefinition {
     severity: number;
 }
 
-/** The metric alerts every queue and function worker gets by default. */
+/**
+ * The metric alerts every queue and function worker gets by default, all on platform metrics.
+ *
+ * The message-age SLA (`alarms.oldestMessageAgeSeconds`) is the backlog alert: Service Bus
+ * publishes no oldest-message-age metric, so it fires when the queue's ActiveMessages stayed above
+ * 0 for the whole window (the longest alert window within the SLA, at least 5 minutes,
+ * so an SLA under 5 minutes is checked at 5). Any message older
+ * than the window keeps the queue non-empty for that long, so such a message always fires it; a queue
+ * that never empties under steady load fires it too (a backlog the workers do not clear). Why not
+ * a worker-reported age metric: it would need an Application Insights client in every adapter and
+ * the ingestion identity on the VMs, and an alert fed by worker telemetry stays silent exactly
+ * when no worker runs, the failure the SLA alarm exists to catch.
+ */
 export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], functions: WatchedFunction[], appInsightsId: pulumi.Input<string>): AlertDefinition[] {
     const bus = { metricNamespace: "Microsoft.ServiceBus/namespaces" };
     const sla = settings.oldestMessageAgeSeconds;
@@ -91,7 +102,7 @@ export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
             {
                 ...bus,
                 key: `${q.name}-backlog`,
-                description: `"${q.name}" has not been empty for ${alertWindow(sla)}: workers are not keeping up with the ${sla} s backlog SLA.`,
+                description: `"${q.name}" has not been empty for ${alertWindow(sla)}: messages may be waiting longer than the ${sla} s SLA (alarms.oldestMessageAgeSeconds); workers are stalled or not keeping up.`,
                 scope: q.namespaceId,
                 metricName: "ActiveMessages",
                 dimension: { name: "EntityName", value: q.queueName },
@@ -119,27 +130,15 @@ export function alertDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
 }
 
 /**
- * The log query behind the message-age alert: the oldest age the workers reported for `queue`,
- * per minute. Service Bus has no oldest-message metric; a log query (unlike a metric alert on a
- * custom metric) filters on the queue dimension without extra Application Insights settings.
- */
-export function messageAgeQuery(queue: string): string {
-    const { messageAgeMetric, queueDimension } = workerTelemetry;
-    return `customMetrics | where name == "${messageAgeMetric}" and tostring(customDimensions["${queueDimension}"]) == "${queue}" ` +
-        "| summarize ageSeconds = max(valueMax) by bin(timestamp, 1m)";
-}
-
-/**
  * Alarms on Azure: an action group (with the email receiver when given) and Azure Monitor metric
- * alerts on dead-letter depth, backlog and function failures, and a log alert on message age
- * (the SLA). Each alert resolves itself when the condition clears.
+ * alerts on dead-letter depth, backlog (the message-age SLA) and function failures, every one on
+ * a platform metric the services publish themselves. Each alert resolves itself when the
+ * condition clears.
  */
 export class Alarms extends pulumi.ComponentResource {
     readonly actionGroup: monitor.ActionGroup;
     readonly actionGroupId: pulumi.Output<string>;
     readonly alerts: monitor.MetricAlert[];
-    /** Per queue: the oldest-message (backlog SLA) log alert. */
-    readonly messageAgeAlerts: monitor.ScheduledQueryRule[];
 
     constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(alarmsSchema, args.alarms ?? {}, `alarms "${name}"`);
@@ -182,32 +181,6 @@ export class Alarms extends pulumi.ComponentResource {
                 tags: at.tags,
             }, { parent: this });
         });
-        const sla = settings.oldestMessageAgeSeconds;
-        this.messageAgeAlerts = args.queues.map((q) => new monitor.ScheduledQueryRule(`${name}-${q.name}-oldest-message`, {
-            ruleName: at.name(azureNames.monitorRule, `${q.name}-oldest-message`),
-            resourceGroupName: at.resourceGroupName,
-            location: at.location,
-            kind: "LogAlert",
-            description: `A message in "${q.name}" waited more than ${sla} s before a worker took it.`,
-            enabled: true,
-            severity: 2,
-            scopes: [args.appInsightsId],
-            evaluationFrequency: "PT5M",
-            windowSize: "PT5M",
-            criteria: {
-                allOf: [{
-                    query: messageAgeQuery(q.name),
-                    timeAggregation: "Maximum",
-                    metricMeasureColumn: "ageSeconds",
-                    operator: "GreaterThan",
-                    threshold: sla,
-                    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-                }],
-            },
-            actions: { actionGroups: [this.actionGroup.id] },
-            autoMitigate: true,
-            tags: at.tags,
-        }, { parent: this }));
         this.actionGroupId = this.actionGroup.id;
         this.registerOutputs({ actionGroupId: this.actionGroupId });
     }

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { WatchedFunction } from "./alarms";
 import { type AzurePlacement, placement } from "./context";
 import { stableGuid } from "./names";
-import { workerTelemetry } from "./telemetry";
 
 export interface DashboardArgs extends AzurePlacement {
     /** Service Bus namespace holding the queues. */
@@ -19,7 +18,7 @@ export interface DashboardArgs extends AzurePlacement {
 /** Workbook metric aggregations. */
 const aggregation = { sum: 1, minimum: 2, maximum: 3, average: 4 } as const;
 
-function metricChart(title: string, namespaceId: string, queueNames: string[], metrics: string[]) {
+function metricChart(title: string, namespaceId: string, queueNames: string[], metrics: string[], by: keyof typeof aggregation = "maximum") {
     return {
         type: 10,
         name: title,
@@ -32,7 +31,7 @@ function metricChart(title: string, namespaceId: string, queueNames: string[], m
             metricScope: 0,
             resourceIds: [namespaceId],
             timeContext: { durationMs: 3_600_000 },
-            metrics: metrics.map((metric) => ({ namespace: "microsoft.servicebus/namespaces", metric: `microsoft.servicebus/namespaces--${metric}`, aggregation: aggregation.maximum, splitBy: "EntityName" })),
+            metrics: metrics.map((metric) => ({ namespace: "microsoft.servicebus/namespaces", metric: `microsoft.servicebus/namespaces--${metric}`, aggregation: aggregation[by], splitBy: "EntityName" })),
             filters: [{ key: "EntityName", operator: 0, values: queueNames }],
         },
     };
@@ -46,14 +45,18 @@ function logChart(title: string, appInsightsId: string, query: string) {
     };
 }
 
-/** The workbook: per queue depth, oldest message age, in flight and DLQ depth; per function processing time. */
+/**
+ * The workbook: per queue depth, standing backlog, in flight and DLQ depth; per function
+ * processing time. Every chart reads data the platform publishes itself (Service Bus metrics, the
+ * Functions host's request telemetry). Service Bus has no oldest-message-age metric: the standing
+ * backlog (the fewest active messages in each minute) is what the backlog alert watches, and stays
+ * above 0 while messages wait.
+ */
 export function workbookContent(namespaceId: string, queueNames: string[], appNames: string[], appInsightsId: string): string {
-    const { messageAgeMetric, queueDimension } = workerTelemetry;
     const kql = (text: string) => text.replace(/\s+/g, " ").trim();
     const items = [
         metricChart("Queue depth (active messages)", namespaceId, queueNames, ["ActiveMessages"]),
-        logChart("Oldest message age (s)", appInsightsId, kql(`customMetrics | where name == "${messageAgeMetric}"
-            | summarize oldest = max(valueMax) by bin(timestamp, 1m), queue = tostring(customDimensions["${queueDimension}"])`)),
+        metricChart("Standing backlog (fewest active messages per minute)", namespaceId, queueNames, ["ActiveMessages"], "minimum"),
         metricChart("In flight (Messages - Active - Scheduled - Dead-lettered)", namespaceId, queueNames, ["Messages", "ActiveMessages", "ScheduledMessages", "DeadletteredMessages"]),
         metricChart("Dead-letter queue depth", namespaceId, queueNames, ["DeadletteredMessages"]),
         ...(appNames.length

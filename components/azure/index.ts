@@ -15,7 +15,6 @@ export { Dashboard, type DashboardArgs, workbookContent } from "./dashboard";
 export { type AzureCodeSource, azureWorkerEntries, bundledAzureCode, functionAppArchive, hostJson } from "./code";
 export { type CosmosContainerRef, type ServiceBusQueueRef, serviceBusHostSettings, workerSettings } from "./worker-settings";
 export { builtInRoles, cosmosDataContributorRole, cosmosDataReaderRole, grantRole, roleDefinitionId } from "./roles";
-export { workerTelemetry } from "./telemetry";
 export { isoDuration } from "./duration";
 export type { AzurePlacement } from "./context";
 export { azureNames, globalName, stableGuid } from "./names";

@@ -21,7 +21,6 @@ describe("azure Alarms", () => {
         assert.equal(group.inputs.groupShortName, "shop");
         assert.equal(group.inputs.enabled, true);
         assert.equal(result.alerts.length, 3);
-        assert.equal(result.messageAgeAlerts.length, 1);
     });
 
     it("creates the action group without receivers when no email is given", async () => {
@@ -52,24 +51,15 @@ describe("azure Alarms", () => {
         }
     });
 
-    it("alerts through a log query when a worker took a message older than the SLA", async () => {
+    it("watches the message-age SLA on platform metrics alone: no log alert, nothing read from worker telemetry", async () => {
         const { resources } = await plan("ops@example.com");
-        const idOf = await mockedIdOf();
-        const rule = one(resources, "azure-native:monitor:ScheduledQueryRule");
-        assert.equal(rule.name, "alarms-jobs-oldest-message");
-        assert.equal(rule.parentType, "queuestack:azure:Alarms");
-        assert.deepEqual([rule.inputs.kind, rule.inputs.scopes, rule.inputs.location, rule.inputs.windowSize, rule.inputs.autoMitigate], ["LogAlert", [appInsights.id], "westeurope", "PT5M", true]);
-        assert.deepEqual(rule.inputs.criteria, {
-            allOf: [{
-                query: 'customMetrics | where name == "QueueMessageAgeSeconds" and tostring(customDimensions["queue"]) == "jobs" | summarize ageSeconds = max(valueMax) by bin(timestamp, 1m)',
-                timeAggregation: "Maximum",
-                metricMeasureColumn: "ageSeconds",
-                operator: "GreaterThan",
-                threshold: 1200,
-                failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-            }],
-        });
-        assert.deepEqual(rule.inputs.actions, { actionGroups: [idOf(one(resources, "azure-native:monitor:ActionGroup"))] });
+        assert.equal(ofType(resources, "azure-native:monitor:ScheduledQueryRule").length, 0);
+        const backlog = one(resources, "azure-native:monitor:MetricAlert", "alarms-jobs-backlog");
+        assert.equal(backlog.inputs.description, '"jobs" has not been empty for PT15M: messages may be waiting longer than the 1200 s SLA (alarms.oldestMessageAgeSeconds); workers are stalled or not keeping up.');
+        assert.equal(backlog.inputs.evaluationFrequency, "PT5M");
+        for (const alert of ofType(resources, "azure-native:monitor:MetricAlert")) {
+            for (const c of (alert.inputs.criteria as Criteria).allOf) assert.ok(["DeadletteredMessages", "ActiveMessages", "requests/failed"].includes(String(c.metricName)), `${alert.name} reads ${c.metricName}`);
+        }
     });
 
     it("picks the longest alert window within the SLA", () => {
@@ -81,7 +71,7 @@ describe("azure Alarms", () => {
 });
 
 describe("azure Dashboard", () => {
-    it("charts depth, oldest age, in flight, dead-letter depth and processing time in a workbook", async () => {
+    it("charts depth, standing backlog, in flight, dead-letter depth and processing time in a workbook", async () => {
         const { resources } = await runOffline(() =>
             new Dashboard("dash", { ...where, namespaceId, queues, functions, appInsightsId: appInsights.id }),
         );
@@ -92,14 +82,17 @@ describe("azure Dashboard", () => {
         const content = jsonInput(workbook, "serializedData");
         assert.deepEqual(content.items.map((i: { name: string }) => i.name), [
             "Queue depth (active messages)",
-            "Oldest message age (s)",
+            "Standing backlog (fewest active messages per minute)",
             "In flight (Messages - Active - Scheduled - Dead-lettered)",
             "Dead-letter queue depth",
             "Processing time (ms)",
         ]);
         assert.deepEqual(content.items[0].content.metrics, [{ namespace: "microsoft.servicebus/namespaces", metric: "microsoft.servicebus/namespaces--ActiveMessages", aggregation: 3, splitBy: "EntityName" }]);
         assert.deepEqual(content.items[0].content.filters, [{ key: "EntityName", operator: 0, values: ["shop-dev-jobs"] }]);
-        assert.match(content.items[1].content.query, /customMetrics \| where name == "QueueMessageAgeSeconds"/);
+        assert.deepEqual(content.items[1].content.metrics, [{ namespace: "microsoft.servicebus/namespaces", metric: "microsoft.servicebus/namespaces--ActiveMessages", aggregation: 2, splitBy: "EntityName" }]);
+        assert.deepEqual(content.items[1].content.filters, [{ key: "EntityName", operator: 0, values: ["shop-dev-jobs"] }]);
+        assert.doesNotMatch(JSON.stringify(content), /customMetrics|QueueMessageAgeSeconds/);
+        assert.deepEqual(content.items.filter((i: { type: number }) => i.type === 3).map((i: { name: string }) => i.name), ["Processing time (ms)"]);
         assert.match(content.items[4].content.query, /requests \| where cloud_RoleName in \("shop-dev-worker-resize-abc123"\)/);
     });
 

@@ -62,7 +62,7 @@ describe("AzureWebQueueWorker", () => {
         const counts = (type: string) => ofType(resources, type).length;
         assert.deepEqual(
             [counts("azure-native:servicebus:Namespace"), counts("azure-native:servicebus:Queue"), counts("azure-native:web:WebApp"), counts("azure-native:compute:VirtualMachineScaleSet"), counts("azure-native:monitor:MetricAlert"), counts("azure-native:monitor:ScheduledQueryRule"), counts("azure-native:cosmosdb:DatabaseAccount"), counts("azure-native:authorization:RoleAssignment"), counts("azure-native:cosmosdb:SqlResourceSqlRoleAssignment")],
-            [1, 2, 2, 1, 5, 2, 1, 10, 3],
+            [1, 2, 2, 1, 5, 0, 1, 10, 3],
         );
     });
 
