@@ -98,7 +98,10 @@ async function main(): Promise<boolean> {
             process.stdout.write(`${label.padEnd(62)} ${result.perSecond.toFixed(0).padStart(6)} msg/s   ${result.seconds.toFixed(2)} s\n${result.report}\n`);
         }
     } finally {
+        // moto's child process is unref'd: a timer keeps this process alive until it has exited.
+        const keepAlive = setInterval(() => undefined, 1000);
         await moto.stop();
+        clearInterval(keepAlive);
     }
     const [ours, theirs] = results;
     process.stdout.write(`ratio queuestack / sqs-consumer: ${(ours!.perSecond / theirs!.perSecond).toFixed(2)}x\n`);
