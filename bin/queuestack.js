@@ -15,4 +15,4 @@ if (existsSync(source)) {
     cli = require(path.join(root, "dist", "cli", "queuestack.js"));
 }
 // Exit once stdout is flushed: a pipe (queuestack plan --format json | jq) would otherwise lose the tail.
-cli.run(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));
+cli.run(process.argv.slice(2)).then(cli.exitWhenFlushed);

@@ -5,6 +5,7 @@ import { mermaidDiagram } from "./plan-diagram";
 import { planPolicyReport } from "./plan-policy";
 import { countByType, planTree } from "./plan-format";
 import { StackConfigError } from "./stack-config";
+import { exitWhenFlushed } from "./exit";
 
 const usage = "usage: queuestack plan --stack <name> [--format text|json]";
 
@@ -52,4 +53,4 @@ export async function main(argv: string[]): Promise<number> {
     }
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) main(process.argv.slice(2)).then(exitWhenFlushed);

@@ -4,6 +4,7 @@ import { SpecError } from "../components/spec";
 import policyPackage from "../policies/package.json";
 import { checkStack, formatCheck, PolicyConfigError, readPolicyConfig } from "./policy-check";
 import { StackConfigError, stackNames } from "./stack-config";
+import { exitWhenFlushed } from "./exit";
 
 /**
  * `npm run policy -- --stack dev` (or `--all`): runs the program offline for each stack and
@@ -63,4 +64,4 @@ function describe(error: unknown): string {
     return known ? (error as Error).message : ((error as Error)?.stack ?? String(error));
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then(exitWhenFlushed);

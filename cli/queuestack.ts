@@ -7,6 +7,9 @@ import { processIo, type CliIo } from "./commands/io";
 import { sendCommand } from "./commands/send";
 import { statusCommand } from "./commands/status";
 import { OperationError, UsageError, usageExitCode } from "./ops/errors";
+import { exitWhenFlushed } from "./exit";
+
+export { exitWhenFlushed };
 
 /**
  * The `queuestack` program: plan, status, dlq list|show|purge|redrive, send. Commander's own error
@@ -86,4 +89,4 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
 
-if (require.main === module) run(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));
+if (require.main === module) run(process.argv.slice(2)).then(exitWhenFlushed);

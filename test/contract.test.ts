@@ -1,23 +1,12 @@
 import { strict as assert } from "node:assert";
 import { type Cloud, SpecError, WebQueueWorker } from "../components";
 import { runOffline, valueOf } from "../components/testing/offline";
+import { everyCloudSpec } from "./helpers/specs";
 
 /** Clouds whose whole stack must honour the shared contract. */
 const contractClouds: Exclude<Cloud, "local">[] = ["aws", "azure", "gcp"];
 
-/** One spec, valid on every cloud: a standard and a FIFO queue, a function and a VM worker. */
-const spec = {
-    name: "portfolio",
-    queues: [
-        { name: "scrape", processingTimeSeconds: 20 },
-        { name: "publish", ordering: "fifo" as const, retentionDays: 7 },
-    ],
-    workers: [
-        { name: "scraper", queue: "scrape", kind: "function" as const, timeoutSeconds: 30, concurrency: 5 },
-        { name: "publisher", queue: "publish", kind: "vm" as const, scaling: { min: 0, max: 4 } },
-    ],
-    alarms: { email: "ops@example.com" },
-};
+const spec = everyCloudSpec;
 
 /** Provider settings a real stack file would carry (region, project, location). */
 const providerConfig = { "aws:region": "eu-west-1", "gcp:project": "demo-project", "gcp:region": "europe-west1", "azure-native:location": "westeurope" };

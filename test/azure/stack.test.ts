@@ -3,20 +3,10 @@ import { AzureWebQueueWorker, cosmosDataReaderRole } from "../../components/azur
 import { SpecError, type SpecInput } from "../../components/spec";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
+import { everyCloudSpec } from "../helpers/specs";
 import { fixedCode, mockedIdOf, secretPattern, settingsOf } from "./fixtures";
 
-const spec = {
-    name: "portfolio",
-    queues: [
-        { name: "scrape", processingTimeSeconds: 20 },
-        { name: "publish", ordering: "fifo" as const, retentionDays: 7 },
-    ],
-    workers: [
-        { name: "scraper", queue: "scrape", kind: "function" as const, timeoutSeconds: 30, concurrency: 5 },
-        { name: "publisher", queue: "publish", kind: "vm" as const, scaling: { min: 0, max: 4 } },
-    ],
-    alarms: { email: "ops@example.com" },
-};
+const spec = everyCloudSpec;
 const config = { "azure-native:location": "westeurope" };
 /** Plans the stack; specs that are invalid on purpose go through as they are. */
 const plan = (input: unknown = spec) => runOffline(() => new AzureWebQueueWorker("portfolio", { spec: input as SpecInput, code: fixedCode }), { stack: "dev", config });

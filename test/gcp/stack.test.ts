@@ -3,20 +3,11 @@ import { type GcpCodeSource, GcpWebQueueWorker } from "../../components/gcp";
 import { cloudLimits } from "../../components/spec";
 import { type PlannedResource, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
+import { everyCloudSpec } from "../helpers/specs";
 import { runGcp } from "./offline-gcp";
 
-const spec = {
-    name: "portfolio",
-    queues: [
-        { name: "scrape", processingTimeSeconds: 20 },
-        { name: "publish", ordering: "fifo" as const, retentionDays: 7, maxReceiveCount: 10 },
-    ],
-    workers: [
-        { name: "scraper", queue: "scrape", kind: "function" as const, timeoutSeconds: 30, concurrency: 5 },
-        { name: "publisher", queue: "publish", kind: "vm" as const, scaling: { min: 0, max: 4 } },
-    ],
-    alarms: { email: "ops@example.com" },
-};
+/** The shared spec, with 10 delivery attempts on the FIFO queue to check a non-default value. */
+const spec = { ...everyCloudSpec, queues: [everyCloudSpec.queues[0], { ...everyCloudSpec.queues[1], maxReceiveCount: 10 }] };
 /** Stand-in bundles: the stack test checks wiring, the bundler has its own tests. */
 const code: GcpCodeSource = {
     pushWorker: (module) => `// push worker for ${module}`,
