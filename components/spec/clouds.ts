@@ -23,6 +23,11 @@ export interface CloudLimits {
     maxReceiveCount: Range;
     /** Longest queue-level delivery delay, seconds (0: not supported). */
     deliveryDelayMaxSeconds: number;
+    /**
+     * Longest per-message delay the queue itself honours, seconds; longer `maxDelaySeconds` need a
+     * scheduler (EventBridge Scheduler on aws, Cloud Tasks on gcp).
+     */
+    messageDelayNativeMaxSeconds: number;
     /** Largest message, KiB. */
     maxMessageKb: number;
     /** Longest function invocation, seconds. */
@@ -38,6 +43,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         renewsVisibility: false,
         maxReceiveCount: { min: 1, max: 1000 },
         deliveryDelayMaxSeconds: 900,
+        messageDelayNativeMaxSeconds: 900,
         maxMessageKb: 1024,
         functionTimeoutMaxSeconds: 900,
     },
@@ -50,6 +56,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         renewsVisibility: true,
         maxReceiveCount: { min: 1, max: 2000 },
         deliveryDelayMaxSeconds: 900,
+        messageDelayNativeMaxSeconds: Number.POSITIVE_INFINITY,
         maxMessageKb: 256,
         functionTimeoutMaxSeconds: 600,
     },
@@ -61,6 +68,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         renewsVisibility: false,
         maxReceiveCount: { min: 5, max: 100 },
         deliveryDelayMaxSeconds: 0,
+        messageDelayNativeMaxSeconds: 0,
         maxMessageKb: 10_240,
         functionTimeoutMaxSeconds: 540,
     },
@@ -72,6 +80,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         renewsVisibility: true,
         maxReceiveCount: { min: 1, max: 1000 },
         deliveryDelayMaxSeconds: 900,
+        messageDelayNativeMaxSeconds: Number.POSITIVE_INFINITY,
         maxMessageKb: 10_240,
         functionTimeoutMaxSeconds: 3600,
     },

@@ -1,5 +1,6 @@
 export * from "./clouds";
 export * from "./derive";
+export * from "./pattern-derive";
 export { SpecError, formatIssue, type SpecIssue, type SpecPath } from "./issues";
 export * from "./schema";
 export type { QueueSpec, QueueSpecInput } from "./queue-schema";
@@ -8,3 +9,4 @@ export { checkSpec, parseSpecPart, validateQueueSpec, validateSpec, type SpecChe
 export { specJsonSchema, stackConfigJsonSchema } from "./json-schema";
 export { idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
 export { deadLetterSchema, queueSchema } from "./queue-schema";
+export { largeMessagesSchema, prioritiesSchema, priorityLevelSchema, topicSchema } from "./pattern-schema";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { logicalName } from "./names";
+import { bodyPath, prioritiesSchema } from "./pattern-schema";
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -92,6 +93,35 @@ export const queueSchema = z
          */
         maxMessageKb: z.number().int().min(1).max(10_240).default(256)
             .describe("Largest message in KiB. Default 256."),
+        /**
+         * Longest per-message delay a sender may ask for (`x-delay-seconds` header / `delaySeconds`
+         * query parameter), in seconds, up to 30 days. 0 rejects per-message delays.
+         * @default 0
+         * - aws: up to 900 s SQS `DelaySeconds`; longer delays become one-time EventBridge Scheduler
+         *   schedules that send the message when due (their failures go to the queue's DLQ)
+         * - azure: Service Bus scheduled messages (`scheduledEnqueueTimeUtc`)
+         * - gcp: a Cloud Tasks queue whose tasks publish to the topic when due
+         * - local: native (the engine's `visibleAt`)
+         */
+        maxDelaySeconds: seconds(0, 2_592_000).default(0)
+            .describe("Longest per-message delay a sender may request, seconds (up to 30 days). Default 0."),
+        /**
+         * Where the front end reads a FIFO message's group key from, besides the `x-group-key`
+         * header / `groupKey` query parameter. Needs `ordering: fifo`.
+         * - aws: `MessageGroupId` - azure: session id - gcp: ordering key - local: group column
+         */
+        groupKey: bodyPath("group key").optional()
+            .describe("body.<path> the group key is read from (fifo queues). Default: x-group-key header only."),
+        /**
+         * Where the front end reads the deduplication id from, besides the `x-deduplication-id`
+         * header. Needs `deduplication: messageId`.
+         * - aws: `MessageDeduplicationId` - azure: `messageId` (duplicate detection) - gcp: the
+         *   idempotency key (exactly-once delivery plus the guard) - local: dedup column
+         */
+        deduplicationKey: bodyPath("deduplication id").optional()
+            .describe("body.<path> the deduplication id is read from (deduplication: messageId). Default: x-deduplication-id header only."),
+        /** Priority levels: a queue per level consumed by weight, with promotion. Omit for one queue. */
+        priorities: prioritiesSchema.optional(),
         /** The dead-letter queue's settings. */
         deadLetter: deadLetterSchema.prefault({}),
     })

@@ -3,6 +3,7 @@ import { deduplicationOf, longestAttemptSeconds, secondsPerDay, workerTimeoutSec
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
 import { gcpRules } from "./gcp-rules";
+import { patternRules } from "./pattern-rules";
 
 /** A rule over a structurally valid spec: returns its problems (empty when it holds). */
 type Rule = (spec: Spec, cloud: Cloud) => SpecIssue[];
@@ -173,5 +174,6 @@ export const specRules: readonly Rule[] = [
     awsRules,
     azureRules,
     gcpRules,
+    patternRules,
 ];
 

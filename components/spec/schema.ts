@@ -3,6 +3,7 @@ import { logicalName } from "./names";
 import { ruleWithFix } from "./zod-issues";
 import { queueSchema } from "./queue-schema";
 import { workerSchema } from "./worker-schema";
+import { largeMessagesSchema, topicSchema } from "./pattern-schema";
 
 /** The HTTP front end that accepts work and enqueues it. */
 export const frontEndSchema = z
@@ -17,6 +18,14 @@ export const frontEndSchema = z
         auth: z.enum(["apiKey", "none"]).default("apiKey").describe("apiKey | none. Default apiKey."),
         /** Largest request body accepted, in KiB; larger requests get 413. @default 256 */
         maxBodyKb: z.number().int().min(1).max(10_240).default(256).describe("Largest request body in KiB. Default 256."),
+        /**
+         * Request-response: longest a sender may ask the front end to wait for the job's result
+         * (`Prefer: wait=N` header or `wait` query parameter), in seconds. The front end answers 200
+         * with the result when the job finishes in time, else 202 with the job id, its correlation id
+         * and a status URL. 0 never waits. At most 25 (API Gateway's integration timeout is 30 s).
+         * @default 0
+         */
+        maxWaitSeconds: z.number().int().min(0).max(25).default(0).describe("Longest a sender may wait for the result, seconds (0-25). Default 0."),
     })
     .describe("The HTTP front end.");
 
@@ -101,6 +110,10 @@ export const specSchema = z
         frontEnd: frontEndSchema.prefault({}),
         /** Work queues, each with its dead-letter queue. At least one. */
         queues: z.array(queueSchema).min(1, { error: "must list at least one queue" }).max(20).describe("Work queues."),
+        /** Fan-out topics: an event published once reaches each subscriber queue. @default [] */
+        topics: z.array(topicSchema).max(20).default([]).describe("Fan-out topics."),
+        /** Claim check for bodies larger than the queue accepts. */
+        largeMessages: largeMessagesSchema.prefault({}),
         /** Worker pools; each consumes one queue. @default [] */
         workers: z.array(workerSchema).max(20).default([]).describe("Worker pools."),
         /** Results and idempotency records. */
@@ -124,3 +137,4 @@ export type FrontEndSpec = Spec["frontEnd"];
 export type DatastoreSpec = Spec["datastore"];
 export type AlarmsSpec = Spec["alarms"];
 export type AzureSpec = Spec["azure"];
+export type { LargeMessagesSpec, PrioritiesSpec, PriorityLevelSpec, TopicSpec } from "./pattern-schema";

@@ -18,6 +18,7 @@ describe("spec validation", () => {
             maxReceiveCount: 5,
             retentionDays: 4,
             deliveryDelaySeconds: 0,
+            maxDelaySeconds: 0,
             maxMessageKb: 256,
             deadLetter: { retentionDays: 14 },
         });
@@ -35,7 +36,9 @@ describe("spec validation", () => {
             idempotency: { enabled: true, key: "messageId", ttlHours: 24 },
             environment: {},
         });
-        assert.deepEqual(spec.frontEnd, { auth: "apiKey", maxBodyKb: 256 });
+        assert.deepEqual(spec.frontEnd, { auth: "apiKey", maxBodyKb: 256, maxWaitSeconds: 0 });
+        assert.deepEqual(spec.topics, []);
+        assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 10 });
         assert.deepEqual(spec.alarms, { deadLetterDepth: 1, oldestMessageAgeSeconds: 600, workerErrors: 1 });
         assert.deepEqual(spec.datastore, { ttlDays: 30, pointInTimeRecovery: true });
     });

@@ -1,0 +1,67 @@
+import { type Cloud, cloudLimits } from "./clouds";
+import type { PriorityLevelSpec, TopicSpec } from "./pattern-schema";
+import type { QueueSpec } from "./queue-schema";
+import type { Spec } from "./schema";
+
+/**
+ * One physical queue behind a spec queue: the queue itself, or one of its priority levels. Every
+ * target names its resources from `name`, so a level's queue, DLQ and alarms read `<queue>-<level>`.
+ */
+export interface QueueLevel {
+    /** Logical name the level's resources are named from: `<queue>` or `<queue>-<level>`. */
+    name: string;
+    /** The priority level, absent on a queue without priorities. */
+    level?: string;
+    /** 0 for the highest level (and for a queue without priorities), then 1, 2... */
+    rank: number;
+    /** Share of consumer capacity (1 without priorities). */
+    weight: number;
+}
+
+/** The physical queues behind a spec queue, highest priority first. */
+export function queueLevels(queue: QueueSpec): QueueLevel[] {
+    const levels = queue.priorities?.levels;
+    if (!levels) return [{ name: queue.name, rank: 0, weight: 1 }];
+    return levels.map((l, rank) => ({ name: `${queue.name}-${l.name}`, level: l.name, rank, weight: l.weight }));
+}
+
+/** The level a message goes to when the sender names none; undefined without priorities. */
+export function defaultLevelOf(queue: QueueSpec): string | undefined {
+    const priorities = queue.priorities;
+    if (!priorities) return undefined;
+    return priorities.defaultLevel ?? priorities.levels[priorities.levels.length - 1]!.name;
+}
+
+/**
+ * Splits `total` consumer slots across levels by weight (largest remainder), giving each level at
+ * least `floor` slots, e.g. 10 over 3:1:1 -> [6, 2, 2]. The sum exceeds `total` only when the
+ * floors force it.
+ */
+export function levelShares(total: number, levels: readonly Pick<PriorityLevelSpec, "weight">[], floor = 1): number[] {
+    const sum = levels.reduce((acc, l) => acc + l.weight, 0);
+    const exact = levels.map((l) => (total * l.weight) / sum);
+    const shares = exact.map(Math.floor);
+    const byRemainder = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+    for (let left = total - shares.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++) shares[byRemainder[k]!.i]!++;
+    return shares.map((s) => Math.max(floor, s));
+}
+
+/** Whether a queue's per-message delays need a scheduler on the cloud (beyond what the queue honours). */
+export function needsDelayScheduler(queue: QueueSpec, cloud: Cloud): boolean {
+    return queue.maxDelaySeconds > cloudLimits[cloud].messageDelayNativeMaxSeconds;
+}
+
+/** Days a claim-checked body is kept: explicit, else the longest queue + DLQ retention, plus 1. */
+export function largeMessageExpireDays(spec: Spec): number {
+    return spec.largeMessages.expireDays ?? Math.max(...spec.queues.map((q) => q.retentionDays + q.deadLetter.retentionDays)) + 1;
+}
+
+/** A topic's delivery order: fifo when its subscribers are FIFO queues (the spec requires them alike). */
+export function topicOrdering(spec: Spec, topic: TopicSpec): "none" | "fifo" {
+    return spec.queues.find((q) => q.name === topic.subscribers[0])?.ordering ?? "none";
+}
+
+/** Topics that feed the named queue. */
+export function topicsFeeding(spec: Spec, queueName: string): TopicSpec[] {
+    return spec.topics.filter((t) => t.subscribers.includes(queueName));
+}
