@@ -1,5 +1,6 @@
 import type { Message } from "./message";
 import type { IdempotencyKeySource } from "./define-worker";
+import { bodyPathFields, valueAtFields } from "./body-path";
 
 /** The answer to a claim. */
 export type ClaimResult =
@@ -56,16 +57,13 @@ export function idempotencyKeyOf<TBody>(message: Message<TBody>, source: Idempot
         return key;
     }
     if (source === "messageId") return message.id;
-    const match = /^body((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(source);
-    if (!match) {
+    const fields = bodyPathFields(source);
+    if (!fields) {
         throw new IdempotencyKeyError(`idempotency key "${source}" is not messageId or body.<field>[.<field>...]`);
     }
-    let value: unknown = message.body;
-    for (const field of match[1].slice(1).split(".")) {
-        value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
-    }
-    if (value === undefined || value === null || value === "") {
+    const value = valueAtFields(message.body, fields);
+    if (value === undefined) {
         throw new IdempotencyKeyError(`the message body has no value at ${source}, the idempotency key`);
     }
-    return typeof value === "string" ? value : JSON.stringify(value);
+    return value;
 }

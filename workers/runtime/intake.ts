@@ -16,9 +16,16 @@ export function unknownQueueError(queueName: string, knownQueues: readonly strin
     return new IntakeError(404, `Unknown queue "${queueName}". Known queues: ${[...knownQueues].sort().join(", ")}.`);
 }
 
-/** 400 for a message to a FIFO queue sent without a group key, naming both ways to send one. */
-export function missingGroupKeyError(queueName: string): IntakeError {
-    return new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.`);
+/**
+ * 400 for a message to a FIFO queue sent without a group key, naming every way to send one:
+ * the header, the query parameter and, when the queue reads one from the body (spec
+ * queues[].groupKey), that body path.
+ */
+export function missingGroupKeyError(queueName: string, bodyPath?: string): IntakeError {
+    const ways = bodyPath === undefined
+        ? "in the x-group-key header or the groupKey query parameter"
+        : `in the x-group-key header, the groupKey query parameter or the message at ${bodyPath}`;
+    return new IntakeError(400, `Queue "${queueName}" is FIFO: send a group key ${ways}.`);
 }
 
 /** 404 for `GET /jobs/{id}` when the store has no record of the message. */
