@@ -8,12 +8,14 @@ export interface Statement {
     actions: string[];
     resources: pulumi.Input<string>[];
     principals?: Record<string, string | string[]>;
-    condition?: Record<string, Record<string, string | string[]>>;
+    /** Condition block, e.g. `{ ArnEquals: { "aws:SourceArn": [topicArn] } }`; values may be outputs. */
+    condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 
 /** Renders statements as an IAM policy JSON document. */
 export function policyDocument(statements: Statement[]): pulumi.Output<string> {
-    return pulumi.all(statements.map((s) => pulumi.all(s.resources))).apply((resolved) =>
+    const conditions = pulumi.output(statements.map((s) => s.condition ?? null));
+    return pulumi.all([pulumi.all(statements.map((s) => pulumi.all(s.resources))), conditions]).apply(([resolved, resolvedConditions]) =>
         JSON.stringify({
             Version: "2012-10-17",
             Statement: statements.map((s, i) => ({
@@ -22,7 +24,7 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
                 ...(s.principals ? { Principal: s.principals } : {}),
                 Action: s.actions,
                 Resource: resolved[i].length === 1 ? resolved[i][0] : resolved[i],
-                ...(s.condition ? { Condition: s.condition } : {}),
+                ...(resolvedConditions[i] ? { Condition: resolvedConditions[i] } : {}),
             })),
         }),
     );

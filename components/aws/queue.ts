@@ -1,17 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    type QueueSpec,
-    type QueueSpecInput,
-    deduplicationOf,
-    secondsPerDay,
-    validateQueueSpec,
-    visibilityMultiplier,
-} from "../spec";
+import { type QueueSpec, type QueueSpecInput, defaultLevelOf, queueLevels, validateQueueSpec, visibilityMultiplier } from "../spec";
 import { type AwsPlacement, placement } from "./context";
-import { policyDocument } from "./iam";
-import { deduplicationTagKey, senderDeduplicationTagValue } from "../declarations";
-import { awsNames } from "./names";
+import { type LevelQueue, levelQueue } from "./queue-level";
+import type { LevelRef } from "./refs";
+
+/** A fan-out topic feeding a queue. */
+export interface FeedingTopic {
+    /** The topic's spec name (names the subscription). */
+    name: string;
+    /** The SNS topic's ARN. */
+    arn: pulumi.Input<string>;
+}
 
 export interface QueueArgs extends AwsPlacement {
     /** The queue's spec (validated for aws; defaults applied). */
@@ -22,20 +22,27 @@ export interface QueueArgs extends AwsPlacement {
      * component passes the value derived from the consuming workers' timeouts)
      */
     visibilityTimeoutSeconds?: number;
+    /**
+     * Fan-out topics feeding this queue: each gets an SQS subscription with raw delivery to the
+     * queue's default level and a redrive policy to that level's DLQ; the level's queue policies
+     * let exactly these topics send. @default [] (no subscription, no SNS grant)
+     */
+    topics?: FeedingTopic[];
 }
 
-/** SQS long polling: the longest wait ReceiveMessage allows, so idle consumers make few calls. */
-const longPollSeconds = 20;
-
 /**
- * An SQS queue with its dead-letter queue: redrive after `maxReceiveCount`, a DLQ that keeps
- * messages longer than the source, a redrive-allow policy naming the source, SSE, TLS-only access
- * and, for `ordering: fifo`, FIFO queues with deduplication and per-group throughput.
+ * An SQS queue with its dead-letter queue (see levelQueue), or with `priorities` one queue + DLQ
+ * per level, named `<queue>-<level>`. The url/arn/name outputs are those of the default level
+ * (where senders that name no level, and fan-out topics, deliver); `levels` lists every level.
  */
 export class Queue extends pulumi.ComponentResource {
     readonly spec: QueueSpec;
     readonly queue: aws.sqs.Queue;
     readonly deadLetterQueue: aws.sqs.Queue;
+    /** Every level's queues, highest first (one entry without priorities). */
+    readonly levelQueues: LevelQueue[];
+    /** Every level as consumers and senders see it, highest first. */
+    readonly levels: LevelRef[];
     /** Queue URL (the id SQS APIs take). */
     readonly url: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
@@ -49,88 +56,57 @@ export class Queue extends pulumi.ComponentResource {
         const spec = validateQueueSpec(args.queue, "aws", `queue "${name}"`);
         super("queuestack:aws:Queue", name, {}, opts);
         this.spec = spec;
-        const { name: physical, tags: roleTags } = placement(args, "queue");
-        const fifo = spec.ordering === "fifo";
-        // SQS cannot show that senders supply deduplication ids; the tag declares it for the policy pack.
-        const tags = fifo && deduplicationOf(spec) === "messageId" ? { ...roleTags, [deduplicationTagKey]: senderDeduplicationTagValue } : roleTags;
-        const rule = fifo ? awsNames.sqsFifoQueue : awsNames.sqsQueue;
-        const fifoSettings = fifo
-            ? {
-                  fifoQueue: true,
-                  contentBasedDeduplication: deduplicationOf(spec) === "content",
-                  deduplicationScope: "messageGroup",
-                  fifoThroughputLimit: "perMessageGroupId",
-              }
-            : {};
+        const { name: physical, tags } = placement(args, "queue");
+        const topics = args.topics ?? [];
+        const visibilityTimeoutSeconds = args.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds ?? visibilityMultiplier * spec.processingTimeSeconds;
+        const defaultLevel = defaultLevelOf(spec);
+        const isDefault = (level: string | undefined) => level === defaultLevel;
 
-        this.deadLetterQueue = new aws.sqs.Queue(
-            `${name}-dlq`,
-            {
-                name: physical(rule, spec.name, "dlq"),
-                messageRetentionSeconds: spec.deadLetter.retentionDays * secondsPerDay,
-                maxMessageSize: spec.maxMessageKb * 1024,
-                receiveWaitTimeSeconds: longPollSeconds,
-                sqsManagedSseEnabled: true,
+        this.levelQueues = queueLevels(spec).map((level) =>
+            levelQueue({
+                spec,
+                level,
+                logicalPrefix: level.level ? `${name}-${level.level}` : name,
+                physical,
                 tags,
-                ...fifoSettings,
-            },
-            { parent: this },
+                visibilityTimeoutSeconds,
+                topicArns: isDefault(level.level) ? topics.map((t) => t.arn) : [],
+                parent: this,
+            }),
         );
-
-        this.queue = new aws.sqs.Queue(
-            `${name}-queue`,
-            {
-                name: physical(rule, spec.name),
-                visibilityTimeoutSeconds:
-                    args.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds ?? visibilityMultiplier * spec.processingTimeSeconds,
-                messageRetentionSeconds: spec.retentionDays * secondsPerDay,
-                delaySeconds: spec.deliveryDelaySeconds,
-                maxMessageSize: spec.maxMessageKb * 1024,
-                receiveWaitTimeSeconds: longPollSeconds,
-                sqsManagedSseEnabled: true,
-                redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: spec.maxReceiveCount }),
-                tags,
-                ...fifoSettings,
-            },
-            { parent: this },
-        );
-
-        // Only the source may redrive into the DLQ (a separate resource: the queues reference each other).
-        new aws.sqs.RedriveAllowPolicy(
-            `${name}-dlq-redrive-allow`,
-            {
-                queueUrl: this.deadLetterQueue.url,
-                redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
-            },
-            { parent: this },
-        );
-
-        for (const [role, queue] of [["queue", this.queue], ["dlq", this.deadLetterQueue]] as const) {
-            new aws.sqs.QueuePolicy(
-                `${name}-${role}-tls-only`,
+        const main = this.levelQueues.find((l) => isDefault(l.level))!;
+        for (const topic of topics) {
+            new aws.sns.TopicSubscription(
+                `${main.level ? `${name}-${main.level}` : name}-${topic.name}-subscription`,
                 {
-                    queueUrl: queue.url,
-                    policy: policyDocument([
-                        {
-                            sid: "DenyInsecureTransport",
-                            effect: "Deny",
-                            principals: { AWS: "*" },
-                            actions: ["sqs:*"],
-                            resources: [queue.arn],
-                            condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ]),
+                    topic: topic.arn,
+                    protocol: "sqs",
+                    endpoint: main.queue.arn,
+                    rawMessageDelivery: true,
+                    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: main.deadLetterQueue.arn }),
                 },
-                { parent: this },
+                // Subscribed once the queue policy lets the topic send, so no first event is refused.
+                { parent: this, dependsOn: main.policies },
             );
         }
 
-        this.url = this.queue.url;
-        this.arn = this.queue.arn;
-        this.queueName = this.queue.name;
-        this.deadLetterUrl = this.deadLetterQueue.url;
-        this.deadLetterArn = this.deadLetterQueue.arn;
-        this.deadLetterName = this.deadLetterQueue.name;
+        this.levels = this.levelQueues.map((l) => ({
+            ...(l.level ? { level: l.level } : {}),
+            weight: l.weight,
+            url: l.queue.url,
+            arn: l.queue.arn,
+            queueName: l.queue.name,
+            deadLetterArn: l.deadLetterQueue.arn,
+            deadLetterName: l.deadLetterQueue.name,
+        }));
+        this.queue = main.queue;
+        this.deadLetterQueue = main.deadLetterQueue;
+        this.url = main.queue.url;
+        this.arn = main.queue.arn;
+        this.queueName = main.queue.name;
+        this.deadLetterUrl = main.deadLetterQueue.url;
+        this.deadLetterArn = main.deadLetterQueue.arn;
+        this.deadLetterName = main.deadLetterQueue.name;
         this.registerOutputs({
             url: this.url,
             arn: this.arn,
@@ -138,6 +114,7 @@ export class Queue extends pulumi.ComponentResource {
             deadLetterUrl: this.deadLetterUrl,
             deadLetterArn: this.deadLetterArn,
             deadLetterName: this.deadLetterName,
+            levels: this.levels,
         });
     }
 }

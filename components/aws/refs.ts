@@ -1,11 +1,36 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** What a consumer needs to know about its queue. */
-export interface QueueRef {
+/** One physical queue of a spec queue: a priority level, or the queue itself. */
+export interface LevelRef {
+    /** The priority level's name; absent on a queue without priorities. */
+    level?: string;
+    /** Share of consumer capacity (1 without priorities). */
+    weight: number;
     url: pulumi.Input<string>;
     arn: pulumi.Input<string>;
     /** Physical name (CloudWatch `QueueName` dimension). */
     queueName: pulumi.Input<string>;
+    /** ARN of the level's dead-letter queue. */
+    deadLetterArn: pulumi.Input<string>;
+    /** Physical name of the level's dead-letter queue. */
+    deadLetterName: pulumi.Input<string>;
+}
+
+/** What a consumer needs to know about its queue. */
+export interface QueueRef {
+    /** URL of the queue, or of its default level with priorities (scopes idempotency keys). */
+    url: pulumi.Input<string>;
+    /** ARN of the queue, or of its default level with priorities. */
+    arn: pulumi.Input<string>;
+    /** Physical name (CloudWatch `QueueName` dimension). */
+    queueName: pulumi.Input<string>;
+    /**
+     * Priority levels, highest first, when the queue has priorities: function workers get one
+     * trigger per level, VM workers consume them by weight. @default undefined (one queue)
+     */
+    levels?: LevelRef[];
+    /** Seconds before a VM worker promotes a waiting message one level up (priorities.promoteAfterSeconds). */
+    promoteAfterSeconds?: number;
 }
 
 /** What a worker needs to know about the datastore table. */

@@ -32,7 +32,7 @@ describe("aws Queue", () => {
         const allow = one(resources, "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy");
         assert.deepEqual(jsonInput(allow, "redriveAllowPolicy"), { redrivePermission: "byQueue", sourceQueueArns: ["arn:aws:sqs:eu-west-1:123456789012:shop-dev-jobs"] });
         const policies = ofType(resources, "aws:sqs/queuePolicy:QueuePolicy");
-        assert.deepEqual(policies.map((p) => p.name).sort(), ["jobs-dlq-tls-only", "jobs-queue-tls-only"]);
+        assert.deepEqual(policies.map((p) => p.name).sort(), ["jobs-dlq-policy", "jobs-queue-policy"]);
         for (const policy of policies) {
             const [statement] = jsonInput(policy, "policy").Statement;
             assert.equal(statement.Effect, "Deny");
