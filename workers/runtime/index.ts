@@ -19,3 +19,4 @@ export { IntakeError, missingGroupKeyError } from "./intake";
 export { bodyPathFields, valueAtFields } from "./body-path";
 export { routeMessage, requestedWaitSeconds, waitForJob } from "./routing";
 export type { MessageRouting, RequestParts, RoutingOptions } from "./routing";
+export { WeightedPicker, promotionDue, firstEnqueuedAt, enqueuedAtAttribute, correlationAttribute } from "./priority";
