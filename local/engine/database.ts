@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS messages (
     sent_at INTEGER NOT NULL,
     visible_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
+    enqueued_at INTEGER,
     receive_count INTEGER NOT NULL DEFAULT 0,
     receipt TEXT,
     owner TEXT,
@@ -76,6 +77,18 @@ CREATE TABLE IF NOT EXISTS jobs (
 `;
 
 /**
+ * Brings a file written by an earlier version up to date: `enqueued_at` (when a message became due,
+ * the age priority promotion and the backlog age are measured from) was added with priority levels;
+ * older rows fall back to their send time.
+ */
+function migrate(db: LocalDatabase): void {
+    const columns = db.pragma("table_info(messages)") as { name: string }[];
+    if (!columns.some((c) => c.name === "enqueued_at")) db.exec("ALTER TABLE messages ADD COLUMN enqueued_at INTEGER");
+    db.exec("UPDATE messages SET enqueued_at = sent_at WHERE enqueued_at IS NULL");
+    db.exec("CREATE INDEX IF NOT EXISTS messages_age ON messages (queue, enqueued_at)");
+}
+
+/**
  * Opens (and creates) the database file: WAL journal, `synchronous = FULL` so every commit is on
  * disk before the call returns, and a busy timeout for readers in other processes.
  * `file` may be ":memory:" for tests that need no durability.
@@ -87,6 +100,7 @@ export function openDatabase(file: string): LocalDatabase {
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
     db.exec(schema);
+    migrate(db);
     return db;
 }
 

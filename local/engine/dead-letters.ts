@@ -65,7 +65,8 @@ export class DeadLetterQueues {
 
     /**
      * Moves dead-lettered messages back to their queue (all, or those in `ids`), visible now, with
-     * their id, body, attributes and group key, and a fresh receive count. Returns how many moved.
+     * their id, body, attributes and group key, a fresh receive count and a fresh enqueue time (the
+     * wait that priority promotion measures starts again). Returns how many moved.
      */
     redrive(queue: string, ids?: string[]): number {
         const config = this.config(queue);
@@ -77,9 +78,9 @@ export class DeadLetterQueues {
             for (const row of rows) {
                 statement(
                     this.db,
-                    `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, expires_at)
-                     SELECT id, queue, body, attributes, group_key, deduplication_id, sent_at, ?, ? FROM dead_letters WHERE id = ?`,
-                ).run(now, now + config.retentionSeconds * 1000, row.id);
+                    `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)
+                     SELECT id, queue, body, attributes, group_key, deduplication_id, sent_at, ?, ?, ? FROM dead_letters WHERE id = ?`,
+                ).run(now, now, now + config.retentionSeconds * 1000, row.id);
                 statement(this.db, "DELETE FROM dead_letters WHERE id = ?").run(row.id);
             }
             return rows.length;

@@ -78,12 +78,44 @@ export class QueueEngine {
 
     /** Enqueues messages in one transaction: all are stored, or none (on error). */
     sendBatch(queue: string, messages: (SendOptions & { body: string })[]): SendResult[] {
-        const config = this.config(queue);
-        const results = this.db.transaction(() => messages.map((message) => this.insert(config, message)))();
-        if (this.db.inTransaction) this.group.uncommitted.add("messages");
-        // Listeners hear of it on the next turn, after an open group commit has put the messages on disk.
-        if (results.some((r) => !r.duplicate)) setImmediate(() => this.listeners.forEach((listener) => listener(queue)));
+        return this.sendMany(messages.map((message) => ({ ...message, queue })));
+    }
+
+    /**
+     * Enqueues messages to several queues in one transaction: all are stored, or none (on error).
+     * Fan-out uses it to put one copy of an event into each subscriber queue.
+     */
+    sendMany(messages: (SendOptions & { queue: string; body: string })[]): SendResult[] {
+        const configs = messages.map((message) => this.config(message.queue));
+        const results = this.db.transaction(() => messages.map((message, i) => this.insert(configs[i], message)))();
+        this.notify(new Set(messages.filter((_, i) => !results[i].duplicate).map((m) => m.queue)));
         return results;
+    }
+
+    /**
+     * Priority promotion: moves the messages of `from` that have waited at least `afterSeconds`
+     * since they became due (their enqueue time, kept across moves) and are not in flight to the
+     * queue `to`, in one transaction. A moved message keeps its id, body, attributes, enqueue time,
+     * send order and receive count (the count is the message's, so promotion never buys a failing
+     * message extra attempts). Returns how many moved.
+     */
+    promote(from: string, to: string, afterSeconds: number): number {
+        this.config(from);
+        this.config(to);
+        const now = this.now();
+        const moved = this.sql(
+            `UPDATE messages SET queue = @to
+             WHERE queue = @from AND enqueued_at <= @cutoff AND visible_at <= @now AND expires_at > @now`,
+        ).run({ from, to, now, cutoff: now - afterSeconds * 1000 }).changes;
+        if (moved > 0) this.notify(new Set([to]));
+        return moved;
+    }
+
+    /** Tells listeners which queues got messages: on the next turn, after an open group commit has put them on disk. */
+    private notify(queues: Set<string>): void {
+        if (queues.size === 0) return;
+        if (this.db.inTransaction) this.group.uncommitted.add("messages");
+        setImmediate(() => queues.forEach((queue) => this.listeners.forEach((listener) => listener(queue))));
     }
 
     /**
@@ -197,7 +229,7 @@ export class QueueEngine {
                     COALESCE(SUM(visible_at <= @now), 0) AS visible,
                     COALESCE(SUM(visible_at > @now AND receipt IS NOT NULL), 0) AS inFlight,
                     COALESCE(SUM(visible_at > @now AND receipt IS NULL), 0) AS delayed,
-                    MIN(sent_at) AS oldest
+                    MIN(CASE WHEN enqueued_at <= @now THEN enqueued_at END) AS oldest
                  FROM messages WHERE queue = @queue AND expires_at > @now`,
             )
             .get({ queue, now }) as { visible: number; inFlight: number; delayed: number; oldest: number | null };
@@ -229,10 +261,10 @@ export class QueueEngine {
         const id = randomUUID();
         const delay = message.delaySeconds ?? config.deliveryDelaySeconds ?? 0;
         this.sql(
-                `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, expires_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
-            .run(id, config.name, message.body, JSON.stringify(message.attributes ?? {}), message.groupKey ?? null, dedupId ?? null, now, now + delay * 1000, now + config.retentionSeconds * 1000);
+            .run(id, config.name, message.body, JSON.stringify(message.attributes ?? {}), message.groupKey ?? null, dedupId ?? null, now, now + delay * 1000, now + delay * 1000, now + config.retentionSeconds * 1000);
         if (dedupId !== undefined) {
             const windowMs = 1000 * (config.deduplicationWindowSeconds ?? defaultDeduplicationWindowSeconds);
             this.sql("INSERT OR REPLACE INTO deduplication (queue, deduplication_id, message_id, expires_at) VALUES (?, ?, ?, ?)").run(config.name, dedupId, id, now + windowMs);

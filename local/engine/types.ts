@@ -73,7 +73,7 @@ export interface QueueStats {
     inFlight: number;
     /** Messages waiting out a delivery delay or a retry backoff. */
     delayed: number;
-    /** Age of the oldest message in the queue, in seconds (0 when empty). */
+    /** Age of the oldest due message (visible or in flight), in seconds since it became due (0 when none). */
     oldestAgeSeconds: number;
     /** Messages in the dead-letter queue. */
     deadLetters: number;
