@@ -20,3 +20,5 @@ export { bodyPathFields, valueAtFields } from "./body-path";
 export { routeMessage, requestedWaitSeconds, waitForJob } from "./routing";
 export type { MessageRouting, RequestParts, RoutingOptions } from "./routing";
 export { WeightedPicker, promotionDue, firstEnqueuedAt, enqueuedAtAttribute, correlationAttribute } from "./priority";
+export { checkIn, checkOut, claimCheckLimitBytes, envelopeHeadroomBytes, BlobNotFoundError, isBlobNotFound, MemoryBlobStore } from "./claim-check";
+export type { BlobStore, ClaimCheckReference } from "./claim-check";

@@ -1,3 +1,4 @@
+import { checkOut, type BlobStore } from "./claim-check";
 import type { WorkerDefinition } from "./define-worker";
 import { describeError, isPermanent } from "./errors";
 import { idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
@@ -26,6 +27,12 @@ export interface ProcessorOptions {
     logger: Logger;
     /** Prefix of idempotency keys so workers sharing one datastore never collide (e.g. the queue name). */
     scope: string;
+    /**
+     * Where claim-checked bodies are (spec largeMessages). A claim-check reference is replaced by its
+     * stored body before decoding, so the handler sees the body the sender sent.
+     * @default none: a reference is dead-lettered with the reason
+     */
+    blobStore?: BlobStore;
 }
 
 /** Runs one delivery to its outcome. Never throws: every failure becomes `retry` or `dead-letter`. */
@@ -37,7 +44,7 @@ class AttemptTimeout extends Error {
 
 /** A processor for one worker: decode, guard, run with a deadline, record the outcome. */
 export function createProcessor(options: ProcessorOptions): Processor {
-    const { worker, settings, store, logger, scope } = options;
+    const { worker, settings, store, logger, scope, blobStore } = options;
     if (settings.idempotency.enabled && !store) {
         throw new Error("createProcessor: the idempotency guard is enabled but no store was given");
     }
@@ -71,9 +78,17 @@ export function createProcessor(options: ProcessorOptions): Processor {
             if (earlier?.status === "dead-letter") return finish({ kind: "dead-letter", reason: earlier.reason });
         }
 
+        let body: string;
+        try {
+            body = await checkOut(raw.body, blobStore);
+        } catch (error) {
+            if (isPermanent(error)) return deadLetter(error.reason);
+            return finish({ kind: "retry", reason: `the blob store failed: ${describeError(error)}` });
+        }
+
         let message: Message<unknown>;
         try {
-            const decoded: unknown = JSON.parse(raw.body);
+            const decoded: unknown = JSON.parse(body);
             message = { ...raw, body: worker.decodeBody ? worker.decodeBody(decoded) : decoded };
         } catch (error) {
             return deadLetter(`the message body is not valid input: ${describeError(error)}`);
