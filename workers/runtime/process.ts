@@ -4,6 +4,7 @@ import { describeError, isPermanent } from "./errors";
 import { idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
 import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
+import { correlationAttribute } from "./priority";
 import type { RuntimeSettings } from "./settings";
 
 /** What became of one delivery; each adapter maps it onto its cloud. */
@@ -60,7 +61,13 @@ export function createProcessor(options: ProcessorOptions): Processor {
     };
 
     return async (raw, { deadline } = {}) => {
-        const log = logger.child({ messageId: raw.id, attempt: raw.attempt, ...(raw.groupKey ? { groupKey: raw.groupKey } : {}) });
+        const correlationId = raw.attributes[correlationAttribute];
+        const log = logger.child({
+            messageId: raw.id,
+            attempt: raw.attempt,
+            ...(raw.groupKey ? { groupKey: raw.groupKey } : {}),
+            ...(correlationId ? { correlationId } : {}),
+        });
         const started = Date.now();
         const finish = (outcome: Outcome): Outcome => {
             const fields = { outcome: outcome.kind, durationMs: Date.now() - started };

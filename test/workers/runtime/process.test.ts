@@ -202,5 +202,14 @@ describe("runtime: processMessage and the idempotency guard", () => {
         assert.equal(line.outcome, "done");
         assert.equal(typeof line.durationMs, "number");
         assert.match(String(line.time), /^\d{4}-\d\d-\d\dT/);
+        assert.equal("correlationId" in line, false, "no correlation id was sent");
+    });
+
+    it("carries the message's correlation id (attribute queuestack-correlation-id) on its log lines", async () => {
+        const { worker } = recordingWorker();
+        const { logger, lines } = capturedLogger();
+        const run = createProcessor({ worker, settings: settings(), store: new MemoryWorkerStore(), logger, scope: "q" });
+        await run({ ...raw("m-10", { url: "u" }), attributes: { "queuestack-correlation-id": "req-42" } });
+        assert.deepEqual(lines.map((line) => [line.messageId, line.correlationId, line.outcome]), [["m-10", "req-42", "done"]]);
     });
 });
