@@ -10,6 +10,8 @@ export const awsNames = {
     iamRole: { maxLength: 64, disallowed: /[^A-Za-z0-9+=,.@_-]/g, separator: "-", lowercase: false },
     dynamodbTable: { maxLength: 255, disallowed: /[^A-Za-z0-9_.-]/g, separator: "-", lowercase: false },
     snsTopic: { maxLength: 256, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false },
+    snsFifoTopic: { maxLength: 256, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false, suffix: ".fifo" },
+    scheduleGroup: { maxLength: 64, disallowed: /[^A-Za-z0-9_.-]/g, separator: "-", lowercase: false },
     cloudwatchAlarm: { maxLength: 255, disallowed: /[^A-Za-z0-9_. -]/g, separator: "-", lowercase: false },
     cloudwatchDashboard: { maxLength: 255, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false },
     autoscalingGroup: { maxLength: 255, disallowed: /[^A-Za-z0-9_.-]/g, separator: "-", lowercase: false },

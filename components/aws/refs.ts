@@ -38,3 +38,9 @@ export interface TableRef {
     tableName: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
 }
+
+/** An S3 bucket a role reads or writes objects in. */
+export interface BucketRef {
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+}

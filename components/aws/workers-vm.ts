@@ -6,9 +6,9 @@ import { workerServiceScript } from "../vm/worker-service";
 import { type AwsPlacement, placement } from "./context";
 import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
 import { awsNames } from "./names";
-import type { QueueRef, TableRef } from "./refs";
+import type { BucketRef, QueueRef, TableRef } from "./refs";
 import { idempotencyStoreKey } from "../declarations";
-import { workerEnvironment } from "./worker-environment";
+import { consumedQueueArns, readLargeMessages, workerEnvironment } from "./worker-environment";
 
 /** EC2 instance type per spec instanceSize. */
 export const awsInstanceTypes = { small: "t3.small", medium: "t3.medium", large: "t3.large" } as const;
@@ -18,7 +18,9 @@ export const amazonLinuxImage = "resolve:ssm:/aws/service/ami-amazon-linux-lates
 export interface VmWorkerArgs extends AwsPlacement {
     /** The worker's spec (`kind: vm`): size, scaling, concurrency. */
     worker: WorkerSpecInput | WorkerSpec;
+    /** The queue it consumes; with `levels`, every level by weight (QUEUESTACK_QUEUE_LEVELS), promoting old messages. */
     queue: QueueRef;
+    /** The table for results and idempotency records. */
     table: TableRef;
     /** Private subnets (one per availability zone) with routes to SQS, DynamoDB and S3. */
     subnetIds: pulumi.Input<string>[];
@@ -32,13 +34,16 @@ export interface VmWorkerArgs extends AwsPlacement {
     visibilityTimeoutSeconds: number;
     /** Days results are kept. @default 30 */
     resultTtlDays?: number;
+    /** Bucket of claim-checked bodies, read before the handler runs. @default undefined (no claim check) */
+    largeMessages?: BucketRef;
 }
 
 /**
  * VM workers on AWS: an Auto Scaling group of Amazon Linux instances in private subnets (no
  * public IP, no inbound rules, IMDSv2 only, encrypted disk) running the worker as a systemd
  * service, scaled by target tracking on backlog per instance (visible messages / in-service
- * instances), from zero.
+ * instances, over every priority level), from zero. With priority levels the role may also send
+ * to the level queues, to promote messages that waited too long.
  */
 export class VmWorker extends pulumi.ComponentResource {
     readonly group: aws.autoscaling.Group;
@@ -66,9 +71,11 @@ export class VmWorker extends pulumi.ComponentResource {
                 name: physical(awsNames.iamRole, worker.name, "vm"),
                 service: "ec2.amazonaws.com",
                 statements: [
-                    { sid: "ConsumeOwnQueue", actions: consumeActions, resources: [args.queue.arn] },
+                    { sid: "ConsumeOwnQueue", actions: consumeActions, resources: consumedQueueArns(args.queue) },
+                    ...(args.queue.levels ? [{ sid: "PromoteBetweenLevels", actions: ["sqs:SendMessage"], resources: consumedQueueArns(args.queue) }] : []),
                     { sid: "WriteOwnTable", actions: tableActions, resources: [args.table.tableArn] },
                     { sid: "ReadOwnCode", actions: ["s3:GetObject"], resources: [codeArn] },
+                    ...readLargeMessages(args.largeMessages),
                 ],
                 tags,
             },
@@ -86,7 +93,7 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
-        const environment = pulumi.all([workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30 }), region]).apply(
+        const environment = pulumi.all([workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessages: args.largeMessages }), region]).apply(
             ([env, awsRegion]) => ({ ...env, AWS_REGION: awsRegion, QUEUESTACK_CONCURRENCY: String(worker.concurrency) }),
         );
         const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key]).apply(([env, bucket, key]) =>
@@ -144,7 +151,7 @@ export class VmWorker extends pulumi.ComponentResource {
                 policyType: "TargetTrackingScaling",
                 targetTrackingConfiguration: {
                     targetValue: worker.scaling.backlogPerWorker,
-                    customizedMetricSpecification: { metrics: backlogPerInstanceMetrics(args.queue.queueName, groupName) },
+                    customizedMetricSpecification: { metrics: backlogPerInstanceMetrics(args.queue.levels?.map((l) => l.queueName) ?? [args.queue.queueName], groupName) },
                 },
             },
             parent,
@@ -155,23 +162,27 @@ export class VmWorker extends pulumi.ComponentResource {
 }
 
 /**
- * Metric math for backlog per instance: m1 = visible messages (Sum), m2 = in-service instances
- * (Average), e1 = m1 / m2, or m1 itself while no instance runs, so the group can scale out from zero.
+ * Metric math for backlog per instance: m1 = visible messages (Sum; with priority levels q1..qN,
+ * one per level, added up), m2 = in-service instances (Average), e1 = visible / m2, or visible
+ * itself while no instance runs, so the group can scale out from zero.
  */
-export function backlogPerInstanceMetrics(queueName: pulumi.Input<string>, groupName: string) {
+export function backlogPerInstanceMetrics(queueNames: pulumi.Input<string>[], groupName: string) {
+    const visible = (id: string, queueName: pulumi.Input<string>, label: string) => ({
+        id,
+        label,
+        metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: queueName }] }, stat: "Sum" },
+        returnData: false,
+    });
+    const queues = queueNames.length === 1 ? [visible("m1", queueNames[0]!, "Visible messages")] : queueNames.map((q, i) => visible(`q${i + 1}`, q, `Visible messages, level ${i + 1}`));
+    const total = queues.length === 1 ? "m1" : `(${queues.map((q) => q.id).join(" + ")})`;
     return [
-        {
-            id: "m1",
-            label: "Visible messages",
-            metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: queueName }] }, stat: "Sum" },
-            returnData: false,
-        },
+        ...queues,
         {
             id: "m2",
             label: "In-service instances",
             metricStat: { metric: { namespace: "AWS/AutoScaling", metricName: "GroupInServiceInstances", dimensions: [{ name: "AutoScalingGroupName", value: groupName }] }, stat: "Average" },
             returnData: false,
         },
-        { id: "e1", label: "Backlog per instance", expression: "IF(m2 > 0, m1 / m2, m1)", returnData: true },
+        { id: "e1", label: "Backlog per instance", expression: `IF(m2 > 0, ${total} / m2, ${total})`, returnData: true },
     ];
 }
