@@ -1,7 +1,9 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsLambdaEventSourceMappingRequirePartialBatchFailures } from "./aws/aws-lambda-event-source-mapping-require-partial-batch-failures";
+import { awsSnsTopicSubscriptionRequireRawMessageDelivery } from "./aws/aws-sns-topic-subscription-require-raw-message-delivery";
 import { awsSqsQueueLimitMaxReceiveCount } from "./aws/aws-sqs-queue-limit-max-receive-count";
 import { awsSqsQueueLimitMessageRetention } from "./aws/aws-sqs-queue-limit-message-retention";
+import { awsSqsQueuePolicyRequireSourceArn } from "./aws/aws-sqs-queue-policy-require-source-arn";
 import { awsSqsQueueRequireEncryptionAtRest } from "./aws/aws-sqs-queue-require-encryption-at-rest";
 import { awsSqsQueueRequireFifoDeadLetterQueue } from "./aws/aws-sqs-queue-require-fifo-dead-letter-queue";
 import { azureServicebusNamespaceRequireMinimumTls } from "./azure/azure-servicebus-namespace-require-minimum-tls";
@@ -9,10 +11,17 @@ import { azureServicebusQueueLimitMaxDeliveryCount } from "./azure/azure-service
 import { azureServicebusQueueLimitMessageTimeToLive } from "./azure/azure-servicebus-queue-limit-message-time-to-live";
 import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./azure/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireDuplicateDetection } from "./azure/azure-servicebus-queue-require-duplicate-detection";
+import { gcpCloudtasksQueueLimitRetryAttempts } from "./gcp/gcp-cloudtasks-queue-limit-retry-attempts";
 import { gcpPubsubSubscriptionLimitMaxDeliveryAttempts } from "./gcp/gcp-pubsub-subscription-limit-max-delivery-attempts";
 import { gcpPubsubSubscriptionLimitMessageRetention } from "./gcp/gcp-pubsub-subscription-limit-message-retention";
 import { gcpPubsubSubscriptionRequireAuthenticatedPush } from "./gcp/gcp-pubsub-subscription-require-authenticated-push";
 import { gcpPubsubSubscriptionRequireExactlyOnceDelivery } from "./gcp/gcp-pubsub-subscription-require-exactly-once-delivery";
+import { gcpStorageBucketRequireObjectExpiration } from "./gcp/gcp-storage-bucket-require-object-expiration";
+import { gcpStorageBucketRequirePublicAccessPrevention } from "./gcp/gcp-storage-bucket-require-public-access-prevention";
+import { awsS3BucketRequireObjectExpiration } from "./stack/aws-s3-bucket-require-object-expiration";
+import { awsS3BucketRequirePublicAccessBlock } from "./stack/aws-s3-bucket-require-public-access-block";
+import { awsSchedulerRoleLimitToSqsSendMessage } from "./stack/aws-scheduler-role-limit-to-sqs-send-message";
+import { awsSnsTopicSubscriptionRequireDeadLetterQueue } from "./stack/aws-sns-topic-subscription-require-dead-letter-queue";
 import { awsSqsConsumerRequireIdempotencyStore } from "./stack/aws-sqs-consumer-require-idempotency-store";
 import { awsSqsDeadLetterQueueRequireDepthAlarm } from "./stack/aws-sqs-dead-letter-queue-require-depth-alarm";
 import { awsSqsDeadLetterQueueRequireLongerRetention } from "./stack/aws-sqs-dead-letter-queue-require-longer-retention";
@@ -24,6 +33,9 @@ import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/a
 import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
 import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
 import { azureServicebusQueueRequireDeadLetterAlarm } from "./stack/azure-servicebus-queue-require-dead-letter-alarm";
+import { azureServicebusTopicRequireDeadLetterAlarm } from "./stack/azure-servicebus-topic-require-dead-letter-alarm";
+import { azureStorageAccountRequireObjectExpiration } from "./stack/azure-storage-account-require-object-expiration";
+import { azureStorageAccountRequirePrivateBlobs } from "./stack/azure-storage-account-require-private-blobs";
 import { gcpPubsubConsumerRequireIdempotencyStore } from "./stack/gcp-pubsub-consumer-require-idempotency-store";
 import { gcpPubsubDeadLetterSubscriptionRequireDepthAlarm } from "./stack/gcp-pubsub-dead-letter-subscription-require-depth-alarm";
 import { gcpPubsubDeadLetterSubscriptionRequireLongerRetention } from "./stack/gcp-pubsub-dead-letter-subscription-require-longer-retention";
@@ -52,6 +64,11 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     gcpPubsubSubscriptionLimitMessageRetention,
     gcpPubsubSubscriptionRequireExactlyOnceDelivery,
     gcpPubsubSubscriptionRequireAuthenticatedPush,
+    awsSnsTopicSubscriptionRequireRawMessageDelivery,
+    awsSqsQueuePolicyRequireSourceArn,
+    gcpCloudtasksQueueLimitRetryAttempts,
+    gcpStorageBucketRequireObjectExpiration,
+    gcpStorageBucketRequirePublicAccessPrevention,
 ];
 
 /** Policies that look across the whole stack, on resource outputs. */
@@ -75,6 +92,13 @@ export const stackPolicies: StackValidationPolicy[] = [
     gcpPubsubDeadLetterSubscriptionRequireDepthAlarm,
     gcpPubsubSubscriptionRequireBacklogAgeAlarm,
     gcpPubsubConsumerRequireIdempotencyStore,
+    awsSnsTopicSubscriptionRequireDeadLetterQueue,
+    awsSchedulerRoleLimitToSqsSendMessage,
+    awsS3BucketRequireObjectExpiration,
+    awsS3BucketRequirePublicAccessBlock,
+    azureServicebusTopicRequireDeadLetterAlarm,
+    azureStorageAccountRequireObjectExpiration,
+    azureStorageAccountRequirePrivateBlobs,
 ];
 
 /** Every policy of the pack. Importing this module constructs no PolicyPack and starts no server. */

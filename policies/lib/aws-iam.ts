@@ -41,7 +41,7 @@ function refersToRole(role: PolicyResource, reference: unknown): boolean {
 }
 
 /** Every policy document attached to a role: inline policies, RolePolicy resources and attached customer policies. */
-function documentsOf(resources: readonly PolicyResource[], role: PolicyResource): { documents: unknown[]; managedArns: string[] } {
+export function documentsOf(resources: readonly PolicyResource[], role: PolicyResource): { documents: unknown[]; managedArns: string[] } {
     const documents: unknown[] = asList(role.props.inlinePolicies).map((p: { policy?: string }) => parseJson(p.policy));
     for (const rolePolicy of ofType(resources, "aws:iam/rolePolicy:RolePolicy")) {
         if (refersToRole(role, rolePolicy.props.role)) documents.push(parseJson(rolePolicy.props.policy));

@@ -70,3 +70,8 @@ export function serviceBusConsumers(resources: readonly PolicyResource[]): Servi
         return principalId ? [{ ...c, principalId }] : [];
     });
 }
+
+/** A storage account's name as other resources refer to it (`accountName`). */
+export function storageAccountName(account: PolicyResource): string {
+    return text(account.props.accountName) ?? text(account.props.name) ?? account.name;
+}

@@ -1,0 +1,54 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { parseJson } from "./aws";
+import { asList, globMatches, ofType, type Props } from "./stack";
+
+/** One statement of an IAM or resource policy document. */
+export interface Statement {
+    Sid?: string;
+    Effect?: string;
+    Principal?: unknown;
+    Action?: string | string[];
+    NotAction?: string | string[];
+    Resource?: string | string[];
+    NotResource?: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of a policy document (a JSON string or an object); none when it is unreadable. */
+export function statementsOf(document: unknown): Statement[] {
+    return asList<Statement>((parseJson(document) as { Statement?: Statement | Statement[] } | undefined)?.Statement);
+}
+
+/** The AWS service principals (`sns.amazonaws.com`, ...) a statement names. */
+export function servicePrincipals(statement: Statement): string[] {
+    const principal = statement.Principal;
+    if (typeof principal !== "object" || principal === null) return [];
+    return asList((principal as { Service?: string | string[] }).Service).filter((s): s is string => typeof s === "string");
+}
+
+/** Every value a statement's conditions give the key (any operator), e.g. `aws:SourceArn`. */
+export function conditionValues(statement: Statement, key: string): string[] {
+    return Object.values(statement.Condition ?? {}).flatMap((operator) =>
+        Object.entries(operator ?? {})
+            .filter(([name]) => name.toLowerCase() === key.toLowerCase())
+            .flatMap(([, values]) => asList(values as string | string[]).map(String)),
+    );
+}
+
+/** The access policy documents of an SQS queue: its inline `policy` and every aws.sqs.QueuePolicy on its URL. */
+export function queuePolicyDocuments(resources: readonly PolicyResource[], queue: PolicyResource): unknown[] {
+    const attached = ofType(resources, "aws:sqs/queuePolicy:QueuePolicy").filter((p) => p.props.queueUrl !== undefined && p.props.queueUrl === queue.props.url);
+    return [queue.props.policy, ...attached.map((p: Props) => p.props.policy)].filter((d) => d !== undefined);
+}
+
+/** Whether a document lets `service` call `action` on `resourceArn` only for requests from `sourceArn`. */
+export function allowsServiceFromSource(document: unknown, service: string, action: string, resourceArn: string, sourceArn: string): boolean {
+    return statementsOf(document).some(
+        (s) =>
+            s.Effect === "Allow" &&
+            servicePrincipals(s).includes(service) &&
+            asList(s.Action).some((pattern) => globMatches(pattern, action)) &&
+            asList(s.Resource).some((pattern) => globMatches(pattern, resourceArn)) &&
+            conditionValues(s, "aws:SourceArn").some((pattern) => globMatches(pattern, sourceArn)),
+    );
+}
