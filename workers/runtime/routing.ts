@@ -60,7 +60,7 @@ function shown(value: string): string {
 /** `value` when it is a valid id; else 400 naming where it came from. */
 function checkedId(value: string, source: string): string {
     if (!idPattern.test(value)) {
-        throw new IntakeError(400, `${source} must be 1 to ${maxIdLength} visible ASCII characters (letters, digits, punctuation; no spaces) (got ${shown(value)}, ${value.length} characters). Send a shorter id without spaces or other characters.`);
+        throw new IntakeError(400, `${source} must be 1 to ${maxIdLength} visible ASCII characters, i.e. letters, digits and punctuation without spaces (got ${shown(value)}, ${value.length} characters). Send an id of that form.`);
     }
     return value;
 }
@@ -92,7 +92,7 @@ function delayOf(queueName: string, options: RoutingOptions, request: RequestPar
     if (asked === undefined) return 0;
     const max = options.maxDelaySeconds;
     if (!/^\d+$/.test(asked)) {
-        throw new IntakeError(400, `The delay must be a whole number of seconds from 0 to ${max} (x-delay-seconds header or delaySeconds query parameter) (got ${shown(asked)}). Send e.g. x-delay-seconds: 60.`);
+        throw new IntakeError(400, `The delay (x-delay-seconds header or delaySeconds query parameter) must be a whole number of seconds from 0 to ${max} (got ${shown(asked)}). Send e.g. x-delay-seconds: 60.`);
     }
     const seconds = Number(asked);
     if (seconds > max) {
@@ -173,7 +173,7 @@ export function requestedWaitSeconds(request: RequestParts, maxWaitSeconds: numb
     const asked = query !== undefined && query.trim() !== "" ? query.trim() : preferredWait(request.header("prefer"));
     if (asked === undefined) return 0;
     if (!/^\d+$/.test(asked)) {
-        throw new IntakeError(400, `The wait must be a whole number of seconds from 0 to ${maxWaitSeconds} (Prefer: wait=N header or wait query parameter) (got ${shown(asked)}). Send e.g. Prefer: wait=10.`);
+        throw new IntakeError(400, `The wait (Prefer: wait=N header or wait query parameter) must be a whole number of seconds from 0 to ${maxWaitSeconds} (got ${shown(asked)}). Send e.g. Prefer: wait=10.`);
     }
     const seconds = Number(asked);
     if (seconds > maxWaitSeconds) {

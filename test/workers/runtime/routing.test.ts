@@ -56,7 +56,7 @@ describe("runtime: routeMessage", () => {
             'Queue "scrape" takes no per-message delay (got 5 s): its spec queues[].maxDelaySeconds is 0. Send no delay, or raise queues[].maxDelaySeconds.');
         for (const bad of ["1.5", "-1", "soon"]) {
             rejects(() => routeMessage("jobs", tiered, request({ "x-delay-seconds": bad }), {}, 0), 400,
-                `The delay must be a whole number of seconds from 0 to 3600 (x-delay-seconds header or delaySeconds query parameter) (got "${bad}"). Send e.g. x-delay-seconds: 60.`);
+                `The delay (x-delay-seconds header or delaySeconds query parameter) must be a whole number of seconds from 0 to 3600 (got "${bad}"). Send e.g. x-delay-seconds: 60.`);
         }
     });
 
@@ -98,17 +98,17 @@ describe("runtime: routeMessage", () => {
 
     it("rejects ids with spaces or over 128 characters, naming where they came from", () => {
         rejects(() => routeMessage("orders", ordered, request(), { customer: { id: "Jane Doe" }, orderId: "o" }, 0), 400,
-            'The group key at body.customer.id must be 1 to 128 visible ASCII characters (letters, digits, punctuation; no spaces) (got "Jane Doe", 8 characters). Send a shorter id without spaces or other characters.');
+            'The group key at body.customer.id must be 1 to 128 visible ASCII characters, i.e. letters, digits and punctuation without spaces (got "Jane Doe", 8 characters). Send an id of that form.');
         const long = "d".repeat(127);
         assert.equal(routeMessage("orders", ordered, request({ "x-group-key": "g", "x-deduplication-id": long }), {}, 0).deduplicationId, long);
         rejects(() => routeMessage("orders", ordered, request({ "x-group-key": "g", "x-deduplication-id": long }), {}, 1), 400,
-            `The deduplication id of item 1 (x-deduplication-id header plus "-1") must be 1 to 128 visible ASCII characters (letters, digits, punctuation; no spaces) (got "${"d".repeat(60)}...", 129 characters). Send a shorter id without spaces or other characters.`);
+            `The deduplication id of item 1 (x-deduplication-id header plus "-1") must be 1 to 128 visible ASCII characters, i.e. letters, digits and punctuation without spaces (got "${"d".repeat(60)}...", 129 characters). Send an id of that form.`);
     });
 
     it("carries x-correlation-id, checked like the other ids", () => {
         assert.deepEqual(routeMessage("scrape", plain, request({ "X-Correlation-Id": " req-42 " }), {}, 0), { delaySeconds: 0, correlationId: "req-42" });
         rejects(() => routeMessage("scrape", plain, request({ "x-correlation-id": "a\u0007b" }), {}, 0), 400,
-            'The x-correlation-id header must be 1 to 128 visible ASCII characters (letters, digits, punctuation; no spaces) (got "a\\u0007b", 3 characters). Send a shorter id without spaces or other characters.');
+            'The x-correlation-id header must be 1 to 128 visible ASCII characters, i.e. letters, digits and punctuation without spaces (got "a\\u0007b", 3 characters). Send an id of that form.');
     });
 });
 
@@ -128,7 +128,7 @@ describe("runtime: requestedWaitSeconds", () => {
         rejects(() => requestedWaitSeconds(request({}, { wait: "1" }), 0), 400,
             "The front end does not wait for results (got wait=1): spec frontEnd.maxWaitSeconds is 0. Send no wait and poll the status URL, or raise frontEnd.maxWaitSeconds.");
         rejects(() => requestedWaitSeconds(request({ prefer: "wait=" }), 20), 400,
-            'The wait must be a whole number of seconds from 0 to 20 (Prefer: wait=N header or wait query parameter) (got ""). Send e.g. Prefer: wait=10.');
+            'The wait (Prefer: wait=N header or wait query parameter) must be a whole number of seconds from 0 to 20 (got ""). Send e.g. Prefer: wait=10.');
     });
 });
 
