@@ -1,4 +1,4 @@
-import { describeError, type JobStore, type Logger, type Outcome, type Processor } from "../workers/runtime";
+import { describeError, WeightedPicker, type JobStore, type Logger, type Outcome, type Processor } from "../workers/runtime";
 import type { QueueEngine } from "./engine/queue-engine";
 import type { Delivery } from "./engine/types";
 
@@ -16,7 +16,14 @@ export interface Settled {
 export interface WorkerPoolOptions {
     /** The spec's worker name. */
     name: string;
+    /** The spec queue the worker consumes (and, without `levels`, the engine queue it receives from). */
     queue: string;
+    /**
+     * The engine queues of the spec queue's priority levels, highest first, with their weights
+     * (localLevels). The pool claims by smooth weighted round robin over the levels that have work.
+     * @default the one engine queue named `queue`, weight 1
+     */
+    levels?: { queue: string; weight: number }[];
     engine: QueueEngine;
     /** The runtime's processor for the worker module (createProcessor). */
     processor: Processor;
@@ -42,7 +49,8 @@ interface Running {
 
 /**
  * The local target's in-process worker pool for one worker: receives from the engine while it has
- * free slots, runs each delivery through the runtime's processor, deletes done messages (batched
+ * free slots (by weight across the priority levels that have work, see `levels`), runs each
+ * delivery through the runtime's processor, deletes done messages (batched
  * into one commit per tick), releases failed ones with exponential backoff (the engine
  * dead-letters them after maxReceiveCount), dead-letters permanent failures at once, extends the
  * visibility of long runs, and on stop returns unfinished messages to the queue.
@@ -57,9 +65,14 @@ export class WorkerPool {
     private stopping = false;
     private unsubscribe: (() => void) | undefined;
     private readonly drained = new Set<() => void>();
+    private readonly levels: string[];
+    private readonly picker: WeightedPicker;
 
     constructor(private readonly options: WorkerPoolOptions) {
         if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
+        const levels = options.levels ?? [{ queue: options.queue, weight: 1 }];
+        this.levels = levels.map((l) => l.queue);
+        this.picker = new WeightedPicker(levels.map((l) => l.weight));
     }
 
     /** Messages being processed now. */
@@ -69,11 +82,11 @@ export class WorkerPool {
 
     /** Starts receiving. */
     start(): void {
-        const { engine, queue } = this.options;
+        const { engine } = this.options;
         this.unsubscribe = engine.onSent((sentTo) => {
-            if (sentTo === queue) this.schedulePump();
+            if (this.levels.includes(sentTo)) this.schedulePump();
         });
-        const visibilityMs = engine.config(queue).visibilityTimeoutSeconds * 1000;
+        const visibilityMs = Math.min(...this.levels.map((level) => engine.config(level).visibilityTimeoutSeconds)) * 1000;
         const everyMs = Math.max(250, visibilityMs / 3);
         this.heartbeat = setInterval(() => this.extend(everyMs, visibilityMs), everyMs);
         this.heartbeat.unref();
@@ -119,7 +132,7 @@ export class WorkerPool {
 
     private pump(): void {
         if (this.stopping) return;
-        const { engine, queue, concurrency, logger } = this.options;
+        const { engine, concurrency, logger } = this.options;
         const free = concurrency - this.running.size;
         if (free <= 0) return;
         if (engine.group.uncommitted.has("messages")) {
@@ -129,9 +142,9 @@ export class WorkerPool {
         }
         let deliveries: Delivery[];
         try {
-            deliveries = engine.group.runNow(() => engine.receive(queue, free));
+            deliveries = engine.group.runNow(() => this.claim(free));
         } catch (error) {
-            logger.error({ err: error, queue }, "receive failed; trying again shortly");
+            logger.error({ err: error, queue: this.options.queue }, "receive failed; trying again shortly");
             deliveries = [];
         }
         for (const delivery of deliveries) this.run(delivery);
@@ -139,6 +152,26 @@ export class WorkerPool {
             clearTimeout(this.timer);
             this.timer = setTimeout(() => this.pump(), this.options.pollIntervalMs ?? 250);
         }
+    }
+
+    /**
+     * Receives up to `free` messages: all from the one queue, or with levels one at a time from
+     * the level the weighted picker names among those with a visible message (asked before each
+     * pick, so a level without work never takes a turn of the round robin).
+     */
+    private claim(free: number): Delivery[] {
+        const { engine } = this.options;
+        if (this.levels.length === 1) return engine.receive(this.levels[0]!, free);
+        const deliveries: Delivery[] = [];
+        const empty = new Set<number>();
+        while (deliveries.length < free) {
+            const level = this.picker.next((l) => !empty.has(l) && engine.hasVisible(this.levels[l]!));
+            if (level === undefined) break;
+            const received = engine.receive(this.levels[level]!, 1);
+            if (received.length === 0) empty.add(level);
+            deliveries.push(...received);
+        }
+        return deliveries;
     }
 
     private run(delivery: Delivery): void {

@@ -2,15 +2,16 @@ import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { readFile, rename, utimes, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
+import { BlobNotFoundError, type BlobStore } from "../../workers/runtime";
 
 /**
  * The local target's claim-check store: one file per body under `<data dir>/blobs`, written
  * atomically (temporary file, then rename) so a reader never sees half a body. A file's
  * modification time is when it was stored; `purgeExpired` deletes the ones older than the spec's
- * `largeMessages.expireDays`, as the clouds' lifecycle rules do. It has the runtime's BlobStore
- * shape (`put`, `get`), so the front end checks bodies in and the worker runtime checks them out.
+ * `largeMessages.expireDays`, as the clouds' lifecycle rules do. The front end checks bodies in
+ * (checkIn) and the worker runtime checks them out (createProcessor's blobStore).
  */
-export class FileBlobStore {
+export class FileBlobStore implements BlobStore {
     constructor(
         /** The folder the bodies are kept in; created when missing. */
         readonly dir: string,
@@ -30,12 +31,12 @@ export class FileBlobStore {
         await rename(temporary, file);
     }
 
-    /** The body stored under `key`; throws when there is none (never stored, or expired and purged). */
+    /** The body stored under `key`; BlobNotFoundError when there is none (never stored, or expired and purged). */
     async get(key: string): Promise<Buffer> {
         try {
             return await readFile(this.fileOf(key));
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`no stored body under "${key}" in ${this.dir} (never stored, or expired and purged)`);
+            if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
             throw error;
         }
     }

@@ -147,6 +147,13 @@ export class QueueEngine {
         })();
     }
 
+    /** Whether the queue has a message visible now (for a FIFO queue: possibly behind its group's message in flight). */
+    hasVisible(queue: string): boolean {
+        this.config(queue);
+        const now = this.now();
+        return this.sql("SELECT 1 FROM messages WHERE queue = ? AND visible_at <= ? AND expires_at > ? LIMIT 1").get(queue, now, now) !== undefined;
+    }
+
     /** Deletes received messages (done). Returns how many receipts were still valid. */
     delete(receipts: string[]): number {
         const remove = this.sql("DELETE FROM messages WHERE receipt = ?");

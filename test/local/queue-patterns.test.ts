@@ -8,6 +8,7 @@ import { openDatabase, type LocalDatabase } from "../../local/engine/database";
 import { Promoter } from "../../local/engine/promoter";
 import { QueueEngine } from "../../local/engine/queue-engine";
 import { LocalQueueError, type LocalQueueConfig } from "../../local/engine/types";
+import { BlobNotFoundError } from "../../workers/runtime";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 
 /** A clock the tests move by hand, in milliseconds. */
@@ -163,8 +164,8 @@ describe("local claim-check store (files)", () => {
         assert.equal(existsSync(path.join(dir, "escape")), false);
     });
 
-    it("says which key is missing", async () => {
-        await assert.rejects(store.get("jobs/none"), new Error(`no stored body under "jobs/none" in ${store.dir} (never stored, or expired and purged)`));
+    it("answers a missing key with the runtime's BlobNotFoundError (the message is dead-lettered, not retried)", async () => {
+        await assert.rejects(store.get("jobs/none"), new BlobNotFoundError("jobs/none"));
     });
 
     it("purges bodies stored more than expireDays ago, and only those", async () => {
@@ -176,6 +177,6 @@ describe("local claim-check store (files)", () => {
         clock.advance(1);
         assert.equal(store.purgeExpired(3), 1);
         assert.deepEqual(readdirSync(store.dir), ["new"]);
-        await assert.rejects(store.get("old"));
+        await assert.rejects(store.get("old"), new BlobNotFoundError("old"));
     });
 });
