@@ -126,12 +126,15 @@ export function createProcessor(options: ProcessorOptions): Processor {
             }
         }
 
-        const end = Math.min(started + settings.timeoutSeconds * 1000, deadline?.getTime() ?? Infinity);
+        // The attempt's clock starts with the handler: a slow idempotency store must not eat the
+        // handler's time (its claim's lease, timeout + 5 s, is counted from the claim).
+        const handlerStarted = Date.now();
+        const end = Math.min(handlerStarted + settings.timeoutSeconds * 1000, deadline?.getTime() ?? Infinity);
         const controller = new AbortController();
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
-                const ms = end - started;
+                const ms = end - handlerStarted;
                 const error = new AttemptTimeout(`the handler did not finish within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}`);
                 controller.abort(error);
                 reject(error);

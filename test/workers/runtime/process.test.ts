@@ -171,6 +171,22 @@ describe("runtime: processMessage and the idempotency guard", () => {
         assert.equal((await store.claim("q#m-1", 10)).status, "in-progress");
     });
 
+    it("starts the attempt's clock with the handler, so a slow idempotency store does not time the handler out", async () => {
+        /** A store whose claim answers after 1.1 s, longer than the whole 1 s attempt. */
+        class SlowClaimStore extends MemoryWorkerStore {
+            override async claim(key: string, leaseSeconds: number) {
+                await new Promise((resolve) => setTimeout(resolve, 1100));
+                return super.claim(key, leaseSeconds);
+            }
+        }
+        const { worker, ran } = recordingWorker(() => new Promise((resolve) => setTimeout(() => resolve("ok"), 20)));
+        const store = new SlowClaimStore();
+        const run = createProcessor({ worker, settings: { ...settings(), timeoutSeconds: 1 }, store, logger: capturedLogger().logger, scope: "q" });
+        assert.deepEqual(await run(raw("m-1", { url: "https://a.test/1" })), { kind: "done", result: "ok" });
+        assert.deepEqual(ran, ["m-1"]);
+        assert.equal((await store.getJob("m-1"))?.status, "done");
+    });
+
     it("runs without a store when the guard is disabled, so duplicates run again", async () => {
         const { worker, ran } = recordingWorker();
         const run = createProcessor({ worker, settings: settings({ enabled: false }), logger: capturedLogger().logger, scope: "q" });
