@@ -5,6 +5,7 @@ import { type AzurePlacement, placementOf } from "./context";
 import { FunctionApp, hostingOf } from "./function-app";
 import { grantContainerAccess } from "./cosmos-access";
 import { grantRole } from "./roles";
+import { grantLargeMessageAccess, type LargeMessageContainerRef } from "./large-messages";
 import type { CosmosContainerRef } from "./worker-settings";
 
 /** A queue the front end may send to. */
@@ -17,6 +18,42 @@ export interface FrontEndQueue {
     queueName: pulumi.Input<string>;
     /** True for session queues (`ordering: fifo`): messages carry the group key as session id. */
     sessions: boolean;
+    /**
+     * Priority levels, highest first (`queueLevels(queue)`), each its own Service Bus queue; a sender
+     * picks one with `x-priority` / `?priority`. `queueId`/`queueName` above are the default level's.
+     * @default none: the queue has no priorities
+     */
+    levels?: FrontEndQueueLevel[];
+    /** The level used when a sender names none (`defaultLevelOf(queue)`). Required with `levels`. */
+    defaultLevel?: string;
+    /** Longest per-message delay a sender may ask, seconds (spec `maxDelaySeconds`; Service Bus schedules it). @default 0 */
+    maxDelaySeconds?: number;
+    /** Body path of the group key (spec `groupKey`, e.g. "body.customerId"). @default none: header or query only */
+    groupKey?: string;
+    /** Body path of the deduplication id (spec `deduplicationKey`). @default none: header or query only */
+    deduplicationKey?: string;
+    /** Largest message the queue takes, KiB (spec `maxMessageKb`): larger bodies are claim-checked. @default 256 */
+    maxMessageKb?: number;
+}
+
+/** One priority level of a front-end queue. */
+export interface FrontEndQueueLevel {
+    /** The level's name as senders give it (`x-priority: high`). */
+    level: string;
+    /** The level queue's resource id (scope of the send role). */
+    queueId: pulumi.Input<string>;
+    /** The level queue's physical name. */
+    queueName: pulumi.Input<string>;
+}
+
+/** A fan-out topic the front end may publish to. */
+export interface FrontEndTopic {
+    /** Spec topic name, as callers address it (`POST /api/topics/{name}`). */
+    name: string;
+    /** Topic resource id: the scope of the front end's send role. */
+    topicId: pulumi.Input<string>;
+    /** Physical topic name. */
+    topicName: pulumi.Input<string>;
 }
 
 export interface FrontEndArgs extends AzurePlacement {
@@ -42,14 +79,23 @@ export interface FrontEndArgs extends AzurePlacement {
      * @default none: job status answers 501
      */
     datastore?: CosmosContainerRef;
+    /** Fan-out topics it publishes to (`POST /api/topics/{name}`), with Data Sender on each. @default [] */
+    topics?: FrontEndTopic[];
+    /**
+     * The claim-check container (LargeMessageStore outputs): bodies over a queue's limit are stored
+     * there (Storage Blob Data Contributor on that container) and the queue carries a reference.
+     * @default none: such bodies are refused with 413
+     */
+    largeMessages?: LargeMessageContainerRef;
     /** Most instances. @default 10 */
     maximumInstanceCount?: number;
 }
 
 /**
  * The HTTP front end: a Function App with an HTTP trigger that checks the API key (a Key Vault
- * reference, unless `auth: none`), rejects bodies over `maxBodyKb` and sends to its queues with
- * "Azure Service Bus Data Sender" on each queue only. With a datastore it serves job status,
+ * reference, unless `auth: none`), rejects bodies over `maxBodyKb` and sends to its queues (each
+ * priority level) and fan-out topics with "Azure Service Bus Data Sender" on each one only.
+ * Bodies over a queue's limit go to the claim-check container when there is one. With a datastore it serves job status,
  * reading that one Cosmos DB container with the built-in Data Reader role.
  */
 export class FrontEnd extends pulumi.ComponentResource {
@@ -69,6 +115,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             ? new ApiKeyVault(`${name}-api-key`, { ...placementOf(args), tenantId: args.tenantId, uniqueScope: args.uniqueScope }, { parent: this })
             : undefined;
         const maxBodyBytes = spec.maxBodyKb * 1024;
+        const topics = args.topics ?? [];
         this.functionApp = new FunctionApp(`${name}-functions`, {
             ...hostingOf(args),
             role: "front-end",
@@ -76,7 +123,11 @@ export class FrontEnd extends pulumi.ComponentResource {
             maximumInstanceCount: args.maximumInstanceCount ?? 10,
             appSettings: {
                 QUEUESTACK_SERVICEBUS_NAMESPACE: args.fullyQualifiedNamespace,
-                QUEUESTACK_QUEUES: pulumi.jsonStringify(args.queues.map((q) => ({ name: q.name, entity: q.queueName, sessions: q.sessions }))),
+                QUEUESTACK_QUEUES: pulumi.jsonStringify(args.queues.map(queueSetting)),
+                ...(topics.length > 0 ? { QUEUESTACK_TOPICS: pulumi.jsonStringify(topics.map((t) => ({ name: t.name, entity: t.topicName }))) } : {}),
+                ...(args.largeMessages ? { QUEUESTACK_LARGE_MESSAGES_URL: args.largeMessages.containerUrl } : {}),
+                // Functions' own timeout (Flex: 30 minutes) is far above the longest wait (25 s).
+                QUEUESTACK_MAX_WAIT_SECONDS: String(spec.maxWaitSeconds),
                 QUEUESTACK_AUTH: spec.auth,
                 QUEUESTACK_MAX_BODY_BYTES: String(maxBodyBytes),
                 // The host refuses larger bodies before the function runs.
@@ -90,9 +141,16 @@ export class FrontEnd extends pulumi.ComponentResource {
             },
         }, { parent: this });
         const principalId = this.functionApp.principalId;
-        args.queues.forEach((queue) =>
-            grantRole(`${name}-send-${queue.name}`, { principalId, role: "serviceBusDataSender", scope: queue.queueId, subscription: args.subscription }, { parent: this }),
-        );
+        const send = (key: string, scope: pulumi.Input<string>) =>
+            grantRole(`${name}-send-${key}`, { principalId, role: "serviceBusDataSender", scope, subscription: args.subscription }, { parent: this });
+        for (const queue of args.queues) {
+            if (queue.levels) queue.levels.forEach((l) => send(`${queue.name}-${l.level}`, l.queueId));
+            else send(queue.name, queue.queueId);
+        }
+        topics.forEach((topic) => send(`topic-${topic.name}`, topic.topicId));
+        if (args.largeMessages) {
+            grantLargeMessageAccess(`${name}-write-large-messages`, { principalId, store: args.largeMessages, access: "write", subscription: args.subscription }, { parent: this });
+        }
         if (args.datastore) {
             grantContainerAccess(`${name}-read-jobs`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName, access: "read" }, { parent: this });
         }
@@ -103,4 +161,19 @@ export class FrontEnd extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`https://${this.functionApp.defaultHostName}/api/messages`;
         this.registerOutputs({ url: this.url });
     }
+}
+
+/** A queue's entry in QUEUESTACK_QUEUES: where to send, and the routing rules the handler applies. */
+function queueSetting(q: FrontEndQueue) {
+    if (q.levels && !q.defaultLevel) throw new Error(`front end queue "${q.name}": levels need a defaultLevel`);
+    return {
+        name: q.name,
+        entity: q.queueName,
+        sessions: q.sessions,
+        ...(q.levels ? { levels: q.levels.map((l) => ({ name: l.level, entity: l.queueName })), defaultLevel: q.defaultLevel } : {}),
+        ...(q.maxDelaySeconds ? { maxDelaySeconds: q.maxDelaySeconds } : {}),
+        ...(q.groupKey ? { groupKey: q.groupKey } : {}),
+        ...(q.deduplicationKey ? { deduplicationKey: q.deduplicationKey } : {}),
+        ...(q.maxMessageKb ? { maxMessageBytes: q.maxMessageKb * 1024 } : {}),
+    };
 }

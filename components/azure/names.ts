@@ -15,6 +15,9 @@ export const azureNames = {
     /** Global (`<name>.servicebus.windows.net`); 6-50, letters, digits, hyphens, starts with a letter. */
     serviceBusNamespace: { maxLength: 50, disallowed: lowerAlnumHyphen, separator: "-", lowercase: true },
     serviceBusQueue: { maxLength: 260, disallowed: /[^A-Za-z0-9._-]/g, separator: "-", lowercase: true },
+    serviceBusTopic: { maxLength: 260, disallowed: /[^A-Za-z0-9._-]/g, separator: "-", lowercase: true },
+    /** Unique within its topic; 1-50 letters, digits, periods, hyphens, underscores. */
+    serviceBusSubscription: { maxLength: 50, disallowed: /[^A-Za-z0-9._-]/g, separator: "-", lowercase: true },
     /** Global (`<name>.documents.azure.com`); 3-44 lowercase letters, digits, hyphens. */
     cosmosAccount: { maxLength: 44, disallowed: lowerAlnumHyphen, separator: "-", lowercase: true },
     cosmosDatabase: { maxLength: 255, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false },

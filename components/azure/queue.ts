@@ -1,6 +1,6 @@
 import * as servicebus from "@pulumi/azure-native/servicebus";
 import * as pulumi from "@pulumi/pulumi";
-import { type QueueSpec, type QueueSpecInput, cloudLimits, deduplicationOf, validateQueueSpec, visibilityMultiplier } from "../spec";
+import { type QueueLevel, type QueueSpec, type QueueSpecInput, cloudLimits, deduplicationOf, validateQueueSpec, visibilityMultiplier } from "../spec";
 import { type AzurePlacement, placement } from "./context";
 import { azureNames } from "./names";
 import { isoDuration } from "./duration";
@@ -19,6 +19,12 @@ export interface QueueArgs extends AzurePlacement {
      * (the whole-stack component passes the value derived from the consuming workers' timeouts)
      */
     lockDurationSeconds?: number;
+    /**
+     * The priority level this Service Bus queue carries (one of `queueLevels(queue)`): its `name`,
+     * `<queue>-<level>`, names the physical queue (and so its `$deadletterqueue` and alerts).
+     * @default the queue itself (`<queue>`)
+     */
+    level?: QueueLevel;
 }
 
 /**
@@ -49,7 +55,7 @@ export class Queue extends pulumi.ComponentResource {
         }
         const dedup = deduplicationOf(spec) !== undefined;
         this.queue = new servicebus.Queue(`${name}-queue`, {
-            queueName: at.name(azureNames.serviceBusQueue, spec.name),
+            queueName: at.name(azureNames.serviceBusQueue, args.level?.name ?? spec.name),
             namespaceName: args.namespaceName,
             resourceGroupName: at.resourceGroupName,
             lockDuration: isoDuration(this.lockDurationSeconds),

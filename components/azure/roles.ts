@@ -9,6 +9,7 @@ export const builtInRoles = {
     serviceBusDataReceiver: "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
     serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
     storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
     monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",

@@ -1,7 +1,9 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
-import { type Spec, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds } from "../spec";
+import {
+    type Spec, defaultLevelOf, largeMessageExpireDays, queueLevels, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
+} from "../spec";
 import { Alarms, type WatchedFunction } from "./alarms";
 import { type AzureCodeSource, bundledAzureCode } from "./code";
 import { Dashboard } from "./dashboard";
@@ -9,8 +11,10 @@ import { Datastore } from "./datastore";
 import { FrontEnd } from "./front-end";
 import { WorkerNetwork } from "./network";
 import { Queue } from "./queue";
+import { LargeMessageStore } from "./large-messages";
 import { ResourceGroup } from "./resource-group";
 import { ServiceBusNamespace } from "./service-bus";
+import { Topic } from "./topic";
 import { FunctionWorker } from "./workers-function";
 import { VmWorker } from "./workers-vm";
 
@@ -24,6 +28,9 @@ export interface AzureWebQueueWorkerArgs extends CloudStackArgs {
  * queues with their dead-letter sub-queues, Function App or VM Scale Set workers, Cosmos DB,
  * Azure Monitor alerts to an action group and a workbook. Every identity is a managed identity
  * with data-plane roles on single resources; no key or connection string is stored anywhere.
+ * Queue patterns: a Service Bus queue per priority level, a topic per fan-out topic forwarding to
+ * each subscriber's default level, and a Blob container for claim-checked bodies; delays use
+ * Service Bus scheduled messages, groups and dedup use sessions and duplicate detection.
  */
 export class AzureWebQueueWorker extends pulumi.ComponentResource implements WebQueueWorkerOutputs {
     readonly spec: Spec;
@@ -52,16 +59,32 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
 
         const bus = new ServiceBusNamespace(`${name}-bus`, { ...where, ...global, tier: spec.azure.serviceBusTier }, child);
         const datastore = new Datastore(`${name}-datastore`, { ...where, ...global, datastore: spec.datastore }, child);
-        const queues = Object.fromEntries(spec.queues.map((q) => [q.name, new Queue(`${name}-${q.name}`, {
-            ...where, queue: q, namespaceName: bus.namespaceName, lockDurationSeconds: visibilityTimeoutSeconds(spec, q, "azure"),
-        }, child)]));
+        const queues = Object.fromEntries(spec.queues.flatMap((q) => queueLevels(q).map((level) => [level.name, new Queue(`${name}-${level.name}`, {
+            ...where, queue: q, level, namespaceName: bus.namespaceName, lockDurationSeconds: visibilityTimeoutSeconds(spec, q, "azure"),
+        }, child)])));
+        /** The physical queue a sender reaches with no level named: the queue's default level. */
+        const defaultQueue = (q: Spec["queues"][number]) => queues[defaultLevelOf(q) ? `${q.name}-${defaultLevelOf(q)}` : q.name];
+        const levelRefs = (q: Spec["queues"][number]) =>
+            q.priorities ? queueLevels(q).map((l) => ({ level: l.level!, queueId: queues[l.name].queueId, queueName: queues[l.name].queueName, weight: l.weight })) : undefined;
         const queueRef = (queueName: string) => {
-            const q = queues[queueName];
+            const q = spec.queues.find((candidate) => candidate.name === queueName)!;
+            const top = queues[queueLevels(q)[0].name];
             return {
-                queueId: q.queueId, queueName: q.queueName, namespaceId: bus.namespaceId, fullyQualifiedNamespace: bus.fullyQualifiedName,
-                sessions: q.spec.ordering === "fifo", lockDurationSeconds: q.lockDurationSeconds,
+                queueId: top.queueId, queueName: top.queueName, namespaceId: bus.namespaceId, fullyQualifiedNamespace: bus.fullyQualifiedName,
+                sessions: q.ordering === "fifo", lockDurationSeconds: top.lockDurationSeconds,
+                levels: levelRefs(q), promoteAfterSeconds: q.priorities?.promoteAfterSeconds,
             };
         };
+        const topics = spec.topics.map((t) => new Topic(`${name}-topic-${t.name}`, {
+            ...where, topic: t, namespaceName: bus.namespaceName, ordered: topicOrdering(spec, t) === "fifo",
+            subscribers: t.subscribers.map((queueName) => {
+                const q = spec.queues.find((candidate) => candidate.name === queueName)!;
+                return { name: queueName, queueName: defaultQueue(q).queueName, maxDeliveryCount: q.maxReceiveCount, retentionDays: q.retentionDays };
+            }),
+        }, child));
+        const largeMessages = spec.largeMessages.enabled
+            ? new LargeMessageStore(`${name}-large-messages`, { ...where, uniqueScope: global.uniqueScope, expireDays: largeMessageExpireDays(spec) }, child)
+            : undefined;
         const cosmos = {
             accountName: datastore.accountName, accountId: datastore.accountId, endpoint: datastore.endpoint,
             databaseName: datastore.databaseName, containerName: datastore.containerName, containerScope: datastore.containerScope,
@@ -73,11 +96,11 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         for (const worker of spec.workers) {
             const common = {
                 ...where, ...global, worker, queue: queueRef(worker.queue), datastore: cosmos,
-                timeoutSeconds: workerTimeoutSeconds(spec, worker), resultTtlDays: spec.datastore.ttlDays,
+                timeoutSeconds: workerTimeoutSeconds(spec, worker), resultTtlDays: spec.datastore.ttlDays, largeMessages,
             };
             if (worker.kind === "function") {
                 const fn = new FunctionWorker(`${name}-${worker.name}`, { ...common, appInsights, code: code.functionWorker(worker.code) }, child);
-                functions.push({ name: worker.name, appName: fn.appName });
+                fn.apps.forEach((a) => functions.push({ name: a.level ? `${worker.name}-${a.level}` : worker.name, appName: a.app.appName }));
             } else {
                 new VmWorker(`${name}-${worker.name}`, { ...common, subnetId: subnetId!, code: code.vmReceiver(worker.code) }, child);
             }
@@ -85,15 +108,29 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
 
         const frontEnd = new FrontEnd(`${name}-front-end`, {
             ...where, ...global, appInsights, frontEnd: spec.frontEnd, tenantId: client.tenantId, code: code.frontEnd(),
-            fullyQualifiedNamespace: bus.fullyQualifiedName, datastore: cosmos,
-            queues: spec.queues.map((q) => ({ name: q.name, queueId: queues[q.name].queueId, queueName: queues[q.name].queueName, sessions: q.ordering === "fifo" })),
+            fullyQualifiedNamespace: bus.fullyQualifiedName, datastore: cosmos, largeMessages,
+            queues: spec.queues.map((q) => ({
+                name: q.name, queueId: defaultQueue(q).queueId, queueName: defaultQueue(q).queueName, sessions: q.ordering === "fifo",
+                levels: levelRefs(q), defaultLevel: defaultLevelOf(q), maxDelaySeconds: q.maxDelaySeconds,
+                groupKey: q.groupKey, deduplicationKey: q.deduplicationKey, maxMessageKb: q.maxMessageKb,
+            })),
+            topics: spec.topics.map((t, i) => ({ name: t.name, topicId: topics[i].topicId, topicName: topics[i].topicName })),
         }, child);
-        const watched = spec.queues.map((q) => ({ name: q.name, namespaceId: bus.namespaceId, queueName: queues[q.name].queueName }));
+        // Every physical queue, and each topic (its subscriptions' dead letters are reported under the topic's name).
+        const watched = [
+            ...Object.entries(queues).map(([queueName, q]) => ({ name: queueName, namespaceId: bus.namespaceId, queueName: q.queueName })),
+            ...spec.topics.map((t, i) => ({ name: `topic-${t.name}`, namespaceId: bus.namespaceId, queueName: topics[i].topicName })),
+        ];
         const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, appInsightsId: group.appInsights.id }, child);
         new Dashboard(`${name}-dashboard`, { ...where, namespaceId: bus.namespaceId, queues: watched, functions, appInsightsId: group.appInsights.id }, child);
 
         this.frontEndUrl = frontEnd.url;
-        this.queues = Object.fromEntries(Object.entries(queues).map(([queueName, q]) => [queueName, { id: q.queueId, deadLetterId: q.deadLetterPath }]));
+        // Each physical queue by its level name; a queue with priorities also answers to its spec name (its default level).
+        const endpoints = (q: Queue) => ({ id: q.queueId, deadLetterId: q.deadLetterPath });
+        this.queues = {
+            ...Object.fromEntries(Object.entries(queues).map(([queueName, q]) => [queueName, endpoints(q)])),
+            ...Object.fromEntries(spec.queues.filter((q) => q.priorities).map((q) => [q.name, endpoints(defaultQueue(q))])),
+        };
         this.datastoreName = datastore.containerName;
         this.alarmTopic = alarms.actionGroupId;
         this.resourceGroupName = group.resourceGroupName;

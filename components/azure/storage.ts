@@ -20,7 +20,16 @@ export interface PrivateBlobStore {
 export function privateBlobStore(
     name: string,
     at: ReturnType<typeof placement>,
-    args: { uniqueScope: pulumi.Input<string>; nameParts: string[]; containerName: string },
+    args: {
+        /** Makes the account name unique across Azure (e.g. the resource group id). */
+        uniqueScope: pulumi.Input<string>;
+        /** Parts of the account name after the stack prefix. */
+        nameParts: string[];
+        /** The container's name. */
+        containerName: string;
+        /** Refuse account keys and SAS tokens (clients use Entra ID only). @default Azure's default (allowed) */
+        denySharedKeyAccess?: boolean;
+    },
     parent: pulumi.Resource,
 ): PrivateBlobStore {
     const account = new storage.StorageAccount(`${name}-storage`, {
@@ -33,6 +42,7 @@ export function privateBlobStore(
         minimumTlsVersion: "TLS1_2",
         enableHttpsTrafficOnly: true,
         defaultToOAuthAuthentication: true,
+        ...(args.denySharedKeyAccess ? { allowSharedKeyAccess: false } : {}),
         tags: at.tags,
     }, { parent });
     const container = new storage.BlobContainer(`${name}-${args.containerName}`, {

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { WorkerSpec } from "../spec";
 import { runtimeEnvironment } from "../worker-environment";
 
@@ -14,6 +14,25 @@ export interface ServiceBusQueueRef {
     sessions: boolean;
     /** The queue's lock duration, seconds. */
     lockDurationSeconds: number;
+    /**
+     * Priority levels, highest first, each its own Service Bus queue (`queueLevels(queue)`); the
+     * fields above are then the highest level's. @default none: the queue has no priorities
+     */
+    levels?: ServiceBusLevelRef[];
+    /** Seconds a message waits before a VM receiver moves it up one level (spec `priorities.promoteAfterSeconds`). @default 300 */
+    promoteAfterSeconds?: number;
+}
+
+/** One priority level's Service Bus queue. */
+export interface ServiceBusLevelRef {
+    /** The level's name (spec `priorities.levels[].name`). */
+    level: string;
+    /** The level queue's resource id (scope of the receive role). */
+    queueId: pulumi.Input<string>;
+    /** The level queue's physical name. */
+    queueName: pulumi.Input<string>;
+    /** The level's share of consumer capacity (spec `priorities.levels[].weight`). */
+    weight: number;
 }
 
 /** The Cosmos DB container holding results and idempotency records. */
@@ -43,6 +62,8 @@ export interface WorkerSettingsArgs {
     timeoutSeconds: number;
     /** Days results are kept. */
     resultTtlDays: number;
+    /** URL of the claim-check container (LargeMessageStore `containerUrl`). @default none: references fail as dead letters */
+    largeMessagesUrl?: pulumi.Input<string>;
 }
 
 /**
@@ -61,6 +82,11 @@ export function workerSettings(s: WorkerSettingsArgs): Record<string, pulumi.Inp
         QUEUESTACK_COSMOS_CONTAINER: s.datastore.containerName,
         QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: String(s.queue.lockDurationSeconds),
         QUEUESTACK_CONCURRENCY: String(s.worker.concurrency),
+        ...(s.queue.levels ? {
+            QUEUESTACK_QUEUE_LEVELS: pulumi.jsonStringify(s.queue.levels.map((l) => ({ name: l.level, entity: l.queueName, weight: l.weight }))),
+            QUEUESTACK_PROMOTE_AFTER_SECONDS: String(s.queue.promoteAfterSeconds ?? 300),
+        } : {}),
+        ...(s.largeMessagesUrl ? { QUEUESTACK_LARGE_MESSAGES_URL: s.largeMessagesUrl } : {}),
     };
 }
 

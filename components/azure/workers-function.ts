@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
+import { type WorkerSpec, type WorkerSpecInput, levelShares, parseSpecPart, workerSchema } from "../spec";
 import type { AzurePlacement } from "./context";
 import { grantContainerAccess } from "./cosmos-access";
 import { FunctionApp, hostingOf } from "./function-app";
+import { grantLargeMessageAccess, type LargeMessageContainerRef } from "./large-messages";
 import { grantRole } from "./roles";
 import {
     type CosmosContainerRef,
@@ -31,6 +32,8 @@ export interface FunctionWorkerArgs extends AzurePlacement {
     uniqueScope: pulumi.Input<string>;
     /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
+    /** The claim-check container (LargeMessageStore outputs), read with Storage Blob Data Reader. @default none */
+    largeMessages?: LargeMessageContainerRef;
 }
 
 /**
@@ -38,9 +41,19 @@ export interface FunctionWorkerArgs extends AzurePlacement {
  * when the function returns and abandons it when it throws (auto-complete on, locks renewed for
  * the whole attempt; Service Bus dead-letters after maxDeliveryCount), with a managed identity
  * that may only receive from its one queue and read/write its one Cosmos container.
+ *
+ * Priority levels: one app per level, each with one trigger on its level's queue and
+ * `levelShares(concurrency, levels)` of the worker's concurrency. The Functions host's concurrency
+ * settings (`extensions.serviceBus.maxConcurrentCalls`) and Flex's `maximumInstanceCount` are
+ * app-wide, so an app per level is what bounds each level on its own: maxConcurrentCalls =
+ * min(16, share) per instance, instances = ceil(share / that). No level waits for another, so
+ * function workers need no promotion.
  */
 export class FunctionWorker extends pulumi.ComponentResource {
     readonly spec: WorkerSpec;
+    /** One app per priority level, highest first (one app without priorities). */
+    readonly apps: { level?: string; app: FunctionApp; concurrency: number }[];
+    /** The first (highest level's) app: the only one without priorities. */
     readonly functionApp: FunctionApp;
     readonly appName: pulumi.Output<string>;
     readonly appId: pulumi.Output<string>;
@@ -50,29 +63,43 @@ export class FunctionWorker extends pulumi.ComponentResource {
         const spec = parseSpecPart(workerSchema, args.worker, `worker "${name}"`);
         super("queuestack:azure:FunctionWorker", name, {}, opts);
         this.spec = spec;
-        const timeoutSeconds = args.timeoutSeconds ?? spec.timeoutSeconds ?? args.queue.lockDurationSeconds;
-        const perInstance = concurrentCallsPerInstance(spec.concurrency);
-        this.functionApp = new FunctionApp(`${name}-functions`, {
-            ...hostingOf(args),
-            role: `worker-${spec.name}`,
-            memoryMb: spec.memoryMb,
-            maximumInstanceCount: Math.max(1, Math.ceil(spec.concurrency / perInstance)),
-            appSettings: {
-                ...workerSettings({ worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30 }),
-                ...serviceBusHostSettings(perInstance, timeoutSeconds, args.queue.sessions),
-                ServiceBusConnection__fullyQualifiedNamespace: args.queue.fullyQualifiedNamespace,
-            },
-        }, { parent: this });
+        const levels = args.queue.levels;
+        const shares = levels ? levelShares(spec.concurrency, levels) : [spec.concurrency];
+        const targets = levels
+            ? levels.map((l, i) => ({ level: l.level, queue: { ...args.queue, queueId: l.queueId, queueName: l.queueName, levels: undefined }, concurrency: shares[i] }))
+            : [{ level: undefined, queue: args.queue, concurrency: spec.concurrency }];
+        this.apps = targets.map((target) => ({ ...target, app: this.levelApp(target.level ? `${name}-${target.level}` : name, args, spec, target) }));
+        this.functionApp = this.apps[0].app;
         this.principalId = this.functionApp.principalId;
-        grantRole(`${name}-receive`, {
-            principalId: this.principalId,
-            role: "serviceBusDataReceiver",
-            scope: args.queue.queueId,
-            subscription: args.subscription,
-        }, { parent: this });
-        grantContainerAccess(`${name}-results`, { principalId: this.principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName }, { parent: this });
         this.appName = this.functionApp.appName;
         this.appId = this.functionApp.appId;
         this.registerOutputs({ appName: this.appName, appId: this.appId, principalId: this.principalId });
+    }
+
+    /** One Function App consuming one queue (a level's) with `concurrency` calls at most, and its grants. */
+    private levelApp(name: string, args: FunctionWorkerArgs, spec: WorkerSpec, target: { level?: string; queue: ServiceBusQueueRef; concurrency: number }): FunctionApp {
+        const timeoutSeconds = args.timeoutSeconds ?? spec.timeoutSeconds ?? target.queue.lockDurationSeconds;
+        const perInstance = concurrentCallsPerInstance(target.concurrency);
+        const app = new FunctionApp(`${name}-functions`, {
+            ...hostingOf(args),
+            role: target.level ? `worker-${spec.name}-${target.level}` : `worker-${spec.name}`,
+            memoryMb: spec.memoryMb,
+            maximumInstanceCount: Math.max(1, Math.ceil(target.concurrency / perInstance)),
+            appSettings: {
+                ...workerSettings({
+                    worker: { ...spec, concurrency: target.concurrency }, queue: target.queue, datastore: args.datastore, timeoutSeconds,
+                    resultTtlDays: args.resultTtlDays ?? 30, largeMessagesUrl: args.largeMessages?.containerUrl,
+                }),
+                ...serviceBusHostSettings(perInstance, timeoutSeconds, target.queue.sessions),
+                ServiceBusConnection__fullyQualifiedNamespace: target.queue.fullyQualifiedNamespace,
+            },
+        }, { parent: this });
+        const principalId = app.principalId;
+        grantRole(`${name}-receive`, { principalId, role: "serviceBusDataReceiver", scope: target.queue.queueId, subscription: args.subscription }, { parent: this });
+        grantContainerAccess(`${name}-results`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName }, { parent: this });
+        if (args.largeMessages) {
+            grantLargeMessageAccess(`${name}-read-large-messages`, { principalId, store: args.largeMessages, access: "read", subscription: args.subscription }, { parent: this });
+        }
+        return app;
     }
 }

@@ -8,6 +8,7 @@ import { workerPaths, workerServiceScript } from "../vm/worker-service";
 import { type AzurePlacement, placement } from "./context";
 import { grantContainerAccess } from "./cosmos-access";
 import { azureNames } from "./names";
+import { grantLargeMessageAccess, type LargeMessageContainerRef } from "./large-messages";
 import { grantRole, principalIdOf } from "./roles";
 import { unusableSshPublicKey } from "./ssh-key";
 import { privateBlobStore } from "./storage";
@@ -41,13 +42,17 @@ export interface VmWorkerArgs extends AzurePlacement {
     uniqueScope: pulumi.Input<string>;
     /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
+    /** The claim-check container (LargeMessageStore outputs), read with Storage Blob Data Reader. @default none */
+    largeMessages?: LargeMessageContainerRef;
 }
 
 /**
  * VM workers: a scale set of Linux instances with no public IP, no password login, a
  * system-assigned identity (receive on its one queue, read/write its one container, read its own
  * code blob), a boot script that runs the receiver as a service, and autoscale on the queue's
- * ActiveMessages per instance, down to `scaling.min` (0 allowed).
+ * ActiveMessages per instance, down to `scaling.min` (0 allowed). With priority levels the
+ * receiver takes from every level queue by weight and promotes waiting messages, so it may receive
+ * from each level and send to every level but the lowest.
  */
 export class VmWorker extends pulumi.ComponentResource {
     readonly spec: WorkerSpec;
@@ -75,7 +80,9 @@ export class VmWorker extends pulumi.ComponentResource {
         const blobUrl = pulumi.interpolate`${containerUrl}/${blob.name}`;
 
         const environment = pulumi
-            .output(workerSettings({ worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30 }))
+            .output(workerSettings({
+                worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessagesUrl: args.largeMessages?.containerUrl,
+            }))
             .apply((env) => env as Record<string, string>);
         const bootScript = pulumi.all([environment, blobUrl]).apply(([env, url]) =>
             workerServiceScript({
@@ -129,7 +136,15 @@ export class VmWorker extends pulumi.ComponentResource {
         this.scaleSetId = this.scaleSet.id;
         this.principalId = principalIdOf(this.scaleSet.identity);
         const grant = { principalId: this.principalId, subscription: args.subscription };
-        grantRole(`${name}-receive`, { ...grant, role: "serviceBusDataReceiver", scope: args.queue.queueId }, parent);
+        const levels = args.queue.levels;
+        if (levels) {
+            levels.forEach((l) => grantRole(`${name}-receive-${l.level}`, { ...grant, role: "serviceBusDataReceiver", scope: l.queueId }, parent));
+            // Promotion sends a waiting message to the level above: every level but the lowest receives sends.
+            levels.slice(0, -1).forEach((l) => grantRole(`${name}-promote-to-${l.level}`, { ...grant, role: "serviceBusDataSender", scope: l.queueId }, parent));
+        } else {
+            grantRole(`${name}-receive`, { ...grant, role: "serviceBusDataReceiver", scope: args.queue.queueId }, parent);
+        }
+        if (args.largeMessages) grantLargeMessageAccess(`${name}-read-large-messages`, { ...grant, store: args.largeMessages, access: "read" }, parent);
         grantRole(`${name}-read-code`, { ...grant, role: "storageBlobDataReader", scope: container.id }, parent);
         grantContainerAccess(`${name}-results`, { principalId: this.principalId, datastore: args.datastore, resourceGroupName: at.resourceGroupName }, parent);
 
@@ -139,7 +154,7 @@ export class VmWorker extends pulumi.ComponentResource {
             location: at.location,
             enabled: true,
             targetResourceUri: this.scaleSet.id,
-            profiles: [backlogScalingProfile(spec, args.queue.namespaceId, args.queue.queueName)],
+            profiles: [backlogScalingProfile(spec, args.queue.namespaceId, levels ? levels.map((l) => l.queueName) : [args.queue.queueName])],
             tags: at.tags,
         }, parent);
 
@@ -163,18 +178,19 @@ export function fetchWithManagedIdentity(blobUrl: string, target: string): strin
 /**
  * Autoscale on backlog per instance: add an instance while ActiveMessages / instances exceeds
  * `backlogPerWorker`, start one from zero as soon as a message waits, and remove instances only
- * once the queue has been empty for 10 minutes.
+ * once the queue has been empty for 10 minutes. With priority levels the backlog is the sum over
+ * the level queues (`queueNames`, one `EntityName` value each).
  */
 export function backlogScalingProfile(
     spec: WorkerSpec,
     namespaceId: pulumi.Input<string>,
-    queueName: pulumi.Input<string>,
+    queueNames: pulumi.Input<string>[],
 ): inputs.monitor.AutoscaleProfileArgs {
     const activeMessages = (dividePerInstance: boolean, statistic: "Average" | "Max", timeWindow: string) => ({
         metricName: "ActiveMessages",
         metricNamespace: "Microsoft.ServiceBus/namespaces",
         metricResourceUri: namespaceId,
-        dimensions: [{ dimensionName: "EntityName", operator: "Equals", values: [queueName] }],
+        dimensions: [{ dimensionName: "EntityName", operator: "Equals", values: queueNames }],
         dividePerInstance,
         statistic,
         timeAggregation: statistic === "Max" ? "Maximum" as const : "Average" as const,
