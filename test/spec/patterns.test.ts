@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import {
     type Cloud,
     checkSpec,
@@ -13,6 +16,8 @@ import {
     topicsFeeding,
     validateSpec,
 } from "../../components/spec";
+
+const root = path.resolve(__dirname, "..", "..");
 
 /** The error lines a spec produces for `cloud`. */
 function problems(input: unknown, cloud: Cloud = "aws"): string[] {
@@ -244,5 +249,31 @@ describe("spec: queue patterns", () => {
             assert.deepEqual(topicsFeeding(spec, "audit").map((t) => t.name), ["ledger-events"]);
             assert.deepEqual(topicsFeeding(spec, "orders").map((t) => t.name), ["order-events"]);
         });
+    });
+
+    describe("example stack files, one per pattern", () => {
+        /** Each pattern's example, the cloud it targets, and what makes it that pattern's example. */
+        const examples: Record<string, { cloud: Cloud; shows: (spec: ReturnType<typeof validateSpec>) => boolean }> = {
+            priorities: { cloud: "aws", shows: (s) => s.queues.every((q) => q.priorities !== undefined) },
+            delays: { cloud: "gcp", shows: (s) => s.queues.every((q) => needsDelayScheduler(q, "aws") && needsDelayScheduler(q, "gcp")) },
+            ordered: { cloud: "azure", shows: (s) => s.queues.every((q) => q.ordering === "fifo" && q.groupKey !== undefined) && s.queues.some((q) => q.deduplicationKey !== undefined) },
+            fanout: { cloud: "aws", shows: (s) => s.topics.length > 0 && s.topics.some((t) => t.subscribers.length > 1) },
+            "large-messages": { cloud: "azure", shows: (s) => s.largeMessages.enabled },
+            "request-response": { cloud: "gcp", shows: (s) => s.frontEnd.maxWaitSeconds > 0 },
+        };
+        for (const [stack, expected] of Object.entries(examples)) {
+            it(`Pulumi.${stack}.yaml targets ${expected.cloud}, points at the stack-config schema and validates on every target`, () => {
+                const file = [root, path.join(root, "docs", "examples")].map((dir) => path.join(dir, `Pulumi.${stack}.yaml`)).find(existsSync);
+                assert.ok(file, `Pulumi.${stack}.yaml is neither in the repository root nor in docs/examples`);
+                const text = readFileSync(file, "utf8");
+                const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text)?.[1];
+                assert.equal(schema && path.resolve(path.dirname(file), schema), path.join(root, "schema", "stack-config.schema.json"));
+                assert.match(text, /^# Valid on every target \(aws, azure, gcp, local\)\.$/m);
+                const config = parse(text).config;
+                assert.equal(config["queuestack:cloud"], expected.cloud);
+                for (const cloud of clouds) assert.deepEqual(problems(config["queuestack:spec"], cloud), [], `${stack} on ${cloud}`);
+                assert.ok(expected.shows(validateSpec(config["queuestack:spec"], expected.cloud)), `${stack} does not show its pattern`);
+            });
+        }
     });
 });
