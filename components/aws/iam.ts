@@ -30,12 +30,16 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
     );
 }
 
-/** Trust policy letting one AWS service (e.g. lambda.amazonaws.com) assume a role. */
-export function assumeRolePolicy(service: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
+/**
+ * Trust policy letting one AWS service (e.g. lambda.amazonaws.com) assume a role, optionally only
+ * under `condition` (e.g. `{ StringEquals: { "aws:SourceAccount": accountId } }` against confused deputies).
+ */
+export function assumeRolePolicy(service: string): string;
+export function assumeRolePolicy(service: string, condition: Statement["condition"]): pulumi.Output<string>;
+export function assumeRolePolicy(service: string, condition?: Statement["condition"]): string | pulumi.Output<string> {
+    const statement = { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" };
+    if (!condition) return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ ...statement, Condition: condition }] });
 }
 
 /** Queue actions a consumer needs on its own queue, and nothing more. */
@@ -55,12 +59,15 @@ export interface RoleArgs {
     service: string;
     /** The only permissions the role has (inline policy). */
     statements: Statement[];
+    /** Condition on the service assuming the role. @default none */
+    trustCondition?: Statement["condition"];
     tags: Record<string, string>;
 }
 
 /** A role with exactly `statements` as its permissions (no managed policies with wildcards). */
 export function leastPrivilegeRole(name: string, args: RoleArgs, opts: pulumi.CustomResourceOptions) {
-    const role = new aws.iam.Role(name, { name: args.name, assumeRolePolicy: assumeRolePolicy(args.service), tags: args.tags }, opts);
+    const trust = args.trustCondition ? assumeRolePolicy(args.service, args.trustCondition) : assumeRolePolicy(args.service);
+    const role = new aws.iam.Role(name, { name: args.name, assumeRolePolicy: trust, tags: args.tags }, opts);
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(args.statements) }, opts);
     return { role, policy };
 }

@@ -1,0 +1,99 @@
+import * as pulumi from "@pulumi/pulumi";
+import { cloudLimits } from "../spec";
+import type { Statement } from "./iam";
+import type { BucketRef, LevelRef } from "./refs";
+
+/** A queue the front end may send to, with how senders route into it. */
+export interface FrontEndQueue {
+    /** URL of the queue (its default level with priorities). */
+    url: pulumi.Input<string>;
+    /** ARN of the queue (its default level with priorities). */
+    arn: pulumi.Input<string>;
+    /** FIFO queue: every message needs a group key. */
+    fifo: boolean;
+    /** Priority levels, highest first; the front end sends to the one the sender names. @default none */
+    levels?: LevelRef[];
+    /** Level for senders that name none (defaultLevelOf). @default the lowest level */
+    defaultLevel?: string;
+    /** Longest per-message delay a sender may ask for, seconds (spec maxDelaySeconds). @default 0 */
+    maxDelaySeconds?: number;
+    /** ARN of the queue's DLQ (the default level's): where a delay schedule's failed sends go. Needed when maxDelaySeconds exceeds SQS's 900 s. */
+    deadLetterArn?: pulumi.Input<string>;
+    /** `body.<path>` of the group key (spec groupKey). @default none (header or query only) */
+    groupKey?: string;
+    /** `body.<path>` of the deduplication id (spec deduplicationKey). @default none (header or query only) */
+    deduplicationKey?: string;
+    /** Largest message the queue takes, KiB (spec maxMessageKb): larger bodies are claim-checked. @default 256 */
+    maxMessageKb?: number;
+}
+
+/** A fan-out topic the front end publishes to (`POST /topics/<name>`). */
+export interface FrontEndTopic {
+    /** ARN of the SNS topic. */
+    arn: pulumi.Input<string>;
+    /** FIFO topic: every event needs a group key. */
+    fifo: boolean;
+}
+
+/** The schedule group and role the front end creates delay schedules with (DelayScheduler). */
+export interface FrontEndDelayScheduler {
+    groupName: pulumi.Input<string>;
+    roleArn: pulumi.Input<string>;
+    /** ARN pattern of the group's schedules (`.../schedule/<group>/*`). */
+    schedulesArn: pulumi.Input<string>;
+}
+
+const when = <T>(condition: unknown, value: T) => (condition ? value : undefined);
+
+/** QUEUESTACK_QUEUES: each queue's URL, FIFO flag and, when set, its routing (read by workers/aws/front-end-setup.ts). */
+export function queuesVariable(queues: Record<string, FrontEndQueue>, claimCheck: boolean): pulumi.Output<string> {
+    return pulumi.jsonStringify(
+        Object.fromEntries(
+            Object.entries(queues).map(([name, q]) => {
+                const scheduled = (q.maxDelaySeconds ?? 0) > cloudLimits.aws.messageDelayNativeMaxSeconds;
+                const levels = q.levels?.map((l) => ({ level: l.level, url: l.url, ...(scheduled ? { arn: l.arn, deadLetterArn: l.deadLetterArn } : {}) }));
+                const entry = {
+                    url: q.url,
+                    fifo: q.fifo,
+                    levels,
+                    defaultLevel: q.defaultLevel,
+                    maxDelaySeconds: when(q.maxDelaySeconds, q.maxDelaySeconds),
+                    arn: when(scheduled, q.arn),
+                    deadLetterArn: when(scheduled, q.deadLetterArn),
+                    groupKey: q.groupKey,
+                    deduplicationKey: q.deduplicationKey,
+                    maxMessageBytes: when(claimCheck, (q.maxMessageKb ?? 256) * 1024),
+                };
+                return [name, Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined))];
+            }),
+        ),
+    );
+}
+
+/** What the front end may do: send to every queue level, publish to the topics, create delay schedules, put claim-checked bodies. */
+export function frontEndStatements(a: {
+    queues: Record<string, FrontEndQueue>;
+    topics: Record<string, FrontEndTopic>;
+    delayScheduler?: FrontEndDelayScheduler;
+    largeMessages?: BucketRef;
+}): Statement[] {
+    const queueArns = Object.values(a.queues).flatMap((q) => (q.levels ? q.levels.map((l) => l.arn) : [q.arn]));
+    const topicArns = Object.values(a.topics).map((t) => t.arn);
+    const scheduler = a.delayScheduler;
+    return [
+        { sid: "SendToOwnQueues", actions: ["sqs:SendMessage"], resources: queueArns },
+        ...(topicArns.length > 0 ? [{ sid: "PublishToOwnTopics", actions: ["sns:Publish"], resources: topicArns }] : []),
+        ...(scheduler
+            ? [
+                  { sid: "CreateDelaySchedules", actions: ["scheduler:CreateSchedule"], resources: [scheduler.schedulesArn] },
+                  {
+                      sid: "PassDelayRole",
+                      actions: ["iam:PassRole"],
+                      resources: [scheduler.roleArn],
+                      condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+                  },
+              ]
+            : []),
+        ...(a.largeMessages ? [{ sid: "WriteLargeMessages", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${a.largeMessages.bucketArn}/*`] }] : []),
+    ];
+}
