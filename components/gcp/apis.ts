@@ -1,7 +1,7 @@
 import * as projects from "@pulumi/gcp/projects";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./context";
-import type { Spec } from "../spec";
+import { type Spec, needsDelayScheduler } from "../spec";
 
 /** Services every queuestack stack on Google Cloud uses. */
 const coreApis = [
@@ -15,6 +15,8 @@ const coreApis = [
 const functionApis = ["cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com"];
 const frontEndApis = ["secretmanager.googleapis.com"];
 const vmApis = ["compute.googleapis.com"];
+/** Delays longer than Pub/Sub offers (any, on gcp) are scheduled with Cloud Tasks. */
+const delayApis = ["cloudtasks.googleapis.com"];
 
 /**
  * The APIs a spec needs. Eventarc is not among them: function workers are fed by push
@@ -22,7 +24,8 @@ const vmApis = ["compute.googleapis.com"];
  */
 export function requiredApis(spec: Spec): string[] {
     const kinds = new Set(spec.workers.map((w) => w.kind));
-    return [...coreApis, ...functionApis, ...frontEndApis, ...(kinds.has("vm") ? vmApis : [])];
+    const delayed = spec.queues.some((q) => needsDelayScheduler(q, "gcp"));
+    return [...coreApis, ...functionApis, ...frontEndApis, ...(kinds.has("vm") ? vmApis : []), ...(delayed ? delayApis : [])];
 }
 
 export interface RequiredApisArgs {

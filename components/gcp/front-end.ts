@@ -9,23 +9,59 @@ import { cloudFunction, grantInvoker, type SecretVariable } from "./cloud-functi
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
 import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
+import { type DelayTarget, grantDelayScheduling } from "./delay-scheduler";
+import { blobBucketVariable, grantBlobAccess } from "./large-messages";
 import { gcpNames } from "./names";
 
-/** A queue the front end may publish to. */
+/** A topic the front end may publish to. */
 export interface FrontEndTopic {
     /** `projects/<project>/topics/<name>`. */
     topicId: pulumi.Input<string>;
     /** Topic name (where the publisher grant goes). */
     topicName: pulumi.Input<string>;
-    /** Publish with ordering keys (the queue is `fifo`). */
+    /** Publish with ordering keys (the queue, or a fan-out topic's subscribers, are `fifo`). */
     ordered: boolean;
+}
+
+/** One priority level of a queue: where messages sent at that level are published. */
+export interface FrontEndLevel {
+    /** Level name (`x-priority` header / `priority` query parameter). @default none (a queue without priorities) */
+    level?: string;
+    /** `projects/<project>/topics/<name>` of the level. */
+    topicId: pulumi.Input<string>;
+    /** Topic name (where the publisher grant goes). */
+    topicName: pulumi.Input<string>;
+}
+
+/** A queue the front end publishes to, with the routing rules from its spec. */
+export interface FrontEndQueue {
+    /** Its levels, highest first; one entry without a level for a queue without priorities. */
+    levels: FrontEndLevel[];
+    /** Publish with ordering keys (spec `ordering: fifo`). */
+    ordered: boolean;
+    /** Level of a message that names none. @default the last level (spec defaultLevelOf) */
+    defaultLevel?: string;
+    /** Longest delay a sender may ask for, seconds (spec maxDelaySeconds). @default 0 */
+    maxDelaySeconds?: number;
+    /** `body.<path>` of the group key (spec groupKey). @default the x-group-key header only */
+    groupKey?: string;
+    /** `body.<path>` of the deduplication id (spec deduplicationKey). @default the x-deduplication-id header only */
+    deduplicationKey?: string;
+    /** Largest body published as is, KiB; larger ones are claim-checked (spec maxMessageKb). @default 256 */
+    maxMessageKb?: number;
 }
 
 export interface FrontEndArgs extends GcpPlacement {
     /** Front-end settings from the spec. @default {} (auth: apiKey, maxBodyKb: 256) */
     frontEnd?: Partial<FrontEndSpec>;
     /** Queues by spec name: `POST /queues/{name}/messages` publishes to them. */
-    topics: Record<string, FrontEndTopic>;
+    queues: Record<string, FrontEndQueue>;
+    /** Fan-out topics by spec name: `POST /topics/{name}` publishes to them. @default {} */
+    topics?: Record<string, FrontEndTopic>;
+    /** Where delayed messages are scheduled (Cloud Tasks); needed when a queue has maxDelaySeconds. @default none */
+    delay?: DelayTarget;
+    /** Bucket claim-checked bodies are written to (spec largeMessages). @default none: bodies over a queue's limit get 413 */
+    blobBucket?: pulumi.Input<string>;
     /** The Firestore database job status is read from (read-only access). */
     database: DatabaseRef;
     /** Bucket for the source archive. */
@@ -36,17 +72,32 @@ export interface FrontEndArgs extends GcpPlacement {
     code?: pulumi.Input<string>;
 }
 
-/** Seconds one front-end request may run. */
-const frontEndTimeoutSeconds = 10;
+/** Seconds one front-end request may run beyond the longest wait a sender may ask for. */
+const frontEndWorkSeconds = 10;
 /** Environment variable holding the API key, read from Secret Manager by the platform. */
 export const apiKeyVariable = "QUEUESTACK_API_KEY";
+
+/** A queue as the front-end handler reads it from QUEUESTACK_QUEUES (see workers/gcp/front-end.ts). */
+function queueVariable(q: FrontEndQueue) {
+    return {
+        levels: q.levels.map((l) => ({ ...(l.level ? { level: l.level } : {}), topic: l.topicId })),
+        ordered: q.ordered,
+        maxDelaySeconds: q.maxDelaySeconds ?? 0,
+        maxMessageBytes: (q.maxMessageKb ?? 256) * 1024,
+        ...(q.defaultLevel ? { defaultLevel: q.defaultLevel } : {}),
+        ...(q.groupKey ? { groupKey: q.groupKey } : {}),
+        ...(q.deduplicationKey ? { deduplicationKey: q.deduplicationKey } : {}),
+    };
+}
 
 /**
  * The HTTP front end on Google Cloud: a Cloud Functions (2nd gen) HTTP function that checks the
  * `x-api-key` header against a generated key kept in Secret Manager, rejects bodies over
- * `maxBodyKb` (413), publishes to the named queue's topic and answers 202 with the message ids.
- * It runs as its own service account, which may only publish to these topics, read the key and
- * read job status. The endpoint is public (`allUsers` invoker) because callers authenticate with
+ * `maxBodyKb` (413), publishes to the named queue's level topic (or a fan-out topic) and answers
+ * 202 with the message ids, or waits up to `maxWaitSeconds` for the result when asked. Delayed
+ * messages become Cloud Tasks tasks; bodies over a queue's limit go to the claim-check bucket.
+ * It runs as its own service account, which may only publish to these topics, read the key,
+ * read job status, schedule delayed publishes and write claim-checked bodies. The endpoint is public (`allUsers` invoker) because callers authenticate with
  * the API key; `auth: none` drops the key.
  */
 export class FrontEnd extends pulumi.ComponentResource {
@@ -65,9 +116,17 @@ export class FrontEnd extends pulumi.ComponentResource {
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, "front-end"), "Runs the queuestack front end: publishes only", parent);
         const member = serviceAccountMember(this.serviceAccount.email);
-        for (const [queueName, topic] of Object.entries(args.topics)) {
-            new pubsub.TopicIAMMember(`${name}-publish-${queueName}`, { topic: topic.topicName, role: "roles/pubsub.publisher", member }, parent);
+        for (const [queueName, queue] of Object.entries(args.queues)) {
+            for (const l of queue.levels) {
+                const grant = l.level ? `${name}-publish-${queueName}-${l.level}` : `${name}-publish-${queueName}`;
+                new pubsub.TopicIAMMember(grant, { topic: l.topicName, role: "roles/pubsub.publisher", member }, parent);
+            }
         }
+        for (const [topicName, topic] of Object.entries(args.topics ?? {})) {
+            new pubsub.TopicIAMMember(`${name}-publish-topic-${topicName}`, { topic: topic.topicName, role: "roles/pubsub.publisher", member }, parent);
+        }
+        if (args.delay) grantDelayScheduling(`${name}-delay`, args.delay, member, parent);
+        if (args.blobBucket) grantBlobAccess(`${name}-write-bodies`, args.blobBucket, this.serviceAccount.email, "roles/storage.objectCreator", parent);
         grantDatabaseAccess(`${name}-read-status`, this.serviceAccount.email, args.database, parent, "roles/datastore.viewer");
 
         const secretEnvironment: SecretVariable[] = [];
@@ -86,9 +145,8 @@ export class FrontEnd extends pulumi.ComponentResource {
             this.apiKeySecretId = secret.id;
         }
 
-        const queues = pulumi.jsonStringify(
-            Object.fromEntries(Object.entries(args.topics).map(([queueName, t]) => [queueName, { topic: t.topicId, ordered: t.ordered }])),
-        );
+        const optional = (entries: Record<string, pulumi.Input<string> | undefined>) =>
+            Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined));
         const { fn, serviceName, url } = cloudFunction(
             name,
             {
@@ -98,14 +156,20 @@ export class FrontEnd extends pulumi.ComponentResource {
                 sourceBucket: args.sourceBucket,
                 serviceAccountEmail: this.serviceAccount.email,
                 environment: {
-                    QUEUESTACK_QUEUES: queues,
+                    QUEUESTACK_QUEUES: pulumi.jsonStringify(Object.fromEntries(Object.entries(args.queues).map(([queueName, q]) => [queueName, queueVariable(q)]))),
+                    QUEUESTACK_TOPICS: pulumi.jsonStringify(Object.fromEntries(Object.entries(args.topics ?? {}).map(([topicName, t]) => [topicName, { topic: t.topicId, ordered: t.ordered }]))),
+                    QUEUESTACK_MAX_WAIT_SECONDS: String(settings.maxWaitSeconds),
+                    ...optional({
+                        QUEUESTACK_DELAY: args.delay && pulumi.jsonStringify({ queue: args.delay.queueId, serviceAccountEmail: args.delay.serviceAccountEmail }),
+                        [blobBucketVariable]: args.blobBucket,
+                    }),
                     QUEUESTACK_AUTH: settings.auth,
                     QUEUESTACK_MAX_BODY_BYTES: String(settings.maxBodyKb * 1024),
                     QUEUESTACK_PROJECT_ID: projectOf(args.database),
                     QUEUESTACK_FIRESTORE_DATABASE: args.database.databaseName,
                 },
                 secretEnvironment,
-                timeoutSeconds: frontEndTimeoutSeconds,
+                timeoutSeconds: settings.maxWaitSeconds + frontEndWorkSeconds,
                 memoryMb: 256,
                 maxInstances: args.maxInstances ?? 100,
                 ingress: "ALLOW_ALL",

@@ -1,18 +1,11 @@
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
-import { type QueueSpec, type QueueSpecInput, cloudLimits, deduplicationOf, secondsPerDay, validateQueueSpec, visibilityMultiplier } from "../spec";
+import { type QueueLevel, type QueueSpec, type QueueSpecInput, cloudLimits, secondsPerDay, validateQueueSpec, visibilityMultiplier } from "../spec";
 import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, childOptions } from "./context";
 import { gcpNames } from "./names";
+import { type PushDelivery, duration, neverExpire, queueSubscriptionArgs } from "./subscription";
 
-/** Push delivery to an HTTPS endpoint, authenticated with an OIDC token. */
-export interface PushDelivery {
-    /** HTTPS URL Pub/Sub posts each message to (a function's URL). */
-    endpoint: pulumi.Input<string>;
-    /** Service account whose OIDC token Pub/Sub attaches; the endpoint lets only it invoke. */
-    serviceAccountEmail: pulumi.Input<string>;
-    /** OIDC audience. @default the endpoint URL */
-    audience?: pulumi.Input<string>;
-}
+export { type PushDelivery, defaultRetryBackoff } from "./subscription";
 
 export interface QueueArgs extends GcpPlacement {
     /** The queue's spec (validated for gcp; defaults applied). */
@@ -29,13 +22,12 @@ export interface QueueArgs extends GcpPlacement {
     retryBackoff?: { minimumSeconds: number; maximumSeconds: number };
     /** Project number, for the Pub/Sub service agent. @default looked up from the provider's project */
     projectNumber?: pulumi.Input<string>;
+    /**
+     * The priority level this queue carries (see queueLevels): its resources are named from
+     * `level.name` (`<queue>-<level>`). @default the spec queue itself
+     */
+    level?: QueueLevel;
 }
-
-/** Pub/Sub's own default backoff range, stated explicitly. */
-export const defaultRetryBackoff = { minimumSeconds: 10, maximumSeconds: 600 };
-/** Empty TTL: the subscription never expires (the default deletes idle ones after 31 days). */
-const neverExpire = { ttl: "" };
-const duration = (seconds: number) => `${seconds}s`;
 
 /** The ack deadline a standalone queue derives from its own processing time. */
 export function ackDeadlineOf(queue: QueueSpec): number {
@@ -72,14 +64,14 @@ export class Queue extends pulumi.ComponentResource {
         const parent = childOptions(this, opts);
         this.spec = spec;
         const { name: physical, labels } = gcpPlacement(args, "queue");
-        const backoff = args.retryBackoff ?? defaultRetryBackoff;
+        const logical = args.level?.name ?? spec.name;
         const serviceAgent = pubsubServiceAgent(args.projectNumber ?? projectNumber(this));
 
-        this.deadLetterTopic = new pubsub.Topic(`${name}-dlq-topic`, { name: physical(gcpNames.pubsubTopic, spec.name, "dlq"), labels }, parent);
+        this.deadLetterTopic = new pubsub.Topic(`${name}-dlq-topic`, { name: physical(gcpNames.pubsubTopic, logical, "dlq"), labels }, parent);
         this.deadLetterSubscription = new pubsub.Subscription(
             `${name}-dlq-subscription`,
             {
-                name: physical(gcpNames.pubsubSubscription, spec.name, "dlq"),
+                name: physical(gcpNames.pubsubSubscription, logical, "dlq"),
                 topic: this.deadLetterTopic.id,
                 messageRetentionDuration: duration(spec.deadLetter.retentionDays * secondsPerDay),
                 expirationPolicy: neverExpire,
@@ -88,26 +80,19 @@ export class Queue extends pulumi.ComponentResource {
             parent,
         );
 
-        this.topic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, spec.name), labels }, parent);
+        this.topic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, logical), labels }, parent);
         this.subscription = new pubsub.Subscription(
             `${name}-subscription`,
-            {
-                name: physical(gcpNames.pubsubSubscription, spec.name),
-                topic: this.topic.id,
+            queueSubscriptionArgs({
+                spec,
+                name: physical(gcpNames.pubsubSubscription, logical),
+                topicId: this.topic.id,
+                deadLetterTopicId: this.deadLetterTopic.id,
                 ackDeadlineSeconds: args.ackDeadlineSeconds ?? ackDeadlineOf(spec),
-                messageRetentionDuration: duration(spec.retentionDays * secondsPerDay),
-                retryPolicy: { minimumBackoff: duration(backoff.minimumSeconds), maximumBackoff: duration(backoff.maximumSeconds) },
-                deadLetterPolicy: { deadLetterTopic: this.deadLetterTopic.id, maxDeliveryAttempts: spec.maxReceiveCount },
-                enableMessageOrdering: spec.ordering === "fifo",
-                // Pub/Sub offers exactly-once delivery on pull subscriptions only.
-                enableExactlyOnceDelivery: deduplicationOf(spec) !== undefined && args.push === undefined,
-                expirationPolicy: neverExpire,
-                pushConfig: args.push && {
-                    pushEndpoint: args.push.endpoint,
-                    oidcToken: { serviceAccountEmail: args.push.serviceAccountEmail, audience: args.push.audience ?? args.push.endpoint },
-                },
+                push: args.push,
+                retryBackoff: args.retryBackoff,
                 labels,
-            },
+            }),
             parent,
         );
 

@@ -10,6 +10,15 @@ export interface SourceBucketArgs extends GcpPlacement {
 }
 
 /**
+ * A private bucket: uniform bucket-level access (no object ACLs), public access prevention
+ * enforced, encrypted at rest with Google-managed keys, emptied on destroy. `args` adds the
+ * name, location, lifecycle rules and anything else the role needs.
+ */
+export function privateBucket(name: string, args: storage.BucketArgs, opts: pulumi.CustomResourceOptions): storage.Bucket {
+    return new storage.Bucket(name, { ...args, uniformBucketLevelAccess: true, publicAccessPrevention: "enforced", forceDestroy: true }, opts);
+}
+
+/**
  * A private bucket holding function source archives and VM worker bundles: uniform bucket-level
  * access, public access prevented, old objects cleaned up. Readers are granted per workload.
  */
@@ -21,15 +30,12 @@ export class SourceBucket extends pulumi.ComponentResource {
         super("queuestack:gcp:SourceBucket", name, {}, opts);
         const parent = childOptions(this, opts);
         const { name: physical, labels, region } = gcpPlacement(args, "source");
-        this.bucket = new storage.Bucket(
+        this.bucket = privateBucket(
             `${name}-bucket`,
             {
                 // Bucket names are global: the project id keeps them apart across projects.
                 name: physical(gcpNames.storageBucket, gcpConfig.project ?? "", "source"),
                 location: args.location ?? region(),
-                uniformBucketLevelAccess: true,
-                publicAccessPrevention: "enforced",
-                forceDestroy: true,
                 lifecycleRules: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 7, withState: "ARCHIVED" } }],
                 versioning: { enabled: true },
                 labels,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
-import { type Spec, consumersOf, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds } from "../spec";
+import { type Spec, largeMessageExpireDays, needsDelayScheduler, validateSpec } from "../spec";
 import { type AlarmedFunction, Alarms } from "./alarms";
 import { RequiredApis, requiredApis } from "./apis";
 import { projectNumber } from "./context";
@@ -10,10 +10,10 @@ import { Datastore } from "./datastore";
 import { FrontEnd } from "./front-end";
 import type { DatabaseRef } from "./identity";
 import { Network } from "./network";
-import { Queue } from "./queue";
+import { DelayScheduler } from "./delay-scheduler";
+import { LargeMessageBucket } from "./large-messages";
 import { SourceBucket } from "./source-bucket";
-import { FunctionWorker } from "./workers-function";
-import { VmWorker } from "./workers-vm";
+import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicIsOrdered, watchedQueues } from "./stack-queues";
 
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
@@ -23,8 +23,11 @@ export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
 /**
  * The whole web-queue-worker stack on Google Cloud from one spec: the project APIs it needs, a Cloud
  * Functions HTTP front end, Pub/Sub topics and subscriptions with dead-letter topics (and their own
- * subscriptions and service-agent grants), Cloud Functions fed by push or managed instance groups
- * scaled on backlog, a Firestore database with TTL, Cloud Monitoring alert policies and a dashboard.
+ * subscriptions and service-agent grants) for every priority level, Cloud Functions fed by push
+ * or managed instance groups scaled on backlog, fan-out topics with a subscription per subscriber
+ * queue, a Cloud Tasks queue for delayed messages, a claim-check bucket for large bodies, a
+ * Firestore database with TTL, Cloud Monitoring alert policies and a dashboard. A queue with
+ * priorities answers the contract's `queues[name]` with its default level's subscriptions.
  */
 export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQueueWorkerOutputs {
     readonly spec: Spec;
@@ -52,38 +55,27 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const network = spec.workers.some((w) => w.kind === "vm") && !spec.network.subnetIds ? new Network(`${name}-network`, where, child) : undefined;
         const subnetworkId = spec.network.subnetIds?.[0] ?? network?.subnetworkId;
 
-        const queues = Object.fromEntries(
-            spec.queues.map((q) => {
-                const ackDeadlineSeconds = visibilityTimeoutSeconds(spec, q, "gcp");
-                const common = (worker: Spec["workers"][number]) => ({
-                    ...where,
-                    worker,
-                    queueName: q.name,
-                    database,
-                    sourceBucket: source.bucketName,
-                    ackDeadlineSeconds,
-                    timeoutSeconds: workerTimeoutSeconds(spec, worker),
-                    resultTtlDays: spec.datastore.ttlDays,
-                    code: (worker.kind === "function" ? code.pushWorker : code.vmPoller)(worker.code),
-                });
-                // A function consumer is the queue's only consumer (a spec rule): its push settings shape the subscription.
-                const pushed = consumersOf(spec, q.name).find((w) => w.kind === "function");
-                const fn = pushed && new FunctionWorker(`${name}-${pushed.name}`, { ...common(pushed), projectNumber: number }, child);
-                if (pushed && fn) functions.push({ name: pushed.name, functionName: fn.functionName });
-                const queue = new Queue(`${name}-${q.name}`, { ...where, queue: q, ackDeadlineSeconds, push: fn?.push, projectNumber: number }, child);
-                for (const worker of consumersOf(spec, q.name).filter((w) => w.kind === "vm")) {
-                    new VmWorker(`${name}-${worker.name}`, { ...common(worker), subscription: queue, subnetworkId: subnetworkId! }, child);
-                }
-                return [q.name, queue] as const;
-            }),
-        );
+        const blobs = spec.largeMessages.enabled
+            ? new LargeMessageBucket(`${name}-large-messages`, { ...where, expireDays: largeMessageExpireDays(spec) }, child)
+            : undefined;
+        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, projectNumber: number, blobBucket: blobs?.bucketName };
+        const queues = Object.fromEntries(spec.queues.map((q) => [q.name, deployQueue(context, q, functions)]));
+        const topics = deployTopics(context, queues);
+        for (const q of Object.values(queues)) deployVmWorkers(context, q, topics, subnetworkId!);
+        const delayed = Object.values(queues).filter((q) => needsDelayScheduler(q.spec, "gcp"));
+        const delay = delayed.length
+            ? new DelayScheduler(`${name}-delay`, { ...where, topics: Object.fromEntries(delayed.flatMap((q) => q.levels.map((d) => [d.level.name, d.queue.topic.name]))) }, child)
+            : undefined;
 
         const frontEnd = new FrontEnd(
             `${name}-front-end`,
             {
                 ...where,
                 frontEnd: spec.frontEnd,
-                topics: Object.fromEntries(spec.queues.map((q) => [q.name, { topicId: queues[q.name].topicId, topicName: queues[q.name].topic.name, ordered: q.ordering === "fifo" }])),
+                queues: Object.fromEntries(Object.entries(queues).map(([queueName, q]) => [queueName, frontEndQueue(q)])),
+                topics: Object.fromEntries(Object.entries(topics).map(([topicName, t]) => [topicName, { topicId: t.topicId, topicName: t.topicName, ordered: topicIsOrdered(spec, topicName) }])),
+                delay,
+                blobBucket: blobs?.bucketName,
                 database,
                 sourceBucket: source.bucketName,
                 code: code.frontEnd(),
@@ -91,17 +83,13 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
             child,
         );
         functions.push({ name: "front-end", functionName: frontEnd.function.name });
-        const watched = spec.queues.map((q) => ({
-            name: q.name,
-            subscriptionName: queues[q.name].subscriptionName,
-            deadLetterSubscriptionName: queues[q.name].deadLetterSubscriptionName,
-        }));
+        const watched = watchedQueues(queues);
         const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, projectNumber: number }, child);
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched }, child);
 
         this.frontEndUrl = frontEnd.url;
         this.queues = Object.fromEntries(
-            Object.entries(queues).map(([queueName, q]) => [queueName, { id: q.subscriptionId, deadLetterId: q.deadLetterSubscriptionId }]),
+            Object.entries(queues).map(([queueName, q]) => [queueName, { id: q.defaultLevel.queue.subscriptionId, deadLetterId: q.defaultLevel.queue.deadLetterSubscriptionId }]),
         );
         this.datastoreName = datastore.databaseName;
         this.alarmTopic = alarms.channelId;

@@ -29,6 +29,22 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     code?: pulumi.Input<string>;
     /** Project number, for the Pub/Sub service agent. @default looked up */
     projectNumber?: pulumi.Input<string>;
+    /**
+     * One function per priority level, each with its own push subscription and most instances
+     * (with one message per instance, the level's concurrency; see levelShares). The functions
+     * share the two identities. @default one function with `worker.concurrency` instances
+     */
+    levels?: FunctionLevel[];
+    /** Extra environment variables (e.g. where claim-checked bodies are). @default {} */
+    environment?: Record<string, pulumi.Input<string>>;
+}
+
+/** The function of one priority level. */
+export interface FunctionLevel {
+    /** Level name: the function is `<worker>-<level>`. */
+    name: string;
+    /** Most instances of this level's function, i.e. its messages in work at once. */
+    maxInstances: number;
 }
 
 /**
@@ -42,16 +58,21 @@ export interface FunctionWorkerArgs extends GcpPlacement {
  *
  * The function runs as its own service account (Firestore on the stack's database only), accepts
  * internal traffic only, and only the push identity may invoke it. One message per request and
- * per instance, so `concurrency` is the most messages in work at once. A 2xx answer acks; any
+ * per instance, so `concurrency` is the most messages in work at once. With priority levels there is
+ * one function per level, each fed by its level's push subscription, and `concurrency` is split
+ * across them by weight (`levels`): a busy high level never takes a low level's instances, so no
+ * level starves and no promotion is needed. A 2xx answer acks; any
  * other answer nacks, and Pub/Sub retries with backoff until maxDeliveryAttempts, then dead-letters.
  */
 export class FunctionWorker extends pulumi.ComponentResource {
-    readonly function: cloudfunctionsv2.Function;
+    /** The functions, one per level (one without levels). */
+    readonly functions: cloudfunctionsv2.Function[];
     readonly serviceAccount: serviceaccount.Account;
     readonly pushServiceAccount: serviceaccount.Account;
-    /** Push delivery settings for the Queue component. */
-    readonly push: PushDelivery;
-    readonly functionName: pulumi.Output<string>;
+    /** Push delivery settings for the Queue components, one per level in `levels` order. */
+    readonly pushes: PushDelivery[];
+    /** Function names, one per level. */
+    readonly functionNames: pulumi.Output<string>[];
 
     constructor(name: string, args: FunctionWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `function worker "${name}"`);
@@ -64,34 +85,43 @@ export class FunctionWorker extends pulumi.ComponentResource {
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
 
-        const { fn, serviceName, serviceUri } = cloudFunction(
-            name,
-            {
-                functionName: physical(gcpNames.cloudFunction, worker.name),
-                region: location,
-                code: args.code ?? bundledGcpCode.pushWorker(worker.code),
-                sourceBucket: args.sourceBucket,
-                serviceAccountEmail: this.serviceAccount.email,
-                environment: gcpWorkerEnvironment({
-                    worker,
-                    queueName: args.queueName,
-                    database: args.database,
-                    timeoutSeconds,
-                    ackDeadlineSeconds: args.ackDeadlineSeconds,
-                    resultTtlDays: args.resultTtlDays ?? 30,
-                }),
+        const environment = {
+            ...args.environment,
+            ...gcpWorkerEnvironment({
+                worker,
+                queueName: args.queueName,
+                database: args.database,
                 timeoutSeconds,
-                memoryMb: worker.memoryMb,
-                maxInstances: worker.concurrency,
-                ingress: "ALLOW_INTERNAL_ONLY",
-                labels,
-            },
-            parent,
-        );
-        this.function = fn;
+                ackDeadlineSeconds: args.ackDeadlineSeconds,
+                resultTtlDays: args.resultTtlDays ?? 30,
+            }),
+        };
+        const levels: (FunctionLevel | undefined)[] = args.levels ?? [undefined];
+        const deployed = levels.map((level) => ({
+            level,
+            ...cloudFunction(
+                level ? `${name}-${level.name}` : name,
+                {
+                    functionName: level ? physical(gcpNames.cloudFunction, worker.name, level.name) : physical(gcpNames.cloudFunction, worker.name),
+                    region: location,
+                    code: args.code ?? bundledGcpCode.pushWorker(worker.code),
+                    sourceBucket: args.sourceBucket,
+                    serviceAccountEmail: this.serviceAccount.email,
+                    environment,
+                    timeoutSeconds,
+                    memoryMb: worker.memoryMb,
+                    maxInstances: level?.maxInstances ?? worker.concurrency,
+                    ingress: "ALLOW_INTERNAL_ONLY",
+                    labels,
+                },
+                parent,
+            ),
+        }));
+        this.functions = deployed.map((d) => d.fn);
 
         this.pushServiceAccount = workloadServiceAccount(`${name}-push-identity`, physical(gcpNames.serviceAccountId, worker.name, "push"), `Pub/Sub push identity for the queuestack worker ${worker.name}`, parent);
-        grantInvoker(`${name}-invoker`, { serviceName }, location, serviceAccountMember(this.pushServiceAccount.email), parent);
+        const pusher = serviceAccountMember(this.pushServiceAccount.email);
+        for (const d of deployed) grantInvoker(d.level ? `${name}-${d.level.name}-invoker` : `${name}-invoker`, d, location, pusher, parent);
         // The Pub/Sub service agent mints the OIDC tokens of this one account (granted on the account only).
         new serviceaccount.IAMMember(
             `${name}-push-token-creator`,
@@ -103,8 +133,8 @@ export class FunctionWorker extends pulumi.ComponentResource {
             parent,
         );
 
-        this.push = { endpoint: serviceUri, serviceAccountEmail: this.pushServiceAccount.email, audience: serviceUri };
-        this.functionName = fn.name;
-        this.registerOutputs({ functionName: this.functionName, pushEndpoint: serviceUri, pushServiceAccountEmail: this.pushServiceAccount.email });
+        this.pushes = deployed.map((d) => ({ endpoint: d.serviceUri, serviceAccountEmail: this.pushServiceAccount.email, audience: d.serviceUri }));
+        this.functionNames = this.functions.map((fn) => fn.name);
+        this.registerOutputs({ functionNames: this.functionNames, pushEndpoints: deployed.map((d) => d.serviceUri), pushServiceAccountEmail: this.pushServiceAccount.email });
     }
 }

@@ -29,12 +29,31 @@ export interface SubscriptionRef {
     subscriptionName: pulumi.Input<string>;
 }
 
+/** One priority level a VM worker pulls from (a queue without priorities is one level). */
+export interface PollLevel {
+    /** Level name. @default none (a queue without priorities) */
+    level?: string;
+    /** Share of the poller's slots while several levels have work (priority weight). */
+    weight: number;
+    /** The level's subscriptions: its own, then those of fan-out topics delivering to it. */
+    subscriptions: SubscriptionRef[];
+    /** The level's topic: messages of the level below that waited too long are promoted to it. @default none (a single level) */
+    topic?: { topicId: pulumi.Input<string>; topicName: pulumi.Input<string> };
+}
+
 export interface VmWorkerArgs extends GcpPlacement {
     /** The worker's spec (`kind: vm`): size, scaling, concurrency. */
     worker: WorkerSpecInput | WorkerSpec;
     /** Spec name of the queue it consumes (scope of its idempotency keys). */
     queueName: string;
-    subscription: SubscriptionRef;
+    /** The subscription of a queue without priorities or topics. Give this or `levels`. */
+    subscription?: SubscriptionRef;
+    /** The levels of the queue, highest first, each with its subscriptions. @default one level of `subscription` */
+    levels?: PollLevel[];
+    /** Seconds after which a message moves up one level (spec priorities.promoteAfterSeconds). @default 300 */
+    promoteAfterSeconds?: number;
+    /** Extra environment variables (e.g. where claim-checked bodies are). @default {} */
+    environment?: Record<string, pulumi.Input<string>>;
     database: DatabaseRef;
     /** Bucket the worker bundle is uploaded to; the instances may read only their own object. */
     sourceBucket: pulumi.Input<string>;
@@ -48,6 +67,13 @@ export interface VmWorkerArgs extends GcpPlacement {
     resultTtlDays?: number;
     /** Bundled poller script. @default the GCP poller bundled with `worker.code` */
     code?: pulumi.Input<string>;
+}
+
+/** The levels a worker pulls from: given, else the one subscription as a single level. */
+function pollLevels(args: VmWorkerArgs): PollLevel[] {
+    if (args.levels) return args.levels;
+    if (!args.subscription) throw new Error("VmWorker: give `subscription` or `levels`");
+    return [{ weight: 1, subscriptions: [args.subscription] }];
 }
 
 /** Installs the pinned Node.js release, checked against the release's published SHA-256 sums. */
@@ -67,6 +93,12 @@ function installNode(version: string): string {
  * instance template (no external IP, Shielded VM, OS Login, no project SSH keys, a service account
  * of their own) whose startup script runs the worker as a systemd service, and an autoscaler on
  * the subscription's undelivered messages per instance (`singleInstanceAssignment`), from zero.
+ *
+ * With priority levels (or fan-out topics) the poller reads several subscriptions: it splits its
+ * slots across the levels that have work by weight and moves messages that waited longer than
+ * `promoteAfterSeconds` to the level above, so it may publish to every level topic but the
+ * lowest's. The autoscaler gets one backlog metric per subscription and follows the largest
+ * (an autoscaler filter selects one time series; sums across subscriptions are not possible).
  */
 export class VmWorker extends pulumi.ComponentResource {
     readonly serviceAccount: serviceaccount.Account;
@@ -85,7 +117,16 @@ export class VmWorker extends pulumi.ComponentResource {
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "vm"), `Runs the queuestack VM worker ${worker.name}`, parent);
         const member = serviceAccountMember(this.serviceAccount.email);
-        new pubsub.SubscriptionIAMMember(`${name}-consume`, { subscription: args.subscription.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
+        const levels = pollLevels(args);
+        const sources = levels.flatMap((l) => l.subscriptions.map((s, i) => ({ key: `${l.level ?? "queue"}-${i}`, ...s })));
+        for (const source of sources) {
+            const grant = sources.length === 1 ? `${name}-consume` : `${name}-consume-${source.key}`;
+            new pubsub.SubscriptionIAMMember(grant, { subscription: source.subscriptionName, role: "roles/pubsub.subscriber", member }, parent);
+        }
+        for (const target of levels.slice(0, -1)) {
+            if (!target.topic) throw new Error(`VmWorker: level ${target.level} needs its topic (messages are promoted to it)`);
+            new pubsub.TopicIAMMember(`${name}-promote-to-${target.level}`, { topic: target.topic.topicName, role: "roles/pubsub.publisher", member }, parent);
+        }
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
 
         const code = pulumi.output(args.code ?? bundledGcpCode.vmPoller(worker.code));
@@ -114,14 +155,20 @@ export class VmWorker extends pulumi.ComponentResource {
             parent,
         );
 
-        const environment = gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30 });
+        const environment = { ...args.environment, ...gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30 }) };
+        const levelsVariable = pulumi.jsonStringify(levels.map((l) => ({ level: l.level, weight: l.weight, subscriptions: l.subscriptions.map((s) => s.subscriptionId), topic: l.topic?.topicId })));
         const startupScript = pulumi
-            .all([pulumi.output(environment), args.subscription.subscriptionId, args.sourceBucket, bundle.name])
-            .apply(([env, subscriptionId, bucket, object]) =>
+            .all([pulumi.output(environment), levelsVariable, args.sourceBucket, bundle.name])
+            .apply(([env, levelsJson, bucket, object]) =>
                 workerServiceScript({
                     installNode: installNode(nodeVersion),
                     fetchBundle: `gcloud storage cp gs://${bucket}/${object} /opt/queuestack/worker.js`,
-                    environment: { ...env, QUEUESTACK_SUBSCRIPTION: subscriptionId, QUEUESTACK_CONCURRENCY: String(worker.concurrency) },
+                    environment: {
+                        ...env,
+                        QUEUESTACK_LEVELS: levelsJson,
+                        QUEUESTACK_PROMOTE_AFTER_SECONDS: String(args.promoteAfterSeconds ?? 300),
+                        QUEUESTACK_CONCURRENCY: String(worker.concurrency),
+                    },
                     stopTimeoutSeconds: timeoutSeconds + 30,
                 }),
             );
@@ -167,13 +214,11 @@ export class VmWorker extends pulumi.ComponentResource {
                     minReplicas: worker.scaling.min,
                     maxReplicas: worker.scaling.max,
                     cooldownPeriod: 120,
-                    metrics: [
-                        {
-                            name: backlogMetric,
-                            filter: pulumi.interpolate`resource.type = pubsub_subscription AND resource.labels.subscription_id = "${args.subscription.subscriptionName}"`,
-                            singleInstanceAssignment: worker.scaling.backlogPerWorker,
-                        },
-                    ],
+                    metrics: sources.map((source) => ({
+                        name: backlogMetric,
+                        filter: pulumi.interpolate`resource.type = pubsub_subscription AND resource.labels.subscription_id = "${source.subscriptionName}"`,
+                        singleInstanceAssignment: worker.scaling.backlogPerWorker,
+                    })),
                 },
             },
             parent,

@@ -5,16 +5,16 @@ import { ofType, one } from "../helpers/resources";
 import { database, handlerCode } from "./fixtures";
 import { runGcp } from "./offline-gcp";
 
-const topics = {
-    scrape: { topicId: "projects/demo-project/topics/queuestack-test-scrape", topicName: "queuestack-test-scrape", ordered: false },
-    publish: { topicId: "projects/demo-project/topics/queuestack-test-publish", topicName: "queuestack-test-publish", ordered: true },
+const queues = {
+    scrape: { levels: [{ topicId: "projects/demo-project/topics/queuestack-test-scrape", topicName: "queuestack-test-scrape" }], ordered: false },
+    publish: { levels: [{ topicId: "projects/demo-project/topics/queuestack-test-publish", topicName: "queuestack-test-publish" }], ordered: true },
 };
 const email = "queuestack-test-front-end@demo-project.iam.gserviceaccount.com";
 const member = `serviceAccount:${email}`;
 
 describe("gcp FrontEnd", () => {
     it("keeps a generated API key in Secret Manager, readable by the front end's identity only, and hands it to the function as a secret", async () => {
-        const { resources } = await runGcp(() => new FrontEnd("api", { topics, database, sourceBucket: "src-bucket", code: handlerCode }));
+        const { resources } = await runGcp(() => new FrontEnd("api", { queues, database, sourceBucket: "src-bucket", code: handlerCode }));
         const secret = one(resources, "gcp:secretmanager/secret:Secret").inputs;
         assert.equal(secret.secretId, "queuestack-test-api-key");
         assert.deepEqual(secret.replication, { auto: {} });
@@ -32,13 +32,18 @@ describe("gcp FrontEnd", () => {
     });
 
     it("limits the body size, names the queues' topics and may only publish to them", async () => {
-        const { resources } = await runGcp(() => new FrontEnd("api", { frontEnd: { maxBodyKb: 64 }, topics, database, sourceBucket: "src-bucket", code: handlerCode }));
+        const { resources } = await runGcp(() => new FrontEnd("api", { frontEnd: { maxBodyKb: 64 }, queues, database, sourceBucket: "src-bucket", code: handlerCode }));
         const fn = one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any;
         assert.equal(fn.name, "queuestack-test-front-end");
         assert.equal(fn.serviceConfig.ingressSettings, "ALLOW_ALL");
         assert.equal(fn.serviceConfig.serviceAccountEmail, email);
         assert.deepEqual(fn.serviceConfig.environmentVariables, {
-            QUEUESTACK_QUEUES: JSON.stringify({ scrape: { topic: topics.scrape.topicId, ordered: false }, publish: { topic: topics.publish.topicId, ordered: true } }),
+            QUEUESTACK_QUEUES: JSON.stringify({
+                scrape: { levels: [{ topic: queues.scrape.levels[0].topicId }], ordered: false, maxDelaySeconds: 0, maxMessageBytes: 262_144 },
+                publish: { levels: [{ topic: queues.publish.levels[0].topicId }], ordered: true, maxDelaySeconds: 0, maxMessageBytes: 262_144 },
+            }),
+            QUEUESTACK_TOPICS: "{}",
+            QUEUESTACK_MAX_WAIT_SECONDS: "0",
             QUEUESTACK_AUTH: "apiKey",
             QUEUESTACK_MAX_BODY_BYTES: String(64 * 1024),
             QUEUESTACK_PROJECT_ID: "demo-project",
@@ -53,7 +58,7 @@ describe("gcp FrontEnd", () => {
     });
 
     it("is public at the platform (the key is checked by the function) and exposes its URL", async () => {
-        const { resources, result } = await runGcp(() => new FrontEnd("api", { topics, database, sourceBucket: "src-bucket", code: handlerCode }));
+        const { resources, result } = await runGcp(() => new FrontEnd("api", { queues, database, sourceBucket: "src-bucket", code: handlerCode }));
         assert.deepEqual(one(resources, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs, {
             name: "projects/demo-project/locations/europe-west1/services/queuestack-test-front-end",
             location: "europe-west1",
@@ -64,7 +69,7 @@ describe("gcp FrontEnd", () => {
     });
 
     it("with auth: none creates no key, no secret and no secret variable", async () => {
-        const { resources, result } = await runGcp(() => new FrontEnd("api", { frontEnd: { auth: "none" }, topics, database, sourceBucket: "src-bucket", code: handlerCode }));
+        const { resources, result } = await runGcp(() => new FrontEnd("api", { frontEnd: { auth: "none" }, queues, database, sourceBucket: "src-bucket", code: handlerCode }));
         assert.equal(resources.filter((r) => r.type.startsWith("gcp:secretmanager/") || r.type.startsWith("random:")).length, 0);
         const config = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).serviceConfig;
         assert.deepEqual(config.secretEnvironmentVariables, []);

@@ -89,9 +89,9 @@ describe("gcp FunctionWorker", () => {
 
     it("hands the queue its push settings: the function URL, audience and the push identity", async () => {
         const { result } = await runGcp(make);
-        assert.equal(await valueOf(result.push.endpoint), "https://queuestack-test-scraper-abc123-ew.a.run.app");
-        assert.equal(await valueOf(result.push.audience!), "https://queuestack-test-scraper-abc123-ew.a.run.app");
-        assert.equal(await valueOf(result.push.serviceAccountEmail), pushEmail);
+        assert.equal(await valueOf(result.pushes[0].endpoint), "https://queuestack-test-scraper-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.pushes[0].audience!), "https://queuestack-test-scraper-abc123-ew.a.run.app");
+        assert.equal(await valueOf(result.pushes[0].serviceAccountEmail), pushEmail);
     });
 
     it("rejects a bad worker spec naming the worker", () => {

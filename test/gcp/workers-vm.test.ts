@@ -63,7 +63,9 @@ describe("gcp VmWorker", () => {
         assert.equal((object.content as { value: string }).value, poller); // the provider marks content secret
         assert.ok(script.includes(`gcloud storage cp gs://src-bucket/${object.name} /opt/queuestack/worker.js`), script);
         assert.ok(script.includes("sha256sum -c -"), "Node.js download is checked");
-        assert.ok(script.includes('QUEUESTACK_SUBSCRIPTION="projects/demo-project/subscriptions/queuestack-test-publish"'), script);
+        assert.ok(script.includes(`QUEUESTACK_LEVELS=${JSON.stringify(JSON.stringify([{ weight: 1, subscriptions: ["projects/demo-project/subscriptions/queuestack-test-publish"] }]))}`), script);
+        assert.ok(script.includes('QUEUESTACK_PROMOTE_AFTER_SECONDS="300"'), script);
+        assert.equal(script.includes("QUEUESTACK_SUBSCRIPTION="), false);
         assert.ok(script.includes('QUEUESTACK_CONCURRENCY="4"'), script);
         assert.ok(script.includes("systemctl enable --now queuestack-worker.service"), script);
     });
