@@ -1,16 +1,18 @@
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { StackConfigError, loadStackConfig } from "../cli/stack-config";
-import { validateSpec, type Spec } from "../components/spec";
+import { largeMessageExpireDays, validateSpec, type Spec } from "../components/spec";
 import { createLogger, createProcessor, workerFromModule, type Logger } from "../workers/runtime";
+import { FileBlobStore } from "./blobs/file-blob-store";
 import { apiKeyFor, lockDataDir } from "./data-dir";
 import { SqliteWorkerStore } from "./datastore";
 import { groupCommit, openDatabase } from "./engine/database";
+import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
 import { WorkerMetrics } from "./observability/metrics";
-import { localQueues, localRuntimeSettings } from "./stack-settings";
+import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
 import { WorkerPool } from "./worker-pool";
 
 /** How the local stack runs. */
@@ -33,6 +35,8 @@ export interface LocalRunnerOptions {
     alarmIntervalSeconds?: number;
     /** On stop, how long running messages may finish before they are returned to the queue. @default 5 */
     drainSeconds?: number;
+    /** Time between priority promotion passes. @default a tenth of each queue's promoteAfterSeconds, 50 ms to 1 s */
+    promoteEveryMs?: number;
 }
 
 /** A running local stack. */
@@ -47,6 +51,8 @@ export interface LocalStack {
     dataDir: string;
     engine: QueueEngine;
     store: SqliteWorkerStore;
+    /** Claim-checked bodies under `<dataDir>/blobs`; undefined when spec largeMessages is off. */
+    blobStore?: FileBlobStore;
     /** Stops receiving, drains or returns running work, closes the front end and the database. */
     stop(): Promise<void>;
 }
@@ -99,6 +105,13 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const claims = store.releaseAbandonedClaims();
         if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
 
+        const blobStore = spec.largeMessages.enabled ? new FileBlobStore(path.join(dataDir, "blobs")) : undefined;
+        const promoters = spec.queues.flatMap((queue) => {
+            const { levels, promoteAfterSeconds } = localLevels(queue);
+            if (promoteAfterSeconds === undefined) return [];
+            const everyMs = options.promoteEveryMs;
+            return [new Promoter({ engine, levels: levels.map((l) => l.queue), promoteAfterSeconds, logger: logger.child({ queue: queue.name }), ...(everyMs ? { everyMs } : {}) })];
+        });
         const metrics = new WorkerMetrics(spec.workers.map((w) => w.name));
         const pools: WorkerPool[] = [];
         for (const workerSpec of spec.workers) {
@@ -111,8 +124,9 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
                 new WorkerPool({
                     name: workerSpec.name,
                     queue: workerSpec.queue,
+                    levels: localLevels(spec.queues.find((q) => q.name === workerSpec.queue)!).levels,
                     engine,
-                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue }),
+                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue, ...(blobStore ? { blobStore } : {}) }),
                     concurrency: workerSpec.concurrency,
                     logger: workerLogger,
                     jobs: store,
@@ -140,7 +154,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });
@@ -153,11 +167,13 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const url = `http://127.0.0.1:${port}`;
 
         for (const pool of pools) pool.start();
+        for (const promoter of promoters) promoter.start();
         evaluate();
         const alarmTimer = setInterval(evaluate, (options.alarmIntervalSeconds ?? 5) * 1000);
         const sweepTimer = setInterval(() => {
             engine.sweep();
             store.sweep();
+            blobStore?.purgeExpired(largeMessageExpireDays(spec));
         }, 60_000);
 
         let stopping: Promise<void> | undefined;
@@ -165,12 +181,13 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
             (stopping ??= (async () => {
                 clearInterval(alarmTimer);
                 clearInterval(sweepTimer);
+                for (const promoter of promoters) promoter.stop();
                 const returned = (await Promise.all(pools.map((p) => p.stop(options.drainSeconds ?? 5)))).reduce((a, b) => a + b, 0);
                 store.releaseOwnClaims();
                 logger.info({ returnedToQueue: returned }, "stopped: unfinished messages are back in the queue");
                 for (const close of closers) await close();
             })());
-        return { spec, url, dashboardUrl: `${url}/dashboard${apiKey ? `#key=${apiKey}` : ""}`, ...(apiKey ? { apiKey } : {}), dataDir, engine, store, stop };
+        return { spec, url, dashboardUrl: `${url}/dashboard${apiKey ? `#key=${apiKey}` : ""}`, ...(apiKey ? { apiKey } : {}), dataDir, engine, store, ...(blobStore ? { blobStore } : {}), stop };
     } catch (error) {
         for (const close of closers) await close();
         throw error;

@@ -265,7 +265,7 @@ export class QueueEngine {
                 .get(config.name, dedupId, now) as { message_id: string } | undefined;
             if (earlier) return { id: earlier.message_id, duplicate: true };
         }
-        const id = randomUUID();
+        const id = message.id ?? randomUUID();
         const delay = message.delaySeconds ?? config.deliveryDelaySeconds ?? 0;
         this.sql(
                 `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)

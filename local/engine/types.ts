@@ -24,6 +24,8 @@ export interface LocalQueueConfig {
 
 /** What a sender gives besides the body. */
 export interface SendOptions {
+    /** The message id (the front end picks it so the correlation id and the claim-check key can name it). @default a random UUID */
+    id?: string;
     /** Seconds before the message becomes visible. @default the queue's deliveryDelaySeconds */
     delaySeconds?: number;
     /** FIFO group key; required on FIFO queues. */

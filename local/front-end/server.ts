@@ -3,21 +3,22 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Spec } from "../../components/spec";
-import { createFrontEndHandler } from "../../workers/aws/front-end-handler";
-import type { HttpApiEvent, HttpApiResult } from "../../workers/aws/http";
-import type { JobStore, Logger } from "../../workers/runtime";
+import { IntakeError, type BlobStore, type JobStore, type Logger, type RequestParts } from "../../workers/runtime";
+import { checkApiKey } from "../../workers/runtime/intake";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError } from "../engine/types";
 import type { AlarmState } from "../observability/alarms";
 import { renderMetrics, type MetricsSnapshot } from "../observability/prometheus";
-import { engineAsSqs, localQueueUrl } from "./sqs-bridge";
+import { createLocalIntake, type IntakeAnswer } from "./intake";
 
 /** What the local front end serves. */
 export interface LocalFrontEndOptions {
     spec: Spec;
     engine: QueueEngine;
-    /** Job records, for `GET /jobs/{id}`. */
+    /** Job records, for `GET /jobs/{id}` and request-response waits. */
     jobs: JobStore;
+    /** Where claim-checked bodies are stored (spec largeMessages); required when it is enabled. */
+    blobStore?: BlobStore;
     /** Required in `x-api-key` on the queue, job and dashboard API routes; undefined when the spec's auth is "none". */
     apiKey?: string;
     logger: Logger;
@@ -29,43 +30,39 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
 
 /**
- * The local front end (Fastify on 127.0.0.1): the AWS front end's request handler for
- * `POST /queues/{queue}/messages` and `GET /jobs/{id}` (same validation, limits, status codes and
- * messages), `GET /metrics` in Prometheus text format, the dashboard at `/dashboard` and its JSON
- * API under `/api` (overview, dead letters, redrive).
+ * The local front end (Fastify on 127.0.0.1): `POST /queues/{queue}/messages`,
+ * `POST /topics/{topic}` and `GET /jobs/{id}` through the local intake (the runtime's shared
+ * checks, routing and messages, so status codes and errors match the clouds), `GET /metrics` in
+ * Prometheus text format, the dashboard at `/dashboard` and its JSON API under `/api` (overview,
+ * dead letters, redrive).
  */
 export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInstance {
     const { spec, engine, jobs, apiKey, logger } = options;
     const maxBodyBytes = spec.frontEnd.maxBodyKb * 1024;
-    const handle = createFrontEndHandler({
-        queues: Object.fromEntries(spec.queues.map((q) => [q.name, { url: localQueueUrl(q.name), fifo: q.ordering === "fifo" }])),
-        ...(apiKey !== undefined ? { apiKey: async () => apiKey } : {}),
-        maxBodyBytes,
-        sqs: engineAsSqs(engine),
-        jobs,
-        logger,
-    });
+    const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), logger });
     const dashboard = readFileSync(dashboardFile, "utf8");
     // Bodies up to twice the limit reach the handler, which answers 413 with the spec's limit.
     const app = Fastify({ logger: false, bodyLimit: 2 * maxBodyBytes });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
-    const viaHandler = (routeKey: string) => async (request: FastifyRequest, reply: FastifyReply) => {
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const event: HttpApiEvent = {
-            routeKey,
-            rawPath: request.url.split("?")[0],
-            headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
-            queryStringParameters: request.query as Record<string, string>,
-            pathParameters: request.params as Record<string, string>,
-            body: body.toString("base64"),
-            isBase64Encoded: true,
+    const answer = (reply: FastifyReply, result: IntakeAnswer) => reply.code(result.statusCode).send(result.body);
+    const viaIntake = (run: (request: FastifyRequest, parts: RequestParts, body: Buffer) => Promise<IntakeAnswer>) =>
+        async (request: FastifyRequest, reply: FastifyReply) => {
+            const parts = requestParts(request);
+            try {
+                if (apiKey !== undefined) checkApiKey(parts.header("x-api-key"), apiKey);
+                return answer(reply, await run(request, parts, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)));
+            } catch (error) {
+                if (error instanceof IntakeError) return answer(reply, { statusCode: error.statusCode, body: { error: error.message } });
+                logger.error({ err: error }, "front end failed");
+                return answer(reply, { statusCode: 500, body: { error: "The front end failed; see its logs." } });
+            }
         };
-        return send(reply, await handle(event));
-    };
-    app.post("/queues/:queue/messages", viaHandler("POST /queues/{queue}/messages"));
-    app.get("/jobs/:id", viaHandler("GET /jobs/{id}"));
+    const param = (request: FastifyRequest, name: string) => (request.params as Record<string, string>)[name]!;
+    app.post("/queues/:queue/messages", viaIntake((request, parts, body) => intake.enqueue(param(request, "queue"), parts, body)));
+    app.post("/topics/:topic", viaIntake((request, parts, body) => intake.publish(param(request, "topic"), parts, body)));
+    app.get("/jobs/:id", viaIntake((request) => intake.status(param(request, "id"))));
 
     app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(options.snapshot())));
     app.get("/", async (_request, reply) => reply.redirect("/dashboard"));
@@ -109,7 +106,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     });
 
     app.setNotFoundHandler(async (request, reply) =>
-        reply.code(404).send({ error: `No route ${request.method} ${request.url.split("?")[0]}. Use POST /queues/{queue}/messages, GET /jobs/{id}, GET /metrics or /dashboard.` }),
+        reply.code(404).send({ error: `No route ${request.method} ${request.url.split("?")[0]}. Use POST /queues/{queue}/messages, POST /topics/{topic}, GET /jobs/{id}, GET /metrics or /dashboard.` }),
     );
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, _request, reply) => {
         if (error instanceof LocalQueueError) return reply.code(404).send({ error: error.message });
@@ -123,8 +120,19 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     return app;
 }
 
-function send(reply: FastifyReply, result: HttpApiResult): FastifyReply {
-    return reply.code(result.statusCode).headers(result.headers).send(result.body);
+/** The headers (lower-case names, repeated ones joined by ",") and query parameters (the first of repeated ones) routing reads. */
+function requestParts(request: FastifyRequest): RequestParts {
+    const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
+    return {
+        header: (name) => {
+            const value = request.headers[name];
+            return Array.isArray(value) ? value.join(",") : value;
+        },
+        query: (name) => {
+            const value = Object.hasOwn(query, name) ? query[name] : undefined;
+            return Array.isArray(value) ? value[0] : value;
+        },
+    };
 }
 
 function parseJson(body: unknown): unknown {

@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import { queueLevels, type QueueSpec, type Spec, type TopicSpec } from "../../components/spec";
+import {
+    acceptedReply,
+    checkIn,
+    claimCheckLimitBytes,
+    correlationAttribute,
+    enqueuedAtAttribute,
+    IntakeError,
+    requestedWaitSeconds,
+    routeMessage,
+    type BlobStore,
+    type JobStore,
+    type Logger,
+    type MessageRouting,
+    type RequestParts,
+    type RoutingOptions,
+} from "../../workers/runtime";
+import { jobNotFoundError, parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
+import type { QueueEngine } from "../engine/queue-engine";
+import { LocalQueueError, type SendOptions } from "../engine/types";
+
+/** An HTTP answer: status and JSON body. */
+export interface IntakeAnswer {
+    statusCode: number;
+    body: unknown;
+}
+
+/** What the local intake runs with. */
+export interface LocalIntakeOptions {
+    spec: Spec;
+    engine: QueueEngine;
+    /** Job records: `GET /jobs/{id}` and request-response waits read them. */
+    jobs: JobStore;
+    /** Where claim-checked bodies go; undefined when spec largeMessages is off (bodies over the queue's limit get 413). */
+    blobStore?: BlobStore;
+    logger: Logger;
+}
+
+type Copy = SendOptions & { queue: string; body: string };
+
+/** The routing settings of a spec queue, as every cloud's front end gets them. */
+export function routingOf(queue: QueueSpec): RoutingOptions {
+    return {
+        fifo: queue.ordering === "fifo",
+        ...(queue.priorities
+            ? { levels: queue.priorities.levels.map((l) => l.name), ...(queue.priorities.defaultLevel ? { defaultLevel: queue.priorities.defaultLevel } : {}) }
+            : {}),
+        maxDelaySeconds: queue.maxDelaySeconds,
+        ...(queue.groupKey ? { groupKey: queue.groupKey } : {}),
+        ...(queue.deduplicationKey ? { deduplicationKey: queue.deduplicationKey } : {}),
+    };
+}
+
+/** The engine queue a routed message goes to: the queue, or its level's queue `<queue>-<level>`. */
+function engineQueueOf(queue: QueueSpec, routed: MessageRouting): string {
+    return queueLevels(queue).find((l) => l.level === routed.level)!.name;
+}
+
+/**
+ * The local front end's intake, written against the runtime's neutral routing so every pattern
+ * means what it means on the clouds: `enqueue` (POST /queues/{queue}/messages: priority level,
+ * delay, group key, deduplication id, correlation id, claim check, request-response wait),
+ * `publish` (POST /topics/{topic}: one copy per subscriber queue at its default level, all in one
+ * transaction) and `status` (GET /jobs/{id}). Every rejection is an IntakeError (4xx) raised before
+ * anything is enqueued.
+ */
+export function createLocalIntake(options: LocalIntakeOptions) {
+    const { spec, engine, jobs, blobStore, logger } = options;
+    const maxBodyBytes = spec.frontEnd.maxBodyKb * 1024;
+    const largeLimitBytes = spec.largeMessages.maxBodyMb * 1024 * 1024;
+    const store = spec.largeMessages.enabled ? blobStore : undefined;
+    if (spec.largeMessages.enabled && !blobStore) throw new Error("createLocalIntake: largeMessages is enabled but no blob store was given");
+
+    /** The body to enqueue for `item`: as it is, or a claim-check reference when over `limitBytes`. */
+    const bodyOf = async (item: object, limitBytes: number, key: string): Promise<string> => {
+        const text = JSON.stringify(item);
+        const bytes = Buffer.byteLength(text, "utf8");
+        if (store && bytes > largeLimitBytes) {
+            throw new IntakeError(413, `The message is ${bytes} bytes; the claim check takes at most ${largeLimitBytes} (spec largeMessages.maxBodyMb). Send a smaller message, or raise largeMessages.maxBodyMb.`);
+        }
+        return checkIn(text, limitBytes, store, key);
+    };
+
+    const attributesOf = (routed: MessageRouting, id: string): Record<string, string> => ({
+        [correlationAttribute]: routed.correlationId ?? id,
+        [enqueuedAtAttribute]: new Date(Date.now() + routed.delaySeconds * 1000).toISOString(),
+    });
+
+    const copyOf = (queue: string, body: string, id: string, routed: MessageRouting): Copy => ({
+        queue,
+        body,
+        id,
+        delaySeconds: routed.delaySeconds,
+        attributes: attributesOf(routed, id),
+        ...(routed.groupKey !== undefined ? { groupKey: routed.groupKey } : {}),
+        ...(routed.deduplicationId !== undefined ? { deduplicationId: routed.deduplicationId } : {}),
+    });
+
+    /** Stores every copy in one transaction, on disk before it resolves. */
+    const enqueueCopies = async (copies: Copy[]): Promise<string[]> => {
+        try {
+            return (await engine.group.run(() => engine.sendMany(copies))).map((r) => r.id);
+        } catch (error) {
+            if (error instanceof LocalQueueError) throw new IntakeError(400, error.message);
+            throw error;
+        }
+    };
+
+    const enqueue = async (queueName: string, request: RequestParts, raw: Buffer): Promise<IntakeAnswer> => {
+        const queue = spec.queues.find((q) => q.name === queueName);
+        if (!queue) throw unknownQueueError(queueName, spec.queues.map((q) => q.name));
+        const { items, batch } = parseIntakeBody(raw, maxBodyBytes);
+        const waitSeconds = requestedWaitSeconds(request, spec.frontEnd.maxWaitSeconds);
+        const routing = routingOf(queue);
+        const routed = items.map((item, index) => routeMessage(queue.name, routing, request, item, index));
+        const limit = claimCheckLimitBytes(queue.maxMessageKb);
+        const copies = await Promise.all(
+            items.map(async (item, i) => {
+                const target = engineQueueOf(queue, routed[i]!);
+                const id = randomUUID();
+                return copyOf(target, await bodyOf(item, limit, `${target}/${id}`), id, routed[i]!);
+            }),
+        );
+        const ids = await enqueueCopies(copies);
+        logger.info({ queue: queueName, count: ids.length }, "enqueued");
+        const correlationId = routed[0]!.correlationId;
+        return acceptedReply({ ids, batch, waitSeconds, jobs, ...(correlationId !== undefined ? { correlationId } : {}) });
+    };
+
+    const publish = async (topicName: string, request: RequestParts, raw: Buffer): Promise<IntakeAnswer> => {
+        const topic = spec.topics.find((t) => t.name === topicName);
+        if (!topic) throw unknownTopicError(topicName, spec.topics);
+        const { items, batch } = parseIntakeBody(raw, maxBodyBytes);
+        const refused: [string, string | undefined][] = [
+            ["priority (x-priority header or priority query parameter)", request.query("priority") ?? request.header("x-priority")],
+            ["delay (x-delay-seconds header or delaySeconds query parameter)", request.query("delaySeconds") ?? request.header("x-delay-seconds")],
+            ["wait (Prefer: wait=N header or wait query parameter)", requestedWaitSeconds(request, spec.frontEnd.maxWaitSeconds) > 0 ? request.query("wait") ?? request.header("prefer") : undefined],
+        ];
+        for (const [what, value] of refused) {
+            if (value === undefined) continue;
+            throw new IntakeError(400, `Topic "${topicName}" delivers each event at once to every subscriber queue's default level, so it takes no ${what} (got ${JSON.stringify(value)}). Send the event without it, or send to POST /queues/{queue}/messages to choose a level, a delay or a wait.`);
+        }
+        const subscribers = topic.subscribers.map((name) => spec.queues.find((q) => q.name === name)!);
+        const limit = Math.min(...subscribers.map((q) => claimCheckLimitBytes(q.maxMessageKb)));
+        const copies: Copy[] = [];
+        for (const [index, item] of items.entries()) {
+            const routedPerQueue = subscribers.map((queue) => routeMessage(queue.name, routingOf(queue), request, item, index));
+            const body = await bodyOf(item, limit, `topics/${topic.name}/${randomUUID()}`);
+            subscribers.forEach((queue, q) => {
+                const routed = routedPerQueue[q]!;
+                copies.push(copyOf(engineQueueOf(queue, routed), body, randomUUID(), routed));
+            });
+        }
+        const ids = await enqueueCopies(copies);
+        logger.info({ topic: topicName, events: items.length, copies: ids.length }, "published");
+        const perQueue = Object.fromEntries(subscribers.map((queue, q) => {
+            const queueIds = items.map((_, i) => ids[i * subscribers.length + q]!);
+            return [queue.name, batch ? queueIds : queueIds[0]];
+        }));
+        return { statusCode: 202, body: { messageIds: perQueue } };
+    };
+
+    const status = async (id: string): Promise<IntakeAnswer> => {
+        const job = await jobs.getJob(id);
+        if (!job) throw jobNotFoundError(id);
+        return { statusCode: 200, body: { id, ...job, at: job.at.toISOString() } };
+    };
+
+    return { enqueue, publish, status };
+}
+
+/** 404 for a topic name the stack does not have, listing the ones it does. */
+function unknownTopicError(topicName: string, topics: readonly TopicSpec[]): IntakeError {
+    const known = topics.length === 0 ? "This stack has no topics (spec topics)." : `Known topics: ${topics.map((t) => t.name).sort().join(", ")}.`;
+    return new IntakeError(404, `Unknown topic "${topicName}". ${known}`);
+}
