@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { Queue } from "../../components/aws/queue";
 import { Topic } from "../../components/aws/topic";
+import { DelayScheduler } from "../../components/aws/delay-scheduler";
+import { LargeMessageBucket } from "../../components/aws/large-messages";
 import { AzureWebQueueWorker } from "../../components/azure";
 import type { SpecInput } from "../../components/spec";
 import { runOffline } from "../../components/testing/offline";
@@ -32,6 +34,25 @@ describe("the pattern policies on resources built by our components", function (
         assert.deepEqual(messages(await evaluatePolicies(resources, fanOutPolicies)), []);
         const withoutQueuePolicies = resources.filter((r) => r.type !== "aws:sqs/queuePolicy:QueuePolicy");
         assert.deepEqual((await evaluatePolicies(withoutQueuePolicies, fanOutPolicies)).map((v) => v.policyName), ["aws-sns-topic-subscription-require-dead-letter-queue"]);
+    });
+
+    it("aws: the long-delay scheduler role and the claim-check bucket pass, and fail when their guard is taken away", async () => {
+        const queue = "arn:aws:sqs:eu-west-1:123456789012:shop-orders";
+        const resources = await plan(() => {
+            new DelayScheduler("delays", { targets: [{ arn: queue, deadLetterArn: `${queue}-dlq` }] });
+            new LargeMessageBucket("bodies", { expireDays: 19 });
+        }, { "aws:region": "eu-west-1" });
+        const policies = allPolicies.filter((p) => ["aws-scheduler-role-limit-to-sqs-send-message", "aws-s3-bucket-require-object-expiration", "aws-s3-bucket-require-public-access-block"].includes(p.name));
+        assert.deepEqual(messages(await evaluatePolicies(resources, policies)), []);
+        const without = (type: string) => resources.filter((r) => r.type !== type);
+        assert.deepEqual((await evaluatePolicies(without("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"), policies)).map((v) => v.policyName), ["aws-s3-bucket-require-object-expiration"]);
+        assert.deepEqual((await evaluatePolicies(without("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"), policies)).map((v) => v.policyName), ["aws-s3-bucket-require-public-access-block"]);
+        const widened = resources.map((r) => {
+            if (r.type !== "aws:iam/rolePolicy:RolePolicy") return r;
+            const outputs = { ...r.outputs, policy: String(r.outputs.policy).replace('"sqs:SendMessage"', '"sqs:*"') };
+            return { ...r, inputs: outputs, outputs };
+        });
+        assert.deepEqual((await evaluatePolicies(widened, policies)).map((v) => v.policyName), ["aws-scheduler-role-limit-to-sqs-send-message"]);
     });
 
     it("azure: fan-out topics alert on their subscriptions' dead letters, and the pack sees it", async () => {
