@@ -1,21 +1,38 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
-import { type Spec, queueOf, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds } from "../spec";
+import {
+    type Spec,
+    defaultLevelOf,
+    largeMessageExpireDays,
+    needsDelayScheduler,
+    queueLevels,
+    queueOf,
+    topicOrdering,
+    topicsFeeding,
+    validateSpec,
+    visibilityTimeoutSeconds,
+    workerTimeoutSeconds,
+} from "../spec";
 import { Alarms, type WatchedFunction } from "./alarms";
 import { ArtifactBucket } from "./artifacts";
 import { Dashboard } from "./dashboard";
 import { Datastore } from "./datastore";
-import { FrontEnd } from "./front-end";
+import { DelayScheduler } from "./delay-scheduler";
+import { FrontEnd, type FrontEndQueue } from "./front-end";
+import { LargeMessageBucket } from "./large-messages";
 import { Network } from "./network";
 import { Queue } from "./queue";
+import type { QueueRef } from "./refs";
+import { Topic } from "./topic";
 import { VmWorker } from "./workers-vm";
 import { FunctionWorker } from "./workers-function";
 
 /**
  * The whole web-queue-worker stack on AWS from one spec: API Gateway + Lambda front end, SQS
- * queues with dead-letter queues, Lambda or EC2 Auto Scaling workers, a DynamoDB datastore,
- * CloudWatch alarms to SNS and a dashboard.
+ * queues with dead-letter queues (one pair per priority level), Lambda or EC2 Auto Scaling workers,
+ * a DynamoDB datastore, CloudWatch alarms to SNS and a dashboard; with the queue patterns, SNS
+ * fan-out topics, an EventBridge Scheduler group for long delays and an S3 claim-check bucket.
  */
 export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQueueWorkerOutputs {
     readonly spec: Spec;
@@ -35,22 +52,45 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
 
         const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
         const table = { tableName: datastore.tableName, tableArn: datastore.tableArn };
+        const topics = Object.fromEntries(
+            spec.topics.map((t) => [t.name, new Topic(`${name}-${t.name}`, { ...where, topic: t, fifo: topicOrdering(spec, t) === "fifo" }, child)]),
+        );
         const queues = Object.fromEntries(
             spec.queues.map((q) => [
                 q.name,
-                new Queue(`${name}-${q.name}`, { ...where, queue: q, visibilityTimeoutSeconds: visibilityTimeoutSeconds(spec, q, "aws") }, child),
+                new Queue(
+                    `${name}-${q.name}`,
+                    {
+                        ...where,
+                        queue: q,
+                        visibilityTimeoutSeconds: visibilityTimeoutSeconds(spec, q, "aws"),
+                        topics: topicsFeeding(spec, q.name).map((t) => ({ name: t.name, arn: topics[t.name]!.arn })),
+                    },
+                    child,
+                ),
             ]),
         );
+        const largeMessages = spec.largeMessages.enabled
+            ? new LargeMessageBucket(`${name}-large-messages`, { ...where, expireDays: largeMessageExpireDays(spec) }, child)
+            : undefined;
+        const delayed = spec.queues.filter((q) => needsDelayScheduler(q, "aws"));
+        const delayScheduler = delayed.length > 0
+            ? new DelayScheduler(`${name}-delays`, { ...where, targets: delayed.flatMap((q) => queues[q.name]!.levels) }, child)
+            : undefined;
+        const queueRef = (queueName: string): QueueRef => {
+            const q = queues[queueName]!;
+            return { url: q.url, arn: q.arn, queueName: q.queueName, ...(q.spec.priorities ? { levels: q.levels, promoteAfterSeconds: q.spec.priorities.promoteAfterSeconds } : {}) };
+        };
 
         const functions: WatchedFunction[] = [];
         const vmWorkers = spec.workers.filter((w) => w.kind === "vm");
         const vmPlacement = vmWorkers.length > 0 ? this.vmPlacement(name, spec, where) : undefined;
         for (const worker of spec.workers) {
-            const queue = queues[worker.queue];
             const common = {
                 ...where,
                 worker,
-                queue,
+                queue: queueRef(worker.queue),
+                largeMessages,
                 table,
                 timeoutSeconds: workerTimeoutSeconds(spec, worker),
                 visibilityTimeoutSeconds: visibilityTimeoutSeconds(spec, queueOf(spec, worker), "aws"),
@@ -64,17 +104,33 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
             }
         }
 
+        const frontEndQueue = (q: Spec["queues"][number]): FrontEndQueue => ({
+            ...queueRef(q.name),
+            fifo: q.ordering === "fifo",
+            defaultLevel: defaultLevelOf(q),
+            maxDelaySeconds: q.maxDelaySeconds,
+            deadLetterArn: queues[q.name]!.deadLetterArn,
+            groupKey: q.groupKey,
+            deduplicationKey: q.deduplicationKey,
+            maxMessageKb: q.maxMessageKb,
+        });
         const frontEnd = new FrontEnd(
             `${name}-front-end`,
             {
                 ...where,
                 frontEnd: spec.frontEnd,
-                queues: Object.fromEntries(spec.queues.map((q) => [q.name, { url: queues[q.name].url, arn: queues[q.name].arn, fifo: q.ordering === "fifo" }])),
+                queues: Object.fromEntries(spec.queues.map((q) => [q.name, frontEndQueue(q)])),
+                topics: Object.fromEntries(Object.entries(topics).map(([topicName, t]) => [topicName, { arn: t.arn, fifo: t.fifo }])),
+                delayScheduler,
+                largeMessages,
                 table,
             },
             child,
         );
-        const watched = spec.queues.map((q) => ({ name: q.name, queueName: queues[q.name].queueName, deadLetterName: queues[q.name].deadLetterName }));
+        // Every level is watched on its own: a backlog or dead letters on one level must not hide behind another's.
+        const watched = spec.queues.flatMap((q) =>
+            queueLevels(q).map((level, i) => ({ name: level.name, queueName: queues[q.name]!.levels[i]!.queueName, deadLetterName: queues[q.name]!.levels[i]!.deadLetterName })),
+        );
         const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions }, child);
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched, functions }, child);
 
