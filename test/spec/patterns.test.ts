@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import {
@@ -263,11 +263,8 @@ describe("spec: queue patterns", () => {
         };
         for (const [stack, expected] of Object.entries(examples)) {
             it(`Pulumi.${stack}.yaml targets ${expected.cloud}, points at the stack-config schema and validates on every target`, () => {
-                const file = [root, path.join(root, "docs", "examples")].map((dir) => path.join(dir, `Pulumi.${stack}.yaml`)).find(existsSync);
-                assert.ok(file, `Pulumi.${stack}.yaml is neither in the repository root nor in docs/examples`);
-                const text = readFileSync(file, "utf8");
-                const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text)?.[1];
-                assert.equal(schema && path.resolve(path.dirname(file), schema), path.join(root, "schema", "stack-config.schema.json"));
+                const text = readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8");
+                assert.match(text, /^# yaml-language-server: \$schema=\.\/schema\/stack-config\.schema\.json$/m);
                 assert.match(text, /^# Valid on every target \(aws, azure, gcp, local\)\.$/m);
                 const config = parse(text).config;
                 assert.equal(config["queuestack:cloud"], expected.cloud);
