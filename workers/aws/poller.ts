@@ -5,20 +5,26 @@ import {
     type Message as SqsMessage,
     type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { describeError, type Logger, type Outcome, type Processor } from "../runtime";
+import { describeError, firstEnqueuedAt, type Logger, type Outcome, type Processor } from "../runtime";
+import { LevelPlanner, type PolledQueue } from "./level-planner";
 import { fromApiMessage, receivedSystemAttributes } from "./sqs-message";
 
 /** How the poller runs. */
 export interface SqsPollerOptions {
     processor: Processor;
     sqs: SQSClient;
-    queueUrl: string;
+    /** The queue to consume. Give `queues` instead for a queue with priority levels. */
+    queueUrl?: string;
+    /** Priority levels to consume by weight, highest first (QUEUESTACK_QUEUE_LEVELS). */
+    queues?: PolledQueue[];
+    /** With `queues`: a level whose messages have waited this long is served with the weight of the level above. */
+    promoteAfterSeconds?: number;
     logger: Logger;
     /** Messages processed at once (may exceed SQS's 10 per receive: several receives run side by side). */
     concurrency: number;
     /** The queue's visibility timeout; the heartbeat extends running messages by this much. */
     visibilityTimeoutSeconds: number;
-    /** Long-polling wait per receive, 1-20 s. @default 20 */
+    /** Long-polling wait per receive, 1-20 s (at most 5 s with several levels, so idle polls free their slots soon). @default 20 */
     waitSeconds?: number;
     /** How long `stop()` waits for running messages before returning them to the queue. @default 30 */
     drainSeconds?: number;
@@ -33,20 +39,32 @@ export interface PollerCounts {
     returnedOnStop: number;
 }
 
-interface InFlight {
+/** A received message and the queue it came from. */
+interface Held {
     message: SqsMessage;
+    url: string;
+}
+
+interface InFlight extends Held {
     extendedAt: number;
 }
 
 const sqsBatch = 10;
 const flushDelayMs = 50;
 
-const chunk = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / sqsBatch) }, (_, i) => items.slice(i * sqsBatch, (i + 1) * sqsBatch));
+/** Held messages grouped by queue, in batches of at most 10 (the SQS batch limit). */
+function byQueue(held: Held[]): [string, SqsMessage[]][] {
+    const queues = new Map<string, SqsMessage[]>();
+    for (const { url, message } of held) queues.set(url, [...(queues.get(url) ?? []), message]);
+    return [...queues].flatMap(([url, messages]) =>
+        Array.from({ length: Math.ceil(messages.length / sqsBatch) }, (_, i): [string, SqsMessage[]] => [url, messages.slice(i * sqsBatch, (i + 1) * sqsBatch)]));
+}
 
 /**
  * Consumes an SQS queue on a VM: long polling with several receives in flight so up to
  * `concurrency` messages run at once, a visibility heartbeat for work that outlives the visibility
- * timeout, batched deletes, and a graceful stop that finishes or returns running messages.
+ * timeout, batched deletes, and a graceful stop that finishes or returns running messages. A queue
+ * with priority levels is consumed by weight across the levels that have work (see LevelPlanner).
  */
 export class SqsPoller {
     readonly counts: PollerCounts = { received: 0, deleted: 0, retried: 0, deadLettered: 0, returnedOnStop: 0 };
@@ -54,13 +72,18 @@ export class SqsPoller {
     private readonly receiving = new AbortController();
     private reserved = 0;
     private stopping = false;
-    private deletes: SqsMessage[] = [];
+    private deletes: Held[] = [];
     private flushTimer: NodeJS.Timeout | undefined;
     private readonly idle = new Set<() => void>();
     private running: Promise<void> | undefined;
+    private readonly planner: LevelPlanner;
 
     constructor(private readonly options: SqsPollerOptions) {
         if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
+        const queues = options.queues ?? (options.queueUrl === undefined ? [] : [{ url: options.queueUrl }]);
+        if (queues.length === 0) throw new Error("SqsPoller needs queueUrl or at least one entry in queues");
+        const longPollSeconds = Math.min(options.waitSeconds ?? 20, queues.length > 1 ? 5 : 20);
+        this.planner = new LevelPlanner(queues, { promoteAfterSeconds: options.promoteAfterSeconds, longPollSeconds });
     }
 
     /** Starts polling; resolves once `stop()` has drained everything. */
@@ -85,9 +108,10 @@ export class SqsPoller {
         const { concurrency, visibilityTimeoutSeconds } = this.options;
         const heartbeatMs = Math.max(500, (visibilityTimeoutSeconds * 1000) / 3);
         const heartbeat = setInterval(() => void this.heartbeat(heartbeatMs), heartbeatMs);
-        const receivers = Math.min(Math.ceil(concurrency / sqsBatch), 10);
+        // At least one receiver per level, so idle levels are long-polled side by side.
+        const receivers = Math.min(Math.max(Math.ceil(concurrency / sqsBatch), this.planner.queues.length), 10);
         try {
-            await Promise.all(Array.from({ length: receivers }, () => this.receiveLoop()));
+            await Promise.all(Array.from({ length: receivers }, (_, receiver) => this.receiveLoop(receiver, receivers)));
             await this.drain();
         } finally {
             clearInterval(heartbeat);
@@ -96,8 +120,10 @@ export class SqsPoller {
         }
     }
 
-    private async receiveLoop(): Promise<void> {
-        const { sqs, queueUrl, concurrency, logger } = this.options;
+    private async receiveLoop(receiver: number, receivers: number): Promise<void> {
+        const { sqs, concurrency, logger } = this.options;
+        // With several levels each receiver asks for its part of the slots, so one idle long poll cannot hold them all.
+        const part = this.planner.queues.length > 1 ? Math.max(1, Math.floor(concurrency / receivers)) : sqsBatch;
         let failures = 0;
         while (!this.stopping) {
             const free = concurrency - this.inFlight.size - this.reserved;
@@ -105,14 +131,16 @@ export class SqsPoller {
                 await new Promise<void>((resolve) => this.idle.add(resolve));
                 continue;
             }
-            const wanted = Math.min(sqsBatch, free);
+            const wanted = Math.min(sqsBatch, free, part);
+            const plan = this.planner.next(receiver);
+            const url = this.planner.queues[plan.index]!.url;
             this.reserved += wanted;
             try {
                 const { Messages = [] } = await sqs.send(
                     new ReceiveMessageCommand({
-                        QueueUrl: queueUrl,
+                        QueueUrl: url,
                         MaxNumberOfMessages: wanted,
-                        WaitTimeSeconds: this.options.waitSeconds ?? 20,
+                        WaitTimeSeconds: plan.waitSeconds,
                         MessageSystemAttributeNames: [...receivedSystemAttributes],
                         MessageAttributeNames: ["All"],
                     }),
@@ -120,7 +148,7 @@ export class SqsPoller {
                 );
                 failures = 0;
                 this.reserved -= wanted;
-                this.dispatch(Messages);
+                this.dispatch(Messages, url, plan.index);
             } catch (error) {
                 this.reserved -= wanted;
                 if (this.stopping) break;
@@ -132,14 +160,17 @@ export class SqsPoller {
     }
 
     /** Starts a received batch: unordered messages at once, each FIFO group's messages one after another. */
-    private dispatch(messages: SqsMessage[]): void {
-        const groups = new Map<string, SqsMessage[]>();
+    private dispatch(messages: SqsMessage[], url: string, level: number): void {
+        const groups = new Map<string, Held[]>();
+        const raws = messages.map(fromApiMessage);
+        this.planner.received(level, raws.map((raw) => firstEnqueuedAt(raw.attributes, raw.enqueuedAt)));
         for (const message of messages) {
             this.counts.received++;
-            this.inFlight.set(message.MessageId ?? "", { message, extendedAt: Date.now() });
+            const held = { message, url };
+            this.inFlight.set(message.MessageId ?? "", { ...held, extendedAt: Date.now() });
             const group = message.Attributes?.MessageGroupId;
-            if (group === undefined) void this.process(message);
-            else groups.set(group, [...(groups.get(group) ?? []), message]);
+            if (group === undefined) void this.process(held);
+            else groups.set(group, [...(groups.get(group) ?? []), held]);
         }
         for (const group of groups.values()) void this.processInOrder(group);
     }
@@ -148,13 +179,13 @@ export class SqsPoller {
      * Runs one FIFO group's messages in order. After a failure the group's later messages go back to
      * the queue (SQS holds them until the failed one is done), so the group never runs out of order.
      */
-    private async processInOrder(group: SqsMessage[]): Promise<void> {
-        for (const [index, message] of group.entries()) {
+    private async processInOrder(group: Held[]): Promise<void> {
+        for (const [index, held] of group.entries()) {
             // Returned to the queue by a stop that ran out of time.
-            if (!this.inFlight.has(message.MessageId ?? "")) return;
-            const outcome = await this.process(message);
+            if (!this.inFlight.has(held.message.MessageId ?? "")) return;
+            const outcome = await this.process(held);
             if (outcome.kind === "retry" || outcome.kind === "dead-letter") {
-                const rest = group.slice(index + 1).filter((m) => this.inFlight.delete(m.MessageId ?? ""));
+                const rest = group.slice(index + 1).filter((m) => this.inFlight.delete(m.message.MessageId ?? ""));
                 if (rest.length > 0) await this.changeVisibility(rest, 0);
                 this.wake();
                 return;
@@ -162,19 +193,19 @@ export class SqsPoller {
         }
     }
 
-    private async process(message: SqsMessage): Promise<Outcome> {
+    private async process(held: Held): Promise<Outcome> {
         const outcome = await this.options
-            .processor(fromApiMessage(message))
+            .processor(fromApiMessage(held.message))
             .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }));
-        this.inFlight.delete(message.MessageId ?? "");
-        await this.settle(message, outcome);
+        this.inFlight.delete(held.message.MessageId ?? "");
+        await this.settle(held, outcome);
         this.wake();
         return outcome;
     }
 
-    private async settle(message: SqsMessage, outcome: Outcome): Promise<void> {
+    private async settle(held: Held, outcome: Outcome): Promise<void> {
         if (outcome.kind === "done" || outcome.kind === "duplicate") {
-            this.deletes.push(message);
+            this.deletes.push(held);
             if (this.deletes.length >= sqsBatch) await this.flushDeletes();
             else this.flushTimer ??= setTimeout(() => void this.flushDeletes(), flushDelayMs);
             return;
@@ -182,7 +213,7 @@ export class SqsPoller {
         if (outcome.kind === "dead-letter") this.counts.deadLettered++;
         else this.counts.retried++;
         // Dead-lettered (and, while stopping, retried) messages come back at once; others wait out their visibility.
-        if (outcome.kind === "dead-letter" || this.stopping) await this.changeVisibility([message], 0);
+        if (outcome.kind === "dead-letter" || this.stopping) await this.changeVisibility([held], 0);
     }
 
     private async flushDeletes(): Promise<void> {
@@ -190,10 +221,10 @@ export class SqsPoller {
         this.flushTimer = undefined;
         const batch = this.deletes;
         this.deletes = [];
-        for (const part of chunk(batch)) {
+        for (const [url, part] of byQueue(batch)) {
             try {
                 const out = await this.options.sqs.send(
-                    new DeleteMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: part.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+                    new DeleteMessageBatchCommand({ QueueUrl: url, Entries: part.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
                 );
                 this.counts.deleted += out.Successful?.length ?? 0;
                 if (out.Failed?.length) this.options.logger.error({ failed: out.Failed }, "some deletes failed; those messages will be redelivered and suppressed as duplicates");
@@ -208,15 +239,15 @@ export class SqsPoller {
         const due = [...this.inFlight.values()].filter((f) => Date.now() - f.extendedAt >= everyMs - 50);
         if (due.length === 0) return;
         for (const f of due) f.extendedAt = Date.now();
-        await this.changeVisibility(due.map((f) => f.message), this.options.visibilityTimeoutSeconds);
+        await this.changeVisibility(due, this.options.visibilityTimeoutSeconds);
     }
 
-    private async changeVisibility(messages: SqsMessage[], seconds: number): Promise<void> {
-        for (const part of chunk(messages)) {
+    private async changeVisibility(messages: Held[], seconds: number): Promise<void> {
+        for (const [url, part] of byQueue(messages)) {
             try {
                 await this.options.sqs.send(
                     new ChangeMessageVisibilityBatchCommand({
-                        QueueUrl: this.options.queueUrl,
+                        QueueUrl: url,
                         Entries: part.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: seconds })),
                     }),
                 );
@@ -235,11 +266,11 @@ export class SqsPoller {
                 this.idle.add(() => (clearTimeout(timer), resolve()));
             });
         }
-        const unfinished = [...this.inFlight.values()].map((f) => f.message);
+        const unfinished = [...this.inFlight.values()];
         if (unfinished.length === 0) return;
         this.counts.returnedOnStop += unfinished.length;
         this.options.logger.warn({ count: unfinished.length }, "returning unfinished messages to the queue");
-        for (const message of unfinished) this.inFlight.delete(message.MessageId ?? "");
+        for (const { message } of unfinished) this.inFlight.delete(message.MessageId ?? "");
         await this.changeVisibility(unfinished, 0);
     }
 

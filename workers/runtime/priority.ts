@@ -21,12 +21,17 @@ export class WeightedPicker {
         this.current = weights.map(() => 0);
     }
 
-    /** The level to take from next, among those `hasWork` accepts; undefined when none has work. */
-    next(hasWork: (level: number) => boolean): number | undefined {
+    /**
+     * The level to take from next, among those `hasWork` accepts; undefined when none has work.
+     * `weightOf` may lend a level another weight for this pick (e.g. the level above's, while its
+     * messages are overdue); by default each level has its own.
+     */
+    next(hasWork: (level: number) => boolean, weightOf: (level: number) => number = (level) => this.weights[level]!): number | undefined {
         let best: number | undefined;
         let total = 0;
-        this.weights.forEach((weight, level) => {
+        this.weights.forEach((_, level) => {
             if (!hasWork(level)) return;
+            const weight = weightOf(level);
             this.current[level]! += weight;
             total += weight;
             if (best === undefined || this.current[level]! > this.current[best]!) best = level;
