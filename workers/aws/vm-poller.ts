@@ -1,27 +1,30 @@
 /**
  * The VM worker: a long-running process (a systemd service on each instance) consuming the queue.
  * Bundled with the user's module as `queuestack:handler`. Environment: see awsWorkerFromEnv, plus
- * QUEUESTACK_CONCURRENCY and QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS. SIGTERM/SIGINT drain it.
+ * QUEUESTACK_CONCURRENCY, QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS and, for a queue with priority
+ * levels, QUEUESTACK_QUEUE_LEVELS (consumed by weight). SIGTERM/SIGINT drain it.
  */
 import exported from "queuestack:handler";
 import { createLogger, requireInteger, runService } from "../runtime";
 import { SqsPoller } from "./poller";
+import { readQueueLevels } from "./queue-levels";
 import { awsWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
 
 runService(logger, () => {
     const worker = awsWorkerFromEnv(exported, process.env, logger);
+    const levels = readQueueLevels(process.env);
     const poller = new SqsPoller({
         processor: worker.processor,
         sqs: worker.sqs,
-        queueUrl: worker.queueUrl,
+        ...(levels ? { queues: levels.levels, promoteAfterSeconds: levels.promoteAfterSeconds } : { queueUrl: worker.queueUrl }),
         logger,
         concurrency: requireInteger(process.env, "QUEUESTACK_CONCURRENCY", "messages processed at once on this VM (spec workers[].concurrency)", { min: 1, max: 1000 }),
         visibilityTimeoutSeconds: requireInteger(process.env, "QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS", "the queue's visibility timeout", { min: 1, max: 43_200 }),
         // Running attempts end by the worker timeout; the service manager allows more than this.
         drainSeconds: worker.settings.timeoutSeconds + 5,
     });
-    logger.info({ queueUrl: worker.queueUrl }, "polling");
+    logger.info(levels ? { levels: levels.levels.map((l) => `${l.level}:${l.weight}`) } : { queueUrl: worker.queueUrl }, "polling");
     return poller;
 });
