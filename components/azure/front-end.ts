@@ -54,6 +54,10 @@ export interface FrontEndTopic {
     topicId: pulumi.Input<string>;
     /** Physical topic name. */
     topicName: pulumi.Input<string>;
+    /** The subscribers are FIFO session queues: events need a group key, which becomes their session id. */
+    sessions: boolean;
+    /** Largest event every subscriber takes, KiB (the smallest subscriber `maxMessageKb`): larger bodies are claim-checked. */
+    maxMessageKb: number;
 }
 
 export interface FrontEndArgs extends AzurePlacement {
@@ -124,7 +128,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             appSettings: {
                 QUEUESTACK_SERVICEBUS_NAMESPACE: args.fullyQualifiedNamespace,
                 QUEUESTACK_QUEUES: pulumi.jsonStringify(args.queues.map(queueSetting)),
-                ...(topics.length > 0 ? { QUEUESTACK_TOPICS: pulumi.jsonStringify(topics.map((t) => ({ name: t.name, entity: t.topicName }))) } : {}),
+                ...(topics.length > 0 ? { QUEUESTACK_TOPICS: pulumi.jsonStringify(topics.map((t) => ({ name: t.name, entity: t.topicName, sessions: t.sessions, maxMessageBytes: t.maxMessageKb * 1024 }))) } : {}),
                 ...(args.largeMessages ? { QUEUESTACK_LARGE_MESSAGES_URL: args.largeMessages.containerUrl } : {}),
                 // Functions' own timeout (Flex: 30 minutes) is far above the longest wait (25 s).
                 QUEUESTACK_MAX_WAIT_SECONDS: String(spec.maxWaitSeconds),

@@ -114,7 +114,10 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
                 levels: levelRefs(q), defaultLevel: defaultLevelOf(q), maxDelaySeconds: q.maxDelaySeconds,
                 groupKey: q.groupKey, deduplicationKey: q.deduplicationKey, maxMessageKb: q.maxMessageKb,
             })),
-            topics: spec.topics.map((t, i) => ({ name: t.name, topicId: topics[i].topicId, topicName: topics[i].topicName })),
+            topics: spec.topics.map((t, i) => ({
+                name: t.name, topicId: topics[i].topicId, topicName: topics[i].topicName, sessions: topicOrdering(spec, t) === "fifo",
+                maxMessageKb: Math.min(...t.subscribers.map((s) => spec.queues.find((q) => q.name === s)!.maxMessageKb)),
+            })),
         }, child);
         // Every physical queue, and each topic (its subscriptions' dead letters are reported under the topic's name).
         const watched = [

@@ -108,7 +108,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
             },
             { name: "orders", entity: "shop-dev-orders", sessions: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 262_144 },
         ]);
-        assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events" }]);
+        assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events", sessions: false, maxMessageBytes: 65_536 }]);
         assert.match(settings.QUEUESTACK_LARGE_MESSAGES_URL, /^https:\/\/shopdevlarge[0-9a-f]{6}\.blob\.core\.windows\.net\/large-messages$/);
         assert.equal(settings.QUEUESTACK_MAX_WAIT_SECONDS, "20");
     });

@@ -1,18 +1,13 @@
-import { randomUUID } from "node:crypto";
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import { describeError, type JobStore, type Logger } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { type BlobStore, describeError, type JobRecord, type JobStore, type Logger, type RequestParts, requestedWaitSeconds, waitForJob } from "../runtime";
+import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
-/** A queue the front end may send to. */
-export interface FrontEndQueue {
-    /** Spec queue name, as callers address it (`/queues/{name}/messages`). */
-    name: string;
-    /** Physical Service Bus queue. */
-    entity: string;
-    /** The queue requires sessions (spec ordering fifo): messages need a group key. */
-    sessions: boolean;
-}
+/** A queue the front end may send to (an entry of QUEUESTACK_QUEUES). */
+export type FrontEndQueue = SendTarget;
+/** A fan-out topic the front end may publish to (an entry of QUEUESTACK_TOPICS): no levels, delays or body paths. */
+export type FrontEndTopic = Pick<SendTarget, "name" | "entity" | "sessions" | "maxMessageBytes">;
 
 /** The parts of an @azure/functions `HttpRequest` the front end reads. */
 export interface FrontEndRequest {
@@ -22,6 +17,8 @@ export interface FrontEndRequest {
     headers: { get(name: string): string | null };
     query: { get(name: string): string | null };
     arrayBuffer(): Promise<ArrayBuffer>;
+    /** The request's absolute URL; the status URL of a 202 is built on it. @default a path-only status URL */
+    url?: string;
 }
 
 /** The sender calls the front end uses (a real `ServiceBusSender` has them). */
@@ -36,42 +33,46 @@ export interface FrontEndOptions {
     maxBodyBytes: number;
     /** A sender for a physical queue (cached by the caller). */
     sender(entity: string): SenderLike;
-    /** Job records, for `GET /jobs/{id}`; undefined when the app has no datastore settings. */
+    /** Job records, for `GET /jobs/{id}` and waiting; undefined when the app has no datastore settings. */
     jobs?: JobStore;
     logger: Logger;
+    /** Fan-out topics (`POST /topics/{name}`). @default [] */
+    topics?: FrontEndTopic[];
+    /** Where bodies over a queue's limit are stored (claim check). @default none: they are refused with 413 */
+    blobStore?: BlobStore;
+    /** Longest a sender may wait for the result (`Prefer: wait=N` / `?wait=N`), seconds (spec frontEnd.maxWaitSeconds). @default 0 */
+    maxWaitSeconds?: number;
 }
 
 /** Where requests go: `/messages` is the first queue's shorthand (the stack's frontEndUrl). */
-const routes = { enqueue: /^queues\/([^/]+)\/messages\/?$/, enqueueDefault: /^messages\/?$/, job: /^jobs\/([^/]+)\/?$/ };
+const routes = { enqueue: /^queues\/([^/]+)\/messages\/?$/, enqueueDefault: /^messages\/?$/, publish: /^topics\/([^/]+)\/?$/, job: /^jobs\/([^/]+)\/?$/ };
+
+/** A job that has ended (its result, or its dead letter); "retrying" is still running. */
+const ended = (job: JobRecord | undefined) => (job && job.status !== "retrying" ? job : undefined);
 
 /**
  * The HTTP front end on Azure Functions: `POST /api/queues/{queue}/messages` (or `POST
  * /api/messages` for the first queue) sends a JSON object, or one message per item of a JSON array,
- * and answers 202 with the message ids; `GET /api/jobs/{id}` returns a job's record. Rejections are
- * 4xx with `{ "error": ... }` and send nothing: every check runs before the first send.
+ * and answers 202 with the message ids and correlation id; `POST /api/topics/{topic}` publishes
+ * the same way to a fan-out topic; `GET /api/jobs/{id}` returns a job's record. Each item is routed
+ * by routeMessage (priority level, delay, group key, deduplication id, correlation id) and
+ * claim-checked when too large (see messagesFor). With `Prefer: wait=N` or `?wait=N` (one message,
+ * N up to maxWaitSeconds) it polls the job record: 200 `{ id, correlationId, status, result }` once
+ * the job has ended, else 202 `{ ids, correlationId, statusUrl }`. Rejections are 4xx with
+ * `{ "error": ... }` and send nothing: every check runs before the first send.
  */
 export function createFrontEndHandler(options: FrontEndOptions) {
     const { queues, maxBodyBytes, logger } = options;
 
-    const fields = (req: FrontEndRequest, queue: FrontEndQueue, index: number): Partial<ServiceBusMessage> => {
-        const groupKey = req.query.get("groupKey") ?? req.headers.get("x-group-key");
-        if (queue.sessions && !groupKey) {
-            throw missingGroupKeyError(queue.name);
-        }
-        // Duplicate detection keys on the message id: a caller's deduplication id becomes it.
-        const dedup = req.query.get("deduplicationId") ?? req.headers.get("x-deduplication-id");
-        return { messageId: dedup ? (index === 0 ? dedup : `${dedup}-${index}`) : randomUUID(), ...(queue.sessions ? { sessionId: groupKey! } : {}) };
-    };
-
-    /** Sends in as few batches as fit; returns how many messages were sent before a failure, and the failure. */
-    const send = async (queue: FrontEndQueue, messages: ServiceBusMessage[]): Promise<{ sent: number; error?: unknown }> => {
-        const sender = options.sender(queue.entity);
+    /** Sends to one entity in as few batches as fit; returns how many were sent before a failure, and the failure. */
+    const send = async (target: SendTarget, entity: string, messages: ServiceBusMessage[]): Promise<{ sent: number; error?: unknown }> => {
+        const sender = options.sender(entity);
         let sent = 0;
         try {
             let batch = await sender.createMessageBatch();
             for (const message of messages) {
                 if (batch.tryAddMessage(message)) continue;
-                if (batch.count === 0) throw new IntakeError(413, `A message is larger than queue "${queue.name}" accepts (${batch.maxSizeInBytes} bytes). Send smaller items.`);
+                if (batch.count === 0) throw new IntakeError(413, `A message is larger than "${target.name}" accepts (${batch.maxSizeInBytes} bytes). Send smaller items.`);
                 await sender.sendMessages(batch);
                 sent += batch.count;
                 batch = await sender.createMessageBatch();
@@ -85,22 +86,44 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         }
     };
 
-    const enqueue = async (req: FrontEndRequest, queue: FrontEndQueue | undefined, queueName: string): Promise<HttpResponseInit> => {
-        if (!queue) throw unknownQueueError(queueName, queues.map((q) => q.name));
+    const enqueue = async (req: FrontEndRequest, target: SendTarget): Promise<HttpResponseInit> => {
         const { items, batch } = parseIntakeBody(Buffer.from(await req.arrayBuffer()), maxBodyBytes);
-        const messages: ServiceBusMessage[] = items.map((item, index) => ({ body: JSON.stringify(item), contentType: "application/json", ...fields(req, queue, index) }));
-        const { sent, error } = await send(queue, messages);
-        const ids = messages.slice(0, sent).map((m) => String(m.messageId));
-        if (error) {
-            logger.error({ err: error, queue: queue.name, sent }, "Service Bus refused a batch after earlier ones were sent");
-            return { status: 502, jsonBody: { error: `The queue refused messages after ${sent} of ${messages.length} were enqueued (${describeError(error)}). Retry the rest.`, messageIds: ids } };
+        const request = requestParts(req);
+        const wait = requestedWaitSeconds(request, options.maxWaitSeconds ?? 0);
+        if (wait > 0 && batch) throw new IntakeError(400, `Waiting for results (wait=${wait}) takes one message; this request holds ${items.length}. Send the items one by one to wait for each, or send the batch without a wait and poll GET /api/jobs/{id}.`);
+        if (wait > 0 && !options.jobs) throw noJobStatus();
+        const outgoing = await messagesFor(target, request, items, options.blobStore);
+        let sent = 0;
+        let error: unknown;
+        for (const run of runsByEntity(outgoing)) {
+            try {
+                const result = await send(target, run[0].entity, run.map((m) => m.message));
+                sent += result.sent;
+                error = result.error;
+            } catch (failure) {
+                if (sent === 0) throw failure;
+                error = failure;
+            }
+            if (error !== undefined) break;
         }
-        logger.info({ queue: queue.name, count: ids.length }, "enqueued");
-        return { status: 202, jsonBody: batch ? { messageIds: ids } : { messageId: ids[0] } };
+        const ids = outgoing.slice(0, sent).map((m) => m.id);
+        if (error) {
+            logger.error({ err: error, target: target.name, sent }, "Service Bus refused a batch after earlier ones were sent");
+            return { status: 502, jsonBody: { error: `The queue refused messages after ${sent} of ${outgoing.length} were enqueued (${describeError(error)}). Retry the rest.`, messageIds: ids } };
+        }
+        logger.info({ target: target.name, count: ids.length }, "enqueued");
+        // A batch shares the sender's correlation id; without one each message's is its own id.
+        const sentCorrelation = request.header("x-correlation-id")?.trim();
+        const correlation = batch ? (sentCorrelation ? { correlationId: outgoing[0].correlationId } : {}) : { correlationId: outgoing[0].correlationId };
+        if (wait === 0) return { status: 202, jsonBody: batch ? { messageIds: ids, ...correlation } : { messageId: ids[0], ...correlation } };
+        const job = await waitForJob(async () => ended(await options.jobs!.getJob(ids[0])), wait);
+        if (!job) return { status: 202, jsonBody: { ids, ...correlation, statusUrl: statusUrl(req, ids[0]) } };
+        const outcome = job.status === "done" ? { result: job.result } : { reason: job.reason };
+        return { status: 200, jsonBody: { id: ids[0], ...correlation, status: job.status, ...outcome } };
     };
 
     const status = async (id: string): Promise<HttpResponseInit> => {
-        if (!options.jobs) throw new IntakeError(501, "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT).");
+        if (!options.jobs) throw noJobStatus();
         const job = await options.jobs.getJob(id);
         if (!job) throw jobNotFoundError(id);
         return { status: 200, jsonBody: { id, ...job, at: job.at.toISOString() } };
@@ -112,12 +135,22 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const named = routes.enqueue.exec(path);
         if (method === "POST" && named) {
             const queueName = decodeURIComponent(named[1]);
-            return enqueue(req, queues.find((q) => q.name === queueName), queueName);
+            const queue = queues.find((q) => q.name === queueName);
+            if (!queue) throw unknownQueueError(queueName, queues.map((q) => q.name));
+            return enqueue(req, queue);
         }
-        if (method === "POST" && routes.enqueueDefault.test(path)) return enqueue(req, queues[0], queues[0].name);
+        if (method === "POST" && routes.enqueueDefault.test(path)) return enqueue(req, queues[0]);
+        const topic = routes.publish.exec(path);
+        if (method === "POST" && topic) {
+            const topicName = decodeURIComponent(topic[1]);
+            const known = options.topics ?? [];
+            const target = known.find((t) => t.name === topicName);
+            if (!target) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${known.map((t) => t.name).sort().join(", ") || "none (spec topics is empty)"}.`);
+            return enqueue(req, target);
+        }
         const job = routes.job.exec(path);
         if (method === "GET" && job) return status(decodeURIComponent(job[1]));
-        throw new IntakeError(404, `No route ${method} /api/${path}. Use POST /api/queues/{queue}/messages, POST /api/messages or GET /api/jobs/{id}.`);
+        throw new IntakeError(404, `No route ${method} /api/${path}. Use POST /api/queues/{queue}/messages, POST /api/messages, POST /api/topics/{topic} or GET /api/jobs/{id}.`);
     };
 
     return async (req: FrontEndRequest): Promise<HttpResponseInit> => {
@@ -130,4 +163,31 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             return { status: 500, jsonBody: { error: "The front end failed; see its logs." } };
         }
     };
+}
+
+/** The request's headers and query, as routing reads them. */
+function requestParts(req: FrontEndRequest): RequestParts {
+    return { header: (name) => req.headers.get(name) ?? undefined, query: (name) => req.query.get(name) ?? undefined };
+}
+
+/** Where a caller polls a job: absolute when the request's URL is known. */
+function statusUrl(req: FrontEndRequest, id: string): string {
+    const path = `/api/jobs/${encodeURIComponent(id)}`;
+    return req.url ? new URL(path, req.url).toString() : path;
+}
+
+/** 501 for job status or waiting on a front end without the job records' container. */
+function noJobStatus(): IntakeError {
+    return new IntakeError(501, "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT).");
+}
+
+/** Consecutive messages to the same entity, in order (one level's queue, usually the whole request). */
+function runsByEntity(messages: OutgoingMessage[]): OutgoingMessage[][] {
+    const runs: OutgoingMessage[][] = [];
+    for (const m of messages) {
+        const last = runs[runs.length - 1];
+        if (last && last[0].entity === m.entity) last.push(m);
+        else runs.push([m]);
+    }
+    return runs;
 }

@@ -1,6 +1,7 @@
 import { CosmosClient } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import {
+    type BlobStore,
     createProcessor,
     readRuntimeSettings,
     requireBoolean,
@@ -11,6 +12,7 @@ import {
     type Processor,
     type RuntimeSettings,
 } from "../runtime";
+import { blobStoreFromEnv } from "./blob-store";
 import { type CosmosContainerLike, CosmosWorkerStore } from "./cosmos-store";
 
 /** Everything an Azure worker (Function or VM receiver) runs with. */
@@ -43,14 +45,16 @@ export function cosmosContainerFromEnv(env: Env): CosmosContainerLike {
 /**
  * Reads the worker environment (Service Bus namespace and queue, the Cosmos DB container and the
  * runtime settings), checks the module's export and builds the processor over the Cosmos DB store.
- * Tests pass their own container.
+ * With QUEUESTACK_LARGE_MESSAGES_URL the processor resolves claim-checked bodies from that Blob
+ * container before the handler runs. Tests pass their own `container` and `blobStore`.
  */
-export function azureWorkerFromEnv(exported: unknown, env: Env, logger: Logger, container?: CosmosContainerLike): AzureWorker {
+export function azureWorkerFromEnv(exported: unknown, env: Env, logger: Logger, container?: CosmosContainerLike, blobStore?: BlobStore): AzureWorker {
     const worker = workerFromModule(exported, "The worker module (spec workers[].code)");
     const settings = readRuntimeSettings(env);
     const namespace = requireString(env, "QUEUESTACK_SERVICEBUS_NAMESPACE", "the Service Bus namespace, <namespace>.servicebus.windows.net");
     const queueName = requireString(env, "QUEUESTACK_QUEUE_NAME", "the Service Bus queue this worker consumes");
     const sessions = requireBoolean(env, "QUEUESTACK_QUEUE_SESSIONS", "whether the queue requires sessions (spec queues[].ordering fifo)");
     const store = new CosmosWorkerStore({ container: container ?? cosmosContainerFromEnv(env) });
-    return { processor: createProcessor({ worker, settings, store, logger, scope: queueName }), settings, namespace, queueName, sessions, store };
+    const blobs = blobStore ?? blobStoreFromEnv(env);
+    return { processor: createProcessor({ worker, settings, store, logger, scope: queueName, blobStore: blobs }), settings, namespace, queueName, sessions, store };
 }

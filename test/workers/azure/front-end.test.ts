@@ -2,13 +2,13 @@ import { strict as assert } from "node:assert";
 import type { ServiceBusMessageBatch } from "@azure/service-bus";
 import { frontEndFromEnv } from "../../../workers/azure/front-end-setup";
 import type { FrontEndRequest } from "../../../workers/azure/front-end-handler";
+import { apiKey, request } from "./http-request";
 import { ConfigError } from "../../../workers/runtime";
 import { capturedLogger } from "../helpers/capture-logs";
 import { CosmosWorkerStore } from "../../../workers/azure/cosmos-store";
 import { CosmosContainerFake } from "./cosmos-fake";
 import { ServiceBusFake } from "./service-bus-fake";
 
-const apiKey = "k3y-for-tests";
 const env = {
     QUEUESTACK_SERVICEBUS_NAMESPACE: "sb-test.servicebus.windows.net",
     QUEUESTACK_QUEUES: JSON.stringify([
@@ -19,17 +19,6 @@ const env = {
     QUEUESTACK_API_KEY: apiKey,
     QUEUESTACK_MAX_BODY_BYTES: "1024",
 };
-
-function request(method: string, path: string, body = "", headers: Record<string, string> = { "x-api-key": apiKey }, query: Record<string, string> = {}): FrontEndRequest {
-    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    return {
-        method,
-        params: { path },
-        headers: { get: (name) => lower[name.toLowerCase()] ?? null },
-        query: { get: (name) => query[name] ?? null },
-        arrayBuffer: async () => new Uint8Array(Buffer.from(body)).buffer,
-    };
-}
 
 function setup(overrides: Record<string, string> = {}, failSendNumber?: number) {
     const bus = new ServiceBusFake();
@@ -94,7 +83,7 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         ["oversize", request("POST", "queues/scrape/messages", JSON.stringify({ pad: "x".repeat(1100) })), 413, "Request body is 1110 bytes; the limit is 1024 bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests."],
         ["FIFO without group key", request("POST", "queues/publish/messages", '{"a":1}'), 400, 'Queue "publish" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.'],
         ["unknown queue", request("POST", "queues/nope/messages", '{"a":1}'), 404, 'Unknown queue "nope". Known queues: publish, scrape.'],
-        ["unknown route", request("DELETE", "queues/scrape", ""), 404, "No route DELETE /api/queues/scrape. Use POST /api/queues/{queue}/messages, POST /api/messages or GET /api/jobs/{id}."],
+        ["unknown route", request("DELETE", "queues/scrape", ""), 404, "No route DELETE /api/queues/scrape. Use POST /api/queues/{queue}/messages, POST /api/messages, POST /api/topics/{topic} or GET /api/jobs/{id}."],
     ];
     for (const [name, req, status, error] of rejections) {
         it(`rejects ${name} with ${status} and a clear message, enqueuing nothing`, async () => {

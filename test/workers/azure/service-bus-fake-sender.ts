@@ -4,7 +4,8 @@ import type { ServiceBusFake } from "./service-bus-fake";
 /** The sender calls the front end makes. */
 export interface FakeSender {
     createMessageBatch(): Promise<ServiceBusMessageBatch>;
-    sendMessages(batch: ServiceBusMessageBatch | ServiceBusMessage[]): Promise<void>;
+    sendMessages(batch: ServiceBusMessageBatch | ServiceBusMessage[] | ServiceBusMessage): Promise<void>;
+    close(): Promise<void>;
 }
 
 /**
@@ -38,7 +39,9 @@ export function fakeSender(bus: ServiceBusFake, entity: string): FakeSender {
         },
         sendMessages: async (batch) => {
             bus.calls.send++;
-            bus.send(entity, Array.isArray(batch) ? batch : (batch as unknown as { messages: ServiceBusMessage[] }).messages);
+            const messages = (batch as { messages?: ServiceBusMessage[] }).messages;
+            bus.send(entity, Array.isArray(batch) ? batch : messages ?? [batch as ServiceBusMessage]);
         },
+        close: async () => undefined,
     };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from "@azure/service-bus";
 import type { ServiceBusClientLike } from "../../../workers/azure/receiver";
 import { type FakeSender, fakeSender } from "./service-bus-fake-sender";
+import { type FakeSubscriptionOptions, FakeTopic } from "./service-bus-fake-topics";
 
 /** A message as the fake namespace keeps it. */
 export interface StoredMessage {
@@ -11,7 +12,11 @@ export interface StoredMessage {
     contentType?: string;
     applicationProperties: Record<string, string | number | boolean>;
     sessionId?: string;
+    /** When it becomes receivable (the enqueue time; later for a scheduled message). */
     enqueuedTimeUtc: Date;
+    /** The sender's `scheduledEnqueueTimeUtc`, for a message held until then. */
+    scheduledEnqueueTimeUtc?: Date;
+    correlationId?: string;
     /** Deliveries so far (the service's count; the SDK reports one less, the Functions host this). */
     deliveries: number;
     lock?: { token: string; until: number; session?: SessionLock };
@@ -58,11 +63,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * the SDK reports the AMQP count, one less), dead-lettering on request with reason and description,
  * and by the service once a message has been delivered maxDeliveryCount times and is abandoned or its
  * lock lapses (reason MaxDeliveryCountExceeded), with body and properties intact; session queues
- * (messages need a session id; a session is locked by one receiver, in sequence order); and
- * message batches with a size limit for senders.
+ * (messages need a session id; a session is locked by one receiver, in sequence order); message
+ * batches with a size limit for senders; scheduled messages (`scheduledEnqueueTimeUtc`: not
+ * received before that time); and topics whose subscriptions forward to queues, dead-lettering
+ * what they cannot forward in their own sub-queue (service-bus-fake-topics.ts).
  */
 export class ServiceBusFake {
     private readonly queues = new Map<string, FakeQueue>();
+    private readonly topics = new Map<string, FakeTopic>();
     private sequence = 0;
     /** Operations served, for assertions. */
     readonly calls = { receive: 0, complete: 0, abandon: 0, deadLetter: 0, renewMessageLock: 0, renewSessionLock: 0, send: 0 };
@@ -71,8 +79,18 @@ export class ServiceBusFake {
         this.queues.set(name, { ...options, active: [], deadLetters: [], sessions: new Map() });
     }
 
-    /** Enqueues messages (what a sender does); session queues refuse messages without a session id. */
+    /** Adds a topic whose subscriptions forward to queues (see FakeTopic); returns it. */
+    addTopic(name: string, subscriptions: FakeSubscriptionOptions[]): FakeTopic {
+        return this.topics.set(name, new FakeTopic(this, name, subscriptions)).get(name)!;
+    }
+
+    /**
+     * Enqueues messages (what a sender does), or publishes them when `name` is a topic; session
+     * queues refuse messages without a session id. A message with `scheduledEnqueueTimeUtc` in the
+     * future is kept but not received before then; its enqueue time is that time.
+     */
     send(name: string, messages: ServiceBusMessage[]): void {
+        if (this.topics.has(name)) return this.topics.get(name)!.publish(messages);
         const queue = this.queue(name);
         for (const m of messages) {
             if (queue.requiresSession && !m.sessionId) throw new ServiceBusFakeError("InvalidOperation", `The queue ${name} requires sessions: the message has no SessionId.`);
@@ -83,7 +101,9 @@ export class ServiceBusFake {
                 ...(m.contentType ? { contentType: m.contentType } : {}),
                 applicationProperties: { ...(m.applicationProperties as Record<string, string>) },
                 ...(m.sessionId ? { sessionId: m.sessionId } : {}),
-                enqueuedTimeUtc: new Date(),
+                ...(m.correlationId !== undefined ? { correlationId: String(m.correlationId) } : {}),
+                enqueuedTimeUtc: new Date(Math.max(Date.now(), m.scheduledEnqueueTimeUtc?.getTime() ?? 0)),
+                ...(m.scheduledEnqueueTimeUtc ? { scheduledEnqueueTimeUtc: m.scheduledEnqueueTimeUtc } : {}),
                 deliveries: 0,
             });
         }
@@ -124,7 +144,7 @@ export class ServiceBusFake {
         this.expireLocks(queue);
         if (queue.requiresSession && !session) throw new ServiceBusFakeError("InvalidOperation", `The queue ${name} requires sessions: accept a session to receive.`);
         const now = Date.now();
-        const taken = queue.active.filter((m) => !m.lock && (!session || m.sessionId === session.sessionId)).slice(0, max);
+        const taken = queue.active.filter((m) => !m.lock && m.enqueuedTimeUtc.getTime() <= now && (!session || m.sessionId === session.sessionId)).slice(0, max);
         return taken.map((m) => {
             m.deliveries++;
             m.lock = { token: randomUUID(), until: session ? session.until : now + queue.lockDurationMs, ...(session ? { session } : {}) };
@@ -172,7 +192,7 @@ export class ServiceBusFake {
         const lockFree = () => {
             this.expireLocks(queue);
             const now = Date.now();
-            const id = queue.active.find((m) => !m.lock && m.sessionId && !this.sessionHeld(queue, m.sessionId, now))?.sessionId;
+            const id = queue.active.find((m) => !m.lock && m.enqueuedTimeUtc.getTime() <= now && m.sessionId && !this.sessionHeld(queue, m.sessionId, now))?.sessionId;
             if (!id) return [];
             const lock: SessionLock = { sessionId: id, until: now + queue.lockDurationMs, closed: false };
             queue.sessions.set(id, lock);
@@ -217,6 +237,7 @@ export class ServiceBusFake {
             ...(m.contentType ? { contentType: m.contentType } : {}),
             applicationProperties: { ...m.applicationProperties },
             ...(m.sessionId ? { sessionId: m.sessionId } : {}),
+            ...(m.correlationId !== undefined ? { correlationId: m.correlationId } : {}),
             enqueuedTimeUtc: m.enqueuedTimeUtc,
             sequenceNumber: m.sequenceNumber,
             deliveryCount: m.deliveries - 1,

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import type { ServiceBusMessage } from "@azure/service-bus";
+import {
+    type BlobStore,
+    type MessageRouting,
+    type RequestParts,
+    type RoutingOptions,
+    checkIn,
+    correlationAttribute,
+    enqueuedAtAttribute,
+    envelopeHeadroomBytes,
+    routeMessage,
+} from "../runtime";
+
+/** Service Bus Standard's message limit, the default when a target names none. */
+const standardMaxMessageBytes = 256 * 1024;
+
+/** A place the front end sends to: a spec queue (with its priority levels) or a fan-out topic. */
+export interface SendTarget {
+    /** Spec name, as callers address it (`/queues/{name}/messages`, `/topics/{name}`). */
+    name: string;
+    /** Physical Service Bus queue or topic; for a queue with levels, its default level's queue. */
+    entity: string;
+    /** The entity (or every subscriber of the topic) requires sessions: messages need a group key. */
+    sessions: boolean;
+    /** Priority levels, highest first, each its own Service Bus queue. @default none */
+    levels?: { name: string; entity: string }[];
+    /** Level used when the sender names none. @default the lowest level */
+    defaultLevel?: string;
+    /** Longest per-message delay a sender may ask, seconds (spec `maxDelaySeconds`). @default 0 */
+    maxDelaySeconds?: number;
+    /** Body path of the group key (spec `groupKey`). @default none */
+    groupKey?: string;
+    /** Body path of the deduplication id (spec `deduplicationKey`). @default none */
+    deduplicationKey?: string;
+    /** Largest message the entity takes, bytes (spec `maxMessageKb` x 1024): larger bodies are claim-checked. @default 262144 */
+    maxMessageBytes?: number;
+}
+
+/** One message ready to send, and the entity it goes to. */
+export interface OutgoingMessage {
+    /** Physical queue or topic. */
+    entity: string;
+    message: ServiceBusMessage;
+    /** The job id callers poll (`GET /api/jobs/{id}`): the Service Bus message id. */
+    id: string;
+    /** The sender's correlation id, else the job id (attribute `queuestack-correlation-id`). */
+    correlationId: string;
+}
+
+/** The routing rules of a target, as routeMessage reads them. */
+export function routingOptionsOf(target: SendTarget): RoutingOptions {
+    return {
+        fifo: target.sessions,
+        ...(target.levels ? { levels: target.levels.map((l) => l.name), defaultLevel: target.defaultLevel } : {}),
+        maxDelaySeconds: target.maxDelaySeconds ?? 0,
+        ...(target.groupKey ? { groupKey: target.groupKey } : {}),
+        ...(target.deduplicationKey ? { deduplicationKey: target.deduplicationKey } : {}),
+    };
+}
+
+/** The physical entity of a routed message: its level's queue, or the target's own entity. */
+function entityOf(target: SendTarget, routing: MessageRouting): string {
+    if (routing.level === undefined) return target.entity;
+    const level = target.levels?.find((l) => l.name === routing.level);
+    if (!level) throw new Error(`front end: level "${routing.level}" of "${target.name}" has no entity in QUEUESTACK_QUEUES`);
+    return level.entity;
+}
+
+/**
+ * The Service Bus messages for a request's items. Every item is routed first (level, delay, group
+ * key, deduplication id, correlation id; see routeMessage), so a rejected item stores and sends
+ * nothing. Then each becomes a JSON message: the deduplication id (else a new UUID) is its message
+ * id, which duplicate detection keys on; the group key its session id; a delay its
+ * `scheduledEnqueueTimeUtc` (Service Bus holds it until then, any time ahead); attributes
+ * `queuestack-enqueued-at` (when it becomes visible, the promotion clock) and
+ * `queuestack-correlation-id`. A body over the entity's limit (less the envelope headroom) is
+ * stored in `blobStore` under `<target>/<uuid>` and the message carries the reference.
+ */
+export async function messagesFor(target: SendTarget, request: RequestParts, items: object[], blobStore: BlobStore | undefined, now = Date.now()): Promise<OutgoingMessage[]> {
+    const options = routingOptionsOf(target);
+    const routed = items.map((item, index) => routeMessage(target.name, options, request, item, index));
+    const limitBytes = (target.maxMessageBytes ?? standardMaxMessageBytes) - envelopeHeadroomBytes;
+    return Promise.all(items.map(async (item, index): Promise<OutgoingMessage> => {
+        const routing = routed[index];
+        const id = routing.deduplicationId ?? randomUUID();
+        const correlationId = routing.correlationId ?? id;
+        const visibleAt = new Date(now + routing.delaySeconds * 1000);
+        const message: ServiceBusMessage = {
+            body: await checkIn(JSON.stringify(item), limitBytes, blobStore, `${target.name}/${randomUUID()}`),
+            contentType: "application/json",
+            messageId: id,
+            correlationId,
+            applicationProperties: { [enqueuedAtAttribute]: visibleAt.toISOString(), [correlationAttribute]: correlationId },
+            ...(routing.groupKey !== undefined && target.sessions ? { sessionId: routing.groupKey } : {}),
+            ...(routing.delaySeconds > 0 ? { scheduledEnqueueTimeUtc: visibleAt } : {}),
+        };
+        return { entity: entityOf(target, routing), message, id, correlationId };
+    }));
+}
