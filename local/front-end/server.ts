@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Spec } from "../../components/spec";
+import { queueLevels, type Spec } from "../../components/spec";
 import { IntakeError, type BlobStore, type JobStore, type Logger, type RequestParts } from "../../workers/runtime";
 import { checkApiKey } from "../../workers/runtime/intake";
 import type { QueueEngine } from "../engine/queue-engine";
@@ -41,6 +41,8 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     const maxBodyBytes = spec.frontEnd.maxBodyKb * 1024;
     const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), logger });
     const dashboard = readFileSync(dashboardFile, "utf8");
+    // Each engine queue's sender address: its spec queue, and its priority level when it is one.
+    const sendTargets = new Map(spec.queues.flatMap((q) => queueLevels(q).map((l) => [l.name, { queue: q.name, ...(l.level ? { level: l.level } : {}) }] as const)));
     // Bodies up to twice the limit reach the handler, which answers 413 with the spec's limit.
     const app = Fastify({ logger: false, bodyLimit: 2 * maxBodyBytes });
     app.removeAllContentTypeParsers();
@@ -80,7 +82,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
         const snapshot = options.snapshot();
         return {
             stack: spec.name,
-            queues: snapshot.queues.map((q) => ({ ...q, fifo: engine.config(q.queue).fifo })),
+            queues: snapshot.queues.map((q) => ({ ...q, fifo: engine.config(q.queue).fifo, sendTo: sendTargets.get(q.queue) })),
             workers: spec.workers.map((w) => {
                 const latency = snapshot.latencies.find((l) => l.worker === w.name);
                 return { name: w.name, queue: w.queue, inFlight: snapshot.inFlightByWorker[w.name] ?? 0, p50Ms: latency?.p50Ms ?? null, p99Ms: latency?.p99Ms ?? null };

@@ -33,6 +33,8 @@ describe("local dashboard in headless Chromium", function () {
             queues: [
                 { name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 },
                 { name: "ordered", ordering: "fifo", processingTimeSeconds: 5 },
+                // No worker: what the dashboard sends stays on the level it went to.
+                { name: "news", priorities: { levels: [{ name: "breaking", weight: 2 }, { name: "routine", weight: 1 }] } },
             ],
             workers: [
                 { name: "scraper", queue: "scrape", code: path.join(repoRoot, "workers", "example"), concurrency: 4 },
@@ -107,5 +109,15 @@ describe("local dashboard in headless Chromium", function () {
         await row.waitFor();
         assert.equal(await row.locator("td:nth-child(4)").textContent(), "In order");
         assert.equal(await page.locator("#error").textContent(), "", "no 400: the front end got the group key a FIFO queue needs");
+    });
+
+    it("lists each priority level and sends to the level chosen (the spec queue with x-priority)", async () => {
+        assert.deepEqual(await page.locator("#queue-select option").allTextContents(), ["scrape", "ordered", "news-breaking", "news-routine"]);
+        await page.locator("#queue-select").selectOption("news-breaking");
+        await page.locator("#urls").fill(`${site.base}/urgent`);
+        await page.getByRole("button", { name: "Submit" }).click();
+        await waitFor("the message on the breaking level", () => (stack.engine.stats("news-breaking").visible === 1 ? true : undefined));
+        assert.equal(stack.engine.stats("news-routine").visible, 0);
+        assert.equal(await page.locator("#error").textContent(), "");
     });
 });
