@@ -21,6 +21,8 @@ export interface FrontEndTopic {
     topicName: pulumi.Input<string>;
     /** Publish with ordering keys (the queue, or a fan-out topic's subscribers, are `fifo`). */
     ordered: boolean;
+    /** Largest body published as is, KiB (the smallest subscriber's maxMessageKb). @default 256 */
+    maxMessageKb?: number;
 }
 
 /** One priority level of a queue: where messages sent at that level are published. */
@@ -83,7 +85,7 @@ function queueVariable(q: FrontEndQueue) {
         levels: q.levels.map((l) => ({ ...(l.level ? { level: l.level } : {}), topic: l.topicId })),
         ordered: q.ordered,
         maxDelaySeconds: q.maxDelaySeconds ?? 0,
-        maxMessageBytes: (q.maxMessageKb ?? 256) * 1024,
+        maxMessageKb: q.maxMessageKb ?? 256,
         ...(q.defaultLevel ? { defaultLevel: q.defaultLevel } : {}),
         ...(q.groupKey ? { groupKey: q.groupKey } : {}),
         ...(q.deduplicationKey ? { deduplicationKey: q.deduplicationKey } : {}),
@@ -157,7 +159,7 @@ export class FrontEnd extends pulumi.ComponentResource {
                 serviceAccountEmail: this.serviceAccount.email,
                 environment: {
                     QUEUESTACK_QUEUES: pulumi.jsonStringify(Object.fromEntries(Object.entries(args.queues).map(([queueName, q]) => [queueName, queueVariable(q)]))),
-                    QUEUESTACK_TOPICS: pulumi.jsonStringify(Object.fromEntries(Object.entries(args.topics ?? {}).map(([topicName, t]) => [topicName, { topic: t.topicId, ordered: t.ordered }]))),
+                    QUEUESTACK_TOPICS: pulumi.jsonStringify(Object.fromEntries(Object.entries(args.topics ?? {}).map(([topicName, t]) => [topicName, { topic: t.topicId, ordered: t.ordered, maxMessageKb: t.maxMessageKb ?? 256 }]))),
                     QUEUESTACK_MAX_WAIT_SECONDS: String(settings.maxWaitSeconds),
                     ...optional({
                         QUEUESTACK_DELAY: args.delay && pulumi.jsonStringify({ queue: args.delay.queueId, serviceAccountEmail: args.delay.serviceAccountEmail }),

@@ -130,5 +130,9 @@ export function watchedQueues(queues: Record<string, DeployedQueue>): AlarmedQue
     );
 }
 
-/** Whether fan-out topic `name` publishes with ordering keys (its subscribers are fifo). */
-export const topicIsOrdered = (spec: Spec, name: string) => topicOrdering(spec, spec.topics.find((t) => t.name === name)!) === "fifo";
+/** How the front end publishes to fan-out topic `name`: ordered when its subscribers are fifo, bodies within the smallest subscriber's limit. */
+export function topicSettings(spec: Spec, name: string): { ordered: boolean; maxMessageKb: number } {
+    const topic = spec.topics.find((t) => t.name === name)!;
+    const subscribers = spec.queues.filter((q) => topic.subscribers.includes(q.name));
+    return { ordered: topicOrdering(spec, topic) === "fifo", maxMessageKb: Math.min(...subscribers.map((q) => q.maxMessageKb)) };
+}

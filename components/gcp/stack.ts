@@ -13,7 +13,7 @@ import { Network } from "./network";
 import { DelayScheduler } from "./delay-scheduler";
 import { LargeMessageBucket } from "./large-messages";
 import { SourceBucket } from "./source-bucket";
-import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicIsOrdered, watchedQueues } from "./stack-queues";
+import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicSettings, watchedQueues } from "./stack-queues";
 
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
@@ -73,7 +73,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
                 ...where,
                 frontEnd: spec.frontEnd,
                 queues: Object.fromEntries(Object.entries(queues).map(([queueName, q]) => [queueName, frontEndQueue(q)])),
-                topics: Object.fromEntries(Object.entries(topics).map(([topicName, t]) => [topicName, { topicId: t.topicId, topicName: t.topicName, ordered: topicIsOrdered(spec, topicName) }])),
+                topics: Object.fromEntries(Object.entries(topics).map(([topicName, t]) => [topicName, { topicId: t.topicId, topicName: t.topicName, ...topicSettings(spec, topicName) }])),
                 delay,
                 blobBucket: blobs?.bucketName,
                 database,

@@ -39,8 +39,8 @@ describe("gcp FrontEnd", () => {
         assert.equal(fn.serviceConfig.serviceAccountEmail, email);
         assert.deepEqual(fn.serviceConfig.environmentVariables, {
             QUEUESTACK_QUEUES: JSON.stringify({
-                scrape: { levels: [{ topic: queues.scrape.levels[0].topicId }], ordered: false, maxDelaySeconds: 0, maxMessageBytes: 262_144 },
-                publish: { levels: [{ topic: queues.publish.levels[0].topicId }], ordered: true, maxDelaySeconds: 0, maxMessageBytes: 262_144 },
+                scrape: { levels: [{ topic: queues.scrape.levels[0].topicId }], ordered: false, maxDelaySeconds: 0, maxMessageKb: 256 },
+                publish: { levels: [{ topic: queues.publish.levels[0].topicId }], ordered: true, maxDelaySeconds: 0, maxMessageKb: 256 },
             }),
             QUEUESTACK_TOPICS: "{}",
             QUEUESTACK_MAX_WAIT_SECONDS: "0",

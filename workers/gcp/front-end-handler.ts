@@ -1,15 +1,52 @@
-import type { JobStore, Logger } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { randomUUID } from "node:crypto";
+import {
+    type BlobStore,
+    type JobStore,
+    type Logger,
+    type MessageRouting,
+    type RequestParts,
+    type RoutingOptions,
+    acceptedReply,
+    checkIn,
+    claimCheckLimitBytes,
+    correlationAttribute,
+    enqueuedAtAttribute,
+    requestedWaitSeconds,
+    routeMessage,
+} from "../runtime";
+import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { type DelaySettings, scheduleDelayedPublish } from "./delayed-publish";
 import type { GoogleApiCall } from "./google-api";
-import { publish } from "./pubsub-api";
+import { type Publication, publish } from "./pubsub-api";
+import { deduplicationAttribute, jobIdAttribute } from "./pubsub-message";
 import type { HttpResponse } from "./push-handler";
 
-/** A queue the front end publishes to. */
+/** A queue the front end publishes to (one entry of QUEUESTACK_QUEUES). */
+export interface FrontEndQueue {
+    /** Topic of each level, highest first; one entry without `level` for a queue without priorities. */
+    levels: { level?: string; topic: string }[];
+    /** Messages need an ordering key (the queue is `fifo`). */
+    ordered: boolean;
+    /** Level of a message that names none. @default the last level */
+    defaultLevel?: string;
+    /** Longest delay a sender may ask for, seconds; 0 takes none. */
+    maxDelaySeconds: number;
+    /** Largest body published as is, KiB; larger ones are claim-checked (or refused with 413). */
+    maxMessageKb: number;
+    /** `body.<path>` of the group key. @default the x-group-key header only */
+    groupKey?: string;
+    /** `body.<path>` of the deduplication id. @default the x-deduplication-id header only */
+    deduplicationKey?: string;
+}
+
+/** A fan-out topic the front end publishes to (one entry of QUEUESTACK_TOPICS). */
 export interface FrontEndTopic {
     /** `projects/<p>/topics/<t>`. */
     topic: string;
-    /** Messages need an ordering key (the queue is `fifo`). */
+    /** Messages need an ordering key (the subscriber queues are `fifo`). */
     ordered: boolean;
+    /** Largest body published as is, KiB (the smallest subscriber's limit). */
+    maxMessageKb: number;
 }
 
 /** The parts of a Functions Framework (Express) request the front end reads. */
@@ -23,39 +60,95 @@ export interface FrontEndRequest {
 }
 
 export interface FrontEndOptions {
-    /** Topics by queue spec name (the `{queue}` path segment). */
-    topics: Record<string, FrontEndTopic>;
+    /** Queues by spec name (the `{queue}` path segment). */
+    queues: Record<string, FrontEndQueue>;
+    /** Fan-out topics by spec name (the `{topic}` path segment). @default {} */
+    topics?: Record<string, FrontEndTopic>;
     /** The stack's API key; undefined when auth is "none". */
     apiKey?: string;
+    /** Largest request body, bytes (spec frontEnd.maxBodyKb). */
     maxBodyBytes: number;
+    /** Longest a sender may wait for results, seconds (spec frontEnd.maxWaitSeconds). @default 0 */
+    maxWaitSeconds?: number;
+    /** A Pub/Sub REST client. */
     pubsub: GoogleApiCall;
-    /** Job records, for `GET /jobs/{id}`. */
+    /** Cloud Tasks client and queue for delayed messages; required when a queue takes delays. */
+    delay?: { api: GoogleApiCall; settings: DelaySettings };
+    /** Where bodies over a queue's limit are stored (spec largeMessages). @default none: 413 */
+    blobStore?: BlobStore;
+    /** Job records, for `GET /jobs/{id}` and waiting. */
     jobs: JobStore;
     logger: Logger;
+    /** Makes job ids. @default randomUUID */
+    newJobId?: () => string;
+}
+
+/** Where accepted messages go: routing rules, the topic of a level, the size limit. */
+interface Destination {
+    routing: RoutingOptions;
+    topicOf(level: string | undefined): string;
+    maxMessageKb: number;
 }
 
 const one = (value: unknown) => (Array.isArray(value) ? value[0] : value) as string | undefined;
+const partsOf = (req: FrontEndRequest): RequestParts => ({ header: (name) => one(req.headers[name]), query: (name) => one(req.query?.[name]) });
+
+function queueDestination(q: FrontEndQueue): Destination {
+    const levels = q.levels.flatMap((l) => (l.level ? [l.level] : []));
+    return {
+        routing: { fifo: q.ordered, levels: levels.length ? levels : undefined, defaultLevel: q.defaultLevel, maxDelaySeconds: q.maxDelaySeconds, groupKey: q.groupKey, deduplicationKey: q.deduplicationKey },
+        topicOf: (level) => (q.levels.find((l) => l.level === level) ?? q.levels[0]!).topic,
+        maxMessageKb: q.maxMessageKb,
+    };
+}
+
+/** The attributes every accepted message carries. */
+function attributesOf(id: string, route: MessageRouting, now: Date): Record<string, string> {
+    return {
+        [jobIdAttribute]: id,
+        [enqueuedAtAttribute]: now.toISOString(),
+        [correlationAttribute]: route.correlationId ?? id,
+        ...(route.deduplicationId ? { [deduplicationAttribute]: route.deduplicationId } : {}),
+    };
+}
 
 /**
  * The HTTP front end on Cloud Functions: `POST /queues/{queue}/messages` publishes a JSON object,
- * or one message per item of a JSON array, to the queue's topic and answers 202 with the message
- * ids; `GET /jobs/{id}` returns a job's record. Rejections are 4xx with `{ "error": ... }` and
+ * or one message per item of a JSON array, to the queue's topic at the level the sender names
+ * (routeMessage), now or, when delayed, through a Cloud Tasks task; `POST /topics/{topic}`
+ * publishes once to a fan-out topic. Bodies over the queue's limit are claim-checked. Answers 202
+ * with the job ids, or 200 with the results when the sender waits for them and they finish in
+ * time; `GET /jobs/{id}` returns a job's record. Rejections are 4xx with `{ "error": ... }` and
  * publish nothing.
  */
 export function createFrontEndHandler(options: FrontEndOptions) {
-    const { topics, maxBodyBytes, pubsub, jobs, logger } = options;
+    const { queues, topics = {}, maxBodyBytes, pubsub, jobs, logger, blobStore, delay } = options;
+    const newJobId = options.newJobId ?? randomUUID;
 
-    const enqueue = async (req: FrontEndRequest, queueName: string): Promise<[number, unknown]> => {
-        const target = Object.hasOwn(topics, queueName) ? topics[queueName] : undefined;
-        if (!target) throw unknownQueueError(queueName, Object.keys(topics));
+    const accept = async (req: FrontEndRequest, name: string, to: Destination): Promise<[number, unknown]> => {
         const { items, batch } = parseIntakeBody(req.rawBody ?? Buffer.alloc(0), maxBodyBytes);
-        const orderingKey = one(req.query?.groupKey) ?? one(req.headers["x-group-key"]);
-        if (target.ordered && !orderingKey) {
-            throw missingGroupKeyError(queueName);
+        const parts = partsOf(req);
+        const waitSeconds = requestedWaitSeconds(parts, options.maxWaitSeconds ?? 0);
+        const routes = items.map((item, index) => routeMessage(name, to.routing, parts, item, index));
+        if (routes.some((r) => r.delaySeconds > 0) && !delay) throw new Error(`front end: "${name}" takes delays but QUEUESTACK_DELAY is not set`);
+        const now = new Date();
+        const messages = await Promise.all(
+            items.map(async (item, i) => {
+                const id = newJobId();
+                const route = routes[i]!;
+                const body = await checkIn(JSON.stringify(item), claimCheckLimitBytes(to.maxMessageKb), blobStore, `${name}/${id}`);
+                const publication: Publication = { body, attributes: attributesOf(id, route, now), orderingKey: route.groupKey };
+                return { id, route, publication, topic: to.topicOf(route.level) };
+            }),
+        );
+        const immediate = messages.filter((m) => m.route.delaySeconds === 0);
+        if (immediate.length) await publish(pubsub, immediate[0]!.topic, immediate.map((m) => m.publication));
+        for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
+            await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
         }
-        const ids = await publish(pubsub, target.topic, items.map((item) => ({ body: JSON.stringify(item), orderingKey: target.ordered ? orderingKey : undefined })));
-        logger.info({ queue: queueName, count: ids.length }, "enqueued");
-        return [202, batch ? { messageIds: ids } : { messageId: ids[0] }];
+        logger.info({ destination: name, count: messages.length, delayed: messages.length - immediate.length }, "enqueued");
+        const reply = await acceptedReply({ ids: messages.map((m) => m.id), batch, correlationId: routes[0]!.correlationId, waitSeconds, jobs });
+        return [reply.statusCode, reply.body];
     };
 
     const status = async (id: string): Promise<[number, unknown]> => {
@@ -66,10 +159,22 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const route = (req: FrontEndRequest): Promise<[number, unknown]> => {
         const enqueueMatch = /^\/queues\/([^/]+)\/messages\/?$/.exec(req.path);
-        if (req.method === "POST" && enqueueMatch) return enqueue(req, decodeURIComponent(enqueueMatch[1]));
+        if (req.method === "POST" && enqueueMatch) {
+            const queueName = decodeURIComponent(enqueueMatch[1]!);
+            const target = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
+            if (!target) throw unknownQueueError(queueName, Object.keys(queues));
+            return accept(req, queueName, queueDestination(target));
+        }
+        const topicMatch = /^\/topics\/([^/]+)\/?$/.exec(req.path);
+        if (req.method === "POST" && topicMatch) {
+            const topicName = decodeURIComponent(topicMatch[1]!);
+            const target = Object.hasOwn(topics, topicName) ? topics[topicName] : undefined;
+            if (!target) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${Object.keys(topics).sort().join(", ") || "none"}.`);
+            return accept(req, topicName, { routing: { fifo: target.ordered, maxDelaySeconds: 0 }, topicOf: () => target.topic, maxMessageKb: target.maxMessageKb });
+        }
         const statusMatch = /^\/jobs\/([^/]+)\/?$/.exec(req.path);
-        if (req.method === "GET" && statusMatch) return status(decodeURIComponent(statusMatch[1]));
-        throw new IntakeError(404, `No route ${req.method} ${req.path}. Use POST /queues/{queue}/messages or GET /jobs/{id}.`);
+        if (req.method === "GET" && statusMatch) return status(decodeURIComponent(statusMatch[1]!));
+        throw new IntakeError(404, `No route ${req.method} ${req.path}. Use POST /queues/{queue}/messages, POST /topics/{topic} or GET /jobs/{id}.`);
     };
 
     return async (req: FrontEndRequest, res: HttpResponse): Promise<void> => {

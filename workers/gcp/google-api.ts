@@ -35,31 +35,56 @@ export class GoogleApiError extends Error {
 }
 
 export interface GoogleApiOptions {
-    /** `https://pubsub.googleapis.com` or `https://firestore.googleapis.com`. */
+    /** `https://pubsub.googleapis.com`, `https://firestore.googleapis.com`, `https://storage.googleapis.com`... */
     baseUrl: string;
-    /** `host:port` of an emulator (PUBSUB_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST); no credentials then. */
+    /** `host:port` of an emulator or test server (PUBSUB_EMULATOR_HOST...); plain HTTP without credentials then. */
     emulatorHost?: string;
+    /** Where access tokens come from. @default the metadata server (metadataTokens) */
     tokens?: TokenSource;
+    /** The fetch implementation. @default global fetch */
     fetchImpl?: typeof fetch;
+    /** Path prefix of the JSON API (googleApi only). @default "v1" (Cloud Tasks: "v2", Cloud Storage: "storage/v1") */
+    version?: string;
+}
+
+/** Sends `method <base>/<path>` with `body` and the caller's token; the raw response, whatever its status. */
+export type GoogleFetch = (method: string, path: string, body?: { data: Buffer | string; contentType: string }) => Promise<Response>;
+
+/** An authorized request function for one Google API (or its emulator). */
+export function googleFetch(options: GoogleApiOptions): GoogleFetch {
+    const fetchImpl = options.fetchImpl ?? fetch;
+    const base = options.emulatorHost ? `http://${options.emulatorHost}` : options.baseUrl;
+    const tokens = options.emulatorHost ? undefined : (options.tokens ?? metadataTokens(fetchImpl));
+    return async (method, path, body) => {
+        const headers: Record<string, string> = body ? { "content-type": body.contentType } : {};
+        if (tokens) headers.authorization = `Bearer ${await tokens()}`;
+        return fetchImpl(`${base}/${path}`, { method, headers, body: body?.data });
+    };
+}
+
+/** The GoogleApiError of a failed response (its JSON `error.status` and `error.message` when present). */
+export async function googleApiError(response: Response, method: string, path: string): Promise<GoogleApiError> {
+    const text = await response.text();
+    let error: { status?: string; message?: string } | undefined;
+    try {
+        error = (JSON.parse(text) as { error?: { status?: string; message?: string } }).error;
+    } catch {
+        error = undefined;
+    }
+    return new GoogleApiError(response.status, error?.status ?? String(response.status), `${method} ${path}: ${error?.message ?? text}`);
 }
 
 /** Calls `method path` with a JSON body and returns the parsed JSON answer. */
 export type GoogleApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
+/** A JSON client for one Google API: paths are relative to `<base>/<version>/`. */
 export function googleApi(options: GoogleApiOptions): GoogleApiCall {
-    const fetchImpl = options.fetchImpl ?? fetch;
-    const base = options.emulatorHost ? `http://${options.emulatorHost}` : options.baseUrl;
-    const tokens = options.emulatorHost ? undefined : (options.tokens ?? metadataTokens(fetchImpl));
+    const send = googleFetch(options);
+    const version = options.version ?? "v1";
     return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-        const headers: Record<string, string> = { "content-type": "application/json" };
-        if (tokens) headers.authorization = `Bearer ${await tokens()}`;
-        const response = await fetchImpl(`${base}/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await send(method, `${version}/${path}`, body === undefined ? undefined : { data: JSON.stringify(body), contentType: "application/json" });
+        if (!response.ok) throw await googleApiError(response, method, path);
         const text = await response.text();
-        const parsed = text ? (JSON.parse(text) as unknown) : {};
-        if (!response.ok) {
-            const error = (parsed as { error?: { status?: string; message?: string } }).error;
-            throw new GoogleApiError(response.status, error?.status ?? String(response.status), `${method} ${path}: ${error?.message ?? text}`);
-        }
-        return parsed as T;
+        return (text ? JSON.parse(text) : {}) as T;
     };
 }

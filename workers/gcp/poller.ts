@@ -1,63 +1,100 @@
-import type { Logger, Processor } from "../runtime";
+import { type Logger, type Processor, WeightedPicker, enqueuedAtAttribute, firstEnqueuedAt, promotionDue } from "../runtime";
 import type { GoogleApiCall } from "./google-api";
-import { acknowledge, modifyAckDeadline, pull, type ReceivedMessage } from "./pubsub-api";
-import { rawMessageOf } from "./pubsub-message";
+import { acknowledge, modifyAckDeadline, publish, pull, type ReceivedMessage } from "./pubsub-api";
+import { jobIdAttribute, rawMessageOf } from "./pubsub-message";
+
+/** One priority level the poller reads (a queue without priorities is one level). */
+export interface PollLevel {
+    /** Level name, for logs. @default none */
+    level?: string;
+    /** Share of the poller's slots while several levels have work. */
+    weight: number;
+    /** `projects/<p>/subscriptions/<s>` of the level: its own, then fan-out subscriptions feeding it. */
+    subscriptions: string[];
+    /** `projects/<p>/topics/<t>` of the level: where overdue messages of the level below are promoted to. */
+    topic?: string;
+}
 
 export interface PubsubPollerOptions {
     processor: Processor;
     /** A Pub/Sub REST client (see pubsubApi). */
     api: GoogleApiCall;
-    /** `projects/<p>/subscriptions/<s>`. */
-    subscription: string;
+    /** The levels, highest first (QUEUESTACK_LEVELS). Give this or `subscription`. */
+    levels?: PollLevel[];
+    /** Shorthand for one level with one subscription, `projects/<p>/subscriptions/<s>`. */
+    subscription?: string;
+    /** Seconds after which a message moves up one level (by its first enqueue time). @default never */
+    promoteAfterSeconds?: number;
     logger: Logger;
     /** Messages in work at once. */
     concurrency: number;
-    /** The subscription's ack deadline: work in progress is extended every half of it. */
+    /** The subscriptions' ack deadline: received messages are extended every half of it. */
     ackDeadlineSeconds: number;
     /** On stop, how long in-flight work may finish before the poller gives up on it. */
     drainSeconds: number;
     /** Pause after an empty or failed pull, milliseconds. @default 1000 */
     idleMs?: number;
     /**
-     * Hold each pull open until messages arrive (long polling). Turn it off against the Pub/Sub
-     * emulator, which keeps a pull open until its own timeout even once nacked messages are back.
+     * Hold each pull open until messages arrive (long polling), with a single subscription. Turn it
+     * off against the Pub/Sub emulator, which keeps a pull open until its own timeout even once
+     * nacked messages are back. Several subscriptions are always pulled without waiting, side by side.
      * @default true
      */
     longPoll?: boolean;
 }
 
+/** A received delivery, with where it came from and its deadline heartbeat. */
+interface Held {
+    delivery: ReceivedMessage;
+    subscription: string;
+    heartbeat: NodeJS.Timeout;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Pulls from a Pub/Sub subscription and runs each delivery through the processor, at most
- * `concurrency` at once. Work in progress has its ack deadline extended; done and duplicate
- * deliveries are acked; retries and dead-letter outcomes are nacked (deadline 0), so Pub/Sub
- * redelivers with backoff and dead-letters after maxDeliveryAttempts. `stop()` drains.
+ * Pulls from Pub/Sub subscriptions and runs each delivery through the processor, at most
+ * `concurrency` at once. With several levels it keeps a small buffer per level (refilled, when
+ * empty, with the level's weighted share of the free slots) and starts the next message from the
+ * level WeightedPicker names among those with work, so idle capacity flows to busy levels. A
+ * message below the top level that waited `promoteAfterSeconds` since it was first enqueued is
+ * published to the level above (same body and attributes, first enqueue time kept) and acked.
+ * Received messages have their ack deadline extended until settled; done and duplicate deliveries
+ * are acked, retries and dead-letter outcomes nacked, so Pub/Sub redelivers with backoff and
+ * dead-letters after maxDeliveryAttempts. `stop()` drains and hands buffered messages back.
  */
 export class PubsubPoller {
     private stopping = false;
     private readonly inFlight = new Set<Promise<void>>();
+    private readonly levels: PollLevel[];
+    private readonly buffers: Held[][];
+    private readonly nextSubscription: number[];
+    private readonly picker: WeightedPicker;
     /** Deliveries finished, by what was done with them. */
-    readonly counts = { acked: 0, nacked: 0 };
+    readonly counts = { acked: 0, nacked: 0, promoted: 0 };
 
-    constructor(private readonly options: PubsubPollerOptions) {}
+    constructor(private readonly options: PubsubPollerOptions) {
+        this.levels = options.levels ?? (options.subscription ? [{ weight: 1, subscriptions: [options.subscription] }] : []);
+        if (this.levels.length === 0 || this.levels.some((l) => l.subscriptions.length === 0)) throw new Error("PubsubPoller: give `subscription` or levels with subscriptions");
+        this.buffers = this.levels.map(() => []);
+        this.nextSubscription = this.levels.map(() => 0);
+        this.picker = new WeightedPicker(this.levels.map((l) => l.weight));
+    }
 
     async run(): Promise<void> {
-        const { api, subscription, concurrency, logger } = this.options;
-        const idleMs = this.options.idleMs ?? 1000;
+        const { concurrency } = this.options;
         while (!this.stopping) {
             if (this.inFlight.size >= concurrency) {
                 await Promise.race(this.inFlight);
                 continue;
             }
-            let received: ReceivedMessage[] = [];
-            try {
-                received = await pull(api, subscription, Math.min(concurrency - this.inFlight.size, 1000), { returnImmediately: this.options.longPoll === false });
-            } catch (error) {
-                logger.warn({ err: error }, "pull failed; retrying");
+            await this.refill(concurrency - this.inFlight.size);
+            let started = 0;
+            for (let level = this.pick(); level !== undefined && this.inFlight.size < concurrency; level = this.inFlight.size < concurrency ? this.pick() : undefined) {
+                this.track(this.handle(this.buffers[level]!.shift()!));
+                started++;
             }
-            for (const delivery of received) this.track(this.handle(delivery));
-            if (received.length === 0) await sleep(idleMs);
+            if (started === 0) await Promise.race([sleep(this.options.idleMs ?? 1000), ...this.inFlight]);
         }
         await this.drain();
     }
@@ -67,36 +104,101 @@ export class PubsubPoller {
         this.stopping = true;
     }
 
+    private pick(): number | undefined {
+        return this.picker.next((level) => this.buffers[level]!.length > 0);
+    }
+
+    /** Pulls, side by side, for every level whose buffer is empty: its weighted share of `free` slots (at least 1). */
+    private async refill(free: number): Promise<void> {
+        const total = this.levels.reduce((sum, l) => sum + l.weight, 0);
+        const sources = this.levels.reduce((sum, l) => sum + l.subscriptions.length, 0);
+        const returnImmediately = this.options.longPoll === false || sources > 1;
+        await Promise.all(
+            this.levels.map(async (level, rank) => {
+                if (this.buffers[rank]!.length > 0) return;
+                const subscription = level.subscriptions[this.nextSubscription[rank]!++ % level.subscriptions.length]!;
+                const wanted = this.levels.length === 1 ? free : Math.max(1, Math.ceil((free * level.weight) / total));
+                let received: ReceivedMessage[] = [];
+                try {
+                    received = await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately });
+                } catch (error) {
+                    this.options.logger.warn({ err: error, subscription }, "pull failed; retrying");
+                }
+                for (const delivery of received) {
+                    const held = this.hold(delivery, subscription);
+                    if (this.promotable(rank, delivery)) this.track(this.promote(held, rank));
+                    else this.buffers[rank]!.push(held);
+                }
+            }),
+        );
+    }
+
+    private hold(delivery: ReceivedMessage, subscription: string): Held {
+        const { api, ackDeadlineSeconds, logger } = this.options;
+        const extend = () => modifyAckDeadline(api, subscription, [delivery.ackId], ackDeadlineSeconds).catch((error) => logger.warn({ err: error }, "could not extend the ack deadline"));
+        return { delivery, subscription, heartbeat: setInterval(extend, (ackDeadlineSeconds * 1000) / 2) };
+    }
+
+    private promotable(rank: number, delivery: ReceivedMessage): boolean {
+        const after = this.options.promoteAfterSeconds;
+        if (rank === 0 || after === undefined || !this.levels[rank - 1]!.topic) return false;
+        const message = delivery.message;
+        return promotionDue(firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)), after);
+    }
+
+    /** Publishes the message to the level above with its first enqueue time and job id, then acks it here. */
+    private async promote(held: Held, rank: number): Promise<void> {
+        const { message } = held.delivery;
+        const attributes = {
+            ...message.attributes,
+            [enqueuedAtAttribute]: firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)).toISOString(),
+            [jobIdAttribute]: message.attributes?.[jobIdAttribute] || message.messageId,
+        };
+        const body = Buffer.from(message.data ?? "", "base64").toString("utf8");
+        await this.settle(held, async () => {
+            await publish(this.options.api, this.levels[rank - 1]!.topic!, [{ body, attributes, orderingKey: message.orderingKey }]);
+            await acknowledge(this.options.api, held.subscription, [held.delivery.ackId]);
+            this.counts.promoted++;
+        });
+    }
+
+    private async handle(held: Held): Promise<void> {
+        const { api, processor } = this.options;
+        await this.settle(held, async () => {
+            const outcome = await processor(rawMessageOf(held.delivery.message, held.delivery.deliveryAttempt));
+            if (outcome.kind === "done" || outcome.kind === "duplicate") {
+                await acknowledge(api, held.subscription, [held.delivery.ackId]);
+                this.counts.acked++;
+            } else {
+                await modifyAckDeadline(api, held.subscription, [held.delivery.ackId], 0);
+                this.counts.nacked++;
+            }
+        });
+    }
+
+    /** Runs `work` on a held delivery, then stops its heartbeat; a failed ack or nack lets the deadline lapse (redelivery). */
+    private async settle(held: Held, work: () => Promise<void>): Promise<void> {
+        try {
+            await work();
+        } catch (error) {
+            this.options.logger.warn({ err: error, messageId: held.delivery.message.messageId }, "could not settle the delivery");
+        } finally {
+            clearInterval(held.heartbeat);
+        }
+    }
+
     private track(work: Promise<void>): void {
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
     }
 
+    /** Waits for in-flight work (up to drainSeconds) and hands buffered deliveries back at once. */
     private async drain(): Promise<void> {
+        const buffered = this.buffers.flatMap((b) => b.splice(0));
+        await Promise.all(buffered.map((held) => this.settle(held, () => modifyAckDeadline(this.options.api, held.subscription, [held.delivery.ackId], 0).then(() => undefined))));
         const timeout = sleep(this.options.drainSeconds * 1000).then(() => "timeout" as const);
         if ((await Promise.race([Promise.all(this.inFlight), timeout])) === "timeout") {
             this.options.logger.warn({ inFlight: this.inFlight.size }, "drain time is up; Pub/Sub redelivers the unfinished messages");
-        }
-    }
-
-    private async handle(delivery: ReceivedMessage): Promise<void> {
-        const { api, subscription, processor, ackDeadlineSeconds, logger } = this.options;
-        const extend = () => modifyAckDeadline(api, subscription, [delivery.ackId], ackDeadlineSeconds).catch((error) => logger.warn({ err: error }, "could not extend the ack deadline"));
-        const heartbeat = setInterval(extend, (ackDeadlineSeconds * 1000) / 2);
-        try {
-            const outcome = await processor(rawMessageOf(delivery.message, delivery.deliveryAttempt));
-            if (outcome.kind === "done" || outcome.kind === "duplicate") {
-                await acknowledge(api, subscription, [delivery.ackId]);
-                this.counts.acked++;
-            } else {
-                await modifyAckDeadline(api, subscription, [delivery.ackId], 0);
-                this.counts.nacked++;
-            }
-        } catch (error) {
-            // The ack or nack failed: the deadline lapses and Pub/Sub redelivers.
-            logger.warn({ err: error, messageId: delivery.message.messageId }, "could not settle the delivery");
-        } finally {
-            clearInterval(heartbeat);
         }
     }
 }

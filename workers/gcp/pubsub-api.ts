@@ -7,10 +7,23 @@ export function pubsubApi(env: Env): GoogleApiCall {
     return googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: env.PUBSUB_EMULATOR_HOST });
 }
 
-/** A message to publish: its JSON body and, on ordered queues, its ordering key. */
+/** A message to publish. */
 export interface Publication {
+    /** The body (JSON text, or a claim-check reference). */
     body: string;
+    /** String attributes (job id, enqueue time, correlation id...). @default none */
+    attributes?: Record<string, string>;
+    /** Ordering key, on ordered queues. @default none */
     orderingKey?: string;
+}
+
+/** A publication as the Pub/Sub REST API takes it (`PubsubMessage`). */
+export function wireMessage(p: Publication) {
+    return {
+        data: Buffer.from(p.body, "utf8").toString("base64"),
+        ...(p.attributes && Object.keys(p.attributes).length ? { attributes: p.attributes } : {}),
+        ...(p.orderingKey ? { orderingKey: p.orderingKey } : {}),
+    };
 }
 
 /** Pub/Sub accepts up to 1,000 messages per publish request. */
@@ -20,10 +33,7 @@ const publishBatch = 1000;
 export async function publish(api: GoogleApiCall, topic: string, publications: Publication[]): Promise<string[]> {
     const ids: string[] = [];
     for (let start = 0; start < publications.length; start += publishBatch) {
-        const messages = publications.slice(start, start + publishBatch).map((p) => ({
-            data: Buffer.from(p.body, "utf8").toString("base64"),
-            ...(p.orderingKey ? { orderingKey: p.orderingKey } : {}),
-        }));
+        const messages = publications.slice(start, start + publishBatch).map(wireMessage);
         const { messageIds } = await api<{ messageIds: string[] }>("POST", `${topic}:publish`, { messages });
         ids.push(...messageIds);
     }

@@ -1,4 +1,13 @@
-import type { RawMessage } from "../runtime";
+import { type RawMessage, firstEnqueuedAt } from "../runtime";
+
+/**
+ * Attribute holding the job id the front end answered with. Pub/Sub assigns message ids only on
+ * publish, and a delayed (Cloud Tasks) or promoted message is published again later, so the job
+ * id travels with the message instead; workers key job records on it.
+ */
+export const jobIdAttribute = "queuestack-job-id";
+/** Attribute holding the sender's deduplication id (the idempotency key of `messageId` guards). */
+export const deduplicationAttribute = "queuestack-deduplication-id";
 
 /** A Pub/Sub message as the REST API and push deliveries carry it. */
 export interface PubsubMessage {
@@ -18,15 +27,22 @@ export interface PushEnvelope {
     deliveryAttempt?: number;
 }
 
-/** The runtime's message from a Pub/Sub message and its delivery attempt. */
+/**
+ * The runtime's message from a Pub/Sub message and its delivery attempt: the job id attribute
+ * (else the message id) is its id, the first enqueue time attribute (else the publish time) its
+ * enqueue time, the ordering key its group key and the deduplication attribute its deduplication id.
+ */
 export function rawMessageOf(message: PubsubMessage, deliveryAttempt: number | undefined): RawMessage {
+    const attributes = message.attributes ?? {};
+    const deduplicationId = attributes[deduplicationAttribute];
     return {
-        id: message.messageId,
+        id: attributes[jobIdAttribute] || message.messageId,
         body: Buffer.from(message.data ?? "", "base64").toString("utf8"),
-        attributes: message.attributes ?? {},
+        attributes,
         attempt: deliveryAttempt ?? 1,
-        enqueuedAt: new Date(message.publishTime),
+        enqueuedAt: firstEnqueuedAt(attributes, new Date(message.publishTime)),
         ...(message.orderingKey ? { groupKey: message.orderingKey } : {}),
+        ...(deduplicationId ? { deduplicationId } : {}),
     };
 }
 

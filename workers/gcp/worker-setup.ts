@@ -1,5 +1,18 @@
-import { createProcessor, readRuntimeSettings, requireString, workerFromModule, type Env, type Logger, type Processor, type RuntimeSettings } from "../runtime";
+import {
+    type Env,
+    type IdempotencyKeySource,
+    type Logger,
+    type Message,
+    type Processor,
+    type RuntimeSettings,
+    createProcessor,
+    idempotencyKeyOf,
+    readRuntimeSettings,
+    requireString,
+    workerFromModule,
+} from "../runtime";
 import { FirestoreWorkerStore } from "./firestore-store";
+import { GcsBlobStore, storageFetch } from "./gcs-blob-store";
 import { type GoogleApiCall, googleApi } from "./google-api";
 
 /** Everything a GCP worker (push function or VM poller) runs with. */
@@ -15,9 +28,19 @@ export function firestoreApi(env: Env): GoogleApiCall {
 }
 
 /**
+ * The idempotency key source on Pub/Sub: with `messageId` keys, the sender's deduplication id
+ * (attribute queuestack-deduplication-id) stands in for the message id, so two messages sent with
+ * one deduplication id run once (Pub/Sub itself deduplicates only redeliveries, with exactly-once).
+ */
+export function senderDeduplicated<TBody>(source: IdempotencyKeySource<TBody>): IdempotencyKeySource<TBody> {
+    if (source !== "messageId") return source;
+    return (message: Message<TBody>) => message.deduplicationId ?? idempotencyKeyOf(message, "messageId");
+}
+
+/**
  * Reads the worker environment (QUEUESTACK_PROJECT_ID, QUEUESTACK_FIRESTORE_DATABASE,
- * QUEUESTACK_QUEUE_NAME and the runtime settings), checks the module's export and builds the
- * processor over the Firestore store.
+ * QUEUESTACK_QUEUE_NAME, QUEUESTACK_BLOB_BUCKET when large messages are on, and the runtime
+ * settings), checks the module's export and builds the processor over the Firestore store.
  */
 export function gcpWorkerFromEnv(exported: unknown, env: Env, logger: Logger, api: GoogleApiCall = firestoreApi(env)): GcpWorker {
     const worker = workerFromModule(exported, "The worker module (spec workers[].code)");
@@ -28,5 +51,7 @@ export function gcpWorkerFromEnv(exported: unknown, env: Env, logger: Logger, ap
         databaseId: requireString(env, "QUEUESTACK_FIRESTORE_DATABASE", "the Firestore database holding idempotency keys and job results"),
     });
     const scope = requireString(env, "QUEUESTACK_QUEUE_NAME", "the spec name of the queue this worker consumes");
-    return { processor: createProcessor({ worker, settings, store, logger, scope }), settings, store };
+    const blobStore = env.QUEUESTACK_BLOB_BUCKET ? new GcsBlobStore(storageFetch(env), env.QUEUESTACK_BLOB_BUCKET) : undefined;
+    const keyed = { ...worker, idempotencyKey: senderDeduplicated(worker.idempotencyKey ?? settings.idempotency.key) };
+    return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore }), settings, store };
 }

@@ -63,7 +63,10 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
         const jobs = { getJob: async (id: string) => (id === "known" ? { status: "done" as const, result: { ok: true }, at: new Date("2026-01-01T00:00:00Z") } : undefined), putJob: async () => {} };
         const handler = () =>
             createFrontEndHandler({
-                topics: { scrape: { topic: scrape.topic, ordered: false }, publish: { topic: publishQueue.topic, ordered: true } },
+                queues: {
+                    scrape: { levels: [{ topic: scrape.topic }], ordered: false, maxDelaySeconds: 0, maxMessageKb: 256 },
+                    publish: { levels: [{ topic: publishQueue.topic }], ordered: true, maxDelaySeconds: 0, maxMessageKb: 256 },
+                },
                 apiKey: "k3y",
                 maxBodyBytes: 64,
                 pubsub,
@@ -83,7 +86,7 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
             assert.equal(answer.status, 202);
             assert.equal(answer.body.messageIds.length, 2);
             const received = await pull(pubsub, scrape.subscription, 10);
-            const bodies = new Map(received.map((r) => [r.message.messageId, Buffer.from(r.message.data!, "base64").toString()]));
+            const bodies = new Map(received.map((r) => [r.message.attributes?.["queuestack-job-id"], Buffer.from(r.message.data!, "base64").toString()]));
             assert.deepEqual(answer.body.messageIds.map((id: string) => bodies.get(id)), ['{"url":"a"}', '{"url":"b"}']);
             await acknowledge(pubsub, scrape.subscription, received.map((r) => r.ackId));
         });
@@ -146,7 +149,7 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
             };
             const { processor, store } = gcpWorkerFromEnv({ default: worker }, env, logger, firestore);
             const ids = await publish(pubsub, work.topic, [1, 2, 3, 4].map((n) => ({ body: JSON.stringify({ n }) })));
-            const poller = new PubsubPoller({ processor, api: pubsub, subscription: work.subscription, logger, concurrency: 2, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 100, longPoll: false });
+            const poller = new PubsubPoller({ processor, api: pubsub, levels: [{ weight: 1, subscriptions: [work.subscription] }], logger, concurrency: 2, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 100, longPoll: false });
             const running = poller.run();
             let deadLettered: Awaited<ReturnType<typeof pull>> = [];
             for (let i = 0; i < 100 && deadLettered.length === 0; i++) {
