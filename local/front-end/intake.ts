@@ -158,7 +158,8 @@ export function createLocalIntake(options: LocalIntakeOptions) {
             const queueIds = items.map((_, i) => ids[i * subscribers.length + q]!);
             return [queue.name, batch ? queueIds : queueIds[0]];
         }));
-        return { statusCode: 202, body: { messageIds: perQueue } };
+        const correlationId = request.header("x-correlation-id")?.trim();
+        return { statusCode: 202, body: { messageIds: perQueue, ...(correlationId ? { correlationId } : {}) } };
     };
 
     const status = async (id: string): Promise<IntakeAnswer> => {

@@ -113,7 +113,15 @@ describe("local runner: queue patterns through the front end", function () {
         const copy = await done(published.body.messageIds.files);
         assert.deepEqual(copy.result.body, { file: "report.pdf" });
         assert.equal(copy.result.attributes["queuestack-correlation-id"], published.body.messageIds.files);
-        assert.equal((await post("/topics/file-events", "{}", { "x-priority": "high" })).status, 400);
+        const correlated = await post("/topics/file-events", '{"file":"b.pdf"}', { "x-correlation-id": "upload-9" });
+        assert.deepEqual(Object.keys(correlated.body), ["messageIds", "correlationId"]);
+        assert.equal(correlated.body.correlationId, "upload-9");
+        const tagged = await done(correlated.body.messageIds.files);
+        assert.equal(tagged.result.attributes["queuestack-correlation-id"], "upload-9");
+        assert.deepEqual(await post("/topics/file-events", "{}", { "x-priority": "high" }), {
+            status: 400,
+            body: { error: 'Topic "file-events" delivers each event at once to every subscriber queue\'s default level, so it takes no priority (x-priority header or priority query parameter) (got "high"). Send the event without it, or send to POST /queues/{queue}/messages to choose a level, a delay or a wait.' },
+        });
         assert.deepEqual(await post("/topics/nope", "{}"), { status: 404, body: { error: 'Unknown topic "nope". Known topics: file-events.' } });
     });
 
