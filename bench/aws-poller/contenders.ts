@@ -1,5 +1,5 @@
 /**
- * The two consumers under test, each started on a filled queue and timed until every message is
+ * The consumers under test, each started on a fed queue and timed until every message is
  * deleted: queuestack's VM poller (SqsPoller behind the worker runtime, as workers/aws/vm-poller.ts
  * builds it) and the sqs-consumer library.
  */
@@ -57,19 +57,23 @@ export async function runQueuestackPoller({ moto, queueUrl, options, handle, don
 }
 
 /**
- * sqs-consumer at its fastest settings for this budget: concurrency / 10 consumers side by side,
- * each receiving 10 at a time (batchSize, the SQS maximum) with no pause between polls
- * (pollingWaitTimeMs 0), the batch handler running the 10 messages at once and deleting them in
- * one DeleteMessageBatch. sqs-consumer has no concurrency option beyond batchSize: one consumer
- * receives its next batch only when the whole previous batch is done.
+ * sqs-consumer at its fastest settings: each consumer receives 10 at a time (batchSize, the SQS
+ * maximum) with no pause between polls (pollingWaitTimeMs 0), the batch handler running the 10
+ * messages at once and deleting them in one DeleteMessageBatch. sqs-consumer has no concurrency
+ * option beyond batchSize: one consumer receives its next batch only when the whole previous batch
+ * is done, so more in flight takes several consumers side by side.
  */
-export async function runSqsConsumer({ moto, queueUrl, options, handle, done }: ContenderContext): Promise<ContenderRun> {
+export function sqsConsumers(count: number) {
+    return (context: ContenderContext) => runSqsConsumers(context, count);
+}
+
+async function runSqsConsumers({ moto, queueUrl, handle, done }: ContenderContext, count: number): Promise<ContenderRun> {
     let deleted = 0;
-    const consumers = Array.from({ length: Math.ceil(options.concurrency / 10) }, () => {
+    const consumers = Array.from({ length: count }, () => {
         const consumer = Consumer.create({
             queueUrl,
             sqs: moto.sqs,
-            batchSize: Math.min(10, options.concurrency),
+            batchSize: 10,
             waitTimeSeconds: queueSettings.waitTimeSeconds,
             pollingWaitTimeMs: 0,
             handleMessageBatch: async (messages) => {

@@ -1,6 +1,7 @@
 /**
- * The workload both contenders run: a fresh queue (with its dead-letter queue) filled with N
- * messages `{ n }`, one handler (simulated I/O, nothing else), and the zero-loss check afterwards.
+ * The workload every contender runs: a fresh queue (with its dead-letter queue) fed N messages
+ * `{ n }` while it is consumed, one handler (simulated I/O, nothing else), and the zero-loss check
+ * afterwards.
  */
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { Moto } from "../../test/workers/helpers/moto";
@@ -13,6 +14,11 @@ export interface BenchOptions {
     concurrency: number;
     /** Simulated I/O per message, in milliseconds. */
     handlerMs: number;
+    /**
+     * Messages kept waiting in the queue: the feeder tops the queue up to this many unhandled
+     * messages while the contender runs (0: all N are queued before the clock starts).
+     */
+    backlog: number;
 }
 
 /** The queue settings both contenders get: long enough that no message reappears during a run. */
@@ -47,23 +53,51 @@ export class Tally {
     }
 }
 
-/** Sends `{ n }` for n = 0..total-1 in SendMessageBatch requests of 10, ten requests at a time. */
-export async function fillQueue(moto: Moto, queueUrl: string, total: number): Promise<void> {
-    const batches = Array.from({ length: Math.ceil(total / 10) }, (_, b) =>
-        Array.from({ length: Math.min(10, total - b * 10) }, (_, i) => b * 10 + i),
+/** Sends `{ n }` for each number in one SendMessageBatch request (at most 10). */
+async function sendNumbers(moto: Moto, queueUrl: string, numbers: number[]): Promise<void> {
+    const out = await moto.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: numbers.map((n) => ({ Id: String(n), MessageBody: JSON.stringify({ n }) })) }),
     );
-    for (let i = 0; i < batches.length; i += 10) {
-        await Promise.all(
-            batches.slice(i, i + 10).map(async (numbers) => {
-                const out = await moto.sqs.send(
-                    new SendMessageBatchCommand({
-                        QueueUrl: queueUrl,
-                        Entries: numbers.map((n) => ({ Id: String(n), MessageBody: JSON.stringify({ n }) })),
-                    }),
-                );
-                if (out.Failed?.length) throw new Error(`moto refused ${out.Failed.length} sends: ${JSON.stringify(out.Failed)}`);
-            }),
-        );
+    if (out.Failed?.length) throw new Error(`moto refused ${out.Failed.length} sends: ${JSON.stringify(out.Failed)}`);
+}
+
+/**
+ * Feeds `{ n }` for n = 0..total-1 into the queue. `prefill` queues the first messages before the
+ * clock starts (the backlog, or all of them when the backlog is 0); `run` then keeps at most
+ * `backlog` unhandled messages in the queue until all are sent, so moto's receive cost, which grows
+ * with queue depth, stays the same for every contender.
+ */
+export class Feeder {
+    private sent = 0;
+
+    constructor(
+        private readonly moto: Moto,
+        private readonly queueUrl: string,
+        private readonly total: number,
+        private readonly backlog: number,
+        private readonly tally: Tally,
+    ) {}
+
+    async prefill(): Promise<void> {
+        await this.sendUpTo(this.backlog === 0 ? this.total : Math.min(this.backlog, this.total));
+    }
+
+    async run(): Promise<void> {
+        while (this.sent < this.total) {
+            const room = this.backlog - (this.sent - this.tally.distinct);
+            if (room >= 10 || this.total - this.sent <= room) await this.sendUpTo(this.sent + Math.min(room, 10));
+            else await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+    }
+
+    private async sendUpTo(end: number): Promise<void> {
+        const last = Math.min(end, this.total);
+        for (let start = this.sent; start < last; start += 100) {
+            const batches = Array.from({ length: Math.ceil(Math.min(100, last - start) / 10) }, (_, b) =>
+                Array.from({ length: Math.min(10, last - start - b * 10) }, (_, i) => start + b * 10 + i));
+            await Promise.all(batches.map((numbers) => sendNumbers(this.moto, this.queueUrl, numbers)));
+        }
+        this.sent = last;
     }
 }
 
