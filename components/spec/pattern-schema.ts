@@ -42,10 +42,13 @@ export const prioritiesSchema = z
          */
         defaultLevel: z.string().optional().describe("Level used when a sender names none. Default: the lowest level."),
         /**
-         * Promotion bound: a message that has waited this long moves up one level, so work on low
-         * levels always finishes within roughly (levels - 1) x this bound under any high-level load.
-         * VM pollers and the local engine move it (send to the level above, then delete); function
-         * workers never starve a level (each level has its own concurrency) and need no promotion.
+         * Promotion bound: work that has waited this long (by its first enqueue time) is served as
+         * if it were one level up, so low levels cannot starve under any high-level load.
+         * - local, azure and gcp VM consumers move the message to the level above (same id, same
+         *   first enqueue time, kept in attributes)
+         * - aws VM pollers serve a level whose messages are overdue with the weight of the level above
+         *   (SQS cannot move a message without a new id and receive count; the poller holding it runs it)
+         * - function workers never starve a level (each level has its own concurrency) and need none
          * @default 300
          */
         promoteAfterSeconds: z.number().int().min(1).max(86_400).default(300)
