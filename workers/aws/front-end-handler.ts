@@ -1,40 +1,71 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
-import type { JobStore, Logger } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, missingGroupKeyError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { randomUUID } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import {
+    type BlobStore,
+    type JobStore,
+    type Logger,
+    type RequestParts,
+    acceptedReply,
+    checkIn,
+    envelopeHeadroomBytes,
+    requestedWaitSeconds,
+    routeMessage,
+} from "../runtime";
+import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import type { DelaySchedulerSettings } from "./delay-schedule";
+import { enqueue, type Outgoing } from "./enqueue";
+import type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
 import { header, json, type HttpApiEvent, type HttpApiResult } from "./http";
+import { publish, snsMaxMessageBytes } from "./publish";
 
-/** A queue the front end may enqueue to. */
-export interface FrontEndQueue {
-    url: string;
-    fifo: boolean;
-}
+export type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
 
 /** What the front end runs with. */
 export interface FrontEndOptions {
-    /** Queues by their spec name (the `{queue}` path segment). */
+    /** Queues by their spec name (the `{queue}` path segment), with their routing. */
     queues: Record<string, FrontEndQueue>;
+    /** Fan-out topics by their spec name (the `{topic}` path segment). @default {} */
+    topics?: Record<string, FrontEndTopic>;
     /** Returns the API key (cached by the caller); undefined when auth is "none". */
     apiKey?: () => Promise<string>;
     /** Largest request body accepted, in bytes. */
     maxBodyBytes: number;
+    /** Longest a sender may wait for results, seconds (spec frontEnd.maxWaitSeconds). @default 0 */
+    maxWaitSeconds?: number;
     sqs: SQSClient;
-    /** Job records, for `GET /jobs/{id}`. */
+    /** Publishes to the topics; required when there are topics. */
+    sns?: SNSClient;
+    /** Creates schedules for delays beyond 900 s; required when a queue takes them. */
+    scheduler?: DelaySchedulerSettings;
+    /** Claim-check store for bodies larger than a queue takes. @default none (such bodies get 413) */
+    blobStore?: BlobStore;
+    /** Job records, for `GET /jobs/{id}` and for waiting on results. */
     jobs: JobStore;
     logger: Logger;
+    /** The clock. @default () => new Date() */
+    now?: () => Date;
 }
 
-/** SQS batch limits: 10 entries per SendMessageBatch, and a payload cap per request. */
-const batchEntries = 10;
-const batchBytes = 256 * 1024;
+/** The request parts routing reads, from an HTTP API event. */
+const requestOf = (event: HttpApiEvent): RequestParts => ({
+    header: (name) => header(event, name),
+    query: (name) => event.queryStringParameters?.[name],
+});
 
 /**
  * The HTTP API handler: `POST /queues/{queue}/messages` enqueues a JSON object, or one message per
- * item of a JSON array, and answers 202 with the message ids; `GET /jobs/{id}` returns a job's
- * record. Every rejection is a 4xx with `{ "error": "<what is wrong and how to fix it>" }`, and
- * nothing is enqueued for a rejected request.
+ * item of a JSON array, routed by routeMessage (priority level, delay, group and deduplication
+ * ids, correlation id), claim-checking bodies larger than the queue takes, and answers 202 with
+ * the ids, or 200 with the results when the sender asked to wait and they finished in time;
+ * `POST /topics/{topic}` publishes to a fan-out topic; `GET /jobs/{id}` returns a job's record.
+ * Every rejection is a 4xx with `{ "error": "<what is wrong and how to fix it>" }`, and nothing is
+ * sent for a rejected request.
  */
 export function createFrontEndHandler(options: FrontEndOptions) {
-    const { queues, maxBodyBytes, sqs, jobs, logger } = options;
+    const { queues, maxBodyBytes, jobs, logger } = options;
+    const topics = options.topics ?? {};
+    const now = options.now ?? (() => new Date());
 
     const authenticate = async (event: HttpApiEvent) => {
         if (options.apiKey) checkApiKey(header(event, "x-api-key"), await options.apiKey());
@@ -42,38 +73,50 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const readItems = (event: HttpApiEvent) => parseIntakeBody(Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8"), maxBodyBytes);
 
-    const fifoFields = (event: HttpApiEvent, queueName: string, index: number) => {
-        const groupKey = event.queryStringParameters?.groupKey ?? header(event, "x-group-key");
-        if (!groupKey) {
-            throw missingGroupKeyError(queueName);
+    /** Claim-checks each body over `limitBytes` under `<prefix>/<uuid>`. */
+    const bodiesOf = (items: object[], limitBytes: number, prefix: string) =>
+        Promise.all(items.map((item) => checkIn(JSON.stringify(item), limitBytes, options.blobStore, `${prefix}/${randomUUID()}`)));
+
+    const enqueueTo = async (event: HttpApiEvent, queueName: string): Promise<HttpApiResult> => {
+        const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
+        if (!queue) throw unknownQueueError(queueName, Object.keys(queues));
+        const { items, batch } = readItems(event);
+        const request = requestOf(event);
+        const waitSeconds = requestedWaitSeconds(request, options.maxWaitSeconds ?? 0);
+        const routing = {
+            fifo: queue.fifo,
+            levels: queue.levels?.map((l) => l.level),
+            defaultLevel: queue.defaultLevel,
+            maxDelaySeconds: queue.maxDelaySeconds ?? 0,
+            groupKey: queue.groupKey,
+            deduplicationKey: queue.deduplicationKey,
+        };
+        // Every item is routed (and rejected) before anything is stored or sent.
+        const routes = items.map((item, index) => routeMessage(queueName, routing, request, item, index));
+        const limit = queue.maxMessageBytes === undefined ? Number.POSITIVE_INFINITY : queue.maxMessageBytes - envelopeHeadroomBytes;
+        const bodies = await bodiesOf(items, limit, queueName);
+        const messages: Outgoing[] = bodies.map((body, i) => ({ body, routing: routes[i]! }));
+        const result = await enqueue({ sqs: options.sqs, scheduler: options.scheduler, now }, queue, messages);
+        if ("failure" in result) {
+            logger.error({ queue: queueName, failure: result.failure }, "SQS rejected messages");
+            return json(502, { error: `The queue rejected ${result.failure}; ${result.ids.length} were enqueued before. Retry the rest.`, messageIds: result.ids });
         }
-        const dedup = event.queryStringParameters?.deduplicationId ?? header(event, "x-deduplication-id");
-        return { MessageGroupId: groupKey, ...(dedup ? { MessageDeduplicationId: index === 0 ? dedup : `${dedup}-${index}` } : {}) };
+        logger.info({ queue: queueName, count: result.ids.length }, "enqueued");
+        const reply = await acceptedReply({ ids: result.ids, batch, correlationId: routes[0]!.correlationId, waitSeconds, jobs });
+        return json(reply.statusCode, reply.body);
     };
 
-    const enqueue = async (event: HttpApiEvent, queueName: string): Promise<HttpApiResult> => {
-        const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
-        if (!queue) {
-            throw unknownQueueError(queueName, Object.keys(queues));
-        }
+    const publishTo = async (event: HttpApiEvent, topicName: string): Promise<HttpApiResult> => {
+        const topic = Object.hasOwn(topics, topicName) ? topics[topicName] : undefined;
+        if (!topic || !options.sns) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${Object.keys(topics).sort().join(", ") || "none"}.`);
         const { items, batch } = readItems(event);
-        const entries: SendMessageBatchRequestEntry[] = items.map((item, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(item),
-            ...(queue.fifo ? fifoFields(event, queueName, index) : {}),
-        }));
-        const ids: string[] = new Array(entries.length);
-        for (const chunk of chunks(entries)) {
-            const { Successful = [], Failed = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: chunk }));
-            for (const ok of Successful) ids[Number(ok.Id)] = ok.MessageId ?? "";
-            if (Failed.length > 0) {
-                logger.error({ queue: queueName, failed: Failed }, "SQS rejected messages");
-                const accepted = ids.filter(Boolean);
-                return json(502, { error: `The queue rejected ${Failed.length} message(s) (${Failed[0].Code}: ${Failed[0].Message}); ${accepted.length} were enqueued before. Retry the rest.`, messageIds: accepted });
-            }
-        }
-        logger.info({ queue: queueName, count: ids.length }, "enqueued");
-        return json(202, batch ? { messageIds: ids } : { messageId: ids[0] });
+        const request = requestOf(event);
+        const routes = items.map((item, index) => routeMessage(topicName, { fifo: topic.fifo, maxDelaySeconds: 0 }, request, item, index));
+        const bodies = await bodiesOf(items, snsMaxMessageBytes - envelopeHeadroomBytes, topicName);
+        const ids = await publish(options.sns, topic, bodies.map((body, i) => ({ body, routing: routes[i]! })), now());
+        logger.info({ topic: topicName, count: ids.length }, "published");
+        const correlation = routes[0]!.correlationId === undefined ? {} : { correlationId: routes[0]!.correlationId };
+        return json(202, batch ? { messageIds: ids, ...correlation } : { messageId: ids[0], ...correlation });
     };
 
     const status = async (id: string): Promise<HttpApiResult> => {
@@ -87,32 +130,14 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             await authenticate(event);
             const route = event.routeKey ?? `${event.requestContext?.http?.method ?? ""} ${event.rawPath ?? ""}`;
             const params = event.pathParameters ?? {};
-            if (route === "POST /queues/{queue}/messages" && params.queue) return await enqueue(event, params.queue);
+            if (route === "POST /queues/{queue}/messages" && params.queue) return await enqueueTo(event, params.queue);
+            if (route === "POST /topics/{topic}" && params.topic) return await publishTo(event, params.topic);
             if (route === "GET /jobs/{id}" && params.id) return await status(params.id);
-            throw new IntakeError(404, `No route ${route}. Use POST /queues/{queue}/messages or GET /jobs/{id}.`);
+            throw new IntakeError(404, `No route ${route}. Use POST /queues/{queue}/messages, POST /topics/{topic} or GET /jobs/{id}.`);
         } catch (error) {
             if (error instanceof IntakeError) return json(error.statusCode, { error: error.message });
             logger.error({ err: error }, "front end failed");
             return json(500, { error: "The front end failed; see its logs." });
         }
     };
-}
-
-/** Splits entries into SendMessageBatch requests within the entry and payload limits. */
-function chunks(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
-    const result: SendMessageBatchRequestEntry[][] = [];
-    let current: SendMessageBatchRequestEntry[] = [];
-    let bytes = 0;
-    for (const entry of entries) {
-        const size = Buffer.byteLength(entry.MessageBody ?? "");
-        if (current.length === batchEntries || (current.length > 0 && bytes + size > batchBytes)) {
-            result.push(current);
-            current = [];
-            bytes = 0;
-        }
-        current.push(entry);
-        bytes += size;
-    }
-    if (current.length > 0) result.push(current);
-    return result;
 }

@@ -1,36 +1,36 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { ConfigError, requireInteger, requireJson, requireString, type Env, type Logger } from "../runtime";
+import { ConfigError, requireInteger, requireString, type Env, type Logger } from "../runtime";
 import { DynamoDbWorkerStore } from "./dynamodb-store";
-import { createFrontEndHandler, type FrontEndQueue } from "./front-end-handler";
+import { readQueues, readTopics } from "./front-end-config";
+import { createFrontEndHandler } from "./front-end-handler";
+import { S3BlobStore } from "./s3-blob-store";
 
-/** Clients for the front end; tests pass their own (e.g. pointed at moto). */
+export { readQueues, readTopics } from "./front-end-config";
+
+/** Clients for the front end; tests pass their own (e.g. pointed at moto). Each defaults to one for the Lambda's region. */
 export interface FrontEndClients {
     sqs?: SQSClient;
     dynamodb?: DynamoDBClient;
     secrets?: SecretsManagerClient;
-}
-
-/** QUEUESTACK_QUEUES, checked: `{ "<name>": { "url": "...", "fifo": false } }`. */
-export function readQueues(env: Env): Record<string, FrontEndQueue> {
-    const value = requireJson(env, "QUEUESTACK_QUEUES", 'the queues the front end enqueues to, {"<name>": {"url": "...", "fifo": false}}');
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        throw new ConfigError(`QUEUESTACK_QUEUES must be a JSON object of queue name -> { url, fifo } (got ${JSON.stringify(value)}).`);
-    }
-    for (const [name, queue] of Object.entries(value)) {
-        const q = queue as Partial<FrontEndQueue> | null;
-        if (typeof q?.url !== "string" || typeof q.fifo !== "boolean") {
-            throw new ConfigError(`QUEUESTACK_QUEUES.${name} must be { "url": string, "fifo": boolean } (got ${JSON.stringify(queue)}).`);
-        }
-    }
-    return value as Record<string, FrontEndQueue>;
+    /** Publishes to fan-out topics (QUEUESTACK_TOPICS). */
+    sns?: SNSClient;
+    /** Creates delay schedules (QUEUESTACK_SCHEDULE_GROUP). */
+    scheduler?: SchedulerClient;
+    /** Stores claim-checked bodies (QUEUESTACK_BLOB_BUCKET). */
+    s3?: S3Client;
 }
 
 /**
  * Reads the front end's environment and builds the handler. With QUEUESTACK_AUTH=apiKey the key is
  * read from Secrets Manager (QUEUESTACK_API_KEY_SECRET_ARN) on first use and cached; a failed read
- * is retried on the next request.
+ * is retried on the next request. Optional: QUEUESTACK_TOPICS (fan-out topics), QUEUESTACK_MAX_WAIT_SECONDS
+ * (request-response, default 0), QUEUESTACK_SCHEDULE_GROUP + QUEUESTACK_SCHEDULER_ROLE_ARN (delays
+ * beyond 900 s) and QUEUESTACK_BLOB_BUCKET (claim check).
  */
 export function frontEndFromEnv(env: Env, logger: Logger, clients: FrontEndClients = {}) {
     const queues = readQueues(env);
@@ -54,11 +54,25 @@ export function frontEndFromEnv(env: Env, logger: Logger, clients: FrontEndClien
             return cached;
         };
     }
+    const topics = readTopics(env);
+    const maxWaitSeconds = env.QUEUESTACK_MAX_WAIT_SECONDS === undefined ? 0 : requireInteger(env, "QUEUESTACK_MAX_WAIT_SECONDS", "the longest a sender may wait for results (spec frontEnd.maxWaitSeconds)", { min: 0, max: 25 });
+    const groupName = env.QUEUESTACK_SCHEDULE_GROUP;
+    const scheduler = groupName === undefined ? undefined : {
+        client: clients.scheduler ?? new SchedulerClient({}),
+        groupName,
+        roleArn: requireString(env, "QUEUESTACK_SCHEDULER_ROLE_ARN", "the role delay schedules send with"),
+    };
+    const bucket = env.QUEUESTACK_BLOB_BUCKET;
     return createFrontEndHandler({
         queues,
+        topics,
         apiKey,
         maxBodyBytes,
+        maxWaitSeconds,
         sqs: clients.sqs ?? new SQSClient({}),
+        sns: Object.keys(topics).length > 0 ? (clients.sns ?? new SNSClient({})) : undefined,
+        scheduler,
+        blobStore: bucket === undefined ? undefined : new S3BlobStore({ client: clients.s3 ?? new S3Client({}), bucket }),
         jobs: new DynamoDbWorkerStore({ client: clients.dynamodb ?? new DynamoDBClient({}), tableName }),
         logger,
     });

@@ -21,6 +21,13 @@ export interface SqsEvent {
     Records: SqsEventRecord[];
 }
 
+/**
+ * Message attribute carrying the job id when SQS's own message id cannot be it: a message sent by
+ * a delay schedule (the front end answered with this id before SQS saw the message) or a promoted
+ * message (a new SQS message continuing the same job). The job record is kept under it.
+ */
+export const jobIdAttribute = "queuestack-job-id";
+
 /** System attributes queuestack asks ReceiveMessage for. */
 export const receivedSystemAttributes = ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId", "MessageDeduplicationId"] as const;
 
@@ -31,8 +38,9 @@ const defined = <T>(entries: [string, T | undefined][]) =>
 export function fromEventRecord(record: SqsEventRecord): RawMessage {
     const group = record.attributes.MessageGroupId;
     const dedup = record.attributes.MessageDeduplicationId;
+    const jobId = record.messageAttributes?.[jobIdAttribute]?.stringValue;
     return {
-        id: record.messageId,
+        id: jobId || record.messageId,
         body: record.body,
         attributes: defined(Object.entries(record.messageAttributes ?? {}).map(([name, a]) => [name, a.stringValue])),
         attempt: Number(record.attributes.ApproximateReceiveCount) || 1,

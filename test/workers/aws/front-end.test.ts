@@ -68,7 +68,7 @@ describe("aws: HTTP API front end on moto (SQS, Secrets Manager, DynamoDB)", fun
             ["a string body", () => post("scrape", '"https://a.test"'), 400, 'The request body is a string; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
             ["a batch with a wrong item", () => post("scrape", '[{"url":"https://a.test"}, 42]'), 400, 'Item 1 of the array is a number; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
             ["a FIFO request without a group key", () => post("ordered", '{"url":"https://a.test"}'), 400, 'Queue "ordered" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.'],
-            ["an unknown route", () => ({ ...post("scrape", "{}"), routeKey: "DELETE /queues/{queue}" }), 404, "No route DELETE /queues/{queue}. Use POST /queues/{queue}/messages or GET /jobs/{id}."],
+            ["an unknown route", () => ({ ...post("scrape", "{}"), routeKey: "DELETE /queues/{queue}" }), 404, "No route DELETE /queues/{queue}. Use POST /queues/{queue}/messages, POST /topics/{topic} or GET /jobs/{id}."],
         ];
         for (const [what, event, status, message] of cases) {
             it(`${status} for ${what}`, async () => {
@@ -154,7 +154,7 @@ describe("aws: front end configuration errors", () => {
     it("names a malformed QUEUESTACK_QUEUES entry", () => {
         assert.throws(
             () => frontEndFromEnv({ QUEUESTACK_QUEUES: '{"scrape":{"url":"https://q"}}', QUEUESTACK_AUTH: "none", QUEUESTACK_MAX_BODY_BYTES: "1024", QUEUESTACK_TABLE_NAME: "t" }, capturedLogger().logger),
-            { name: "ConfigError", message: 'QUEUESTACK_QUEUES.scrape must be { "url": string, "fifo": boolean } (got {"url":"https://q"}).' },
+            { name: "ConfigError", message: 'QUEUESTACK_QUEUES.scrape must be { "url": string, "fifo": boolean } with optional levels, defaultLevel, maxDelaySeconds, arn, deadLetterArn, groupKey, deduplicationKey, maxMessageBytes (got {"url":"https://q"}).' },
         );
     });
 

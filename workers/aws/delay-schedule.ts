@@ -1,0 +1,64 @@
+import { CreateScheduleCommand, type SchedulerClient } from "@aws-sdk/client-scheduler";
+import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
+
+/** The schedule group and role delayed messages are sent with (env QUEUESTACK_SCHEDULE_GROUP / QUEUESTACK_SCHEDULER_ROLE_ARN). */
+export interface DelaySchedulerSettings {
+    client: SchedulerClient;
+    /** Schedule group the front end may create schedules in. */
+    groupName: string;
+    /** Role the schedules send with (sqs:SendMessage on the queues and their DLQs). */
+    roleArn: string;
+}
+
+/** One message to deliver later. */
+export interface DelayedMessage {
+    /** The job id; names the schedule (`queuestack-<id>`) and rides along as the queuestack-job-id attribute. */
+    jobId: string;
+    /** URL of the queue (level) to send to. */
+    queueUrl: string;
+    /** ARN of that queue: its partition picks the universal target's. */
+    queueArn: string;
+    /** ARN of that queue's DLQ: where a send that keeps failing goes. */
+    deadLetterArn: string;
+    /** The message body as enqueued. */
+    body: string;
+    /** Message attributes to send with it. */
+    attributes: Record<string, MessageAttributeValue>;
+    /** When it is due. */
+    at: Date;
+}
+
+/** How long, and how often, the scheduler retries a failed send before it dead-letters the message. */
+const retryPolicy = { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 };
+
+/** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the next whole second. */
+export function atExpression(when: Date): string {
+    const rounded = new Date(Math.ceil(when.getTime() / 1000) * 1000);
+    return `at(${rounded.toISOString().slice(0, 19)})`;
+}
+
+/**
+ * Schedules one SQS SendMessage: a one-time EventBridge Scheduler schedule, deleted after it runs,
+ * whose universal target `aws-sdk:sqs:sendMessage` sends the body with its attributes (a templated
+ * SQS target carries the body only), retried for up to a day, then sent to the queue's DLQ.
+ */
+export async function scheduleMessage(settings: DelaySchedulerSettings, message: DelayedMessage): Promise<void> {
+    const partition = message.queueArn.split(":")[1] ?? "aws";
+    await settings.client.send(
+        new CreateScheduleCommand({
+            Name: `queuestack-${message.jobId}`,
+            GroupName: settings.groupName,
+            ScheduleExpression: atExpression(message.at),
+            ScheduleExpressionTimezone: "UTC",
+            FlexibleTimeWindow: { Mode: "OFF" },
+            ActionAfterCompletion: "DELETE",
+            Target: {
+                Arn: `arn:${partition}:scheduler:::aws-sdk:sqs:sendMessage`,
+                RoleArn: settings.roleArn,
+                Input: JSON.stringify({ QueueUrl: message.queueUrl, MessageBody: message.body, MessageAttributes: message.attributes }),
+                DeadLetterConfig: { Arn: message.deadLetterArn },
+                RetryPolicy: retryPolicy,
+            },
+        }),
+    );
+}
