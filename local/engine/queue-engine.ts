@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
+import { candidates, toDelivery } from "./message-rows";
 import { LocalQueueError, type Delivery, type LocalQueueConfig, type QueueStats, type SendOptions, type SendResult } from "./types";
 
 /** How the engine runs. */
@@ -9,19 +10,6 @@ export interface QueueEngineOptions {
     now?: () => number;
     /** Marks messages received by this process, so a restart can return a crashed run's messages. @default a random id */
     owner?: string;
-}
-
-interface MessageRow {
-    seq: number;
-    id: string;
-    queue: string;
-    body: string;
-    attributes: string;
-    group_key: string | null;
-    deduplication_id: string | null;
-    sent_at: number;
-    receive_count: number;
-    last_error: string | null;
 }
 
 const defaultDeduplicationWindowSeconds = 300;
@@ -129,7 +117,7 @@ export class QueueEngine {
             const deliveries: Delivery[] = [];
             while (deliveries.length < max) {
                 const now = this.now();
-                const rows = this.candidates(config, now, max - deliveries.length);
+                const rows = candidates(this.db, config, now, max - deliveries.length);
                 if (rows.length === 0) break;
                 for (const row of rows) {
                     if (row.receive_count >= config.maxReceiveCount) {
@@ -287,29 +275,4 @@ export class QueueEngine {
         }
         return undefined;
     }
-
-    /** Visible, unexpired messages in send order; on FIFO queues only each group's head. */
-    private candidates(config: LocalQueueConfig, now: number, limit: number): MessageRow[] {
-        const columns = "m.seq, m.id, m.queue, m.body, m.attributes, m.group_key, m.deduplication_id, m.sent_at, m.receive_count, m.last_error";
-        const sql = config.fifo
-            ? `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now
-                 AND m.seq = (SELECT MIN(g.seq) FROM messages g WHERE g.queue = m.queue AND g.group_key = m.group_key AND g.expires_at > @now)
-               ORDER BY m.seq LIMIT @limit`
-            : `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now ORDER BY m.seq LIMIT @limit`;
-        return this.sql(sql).all({ queue: config.name, now, limit }) as MessageRow[];
-    }
-}
-
-function toDelivery(row: MessageRow, receipt: string): Delivery {
-    return {
-        id: row.id,
-        queue: row.queue,
-        receipt,
-        body: row.body,
-        attributes: JSON.parse(row.attributes) as Record<string, string>,
-        attempt: row.receive_count + 1,
-        enqueuedAt: new Date(row.sent_at),
-        ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
-        ...(row.deduplication_id !== null ? { deduplicationId: row.deduplication_id } : {}),
-    };
 }
