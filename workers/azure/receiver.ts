@@ -60,7 +60,7 @@ interface InFlight {
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */
-const sleep = (ms: number, signal?: AbortSignal) =>
+export const sleep = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
         if (signal?.aborted) return resolve();
         const done = () => {
@@ -80,13 +80,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  */
 export class ServiceBusQueueReceiver {
     readonly counts: ReceiverCounts = { received: 0, completed: 0, abandoned: 0, deadLettered: 0, lockRenewals: 0, returnedOnStop: 0 };
-    private readonly inFlight = new Map<ServiceBusReceivedMessage, InFlight>();
-    private readonly stopping = new AbortController();
+    protected readonly inFlight = new Map<ServiceBusReceivedMessage, InFlight>();
+    protected readonly stopping = new AbortController();
     /** Resolves `drainSeconds` after `stop()`: running work gets no longer than that. */
-    private readonly drainTimeUp: Promise<void>;
+    protected readonly drainTimeUp: Promise<void>;
     private running: Promise<void> | undefined;
 
-    constructor(private readonly options: ServiceBusReceiverOptions) {
+    constructor(protected readonly options: ServiceBusReceiverOptions) {
         if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
         this.drainTimeUp = new Promise((resolve) =>
             this.stopping.signal.addEventListener("abort", () => setTimeout(resolve, options.drainSeconds * 1000).unref(), { once: true }),
@@ -124,7 +124,8 @@ export class ServiceBusQueueReceiver {
         }
     }
 
-    private async messageLoop(): Promise<void> {
+    /** Receives from the one queue without sessions, up to `concurrency` messages at once. */
+    protected async messageLoop(): Promise<void> {
         const { client, queueName, concurrency, logger } = this.options;
         const receiver = client.createReceiver(queueName, { receiveMode: "peekLock", maxAutoLockRenewalDurationInMs: 0 });
         const signal = this.stopping.signal;
@@ -199,7 +200,7 @@ export class ServiceBusQueueReceiver {
     }
 
     /** Runs one message to its outcome and settles it; the lock is renewed meanwhile (`renew`). */
-    private async process(receiver: SettlingReceiver, message: ServiceBusReceivedMessage, renew?: () => Promise<unknown>): Promise<void> {
+    protected async process(receiver: SettlingReceiver, message: ServiceBusReceivedMessage, renew?: () => Promise<unknown>): Promise<void> {
         const { processor, logger } = this.options;
         this.counts.received++;
         const entry: InFlight = { receiver, returned: false };
@@ -248,7 +249,7 @@ export class ServiceBusQueueReceiver {
     }
 
     /** Once the drain time is up: abandons running messages so other receivers take them at once. */
-    private async returnUnfinished(): Promise<void> {
+    protected async returnUnfinished(): Promise<void> {
         if (!this.stopping.signal.aborted) return;
         for (const [message, entry] of this.inFlight) {
             if (entry.returned) continue;

@@ -2,7 +2,10 @@ import { CosmosClient } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import {
     type BlobStore,
+    ConfigError,
     createProcessor,
+    requireInteger,
+    requireJson,
     readRuntimeSettings,
     requireBoolean,
     requireString,
@@ -14,6 +17,7 @@ import {
 } from "../runtime";
 import { blobStoreFromEnv } from "./blob-store";
 import { type CosmosContainerLike, CosmosWorkerStore } from "./cosmos-store";
+import type { PriorityLevel } from "./priority-receiver";
 
 /** Everything an Azure worker (Function or VM receiver) runs with. */
 export interface AzureWorker {
@@ -26,6 +30,23 @@ export interface AzureWorker {
     /** The queue requires sessions (QUEUESTACK_QUEUE_SESSIONS). */
     sessions: boolean;
     store: CosmosWorkerStore;
+    /** Priority levels, highest first (QUEUESTACK_QUEUE_LEVELS; VM receivers only), with the promotion bound. */
+    priorities?: { levels: PriorityLevel[]; promoteAfterSeconds: number };
+}
+
+/**
+ * QUEUESTACK_QUEUE_LEVELS (`[{ "name", "entity", "weight" }]`, highest first, two or more) and
+ * QUEUESTACK_PROMOTE_AFTER_SECONDS; undefined when the queue has no levels.
+ */
+export function readPriorities(env: Env): AzureWorker["priorities"] {
+    if (!env.QUEUESTACK_QUEUE_LEVELS) return undefined;
+    const value = requireJson(env, "QUEUESTACK_QUEUE_LEVELS", 'the priority level queues, highest first, [{"name": "high", "entity": "...", "weight": 3}, ...]');
+    const valid = (l: Partial<PriorityLevel> | null) => typeof l?.name === "string" && typeof l.entity === "string" && Number.isInteger(l.weight) && l.weight! >= 1;
+    if (!Array.isArray(value) || value.length < 2 || !value.every(valid)) {
+        throw new ConfigError(`QUEUESTACK_QUEUE_LEVELS must be a JSON array of two or more { "name": string, "entity": string, "weight": whole number >= 1 }, highest first (got ${JSON.stringify(value)}).`);
+    }
+    const promoteAfterSeconds = requireInteger(env, "QUEUESTACK_PROMOTE_AFTER_SECONDS", "seconds a message waits before it moves up a level (spec priorities.promoteAfterSeconds)", { min: 1, max: 86_400 });
+    return { levels: value as PriorityLevel[], promoteAfterSeconds };
 }
 
 /**
@@ -56,5 +77,6 @@ export function azureWorkerFromEnv(exported: unknown, env: Env, logger: Logger, 
     const sessions = requireBoolean(env, "QUEUESTACK_QUEUE_SESSIONS", "whether the queue requires sessions (spec queues[].ordering fifo)");
     const store = new CosmosWorkerStore({ container: container ?? cosmosContainerFromEnv(env) });
     const blobs = blobStore ?? blobStoreFromEnv(env);
-    return { processor: createProcessor({ worker, settings, store, logger, scope: queueName, blobStore: blobs }), settings, namespace, queueName, sessions, store };
+    const processor = createProcessor({ worker, settings, store, logger, scope: queueName, blobStore: blobs });
+    return { processor, settings, namespace, queueName, sessions, store, priorities: readPriorities(env) };
 }
