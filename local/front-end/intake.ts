@@ -143,14 +143,13 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         }
         const subscribers = topic.subscribers.map((name) => spec.queues.find((q) => q.name === name)!);
         const limit = Math.min(...subscribers.map((q) => claimCheckLimitBytes(q.maxMessageKb)));
+        // Every item is routed for every subscriber before any body is stored.
+        const routed = items.map((item, index) => subscribers.map((queue) => routeMessage(queue.name, routingOf(queue), request, item, index)));
         const copies: Copy[] = [];
         for (const [index, item] of items.entries()) {
-            const routedPerQueue = subscribers.map((queue) => routeMessage(queue.name, routingOf(queue), request, item, index));
+            // One stored body per event, its reference in every copy.
             const body = await bodyOf(item, limit, `topics/${topic.name}/${randomUUID()}`);
-            subscribers.forEach((queue, q) => {
-                const routed = routedPerQueue[q]!;
-                copies.push(copyOf(engineQueueOf(queue, routed), body, randomUUID(), routed));
-            });
+            subscribers.forEach((queue, q) => copies.push(copyOf(engineQueueOf(queue, routed[index]![q]!), body, randomUUID(), routed[index]![q]!)));
         }
         const ids = await enqueueCopies(copies);
         logger.info({ topic: topicName, events: items.length, copies: ids.length }, "published");

@@ -132,11 +132,25 @@ describe("local runner: queue patterns through the front end", function () {
         assert.equal(sent.length, 5 * 1024 * 1024 + '{"name":"scan.tif","data":""}'.length);
         const accepted = await post("/queues/files/messages", sent.toString("utf8"));
         assert.equal(accepted.status, 202);
-        const stored = readdirSync(path.join(stack.dataDir, "blobs"));
+        const stored = readdirSync(path.join(stack.dataDir, "blobs")).filter((name) => name.startsWith(encodeURIComponent("files/")));
         assert.deepEqual(stored, [encodeURIComponent(`files/${accepted.body.messageId}`)]);
         assert.ok(readFileSync(path.join(stack.dataDir, "blobs", stored[0]!)).equals(sent), "the stored body is the sent bytes");
         const result = (await done(accepted.body.messageId)).result;
         assert.deepEqual([result.bytes, result.sha256], [sent.length, sha256(sent)]);
+    });
+
+    it("claim-checks a large topic event once: every copy carries the reference to one stored body", async () => {
+        const event = JSON.stringify({ file: "big.csv", rows: "r,".repeat(50_000) });
+        const published = await post("/topics/file-events", event);
+        assert.equal(published.status, 202);
+        const stored = readdirSync(path.join(stack.dataDir, "blobs")).filter((name) => name.startsWith(encodeURIComponent("topics/")));
+        assert.equal(stored.length, 1);
+        const result = (await done(published.body.messageIds.files)).result;
+        assert.deepEqual([result.bytes, result.sha256], [Buffer.byteLength(event), sha256(event)]);
+        const received = stack.engine.receive("jobs-low", 100);
+        const parked = received.find((d) => d.id === published.body.messageIds.jobs)!;
+        assert.deepEqual(JSON.parse(parked.body), { queuestackClaimCheck: { key: decodeURIComponent(stored[0]!), bytes: Buffer.byteLength(event), sha256: sha256(event) } });
+        stack.engine.returnToQueue(received.map((d) => d.receipt));
     });
 
     it("refuses a body over largeMessages.maxBodyMb with 413", async () => {
