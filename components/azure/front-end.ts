@@ -91,6 +91,8 @@ export interface FrontEndArgs extends AzurePlacement {
      * @default none: such bodies are refused with 413
      */
     largeMessages?: LargeMessageContainerRef;
+    /** Largest body the claim check takes, MiB (spec `largeMessages.maxBodyMb`). @default 10 */
+    largeMessageMaxMb?: number;
     /** Most instances. @default 10 */
     maximumInstanceCount?: number;
 }
@@ -129,7 +131,10 @@ export class FrontEnd extends pulumi.ComponentResource {
                 QUEUESTACK_SERVICEBUS_NAMESPACE: args.fullyQualifiedNamespace,
                 QUEUESTACK_QUEUES: pulumi.jsonStringify(args.queues.map(queueSetting)),
                 ...(topics.length > 0 ? { QUEUESTACK_TOPICS: pulumi.jsonStringify(topics.map((t) => ({ name: t.name, entity: t.topicName, sessions: t.sessions, maxMessageBytes: t.maxMessageKb * 1024 }))) } : {}),
-                ...(args.largeMessages ? { QUEUESTACK_LARGE_MESSAGES_URL: args.largeMessages.containerUrl } : {}),
+                ...(args.largeMessages ? {
+                    QUEUESTACK_LARGE_MESSAGES_URL: args.largeMessages.containerUrl,
+                    QUEUESTACK_LARGE_MESSAGE_MAX_BYTES: String((args.largeMessageMaxMb ?? 10) * 1024 * 1024),
+                } : {}),
                 // Functions' own timeout (Flex: 30 minutes) is far above the longest wait (25 s).
                 QUEUESTACK_MAX_WAIT_SECONDS: String(spec.maxWaitSeconds),
                 QUEUESTACK_AUTH: spec.auth,

@@ -108,7 +108,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
 
         const frontEnd = new FrontEnd(`${name}-front-end`, {
             ...where, ...global, appInsights, frontEnd: spec.frontEnd, tenantId: client.tenantId, code: code.frontEnd(),
-            fullyQualifiedNamespace: bus.fullyQualifiedName, datastore: cosmos, largeMessages,
+            fullyQualifiedNamespace: bus.fullyQualifiedName, datastore: cosmos, largeMessages, largeMessageMaxMb: spec.largeMessages.maxBodyMb,
             queues: spec.queues.map((q) => ({
                 name: q.name, queueId: defaultQueue(q).queueId, queueName: defaultQueue(q).queueName, sessions: q.ordering === "fifo",
                 levels: levelRefs(q), defaultLevel: defaultLevelOf(q), maxDelaySeconds: q.maxDelaySeconds,

@@ -111,6 +111,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events", sessions: false, maxMessageBytes: 65_536 }]);
         assert.match(settings.QUEUESTACK_LARGE_MESSAGES_URL, /^https:\/\/shopdevlarge[0-9a-f]{6}\.blob\.core\.windows\.net\/large-messages$/);
         assert.equal(settings.QUEUESTACK_MAX_WAIT_SECONDS, "20");
+        assert.equal(settings.QUEUESTACK_LARGE_MESSAGE_MAX_BYTES, String(10 * 1024 * 1024));
     });
 
     it("lets the front end send to every level and topic and write large bodies; workers may only read them", () => {
@@ -141,7 +142,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
         const plain = await runOffline(() => new AzureWebQueueWorker("shop", { spec: { name: "shop", queues: [{ name: "jobs" }], workers: [{ name: "worker", queue: "jobs", kind: "function" }] }, code: fixedCode }), { stack: "dev" });
         for (const type of ["azure-native:servicebus:Topic", "azure-native:servicebus:Subscription", "azure-native:storage:ManagementPolicy"]) assert.equal(ofType(plain.resources, type).length, 0, type);
         const settings = ofType(plain.resources, "azure-native:web:WebApp").map((r) => settingsOf(r.inputs));
-        for (const s of settings) for (const key of ["QUEUESTACK_TOPICS", "QUEUESTACK_LARGE_MESSAGES_URL", "QUEUESTACK_QUEUE_LEVELS"]) assert.equal(s[key], undefined, key);
+        for (const s of settings) for (const key of ["QUEUESTACK_TOPICS", "QUEUESTACK_LARGE_MESSAGES_URL", "QUEUESTACK_LARGE_MESSAGE_MAX_BYTES", "QUEUESTACK_QUEUE_LEVELS"]) assert.equal(s[key], undefined, key);
         assert.deepEqual(JSON.parse(settings.find((e) => e.QUEUESTACK_QUEUES)!.QUEUESTACK_QUEUES), [{ name: "jobs", entity: "shop-dev-jobs", sessions: false, maxMessageBytes: 262_144 }]);
     });
 });

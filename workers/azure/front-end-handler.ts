@@ -1,8 +1,8 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import { type BlobStore, describeError, type JobRecord, type JobStore, type Logger, type RequestParts, requestedWaitSeconds, waitForJob } from "../runtime";
+import { describeError, type JobRecord, type JobStore, type Logger, type RequestParts, requestedWaitSeconds, waitForJob } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
-import { messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
+import { type ClaimCheck, messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
 /** A queue the front end may send to (an entry of QUEUESTACK_QUEUES). */
 export type FrontEndQueue = SendTarget;
@@ -38,8 +38,8 @@ export interface FrontEndOptions {
     logger: Logger;
     /** Fan-out topics (`POST /topics/{name}`). @default [] */
     topics?: FrontEndTopic[];
-    /** Where bodies over a queue's limit are stored (claim check). @default none: they are refused with 413 */
-    blobStore?: BlobStore;
+    /** Where bodies over a queue's limit are stored, and the largest it takes (claim check). @default none: they are refused with 413 */
+    claimCheck?: ClaimCheck;
     /** Longest a sender may wait for the result (`Prefer: wait=N` / `?wait=N`), seconds (spec frontEnd.maxWaitSeconds). @default 0 */
     maxWaitSeconds?: number;
 }
@@ -92,7 +92,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const wait = requestedWaitSeconds(request, options.maxWaitSeconds ?? 0);
         if (wait > 0 && batch) throw new IntakeError(400, `Waiting for results (wait=${wait}) takes one message; this request holds ${items.length}. Send the items one by one to wait for each, or send the batch without a wait and poll GET /api/jobs/{id}.`);
         if (wait > 0 && !options.jobs) throw noJobStatus();
-        const outgoing = await messagesFor(target, request, items, options.blobStore);
+        const outgoing = await messagesFor(target, request, items, options.claimCheck);
         let sent = 0;
         let error: unknown;
         for (const run of runsByEntity(outgoing)) {

@@ -6,6 +6,7 @@ import {
     type RequestParts,
     type RoutingOptions,
     checkIn,
+    IntakeError,
     correlationAttribute,
     enqueuedAtAttribute,
     envelopeHeadroomBytes,
@@ -35,6 +36,13 @@ export interface SendTarget {
     deduplicationKey?: string;
     /** Largest message the entity takes, bytes (spec `maxMessageKb` x 1024): larger bodies are claim-checked. @default 262144 */
     maxMessageBytes?: number;
+}
+
+/** Where bodies over an entity's limit go, and the largest body it takes (spec largeMessages.maxBodyMb). */
+export interface ClaimCheck {
+    store: BlobStore;
+    /** Largest body stored, bytes; larger ones are refused with 413. */
+    maxBytes: number;
 }
 
 /** One message ready to send, and the entity it goes to. */
@@ -75,19 +83,25 @@ function entityOf(target: SendTarget, routing: MessageRouting): string {
  * `scheduledEnqueueTimeUtc` (Service Bus holds it until then, any time ahead); attributes
  * `queuestack-enqueued-at` (when it becomes visible, the promotion clock) and
  * `queuestack-correlation-id`. A body over the entity's limit (less the envelope headroom) is
- * stored in `blobStore` under `<target>/<uuid>` and the message carries the reference.
+ * stored in the claim-check store under `<target>/<uuid>` and the message carries the reference;
+ * without a claim check, or over its `maxBytes`, it is refused with 413.
  */
-export async function messagesFor(target: SendTarget, request: RequestParts, items: object[], blobStore: BlobStore | undefined, now = Date.now()): Promise<OutgoingMessage[]> {
+export async function messagesFor(target: SendTarget, request: RequestParts, items: object[], claimCheck: ClaimCheck | undefined, now = Date.now()): Promise<OutgoingMessage[]> {
     const options = routingOptionsOf(target);
     const routed = items.map((item, index) => routeMessage(target.name, options, request, item, index));
+    const bodies = items.map((item) => JSON.stringify(item));
+    const tooLarge = claimCheck && bodies.findIndex((body) => Buffer.byteLength(body) > claimCheck.maxBytes);
+    if (claimCheck && tooLarge !== undefined && tooLarge >= 0) {
+        throw new IntakeError(413, `Message ${tooLarge} is ${Buffer.byteLength(bodies[tooLarge])} bytes; large messages may be at most ${claimCheck.maxBytes} bytes (spec largeMessages.maxBodyMb). Send a smaller message, or raise largeMessages.maxBodyMb.`);
+    }
     const limitBytes = (target.maxMessageBytes ?? standardMaxMessageBytes) - envelopeHeadroomBytes;
-    return Promise.all(items.map(async (item, index): Promise<OutgoingMessage> => {
+    return Promise.all(items.map(async (_item, index): Promise<OutgoingMessage> => {
         const routing = routed[index];
         const id = routing.deduplicationId ?? randomUUID();
         const correlationId = routing.correlationId ?? id;
         const visibleAt = new Date(now + routing.delaySeconds * 1000);
         const message: ServiceBusMessage = {
-            body: await checkIn(JSON.stringify(item), limitBytes, blobStore, `${target.name}/${randomUUID()}`),
+            body: await checkIn(bodies[index], limitBytes, claimCheck?.store, `${target.name}/${randomUUID()}`),
             contentType: "application/json",
             messageId: id,
             correlationId,

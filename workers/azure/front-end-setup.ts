@@ -48,7 +48,7 @@ function readApiKey(env: Env): string {
  * named by QUEUESTACK_COSMOS_ENDPOINT, _DATABASE and _CONTAINER (components/azure sets them and
  * grants the app read access to that container); without QUEUESTACK_COSMOS_ENDPOINT it answers
  * 501. Bodies over a queue's limit go to the claim-check container at QUEUESTACK_LARGE_MESSAGES_URL
- * (none: 413); QUEUESTACK_TOPICS lists fan-out topics; QUEUESTACK_MAX_WAIT_SECONDS bounds waits.
+ * (none: 413), up to QUEUESTACK_LARGE_MESSAGE_MAX_BYTES; QUEUESTACK_TOPICS lists fan-out topics; QUEUESTACK_MAX_WAIT_SECONDS bounds waits.
  * Tests pass their own `sender`, `container` and `blobStore`.
  */
 export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: string) => SenderLike, container?: CosmosContainerLike, blobStore?: BlobStore) {
@@ -67,7 +67,10 @@ export function frontEndFromEnv(env: Env, logger: Logger, sender?: (entity: stri
     const maxWaitSeconds = env.QUEUESTACK_MAX_WAIT_SECONDS
         ? requireInteger(env, "QUEUESTACK_MAX_WAIT_SECONDS", "the longest a sender may wait for a result (spec frontEnd.maxWaitSeconds)", { min: 0, max: 25 })
         : 0;
-    return createFrontEndHandler({
-        queues, topics: readTopics(env), apiKey, maxBodyBytes, sender: send, jobs, logger, maxWaitSeconds, blobStore: blobStore ?? blobStoreFromEnv(env),
-    });
+    const store = blobStore ?? blobStoreFromEnv(env);
+    const claimCheck = store && {
+        store,
+        maxBytes: requireInteger(env, "QUEUESTACK_LARGE_MESSAGE_MAX_BYTES", "the largest claim-checked body (spec largeMessages.maxBodyMb x 1 MiB)", { min: 1, max: 100 * 1024 * 1024 }),
+    };
+    return createFrontEndHandler({ queues, topics: readTopics(env), apiKey, maxBodyBytes, sender: send, jobs, logger, maxWaitSeconds, claimCheck });
 }

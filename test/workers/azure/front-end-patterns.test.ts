@@ -23,6 +23,7 @@ const env = {
     QUEUESTACK_API_KEY: apiKey,
     QUEUESTACK_MAX_BODY_BYTES: String(6 * 1024 * 1024),
     QUEUESTACK_MAX_WAIT_SECONDS: "5",
+    QUEUESTACK_LARGE_MESSAGE_MAX_BYTES: String(5 * 1024 * 1024 + 64),
     QUEUESTACK_COSMOS_ENDPOINT: "https://db.documents.azure.com:443/",
     QUEUESTACK_COSMOS_DATABASE: "db",
     QUEUESTACK_COSMOS_CONTAINER: "results",
@@ -117,6 +118,9 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
         const [received] = bus.receiveNow("sbq-jobs-low", 1);
         const outcome = await worker.processor({ id: String(received.messageId), body: String(received.body), attributes: {}, attempt: 1, enqueuedAt: new Date() });
         assert.deepEqual([outcome.kind, seen], ["done", [5 * 1024 * 1024]]);
+        const over = await handler(request("POST", "queues/jobs/messages", JSON.stringify({ pad: "x".repeat(5 * 1024 * 1024 + 64) })));
+        assert.deepEqual(over, { status: 413, jsonBody: { error: `Message 0 is ${5 * 1024 * 1024 + 74} bytes; large messages may be at most ${5 * 1024 * 1024 + 64} bytes (spec largeMessages.maxBodyMb). Send a smaller message, or raise largeMessages.maxBodyMb.` } });
+        assert.equal(blobs.blobs.size, 1, "nothing stored for the refused body");
     });
 
     it("waits for the result with Prefer: wait, answers 202 with a status URL when it is not ready, and refuses a wait over the limit", async () => {
