@@ -16,7 +16,13 @@ export interface LambdaContext {
 export interface LambdaHandlerOptions {
     processor: Processor;
     sqs: SQSClient;
+    /** The queue's URL (the default level's with priorities). */
     queueUrl: string;
+    /**
+     * With priority levels, each level's URL by its ARN: a record is returned to the level it came
+     * from (its eventSourceARN). @default {} (every record is from queueUrl)
+     */
+    levelUrls?: Record<string, string>;
     logger: Logger;
 }
 
@@ -31,10 +37,12 @@ const reportMarginMs = 1_000;
  */
 export function createLambdaHandler(options: LambdaHandlerOptions) {
     const { processor, sqs, queueUrl, logger } = options;
+    const levelUrls = options.levelUrls ?? {};
+    const urlOf = (record: SqsEventRecord) => (record.eventSourceARN !== undefined && Object.hasOwn(levelUrls, record.eventSourceARN) ? levelUrls[record.eventSourceARN]! : queueUrl);
 
     const failFast = async (record: SqsEventRecord) => {
         try {
-            await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 0 }));
+            await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: urlOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: 0 }));
         } catch (error) {
             logger.warn({ err: error, messageId: record.messageId }, "could not make a dead-lettered message visible again");
         }

@@ -15,7 +15,8 @@ export async function handler(event: SqsEvent, context: LambdaContext): Promise<
     if (!ready) {
         try {
             const worker = awsWorkerFromEnv(exported, process.env, logger);
-            ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, logger });
+            const levelUrls = Object.fromEntries((worker.levels?.levels ?? []).map((l) => [l.arn, l.url]));
+            ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, levelUrls, logger });
         } catch (error) {
             // The whole batch fails and is retried; the cause is one log line away.
             logger.fatal({ err: error }, "the worker could not start");
