@@ -27,6 +27,14 @@ describe("azure spec rules", () => {
         assert.deepEqual(problems({ ...base, azure: { serviceBusTier: "basic" }, queues: [{ name: "scrape", ordering: "fifo" }] }, "aws"), []);
     });
 
+    it("rejects fan-out topics on the Basic tier (it has no topics) and accepts them on Standard, with a delay Service Bus schedules natively", () => {
+        const spec = { ...base, queues: [{ name: "scrape", maxDelaySeconds: 2_592_000 }], topics: [{ name: "events", subscribers: ["scrape"] }] };
+        assert.deepEqual(problems({ ...spec, azure: { serviceBusTier: "basic" } }), [
+            'topics[0].name: needs the standard or premium Service Bus tier on azure (Basic has no topics) (got "events"). Set azure.serviceBusTier to standard.',
+        ]);
+        assert.deepEqual(problems(spec), []);
+    });
+
     it("keeps messages at most 14 days on the Basic tier", () => {
         assert.deepEqual(problems({ ...base, azure: { serviceBusTier: "basic" }, queues: [{ name: "scrape", retentionDays: 20, deadLetter: { retentionDays: 30 } }] }), [
             "queues[0].retentionDays: must be at most 14 on the Basic Service Bus tier (got 20). Lower it to 14 days or less, or set azure.serviceBusTier to standard.",
