@@ -47,7 +47,9 @@ export class FileBlobStore implements BlobStore {
         let purged = 0;
         for (const name of readdirSync(this.dir)) {
             const file = path.join(this.dir, name);
-            if (statSync(file).mtimeMs <= cutoff) {
+            // A file can go between the listing and the look (a put renaming its temporary file).
+            const stat = statSync(file, { throwIfNoEntry: false });
+            if (stat && stat.mtimeMs <= cutoff) {
                 rmSync(file, { force: true });
                 purged++;
             }
