@@ -66,12 +66,11 @@ export function readQueues(env: Env): Record<string, FrontEndQueue> {
 export function readTopics(env: Env): Record<string, FrontEndTopic> {
     if (env.QUEUESTACK_TOPICS === undefined) return {};
     const value = requireJson(env, "QUEUESTACK_TOPICS", "the fan-out topics the front end publishes to");
-    const topics = isObject(value) ? Object.entries(value) : [];
-    for (const [name, topic] of topics) {
+    if (!isObject(value)) throw new ConfigError(`QUEUESTACK_TOPICS must be a JSON object of topic name -> { arn, fifo } (got ${JSON.stringify(value)}).`);
+    for (const [name, topic] of Object.entries(value)) {
         if (!isObject(topic) || typeof topic.arn !== "string" || typeof topic.fifo !== "boolean") {
             throw new ConfigError(`QUEUESTACK_TOPICS.${name} must be { "arn": string, "fifo": boolean } (got ${JSON.stringify(topic)}).`);
         }
     }
-    if (!isObject(value)) throw new ConfigError(`QUEUESTACK_TOPICS must be a JSON object of topic name -> { arn, fifo } (got ${JSON.stringify(value)}).`);
     return value as Record<string, FrontEndTopic>;
 }
