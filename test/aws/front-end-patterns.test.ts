@@ -78,4 +78,14 @@ describe("aws FrontEnd with queue patterns", () => {
         const noWait = variables((await plan(0)).resources);
         assert.equal(noWait.QUEUESTACK_MAX_WAIT_SECONDS, undefined);
     });
+
+    it("sets no pattern variable, route or permission for a stack without the patterns", async () => {
+        const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { plain: { url: sqsUrl("shop-dev-plain"), arn: sqsArn("shop-dev-plain"), fifo: false } }, table }));
+        assert.deepEqual(Object.keys(variables(resources)).sort(), ["QUEUESTACK_AUTH", "QUEUESTACK_MAX_BODY_BYTES", "QUEUESTACK_QUEUES", "QUEUESTACK_TABLE_NAME"]);
+        assert.deepEqual(JSON.parse(variables(resources).QUEUESTACK_QUEUES), { plain: { url: sqsUrl("shop-dev-plain"), fifo: false } });
+        assert.equal(ofType(resources, "aws:apigatewayv2/route:Route").filter((r) => r.inputs.routeKey === "POST /topics/{topic}").length, 0);
+        const actions = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement.flatMap((s: { Action: string[] }) => s.Action);
+        for (const absent of ["sns:Publish", "scheduler:CreateSchedule", "iam:PassRole", "s3:PutObject"]) assert.ok(!actions.includes(absent), `${absent} must be absent`);
+        assert.equal(one(resources, "aws:lambda/function:Function").inputs.timeout, 10);
+    });
 });
