@@ -4,23 +4,13 @@ import { createFrontEndHandler } from "../../../workers/gcp/front-end-handler";
 import { googleApi, type GoogleApiCall } from "../../../workers/gcp/google-api";
 import { PubsubPoller } from "../../../workers/gcp/poller";
 import { acknowledge, publish, pull } from "../../../workers/gcp/pubsub-api";
-import type { HttpResponse } from "../../../workers/gcp/push-handler";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
 import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { createQueue, response } from "./pubsub-fixtures";
 
-const project = "projects/pubsub-test";
 const logger = createLogger({ name: "pubsub-test", level: "silent" });
 /** Pull options for checks that must not wait. */
 const now = { returnImmediately: true };
-
-function response() {
-    const answer: { status?: number; body?: any } = {};
-    const res: HttpResponse = {
-        status: (code) => ((answer.status = code), res),
-        json: (body) => ((answer.body = body), res),
-    };
-    return { res, answer };
-}
 
 describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", function () {
     this.timeout(120_000);
@@ -29,22 +19,7 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
     let pubsub: GoogleApiCall;
     let firestore: GoogleApiCall;
 
-    /** A topic with a pull subscription, and a dead-letter topic with its own subscription. */
-    async function queue(name: string, options: { ordered?: boolean } = {}) {
-        const topic = `${project}/topics/${name}`;
-        const dlqTopic = `${topic}-dlq`;
-        const subscription = `${project}/subscriptions/${name}`;
-        await pubsub("PUT", topic, {});
-        await pubsub("PUT", dlqTopic, {});
-        await pubsub("PUT", `${subscription}-dlq`, { topic: dlqTopic });
-        await pubsub("PUT", subscription, {
-            topic,
-            ackDeadlineSeconds: 10,
-            enableMessageOrdering: options.ordered ?? false,
-            deadLetterPolicy: { deadLetterTopic: dlqTopic, maxDeliveryAttempts: 5 },
-        });
-        return { topic, subscription, deadLetterSubscription: `${subscription}-dlq` };
-    }
+    const queue = (name: string, options: { ordered?: boolean } = {}) => createQueue(pubsub, name, options);
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();

@@ -1,0 +1,36 @@
+import type { GoogleApiCall } from "../../../workers/gcp/google-api";
+import type { HttpResponse } from "../../../workers/gcp/push-handler";
+
+/** The emulator project every GCP runtime suite uses. */
+export const project = "projects/pubsub-test";
+
+/** A topic with a pull subscription, and a dead-letter topic with its own subscription, on the emulator. */
+export async function createQueue(pubsub: GoogleApiCall, name: string, options: { ordered?: boolean; exactlyOnce?: boolean; ackDeadlineSeconds?: number } = {}) {
+    const topic = `${project}/topics/${name}`;
+    const dlqTopic = `${topic}-dlq`;
+    const subscription = `${project}/subscriptions/${name}`;
+    await pubsub("PUT", topic, {});
+    await pubsub("PUT", dlqTopic, {});
+    await pubsub("PUT", `${subscription}-dlq`, { topic: dlqTopic });
+    await pubsub("PUT", subscription, {
+        topic,
+        ackDeadlineSeconds: options.ackDeadlineSeconds ?? 10,
+        enableMessageOrdering: options.ordered ?? false,
+        enableExactlyOnceDelivery: options.exactlyOnce ?? false,
+        deadLetterPolicy: { deadLetterTopic: dlqTopic, maxDeliveryAttempts: 5 },
+    });
+    return { topic, subscription, deadLetterSubscription: `${subscription}-dlq` };
+}
+
+/** A Functions Framework response stand-in that records the status and JSON body. */
+export function response() {
+    const answer: { status?: number; body?: any } = {};
+    const res: HttpResponse = {
+        status: (code) => ((answer.status = code), res),
+        json: (body) => ((answer.body = body), res),
+    };
+    return { res, answer };
+}
+
+/** The UTF-8 body of a pulled message. */
+export const bodyOf = (message: { data?: string }) => Buffer.from(message.data ?? "", "base64").toString("utf8");
