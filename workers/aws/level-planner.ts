@@ -24,9 +24,10 @@ export interface ReceivePlan {
  * so an arrival on any level is seen at once.
  *
  * Promotion on SQS: a level whose last received batch held a message older than
- * `promoteAfterSeconds` (by its first enqueue time) is served with the weight of the level above
- * until its messages are no longer overdue. The poller holding an overdue message runs it at once;
- * moving it to the level above would give it a new message id and receive count and delay it.
+ * `promoteAfterSeconds` (by its first enqueue time) is served with the weight of the heaviest level
+ * above it until its messages are no longer overdue: overdue work gets a top share while new
+ * high-priority work keeps its own. The poller holding an overdue message runs it at once; moving
+ * it up would give it a new message id and receive count, and put it behind the level above.
  */
 export class LevelPlanner {
     private readonly picker: WeightedPicker;
@@ -50,10 +51,11 @@ export class LevelPlanner {
         this.overdue = queues.map(() => false);
     }
 
-    /** The weight a level is served with now: the level above's while its messages are overdue. */
+    /** The weight a level is served with now: the heaviest of the levels above while its messages are overdue. */
     weightOf(index: number): number {
         const own = this.queues[index]!.weight ?? 1;
-        return this.overdue[index] && index > 0 ? Math.max(own, this.queues[index - 1]!.weight ?? 1) : own;
+        if (!this.overdue[index]) return own;
+        return Math.max(own, ...this.queues.slice(0, index).map((q) => q.weight ?? 1));
     }
 
     /** Where receiver number `receiver` receives next. */

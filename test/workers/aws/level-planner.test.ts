@@ -48,13 +48,14 @@ describe("aws: LevelPlanner (which priority level an SQS poller receives from)",
         ]);
     });
 
-    it("serves a level with the weight of the level above while its messages are overdue, and returns it after", () => {
+    it("serves a level with the heaviest weight above it while its messages are overdue, and returns it after", () => {
         const planner = new LevelPlanner(levels, { longPollSeconds: 5, promoteAfterSeconds: 300 });
         planner.received(2, [fresh, overdue], now);
-        assert.deepEqual([planner.weightOf(0), planner.weightOf(1), planner.weightOf(2)], [3, 1, 1]);
-        planner.received(1, [overdue], now);
-        assert.deepEqual([planner.weightOf(0), planner.weightOf(1), planner.weightOf(2)], [3, 3, 1]);
-        planner.received(1, [fresh], now);
+        assert.deepEqual([planner.weightOf(0), planner.weightOf(1), planner.weightOf(2)], [3, 1, 3]);
+        // While low is overdue it shares the top weight with high: 3:1:3, high keeps its turns.
+        const sequence = Array.from({ length: 7 }, () => levels[planner.next(0, now).index]!.level);
+        assert.deepEqual(sequence, ["high", "low", "normal", "high", "low", "high", "low"]);
+        planner.received(2, [fresh], now);
         planner.received(0, [overdue], now);
         assert.deepEqual([planner.weightOf(0), planner.weightOf(1), planner.weightOf(2)], [3, 1, 1]);
         const noPromotion = new LevelPlanner(levels, { longPollSeconds: 5 });
