@@ -46,7 +46,7 @@ export const prioritiesSchema = z
          * if it were one level up, so low levels cannot starve under any high-level load.
          * - local, azure and gcp VM consumers move the message to the level above (same id, same
          *   first enqueue time, kept in attributes)
-         * - aws VM pollers serve a level whose messages are overdue with the weight of the level above
+         * - aws VM pollers serve a level whose messages are overdue with the heaviest weight above it
          *   (SQS cannot move a message without a new id and receive count; the poller holding it runs it)
          * - function workers never starve a level (each level has its own concurrency) and need none
          * @default 300
