@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import { describeError, type JobRecord, type JobStore, type Logger, type RequestParts, requestedWaitSeconds, waitForJob } from "../runtime";
+import { acceptedReply, describeError, type JobStore, type Logger, type RequestParts, requestedWaitSeconds } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { type ClaimCheck, messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
@@ -17,8 +17,6 @@ export interface FrontEndRequest {
     headers: { get(name: string): string | null };
     query: { get(name: string): string | null };
     arrayBuffer(): Promise<ArrayBuffer>;
-    /** The request's absolute URL; the status URL of a 202 is built on it. @default a path-only status URL */
-    url?: string;
 }
 
 /** The sender calls the front end uses (a real `ServiceBusSender` has them). */
@@ -47,8 +45,13 @@ export interface FrontEndOptions {
 /** Where requests go: `/messages` is the first queue's shorthand (the stack's frontEndUrl). */
 const routes = { enqueue: /^queues\/([^/]+)\/messages\/?$/, enqueueDefault: /^messages\/?$/, publish: /^topics\/([^/]+)\/?$/, job: /^jobs\/([^/]+)\/?$/ };
 
-/** A job that has ended (its result, or its dead letter); "retrying" is still running. */
-const ended = (job: JobRecord | undefined) => (job && job.status !== "retrying" ? job : undefined);
+/** Stands in for the job records on an app without them: acceptedReply reads none when there is no wait. */
+const noJobRecords: JobStore = {
+    getJob: async () => undefined,
+    putJob: async () => {
+        throw new Error("the front end writes no job records");
+    },
+};
 
 /**
  * The HTTP front end on Azure Functions: `POST /api/queues/{queue}/messages` (or `POST
@@ -56,9 +59,9 @@ const ended = (job: JobRecord | undefined) => (job && job.status !== "retrying" 
  * and answers 202 with the message ids and correlation id; `POST /api/topics/{topic}` publishes
  * the same way to a fan-out topic; `GET /api/jobs/{id}` returns a job's record. Each item is routed
  * by routeMessage (priority level, delay, group key, deduplication id, correlation id) and
- * claim-checked when too large (see messagesFor). With `Prefer: wait=N` or `?wait=N` (one message,
- * N up to maxWaitSeconds) it polls the job record: 200 `{ id, correlationId, status, result }` once
- * the job has ended, else 202 `{ ids, correlationId, statusUrl }`. Rejections are 4xx with
+ * claim-checked when too large (see messagesFor). The answer is acceptedReply's: with `Prefer:
+ * wait=N` or `?wait=N` (N up to maxWaitSeconds) 200 with the finished jobs once they have all
+ * finished within N s, else 202 with the ids, the sender's correlation id and status paths. Rejections are 4xx with
  * `{ "error": ... }` and send nothing: every check runs before the first send.
  */
 export function createFrontEndHandler(options: FrontEndOptions) {
@@ -90,7 +93,6 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const { items, batch } = parseIntakeBody(Buffer.from(await req.arrayBuffer()), maxBodyBytes);
         const request = requestParts(req);
         const wait = requestedWaitSeconds(request, options.maxWaitSeconds ?? 0);
-        if (wait > 0 && batch) throw new IntakeError(400, `Waiting for results (wait=${wait}) takes one message; this request holds ${items.length}. Send the items one by one to wait for each, or send the batch without a wait and poll GET /api/jobs/{id}.`);
         if (wait > 0 && !options.jobs) throw noJobStatus();
         const outgoing = await messagesFor(target, request, items, options.claimCheck);
         let sent = 0;
@@ -112,14 +114,8 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             return { status: 502, jsonBody: { error: `The queue refused messages after ${sent} of ${outgoing.length} were enqueued (${describeError(error)}). Retry the rest.`, messageIds: ids } };
         }
         logger.info({ target: target.name, count: ids.length }, "enqueued");
-        // A batch shares the sender's correlation id; without one each message's is its own id.
-        const sentCorrelation = request.header("x-correlation-id")?.trim();
-        const correlation = batch ? (sentCorrelation ? { correlationId: outgoing[0].correlationId } : {}) : { correlationId: outgoing[0].correlationId };
-        if (wait === 0) return { status: 202, jsonBody: batch ? { messageIds: ids, ...correlation } : { messageId: ids[0], ...correlation } };
-        const job = await waitForJob(async () => ended(await options.jobs!.getJob(ids[0])), wait);
-        if (!job) return { status: 202, jsonBody: { ids, ...correlation, statusUrl: statusUrl(req, ids[0]) } };
-        const outcome = job.status === "done" ? { result: job.result } : { reason: job.reason };
-        return { status: 200, jsonBody: { id: ids[0], ...correlation, status: job.status, ...outcome } };
+        const reply = await acceptedReply({ ids, batch, correlationId: outgoing[0].routing.correlationId, waitSeconds: wait, jobs: options.jobs ?? noJobRecords });
+        return { status: reply.statusCode, jsonBody: reply.body };
     };
 
     const status = async (id: string): Promise<HttpResponseInit> => {
@@ -168,12 +164,6 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 /** The request's headers and query, as routing reads them. */
 function requestParts(req: FrontEndRequest): RequestParts {
     return { header: (name) => req.headers.get(name) ?? undefined, query: (name) => req.query.get(name) ?? undefined };
-}
-
-/** Where a caller polls a job: absolute when the request's URL is known. */
-function statusUrl(req: FrontEndRequest, id: string): string {
-    const path = `/api/jobs/${encodeURIComponent(id)}`;
-    return req.url ? new URL(path, req.url).toString() : path;
 }
 
 /** 501 for job status or waiting on a front end without the job records' container. */

@@ -52,8 +52,8 @@ export interface OutgoingMessage {
     message: ServiceBusMessage;
     /** The job id callers poll (`GET /api/jobs/{id}`): the Service Bus message id. */
     id: string;
-    /** The sender's correlation id, else the job id (attribute `queuestack-correlation-id`). */
-    correlationId: string;
+    /** How routeMessage routed it (level, delay, group key, deduplication id, the sender's correlation id). */
+    routing: MessageRouting;
 }
 
 /** The routing rules of a target, as routeMessage reads them. */
@@ -109,6 +109,6 @@ export async function messagesFor(target: SendTarget, request: RequestParts, ite
             ...(routing.groupKey !== undefined && target.sessions ? { sessionId: routing.groupKey } : {}),
             ...(routing.delaySeconds > 0 ? { scheduledEnqueueTimeUtc: visibleAt } : {}),
         };
-        return { entity: entityOf(target, routing), message, id, correlationId };
+        return { entity: entityOf(target, routing), message, id, routing };
     }));
 }

@@ -79,7 +79,7 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
     it("takes the session id and the message id (duplicate detection's key) from the body paths; a missing group key sends nothing", async () => {
         const { bus, handler } = setup();
         const response = await handler(request("POST", "queues/orders/messages", '[{"customerId":"c-1","orderId":"o-9"},{"customerId":"c-2","orderId":"o-10"}]'));
-        assert.deepEqual(response, { status: 202, jsonBody: { messageIds: ["o-9", "o-10"] } });
+        assert.deepEqual(response, { status: 202, jsonBody: { messageIds: ["o-9", "o-10"], statusUrls: ["/jobs/o-9", "/jobs/o-10"] } });
         assert.deepEqual(bus.active("sbq-orders").map((m) => [m.sessionId, m.messageId]), [["c-1", "o-9"], ["c-2", "o-10"]]);
         const missing = await handler(request("POST", "queues/orders/messages", '{"orderId":"o-11"}'));
         assert.equal(missing.status, 400);
@@ -123,22 +123,24 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
         assert.equal(blobs.blobs.size, 1, "nothing stored for the refused body");
     });
 
-    it("waits for the result with Prefer: wait, answers 202 with a status URL when it is not ready, and refuses a wait over the limit", async () => {
+    it("waits for the result with Prefer: wait, answers 202 with the status path when it is not ready, and refuses a wait over the limit", async () => {
         const { bus, handler, container } = setup();
         const results = new CosmosWorkerStore({ container });
+        const at = new Date("2026-11-22T10:00:00.000Z");
         const finishing = (async () => {
             while (bus.active("sbq-jobs-low").length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-            await results.putJob(bus.active("sbq-jobs-low")[0].messageId, { status: "done", result: { total: 42 }, at: new Date() }, 3600);
+            await results.putJob(bus.active("sbq-jobs-low")[0].messageId, { status: "done", result: { total: 42 }, at }, 3600);
         })();
         const done = await handler(request("POST", "queues/jobs/messages", '{"n":1}', headers({ prefer: "respond-async, wait=3", "x-correlation-id": "order-5" })));
         await finishing;
         const id = bus.active("sbq-jobs-low")[0].messageId;
-        assert.deepEqual(done, { status: 200, jsonBody: { id, correlationId: "order-5", status: "done", result: { total: 42 } } });
+        assert.deepEqual(done, { status: 200, jsonBody: { correlationId: "order-5", id, status: "done", result: { total: 42 }, at: at.toISOString() } });
+        assert.equal(bus.active("sbq-jobs-low")[0].applicationProperties["queuestack-correlation-id"], "order-5");
         const started = Date.now();
         const pending = await handler(request("POST", "queues/jobs/messages", '{"n":2}', headers(), { wait: "1" }));
         const pendingId = bus.active("sbq-jobs-low")[1].messageId;
         assert.ok(Date.now() - started >= 1000, "waited the second asked for");
-        assert.deepEqual(pending, { status: 202, jsonBody: { ids: [pendingId], correlationId: pendingId, statusUrl: `https://front.example.net/api/jobs/${pendingId}` } });
+        assert.deepEqual(pending, { status: 202, jsonBody: { messageId: pendingId, statusUrl: `/jobs/${pendingId}` } });
         assert.equal(bus.active("sbq-jobs-low")[1].applicationProperties["queuestack-correlation-id"], pendingId, "no x-correlation-id: the job id stands in");
         assert.deepEqual(await handler(request("POST", "queues/jobs/messages", '{"n":3}', headers({ prefer: "wait=6" }))), {
             status: 400,

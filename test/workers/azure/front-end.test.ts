@@ -59,7 +59,7 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         assert.equal((await handler(request("POST", "messages", '{"url":"https://example.com/"}'))).status, 202);
         assert.equal(bus.active("sbq-scrape").length, 1);
         const fifo = await handler(request("POST", "queues/publish/messages", '[{"a":1},{"a":2}]', { "x-api-key": apiKey, "x-group-key": "tenant-1", "x-deduplication-id": "d" }));
-        assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"] } });
+        assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"], statusUrls: ["/jobs/d", "/jobs/d-1"] } });
         assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [["d", "tenant-1"], ["d-1", "tenant-1"]]);
     });
 
@@ -94,8 +94,13 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         });
     }
 
-    it("answers 501 for job status when the app has no datastore settings", async () => {
-        const { handler } = setup();
+    it("answers 501 for job status, and for a wait, when the app has no datastore settings", async () => {
+        const { handler, enqueued } = setup({ QUEUESTACK_MAX_WAIT_SECONDS: "5" });
+        assert.deepEqual(await handler(request("POST", "queues/scrape/messages", '{"a":1}', { "x-api-key": apiKey }, { wait: "2" })), {
+            status: 501,
+            jsonBody: { error: "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT)." },
+        });
+        assert.equal(enqueued(), 0, "nothing sent for a wait it cannot serve");
         assert.deepEqual(await handler(request("GET", "jobs/m-1")), {
             status: 501,
             jsonBody: { error: "Job status is not available on this front end: it has no datastore settings (QUEUESTACK_COSMOS_ENDPOINT)." },

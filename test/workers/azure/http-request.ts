@@ -12,6 +12,5 @@ export function request(method: string, path: string, body = "", headers: Record
         headers: { get: (name) => lower[name.toLowerCase()] ?? null },
         query: { get: (name) => query[name] ?? null },
         arrayBuffer: async () => new Uint8Array(Buffer.from(body)).buffer,
-        url: `https://front.example.net/api/${path}`,
     };
 }
