@@ -50,6 +50,11 @@ interface LevelState extends PriorityLevel {
  * above with the same id, body and attributes (the first enqueue time kept), then completed. A
  * crash between the two leaves a copy on both levels; the idempotency store runs it once. Running,
  * settling, lock renewal and draining are the plain receiver's.
+ *
+ * Receives ask for the level's weighted part of the free slots, so received messages start at
+ * once and hold their locks only briefly before their own renewal begins. When every level is
+ * empty all are long-polled side by side and the first answer is served; a level rechecked while
+ * others have work holds the next pick for at most `levelWaitMs`.
  */
 export class PriorityQueueReceiver extends ServiceBusQueueReceiver {
     /** Messages moved up a level. */
