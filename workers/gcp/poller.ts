@@ -61,7 +61,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * published to the level above (same body and attributes, first enqueue time kept) and acked.
  * Received messages have their ack deadline extended until settled; done and duplicate deliveries
  * are acked, retries and dead-letter outcomes nacked, so Pub/Sub redelivers with backoff and
- * dead-letters after maxDeliveryAttempts. `stop()` drains and hands buffered messages back.
+ * dead-letters after maxDeliveryAttempts. Messages of one ordering key run in order, one at a
+ * time; different keys run side by side. `stop()` drains and hands buffered messages back.
  */
 export class PubsubPoller {
     private stopping = false;
@@ -70,6 +71,8 @@ export class PubsubPoller {
     private readonly buffers: Held[][];
     private readonly nextSubscription: number[];
     private readonly picker: WeightedPicker;
+    /** Per ordering key, whether the group's latest delivery so far was acked (resolves once it is settled). */
+    private readonly groups = new Map<string, Promise<boolean>>();
     /** Deliveries finished, by what was done with them. */
     readonly counts = { acked: 0, nacked: 0, promoted: 0 };
 
@@ -162,18 +165,37 @@ export class PubsubPoller {
         });
     }
 
+    /**
+     * Runs one delivery. Deliveries of one ordering key run one after another, in delivery order;
+     * once one is not acked the group's later deliveries are nacked unprocessed, since Pub/Sub
+     * redelivers the failed message and every later one of its key, in order.
+     */
     private async handle(held: Held): Promise<void> {
+        const key = held.delivery.message.orderingKey;
+        if (!key) return void (await this.runOne(held, true));
+        const previous = this.groups.get(key) ?? Promise.resolve(true);
+        const acked = previous.then((ok) => this.runOne(held, ok));
+        this.groups.set(key, acked);
+        await acked;
+        if (this.groups.get(key) === acked) this.groups.delete(key);
+    }
+
+    /** Processes the delivery (or, when `process` is false, hands it back) and settles it; resolves whether it was acked. */
+    private async runOne(held: Held, process: boolean): Promise<boolean> {
         const { api, processor } = this.options;
+        let acked = false;
         await this.settle(held, async () => {
-            const outcome = await processor(rawMessageOf(held.delivery.message, held.delivery.deliveryAttempt));
-            if (outcome.kind === "done" || outcome.kind === "duplicate") {
+            const outcome = process ? await processor(rawMessageOf(held.delivery.message, held.delivery.deliveryAttempt)) : undefined;
+            if (outcome?.kind === "done" || outcome?.kind === "duplicate") {
                 await acknowledge(api, held.subscription, [held.delivery.ackId]);
                 this.counts.acked++;
+                acked = true;
             } else {
                 await modifyAckDeadline(api, held.subscription, [held.delivery.ackId], 0);
                 this.counts.nacked++;
             }
         });
+        return acked;
     }
 
     /** Runs `work` on a held delivery, then stops its heartbeat; a failed ack or nack lets the deadline lapse (redelivery). */
