@@ -19,8 +19,8 @@ export interface LambdaHandlerOptions {
     /** The queue's URL (the default level's with priorities). */
     queueUrl: string;
     /**
-     * With priority levels, each level's URL by its ARN: a record is returned to the level it came
-     * from (its eventSourceARN). @default {} (every record is from queueUrl)
+     * With priority levels, each level's URL by its queue name: a record is returned to the level it
+     * came from (the name ending its eventSourceARN). @default {} (every record is from queueUrl)
      */
     levelUrls?: Record<string, string>;
     logger: Logger;
@@ -38,7 +38,10 @@ const reportMarginMs = 1_000;
 export function createLambdaHandler(options: LambdaHandlerOptions) {
     const { processor, sqs, queueUrl, logger } = options;
     const levelUrls = options.levelUrls ?? {};
-    const urlOf = (record: SqsEventRecord) => (record.eventSourceARN !== undefined && Object.hasOwn(levelUrls, record.eventSourceARN) ? levelUrls[record.eventSourceARN]! : queueUrl);
+    const urlOf = (record: SqsEventRecord) => {
+        const name = record.eventSourceARN?.split(":").pop();
+        return name !== undefined && Object.hasOwn(levelUrls, name) ? levelUrls[name]! : queueUrl;
+    };
 
     const failFast = async (record: SqsEventRecord) => {
         try {

@@ -5,7 +5,7 @@
 import exported from "queuestack:handler";
 import { createLogger } from "../runtime";
 import { createLambdaHandler, type BatchResponse, type LambdaContext } from "./lambda-handler";
-import type { SqsEvent } from "./sqs-message";
+import { queueNameOf, type SqsEvent } from "./sqs-message";
 import { awsWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-lambda-worker" });
@@ -15,7 +15,7 @@ export async function handler(event: SqsEvent, context: LambdaContext): Promise<
     if (!ready) {
         try {
             const worker = awsWorkerFromEnv(exported, process.env, logger);
-            const levelUrls = Object.fromEntries((worker.levels?.levels ?? []).map((l) => [l.arn, l.url]));
+            const levelUrls = Object.fromEntries((worker.levels?.levels ?? []).map((l) => [queueNameOf(l.url), l.url]));
             ready = createLambdaHandler({ processor: worker.processor, sqs: worker.sqs, queueUrl: worker.queueUrl, levelUrls, logger });
         } catch (error) {
             // The whole batch fails and is retried; the cause is one log line away.

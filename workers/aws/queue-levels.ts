@@ -1,42 +1,32 @@
 import { ConfigError, requireJson, type Env } from "../runtime";
+import type { PolledQueue } from "./level-planner";
 
-/** One priority level's queue, as QUEUESTACK_QUEUE_LEVELS lists it. */
-export interface QueueLevelConfig {
-    /** The level's name (spec priorities.levels[].name). */
-    level: string;
-    /** Share of consumer capacity (spec priorities.levels[].weight). */
-    weight: number;
-    /** The level queue's URL. */
-    url: string;
-    /** The level queue's ARN (a Lambda record's eventSourceARN). */
-    arn: string;
-}
-
-/** A queue's priority levels and promotion bound. */
-export interface QueueLevelsConfig {
-    /** Seconds a message may wait (from its queuestack-enqueued-at attribute) before a VM poller moves it one level up. */
+/** A queue's priority levels as the AWS components pass them (QUEUESTACK_QUEUE_LEVELS). */
+export interface QueueLevels {
     promoteAfterSeconds: number;
-    /** Levels, highest first. */
-    levels: QueueLevelConfig[];
+    /** Highest level first. */
+    levels: Required<PolledQueue>[];
 }
 
-const isLevel = (l: unknown): l is QueueLevelConfig => {
-    const v = l as Partial<QueueLevelConfig> | null;
-    return typeof v?.level === "string" && Number.isInteger(v.weight) && v.weight! >= 1 && typeof v.url === "string" && typeof v.arn === "string";
-};
+const shape = '{"promoteAfterSeconds": 300, "levels": [{"level": "high", "weight": 3, "url": "https://sqs..."}, ...]}';
 
 /**
- * QUEUESTACK_QUEUE_LEVELS, checked; undefined when unset (a queue without priorities). Written by
- * components/aws/worker-environment.ts for Lambda and VM workers of a queue with priorities:
- * `{"promoteAfterSeconds": 300, "levels": [{"level": "high", "weight": 3, "url": "...", "arn": "..."}, ...]}`,
- * highest level first. QUEUESTACK_QUEUE_URL is then the default level's URL.
+ * QUEUESTACK_QUEUE_LEVELS, checked; undefined when the variable is absent (a queue without
+ * priority levels, consumed from QUEUESTACK_QUEUE_URL).
  */
-export function readQueueLevels(env: Env): QueueLevelsConfig | undefined {
+export function readQueueLevels(env: Env): QueueLevels | undefined {
     if (env.QUEUESTACK_QUEUE_LEVELS === undefined) return undefined;
-    const value = requireJson(env, "QUEUESTACK_QUEUE_LEVELS", "the queue's priority levels") as Partial<QueueLevelsConfig> | null;
-    const promote = value?.promoteAfterSeconds;
-    if (!Number.isInteger(promote) || promote! < 1 || !Array.isArray(value?.levels) || value.levels.length < 2 || !value.levels.every(isLevel)) {
-        throw new ConfigError(`QUEUESTACK_QUEUE_LEVELS must be {"promoteAfterSeconds": <whole seconds>, "levels": [{"level", "weight", "url", "arn"}, ...at least two]} (got ${JSON.stringify(value)}).`);
-    }
-    return value as QueueLevelsConfig;
+    const value = requireJson(env, "QUEUESTACK_QUEUE_LEVELS", `the queue's priority levels, ${shape}`) as Partial<{ promoteAfterSeconds: unknown; levels: unknown }> | null;
+    const levels = value?.levels;
+    const promoteAfterSeconds = value?.promoteAfterSeconds;
+    const valid =
+        Number.isInteger(promoteAfterSeconds) && (promoteAfterSeconds as number) > 0 &&
+        Array.isArray(levels) && levels.length >= 2 &&
+        levels.every((l: Partial<Record<string, unknown>> | null) =>
+            typeof l?.level === "string" && typeof l.url === "string" && Number.isInteger(l.weight) && (l.weight as number) >= 1);
+    if (!valid) throw new ConfigError(`QUEUESTACK_QUEUE_LEVELS must be ${shape} with at least two levels (got ${JSON.stringify(value)}).`);
+    return {
+        promoteAfterSeconds: promoteAfterSeconds as number,
+        levels: (levels as Required<PolledQueue>[]).map(({ level, weight, url }) => ({ level, weight, url })),
+    };
 }

@@ -12,7 +12,7 @@ import {
     type RuntimeSettings,
 } from "../runtime";
 import { DynamoDbWorkerStore } from "./dynamodb-store";
-import { type QueueLevelsConfig, readQueueLevels } from "./queue-levels";
+import { type QueueLevels, readQueueLevels } from "./queue-levels";
 import { S3BlobStore } from "./s3-blob-store";
 import { queueNameOf } from "./sqs-message";
 
@@ -23,7 +23,7 @@ export interface AwsWorker {
     /** The queue's URL (the default level's with priorities); scopes idempotency keys. */
     queueUrl: string;
     /** The priority levels (QUEUESTACK_QUEUE_LEVELS), undefined without priorities. */
-    levels?: QueueLevelsConfig;
+    levels?: QueueLevels;
     sqs: SQSClient;
     store: DynamoDbWorkerStore;
     /** The claim-check store (QUEUESTACK_BLOB_BUCKET), undefined when the claim check is off. */
