@@ -128,12 +128,8 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         new Dashboard(`${name}-dashboard`, { ...where, namespaceId: bus.namespaceId, queues: watched, functions, appInsightsId: group.appInsights.id }, child);
 
         this.frontEndUrl = frontEnd.url;
-        // Each physical queue by its level name; a queue with priorities also answers to its spec name (its default level).
-        const endpoints = (q: Queue) => ({ id: q.queueId, deadLetterId: q.deadLetterPath });
-        this.queues = {
-            ...Object.fromEntries(Object.entries(queues).map(([queueName, q]) => [queueName, endpoints(q)])),
-            ...Object.fromEntries(spec.queues.filter((q) => q.priorities).map((q) => [q.name, endpoints(defaultQueue(q))])),
-        };
+        // By spec queue name, as on every target; a queue with priorities answers with its default level.
+        this.queues = Object.fromEntries(spec.queues.map((q) => [q.name, { id: defaultQueue(q).queueId, deadLetterId: defaultQueue(q).deadLetterPath }]));
         this.datastoreName = datastore.containerName;
         this.alarmTopic = alarms.actionGroupId;
         this.resourceGroupName = group.resourceGroupName;
