@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { googleApi, type GoogleApiCall } from "../../../workers/gcp/google-api";
 import { createServer } from "node:net";
 
 /** A Google Cloud emulator (Firestore or Pub/Sub) on a loopback port. */
@@ -57,4 +58,27 @@ export async function startEmulator(kind: keyof typeof commands): Promise<Emulat
     }
     stop();
     throw new Error(`${kind} emulator did not answer on ${host} within 60 s: ${output}`);
+}
+
+/** REST clients of the running emulators; set once the suite's `before` hook has run. */
+export interface EmulatorClients {
+    pubsub: GoogleApiCall;
+    firestore: GoogleApiCall;
+}
+
+/**
+ * Starts the Pub/Sub and Firestore emulators before the calling suite (skipping it when gcloud is
+ * missing) and stops them after. Call inside `describe`; read the clients inside tests.
+ */
+export function useEmulators(): EmulatorClients {
+    const clients = {} as EmulatorClients;
+    let started: Emulator[] = [];
+    before(async function () {
+        if (!gcloudAvailable()) this.skip();
+        started = await Promise.all([startEmulator("pubsub"), startEmulator("firestore")]);
+        clients.pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: started[0]!.host });
+        clients.firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: started[1]!.host });
+    });
+    after(() => started.forEach((emulator) => emulator.stop()));
+    return clients;
 }

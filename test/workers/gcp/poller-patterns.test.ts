@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { createLogger, defineWorker, type Outcome, type Processor, type RawMessage } from "../../../workers/runtime";
-import { googleApi, type GoogleApiCall } from "../../../workers/gcp/google-api";
+import type { GoogleApiCall } from "../../../workers/gcp/google-api";
 import { type PollLevel, PubsubPoller } from "../../../workers/gcp/poller";
 import { publish, pull } from "../../../workers/gcp/pubsub-api";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { useEmulators } from "./emulators";
 import { createQueue } from "./pubsub-fixtures";
 
 const logger = createLogger({ name: "poller-patterns-test", level: "silent" });
@@ -13,8 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function () {
     this.timeout(120_000);
-    let pubsubEmulator: Emulator | undefined;
-    let firestoreEmulator: Emulator | undefined;
+    const emulators = useEmulators();
     let pubsub: GoogleApiCall;
     let firestore: GoogleApiCall;
 
@@ -33,15 +32,8 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
     const poller = (processor: Processor, options: { levels: PollLevel[]; concurrency: number; promoteAfterSeconds?: number }) =>
         new PubsubPoller({ processor, api: pubsub, logger, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 50, longPoll: false, ...options });
 
-    before(async function () {
-        if (!gcloudAvailable()) this.skip();
-        [pubsubEmulator, firestoreEmulator] = await Promise.all([startEmulator("pubsub"), startEmulator("firestore")]);
-        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: pubsubEmulator.host });
-        firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: firestoreEmulator.host });
-    });
-    after(() => {
-        pubsubEmulator?.stop();
-        firestoreEmulator?.stop();
+    before(() => {
+        ({ pubsub, firestore } = emulators);
     });
 
     it("takes 9 high, 3 normal and 3 low of the first 15 with weights 3:1:1 and work on every level", async () => {

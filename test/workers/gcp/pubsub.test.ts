@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { createLogger, defineWorker, PermanentError } from "../../../workers/runtime";
 import { createFrontEndHandler } from "../../../workers/gcp/front-end-handler";
-import { googleApi, type GoogleApiCall } from "../../../workers/gcp/google-api";
+import type { GoogleApiCall } from "../../../workers/gcp/google-api";
 import { PubsubPoller } from "../../../workers/gcp/poller";
 import { acknowledge, publish, pull } from "../../../workers/gcp/pubsub-api";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { useEmulators } from "./emulators";
 import { createQueue, response } from "./pubsub-fixtures";
 
 const logger = createLogger({ name: "pubsub-test", level: "silent" });
@@ -14,22 +14,14 @@ const now = { returnImmediately: true };
 
 describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", function () {
     this.timeout(120_000);
-    let pubsubEmulator: Emulator | undefined;
-    let firestoreEmulator: Emulator | undefined;
+    const emulators = useEmulators();
     let pubsub: GoogleApiCall;
     let firestore: GoogleApiCall;
 
     const queue = (name: string, options: { ordered?: boolean } = {}) => createQueue(pubsub, name, options);
 
-    before(async function () {
-        if (!gcloudAvailable()) this.skip();
-        [pubsubEmulator, firestoreEmulator] = await Promise.all([startEmulator("pubsub"), startEmulator("firestore")]);
-        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: pubsubEmulator.host });
-        firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: firestoreEmulator.host });
-    });
-    after(() => {
-        pubsubEmulator?.stop();
-        firestoreEmulator?.stop();
+    before(() => {
+        ({ pubsub, firestore } = emulators);
     });
 
     describe("front end", () => {
