@@ -1,5 +1,6 @@
 import { CreateScheduleCommand, type SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
+import { envelopeHeadroomBytes } from "../runtime";
 
 /** The schedule group and role delayed messages are sent with (env QUEUESTACK_SCHEDULE_GROUP / QUEUESTACK_SCHEDULER_ROLE_ARN). */
 export interface DelaySchedulerSettings {
@@ -26,6 +27,19 @@ export interface DelayedMessage {
     attributes: Record<string, MessageAttributeValue>;
     /** When it is due. */
     at: Date;
+}
+
+/** Largest schedule target input EventBridge Scheduler takes, bytes (its payload quota). */
+export const schedulerMaxInputBytes = 256 * 1024;
+
+/**
+ * The largest body (bytes, as sent) that still fits a schedule's input once JSON-escaped inside
+ * it: the cap less the envelope headroom (queue URL, attributes) less what escaping `body` adds.
+ * Larger bodies are claim-checked (or refused with 413 when the claim check is off).
+ */
+export function scheduleInputLimitBytes(body: string): number {
+    const escaping = Buffer.byteLength(JSON.stringify(body)) - 2 - Buffer.byteLength(body);
+    return schedulerMaxInputBytes - envelopeHeadroomBytes - escaping;
 }
 
 /** How long, and how often, the scheduler retries a failed send before it dead-letters the message. */

@@ -13,8 +13,8 @@ import {
     routeMessage,
 } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
-import type { DelaySchedulerSettings } from "./delay-schedule";
-import { enqueue, type Outgoing } from "./enqueue";
+import { type DelaySchedulerSettings, scheduleInputLimitBytes } from "./delay-schedule";
+import { enqueue, type Outgoing, sqsMaxDelaySeconds } from "./enqueue";
 import type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
 import { header, json, type HttpApiEvent, type HttpApiResult } from "./http";
 import { publish, snsMaxMessageBytes } from "./publish";
@@ -73,9 +73,14 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const readItems = (event: HttpApiEvent) => parseIntakeBody(Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8"), maxBodyBytes);
 
-    /** Claim-checks each body over `limitBytes` under `<prefix>/<uuid>`. */
-    const bodiesOf = (items: object[], limitBytes: number, prefix: string) =>
-        Promise.all(items.map((item) => checkIn(JSON.stringify(item), limitBytes, options.blobStore, `${prefix}/${randomUUID()}`)));
+    /** Claim-checks each body over its limit (`limitBytes(body, index)`) under `<prefix>/<uuid>`. */
+    const bodiesOf = (items: object[], limitBytes: (body: string, index: number) => number, prefix: string) =>
+        Promise.all(
+            items.map((item, index) => {
+                const body = JSON.stringify(item);
+                return checkIn(body, limitBytes(body, index), options.blobStore, `${prefix}/${randomUUID()}`);
+            }),
+        );
 
     const enqueueTo = async (event: HttpApiEvent, queueName: string): Promise<HttpApiResult> => {
         const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
@@ -93,7 +98,10 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         };
         // Every item is routed (and rejected) before anything is stored or sent.
         const routes = items.map((item, index) => routeMessage(queueName, routing, request, item, index));
-        const limit = queue.maxMessageBytes === undefined ? Number.POSITIVE_INFINITY : queue.maxMessageBytes - envelopeHeadroomBytes;
+        const queueLimit = queue.maxMessageBytes === undefined ? Number.POSITIVE_INFINITY : queue.maxMessageBytes - envelopeHeadroomBytes;
+        // A scheduled message travels JSON-escaped inside the schedule's input, which has its own cap.
+        const limit = (body: string, index: number) =>
+            routes[index]!.delaySeconds > sqsMaxDelaySeconds ? Math.min(queueLimit, scheduleInputLimitBytes(body)) : queueLimit;
         const bodies = await bodiesOf(items, limit, queueName);
         const messages: Outgoing[] = bodies.map((body, i) => ({ body, routing: routes[i]! }));
         const result = await enqueue({ sqs: options.sqs, scheduler: options.scheduler, now }, queue, messages);
@@ -112,7 +120,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const { items, batch } = readItems(event);
         const request = requestOf(event);
         const routes = items.map((item, index) => routeMessage(topicName, { fifo: topic.fifo, maxDelaySeconds: 0 }, request, item, index));
-        const bodies = await bodiesOf(items, snsMaxMessageBytes - envelopeHeadroomBytes, topicName);
+        const bodies = await bodiesOf(items, () => snsMaxMessageBytes - envelopeHeadroomBytes, topicName);
         const ids = await publish(options.sns, topic, bodies.map((body, i) => ({ body, routing: routes[i]! })), now());
         logger.info({ topic: topicName, count: ids.length }, "published");
         const correlation = routes[0]!.correlationId === undefined ? {} : { correlationId: routes[0]!.correlationId };

@@ -45,7 +45,7 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
                     orders: { url: q.orders!.url, fifo: true, groupKey: "body.customer.id", deduplicationKey: "body.orderId" },
                 }),
                 QUEUESTACK_AUTH: "none",
-                QUEUESTACK_MAX_BODY_BYTES: "65536",
+                QUEUESTACK_MAX_BODY_BYTES: String(1024 * 1024),
                 QUEUESTACK_TABLE_NAME: tableName,
                 QUEUESTACK_MAX_WAIT_SECONDS: "5",
                 QUEUESTACK_SCHEDULE_GROUP: group,
@@ -111,6 +111,18 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
         assert.equal(input.MessageBody, '{"n":5}');
         assert.deepEqual(input.MessageAttributes["queuestack-job-id"], { DataType: "String", StringValue: messageId });
         assert.deepEqual(input.MessageAttributes["queuestack-correlation-id"], { DataType: "String", StringValue: "order-77" });
+    });
+
+    it("refuses a scheduled body that would not fit the schedule's input once escaped (no claim check here), sending nothing", async () => {
+        const body = JSON.stringify({ p: "a".repeat(256 * 1024 - 4096 - 10) });
+        const limit = 256 * 1024 - 4096 - 4; // the four quotes of the body are escaped inside the schedule's input
+        const count = sent.length;
+        const result = await handler(post("jobs", body, { "x-delay-seconds": "7200" }));
+        assert.equal(result.statusCode, 413, result.body);
+        assert.equal(bodyOf(result).error, `The message is ${Buffer.byteLength(body)} bytes; the queue takes at most ${limit}. Send a smaller message, or turn on the claim check (spec largeMessages.enabled) to store large bodies in object storage.`);
+        assert.equal(sent.length, count);
+        const { Schedules = [] } = await patternClients(moto()).scheduler.send(new ListSchedulesCommand({ GroupName: group }));
+        assert.equal(Schedules.length, 1, "only the schedule of the earlier test");
     });
 
     it("rejects a delay over maxDelaySeconds naming the spec field", async () => {
