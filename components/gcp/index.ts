@@ -2,9 +2,13 @@
 export { GcpWebQueueWorker, type GcpWebQueueWorkerArgs } from "./stack";
 export { RequiredApis, type RequiredApisArgs, requiredApis } from "./apis";
 export { Queue, type QueueArgs, type PushDelivery, ackDeadlineOf, defaultRetryBackoff } from "./queue";
-export { FunctionWorker, type FunctionWorkerArgs } from "./workers-function";
-export { VmWorker, type VmWorkerArgs, type SubscriptionRef, backlogMetric, gcpMachineTypes, nodeVersion, workerImage } from "./workers-vm";
-export { FrontEnd, type FrontEndArgs, type FrontEndTopic, apiKeyVariable } from "./front-end";
+export { FunctionWorker, type FunctionWorkerArgs, type FunctionLevel } from "./workers-function";
+export { VmWorker, type VmWorkerArgs, type PollLevel, type SubscriptionRef, backlogMetric, gcpMachineTypes, nodeVersion, workerImage } from "./workers-vm";
+export { FrontEnd, type FrontEndArgs, type FrontEndLevel, type FrontEndQueue, type FrontEndTopic, apiKeyVariable } from "./front-end";
+export { FanOutTopic, type FanOutTopicArgs, type FanOutSubscriber, type FanOutSubscription } from "./fan-out";
+export { DelayScheduler, type DelaySchedulerArgs, type DelayRetry, type DelayTarget, grantDelayScheduling } from "./delay-scheduler";
+export { LargeMessageBucket, type LargeMessageBucketArgs, blobBucketVariable, grantBlobAccess } from "./large-messages";
+export { queueSubscriptionArgs, type QueueSubscriptionSettings } from "./subscription";
 export { Datastore, type DatastoreArgs, expiryField, firestoreCollections } from "./datastore";
 export { Alarms, type AlarmsArgs, type AlarmedFunction, type AlarmedQueue } from "./alarms";
 export { Dashboard, type DashboardArgs } from "./dashboard";

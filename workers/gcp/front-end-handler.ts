@@ -142,7 +142,9 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             }),
         );
         const immediate = messages.filter((m) => m.route.delaySeconds === 0);
-        if (immediate.length) await publish(pubsub, immediate[0]!.topic, immediate.map((m) => m.publication));
+        for (const topic of new Set(immediate.map((m) => m.topic))) {
+            await publish(pubsub, topic, immediate.filter((m) => m.topic === topic).map((m) => m.publication));
+        }
         for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
             await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
         }
