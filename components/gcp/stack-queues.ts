@@ -123,11 +123,22 @@ export function frontEndQueue(q: DeployedQueue): FrontEndQueue {
     };
 }
 
-/** The alarmed subscriptions: every level of every queue. */
-export function watchedQueues(queues: Record<string, DeployedQueue>): AlarmedQueue[] {
-    return Object.values(queues).flatMap((q) =>
+/**
+ * The alarmed subscriptions: every level of every queue, and every fan-out subscription (its
+ * dead letters land in its queue's default-level dead-letter topic).
+ */
+export function watchedQueues(queues: Record<string, DeployedQueue>, topics: Record<string, FanOutTopic>): AlarmedQueue[] {
+    const levels = Object.values(queues).flatMap((q) =>
         q.levels.map((d) => ({ name: d.level.name, subscriptionName: d.queue.subscriptionName, deadLetterSubscriptionName: d.queue.deadLetterSubscriptionName })),
     );
+    const fanOut = Object.entries(topics).flatMap(([topicName, t]) =>
+        Object.entries(t.subscriptions).map(([queueName, s]) => ({
+            name: `${topicName}-to-${queueName}`,
+            subscriptionName: s.subscriptionName,
+            deadLetterSubscriptionName: queues[queueName]!.defaultLevel.queue.deadLetterSubscriptionName,
+        })),
+    );
+    return [...levels, ...fanOut];
 }
 
 /** How the front end publishes to fan-out topic `name`: ordered when its subscribers are fifo, bodies within the smallest subscriber's limit. */

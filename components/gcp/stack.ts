@@ -83,7 +83,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
             child,
         );
         functions.push({ name: "front-end", functionName: frontEnd.function.name });
-        const watched = watchedQueues(queues);
+        const watched = watchedQueues(queues, topics);
         const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, projectNumber: number }, child);
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched }, child);
 

@@ -40,6 +40,15 @@ describe("gcp fan-out topics", () => {
         }
     });
 
+    it("alarms each fan-out subscription's backlog age and dead letters", async () => {
+        const { resources } = await runGcp(build());
+        const policies = new Map(ofType(resources, "gcp:monitoring/alertPolicy:AlertPolicy").map((r) => [r.name, r.inputs as any]));
+        const age = policies.get("shop-alarms-events-to-render-backlog-age");
+        assert.equal(age.conditions[0].conditionThreshold.filter, 'metric.type="pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND resource.type="pubsub_subscription" AND resource.label.subscription_id="shop-test-fanout-events-render-low"');
+        const deadLetters = policies.get("shop-alarms-events-to-scrape-dead-letters");
+        assert.equal(deadLetters.conditions[1].conditionThreshold.filter, 'metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages" AND resource.type="pubsub_subscription" AND resource.label.subscription_id="shop-test-scrape-normal-dlq"');
+    });
+
     it("lets the front end publish to the topic, and tells it the topic's ordering and smallest body limit", async () => {
         const { resources } = await runGcp(build());
         assert.deepEqual(one(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember", "shop-front-end-publish-topic-events").inputs, {
