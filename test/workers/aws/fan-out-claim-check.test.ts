@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { frontEndFromEnv } from "../../../workers/aws/front-end-setup";
 import type { HttpApiEvent, HttpApiResult } from "../../../workers/aws/http";
@@ -11,7 +12,7 @@ import { BlobNotFoundError, defineWorker } from "../../../workers/runtime";
 import { capturedLogger } from "../helpers/capture-logs";
 import { createTable, useMoto } from "../helpers/moto";
 import { receive } from "../helpers/sqs";
-import { createBucket, patternClients, queueWithArn } from "./pattern-clients";
+import { createBucket, createScheduleGroup, patternClients, queueWithArn } from "./pattern-clients";
 
 const tableName = "patterns-fan-out";
 const bucket = "patterns-claim-check";
@@ -92,6 +93,38 @@ describe("aws: fan-out (SNS -> SQS) and claim check (S3) on moto", function () {
         assert.equal(outcome.kind, "done");
         assert.equal(seen, payload);
         assert.equal(sha(seen!), sha(payload));
+    });
+
+    it("claim-checks a delayed body too large for a schedule's input, and the schedule carries the reference", async () => {
+        const m = moto();
+        const clients = patternClients(m);
+        await createScheduleGroup(clients.scheduler, "fo-delays");
+        const dlq = await queueWithArn(m, "fo-later-dlq");
+        const later = await queueWithArn(m, "fo-later");
+        const delayed = frontEndFromEnv(
+            {
+                QUEUESTACK_QUEUES: JSON.stringify({ later: { url: later.url, fifo: false, maxDelaySeconds: 86_400, arn: later.arn, deadLetterArn: dlq.arn, maxMessageBytes: 1024 * 1024 } }),
+                QUEUESTACK_AUTH: "none",
+                QUEUESTACK_MAX_BODY_BYTES: String(1024 * 1024),
+                QUEUESTACK_TABLE_NAME: tableName,
+                QUEUESTACK_BLOB_BUCKET: bucket,
+                QUEUESTACK_SCHEDULE_GROUP: "fo-delays",
+                QUEUESTACK_SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/fo-delays",
+            },
+            capturedLogger().logger,
+            { sqs: m.sqs, dynamodb: m.dynamodb, s3: clients.s3, scheduler: clients.scheduler },
+        );
+        // 600 KB fits the queue (1 MiB) but not a schedule's 256 KiB input.
+        const payload = JSON.stringify({ text: "z".repeat(600 * 1024) });
+        const result = await delayed(event("POST /queues/{queue}/messages", { queue: "later" }, payload, { "x-delay-seconds": "3600" }));
+        assert.equal(result.statusCode, 202, result.body);
+        const { messageId } = JSON.parse(result.body);
+        const schedule = await clients.scheduler.send(new GetScheduleCommand({ Name: `queuestack-${messageId}`, GroupName: "fo-delays" }));
+        const sentBody = JSON.parse(schedule.Target!.Input!).MessageBody as string;
+        const reference = JSON.parse(sentBody).queuestackClaimCheck;
+        assert.deepEqual([reference.bytes, reference.sha256], [Buffer.byteLength(payload), sha(payload)]);
+        const stored = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: reference.key }));
+        assert.equal(await stored.Body!.transformToString(), payload);
     });
 
     it("leaves a body that fits in the queue as it is, and reports a missing object as BlobNotFoundError", async () => {
