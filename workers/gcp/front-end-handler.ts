@@ -142,11 +142,21 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             }),
         );
         const immediate = messages.filter((m) => m.route.delaySeconds === 0);
-        for (const topic of new Set(immediate.map((m) => m.topic))) {
-            await publish(pubsub, topic, immediate.filter((m) => m.topic === topic).map((m) => m.publication));
-        }
-        for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
-            await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
+        const sent: string[] = [];
+        try {
+            for (const topic of new Set(immediate.map((m) => m.topic))) {
+                const batch = immediate.filter((m) => m.topic === topic);
+                await publish(pubsub, topic, batch.map((m) => m.publication));
+                sent.push(...batch.map((m) => m.id));
+            }
+            for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
+                await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
+                sent.push(m.id);
+            }
+        } catch (error) {
+            if (sent.length === 0) throw error;
+            logger.error({ err: error, destination: name, sent: sent.length }, "enqueue failed part-way");
+            return [502, { error: `Enqueueing failed after ${sent.length} of ${messages.length} messages were accepted (${(error as Error).message}). Retry the rest.`, messageIds: sent }];
         }
         logger.info({ destination: name, count: messages.length, delayed: messages.length - immediate.length }, "enqueued");
         const reply = await acceptedReply({ ids: messages.map((m) => m.id), batch, correlationId: routes[0]!.correlationId, waitSeconds, jobs });

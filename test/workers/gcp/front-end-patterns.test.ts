@@ -23,6 +23,8 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
     const records = new Map<string, JobRecord>();
     let queues: Record<"high" | "low" | "fifo", Awaited<ReturnType<typeof createQueue>>>;
     let ids = 0;
+    /** Tasks the fake Cloud Tasks server accepts before it answers 503. */
+    let tasksAccepted = Infinity;
 
     const handler = () =>
         createFrontEndHandler({
@@ -56,7 +58,9 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
         if (!gcloudAvailable()) this.skip();
         emulator = await startEmulator("pubsub");
         pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.host });
-        tasks = await startFakeGoogleServer(() => ({ status: 200, json: { name: `${taskQueue}/tasks/1` } }));
+        tasks = await startFakeGoogleServer(() =>
+            tasks.requests.length <= tasksAccepted ? { status: 200, json: { name: `${taskQueue}/tasks/1` } } : { status: 503, json: { error: { code: 503, message: "try later", status: "UNAVAILABLE" } } },
+        );
         storage = await startFakeGoogleServer(fakeStorage(objects));
         queues = {
             high: await createQueue(pubsub, "fp-work-high"),
@@ -125,6 +129,21 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
         const over = await send("/queues/work/messages", { n: 5 }, { "x-delay-seconds": "86401" });
         assert.deepEqual(over, { status: 400, body: { error: 'Delay of 86401 s is over queue "work"\'s limit of 86400 s (spec queues[].maxDelaySeconds). Send 0 to 86400, or raise queues[].maxDelaySeconds.' } });
         assert.equal(tasks.requests.length, 1);
+    });
+
+    it("answers 502 with the ids already accepted when scheduling fails part-way, and 500 when nothing went out", async () => {
+        tasksAccepted = 1;
+        try {
+            const partial = await send("/queues/work/messages", [{ n: 8 }, { n: 9 }], { "x-delay-seconds": "30" });
+            assert.equal(partial.status, 502);
+            assert.equal(partial.body.messageIds.length, 1);
+            assert.match(partial.body.error, /^Enqueueing failed after 1 of 2 messages were accepted \(POST .*: try later\)\. Retry the rest\.$/);
+            tasksAccepted = 0;
+            tasks.requests.length = 0;
+            assert.deepEqual(await send("/queues/work/messages", { n: 10 }, { "x-delay-seconds": "30" }), { status: 500, body: { error: "The front end failed; see its logs." } });
+        } finally {
+            tasksAccepted = Infinity;
+        }
     });
 
     it("claim-checks a body over the queue's limit into the bucket and publishes the reference", async () => {
