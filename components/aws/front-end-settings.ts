@@ -37,7 +37,9 @@ export interface FrontEndTopic {
 
 /** The schedule group and role the front end creates delay schedules with (DelayScheduler). */
 export interface FrontEndDelayScheduler {
+    /** The schedule group (env QUEUESTACK_SCHEDULE_GROUP). */
     groupName: pulumi.Input<string>;
+    /** The role schedules send with (env QUEUESTACK_SCHEDULER_ROLE_ARN; the front end may pass only it). */
     roleArn: pulumi.Input<string>;
     /** ARN pattern of the group's schedules (`.../schedule/<group>/*`). */
     schedulesArn: pulumi.Input<string>;

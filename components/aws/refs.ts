@@ -41,6 +41,8 @@ export interface TableRef {
 
 /** An S3 bucket a role reads or writes objects in. */
 export interface BucketRef {
+    /** The bucket's name (what the SDK's Bucket parameter takes). */
     bucketName: pulumi.Input<string>;
+    /** The bucket's ARN; object grants use `<arn>/*`. */
     bucketArn: pulumi.Input<string>;
 }

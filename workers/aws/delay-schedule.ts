@@ -4,6 +4,7 @@ import { envelopeHeadroomBytes } from "../runtime";
 
 /** The schedule group and role delayed messages are sent with (env QUEUESTACK_SCHEDULE_GROUP / QUEUESTACK_SCHEDULER_ROLE_ARN). */
 export interface DelaySchedulerSettings {
+    /** Creates the schedules (the front end may only create them in its group). */
     client: SchedulerClient;
     /** Schedule group the front end may create schedules in. */
     groupName: string;

@@ -14,6 +14,7 @@ export interface Outgoing {
 
 /** Where messages go and with what. */
 export interface EnqueueContext {
+    /** Sends the messages that need no schedule. */
     sqs: SQSClient;
     /** Creates delay schedules; absent when no queue takes delays beyond 900 s. */
     scheduler?: DelaySchedulerSettings;

@@ -33,6 +33,7 @@ export interface FrontEndOptions {
     maxBodyBytes: number;
     /** Longest a sender may wait for results, seconds (spec frontEnd.maxWaitSeconds). @default 0 */
     maxWaitSeconds?: number;
+    /** Sends to the queues. */
     sqs: SQSClient;
     /** Publishes to the topics; required when there are topics. */
     sns?: SNSClient;
@@ -42,6 +43,7 @@ export interface FrontEndOptions {
     blobStore?: BlobStore;
     /** Job records, for `GET /jobs/{id}` and for waiting on results. */
     jobs: JobStore;
+    /** Where the front end logs (one line per accepted request, errors with their cause). */
     logger: Logger;
     /** The clock. @default () => new Date() */
     now?: () => Date;
