@@ -72,7 +72,32 @@ export function alarmDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
 }
 
 /**
- * Alarms on AWS: an SNS topic (encrypted, with the email subscription when given) and CloudWatch
+ * The alarm topic's KMS key. CloudWatch cannot publish to a topic under the AWS managed SNS key
+ * (`alias/aws/sns`): its key policy admits no other service. This customer managed key lets the
+ * account administer it and CloudWatch, for this account's alarms only, encrypt what it publishes.
+ */
+function alarmTopicKey(name: string, tags: Record<string, string>, opts: pulumi.CustomResourceOptions): aws.kms.Key {
+    const account = aws.getCallerIdentityOutput({}, opts).accountId;
+    const partition = aws.getPartitionOutput({}, opts).partition;
+    const policy = pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+        ],
+    });
+    return new aws.kms.Key(name, { description: "Encrypts the queuestack alarm topic; CloudWatch alarms may publish to it.", enableKeyRotation: true, policy, tags }, opts);
+}
+
+/**
+ * Alarms on AWS: an SNS topic (encrypted with its own KMS key CloudWatch may use, with the email subscription when given) and CloudWatch
  * alarms on dead-letter depth, oldest message age (the backlog SLA), and worker errors and
  * throttles. Each alarm notifies on ALARM and on OK.
  */
@@ -85,7 +110,8 @@ export class Alarms extends pulumi.ComponentResource {
         const settings = parseSpecPart(alarmsSchema, args.alarms ?? {}, `alarms "${name}"`);
         super("queuestack:aws:Alarms", name, {}, opts);
         const { name: physical, tags } = placement(args, "alarms");
-        this.topic = new aws.sns.Topic(`${name}-topic`, { name: physical(awsNames.snsTopic, "alarms"), kmsMasterKeyId: "alias/aws/sns", tags }, { parent: this });
+        const key = alarmTopicKey(`${name}-key`, tags, { parent: this });
+        this.topic = new aws.sns.Topic(`${name}-topic`, { name: physical(awsNames.snsTopic, "alarms"), kmsMasterKeyId: key.arn, tags }, { parent: this });
         if (settings.email) {
             new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: settings.email }, { parent: this });
         }

@@ -101,6 +101,7 @@ function awsArn(type: string, name: string): string {
         "aws:iam/role:Role": `arn:aws:iam::${account}:role/${name}`,
         "aws:iam/instanceProfile:InstanceProfile": `arn:aws:iam::${account}:instance-profile/${name}`,
         "aws:s3/bucket:Bucket": `arn:aws:s3:::${name}`,
+        "aws:kms/key:Key": `arn:aws:kms:${region}:${account}:key/${name}`,
         "aws:secretsmanager/secret:Secret": `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`,
     };
     return formats[type] ?? `arn:aws:${service}:${region}:${account}:${name}`;

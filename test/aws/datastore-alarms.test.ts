@@ -46,7 +46,21 @@ describe("aws Alarms", () => {
             assert.deepEqual(alarm.inputs.okActions, [topicArn]);
             assert.equal(alarm.inputs.treatMissingData, "notBreaching");
         }
-        assert.equal(one(resources, "aws:sns/topic:Topic").inputs.kmsMasterKeyId, "alias/aws/sns");
+        // CloudWatch cannot publish under the AWS managed SNS key: the topic has its own key that admits it.
+        const key = one(resources, "aws:kms/key:Key");
+        assert.equal(one(resources, "aws:sns/topic:Topic").inputs.kmsMasterKeyId, `arn:aws:kms:eu-west-1:123456789012:key/${key.name}`);
+        assert.equal(key.inputs.enableKeyRotation, true);
+        assert.deepEqual(JSON.parse(key.inputs.policy).Statement, [
+            { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+            {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            },
+        ]);
         const email = one(resources, "aws:sns/topicSubscription:TopicSubscription");
         assert.deepEqual([email.inputs.protocol, email.inputs.endpoint, email.inputs.topic], ["email", "ops@example.com", topicArn]);
     });

@@ -24,6 +24,7 @@ describe("offline plan", () => {
             "aws:dynamodb/table:Table": 1,
             "aws:iam/role:Role": 2,
             "aws:iam/rolePolicy:RolePolicy": 2,
+            "aws:kms/key:Key": 1,
             "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
             "aws:lambda/function:Function": 2,
             "aws:lambda/permission:Permission": 1,
