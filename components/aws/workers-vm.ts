@@ -72,7 +72,6 @@ export class VmWorker extends pulumi.ComponentResource {
                 service: "ec2.amazonaws.com",
                 statements: [
                     { sid: "ConsumeOwnQueue", actions: consumeActions, resources: consumedQueueArns(args.queue) },
-                    ...(args.queue.levels ? [{ sid: "PromoteBetweenLevels", actions: ["sqs:SendMessage"], resources: consumedQueueArns(args.queue) }] : []),
                     { sid: "WriteOwnTable", actions: tableActions, resources: [args.table.tableArn] },
                     { sid: "ReadOwnCode", actions: ["s3:GetObject"], resources: [codeArn] },
                     ...readLargeMessages(args.largeMessages),
