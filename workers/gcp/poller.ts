@@ -57,8 +57,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `concurrency` at once. With several levels it keeps a small buffer per level (refilled, when
  * empty, with the level's weighted share of the free slots) and starts the next message from the
  * level WeightedPicker names among those with work, so idle capacity flows to busy levels. A
- * message below the top level that waited `promoteAfterSeconds` since it was first enqueued is
- * published to the level above (same body and attributes, first enqueue time kept) and acked.
+ * message below the top level that waited `promoteAfterSeconds` since it was first enqueued,
+ * while a level above has fresh work, is published to the level above (same body and attributes,
+ * first enqueue time kept) and acked.
  * Received messages have their ack deadline extended until settled; done and duplicate deliveries
  * are acked, retries and dead-letter outcomes nacked, so Pub/Sub redelivers with backoff and
  * dead-letters after maxDeliveryAttempts. Messages of one ordering key run in order, one at a
@@ -111,29 +112,33 @@ export class PubsubPoller {
         return this.picker.next((level) => this.buffers[level]!.length > 0);
     }
 
-    /** Pulls, side by side, for every level whose buffer is empty: its weighted share of `free` slots (at least 1). */
+    /**
+     * Pulls, side by side, for every level whose buffer is empty: its weighted share of `free`
+     * slots (at least 1). Then, highest level first, buffers what arrived or promotes it.
+     */
     private async refill(free: number): Promise<void> {
         const total = this.levels.reduce((sum, l) => sum + l.weight, 0);
         const sources = this.levels.reduce((sum, l) => sum + l.subscriptions.length, 0);
         const returnImmediately = this.options.longPoll === false || sources > 1;
-        await Promise.all(
+        const arrived = await Promise.all(
             this.levels.map(async (level, rank) => {
-                if (this.buffers[rank]!.length > 0) return;
+                if (this.buffers[rank]!.length > 0) return [];
                 const subscription = level.subscriptions[this.nextSubscription[rank]!++ % level.subscriptions.length]!;
                 const wanted = this.levels.length === 1 ? free : Math.max(1, Math.ceil((free * level.weight) / total));
-                let received: ReceivedMessage[] = [];
                 try {
-                    received = await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately });
+                    return (await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately })).map((d) => this.hold(d, subscription));
                 } catch (error) {
                     this.options.logger.warn({ err: error, subscription }, "pull failed; retrying");
-                }
-                for (const delivery of received) {
-                    const held = this.hold(delivery, subscription);
-                    if (this.promotable(rank, delivery)) this.track(this.promote(held, rank));
-                    else this.buffers[rank]!.push(held);
+                    return [];
                 }
             }),
         );
+        arrived.forEach((held, rank) => {
+            for (const h of held) {
+                if (this.promotable(rank, h.delivery)) this.track(this.promote(h, rank));
+                else this.buffers[rank]!.push(h);
+            }
+        });
     }
 
     private hold(delivery: ReceivedMessage, subscription: string): Held {
@@ -142,11 +147,21 @@ export class PubsubPoller {
         return { delivery, subscription, heartbeat: setInterval(extend, (ackDeadlineSeconds * 1000) / 2) };
     }
 
-    private promotable(rank: number, delivery: ReceivedMessage): boolean {
+    /** Whether a delivery has waited `promoteAfterSeconds` since it was first enqueued. */
+    private overdue(delivery: ReceivedMessage): boolean {
         const after = this.options.promoteAfterSeconds;
-        if (rank === 0 || after === undefined || !this.levels[rank - 1]!.topic) return false;
         const message = delivery.message;
-        return promotionDue(firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)), after);
+        return after !== undefined && promotionDue(firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)), after);
+    }
+
+    /**
+     * Whether to promote a delivery: it is overdue and a level above has fresh (not overdue) work
+     * buffered. Only fresh work above can starve it; next to overdue work, or with nothing above,
+     * moving it would cost a publish and an ack and gain no slot.
+     */
+    private promotable(rank: number, delivery: ReceivedMessage): boolean {
+        if (rank === 0 || !this.levels[rank - 1]!.topic || !this.overdue(delivery)) return false;
+        return this.buffers.slice(0, rank).some((buffer) => buffer.some((held) => !this.overdue(held.delivery)));
     }
 
     /** Publishes the message to the level above with its first enqueue time and job id, then acks it here. */

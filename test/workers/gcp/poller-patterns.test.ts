@@ -55,22 +55,36 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         assert.deepEqual(["high", "normal", "low"].map((l) => order.slice(0, 10).filter((o) => o === l).length), [0, 5, 5]);
     });
 
-    it("promotes a message older than promoteAfterSeconds to the level above, keeping its first enqueue time and job id; a fresh one stays", async () => {
+    it("promotes a message older than promoteAfterSeconds while the level above has work, keeping its first enqueue time and job id; a fresh one stays", async () => {
         const work = await levels("p", ["high", "low"], [1, 1]);
         const enqueuedAt = new Date(Date.now() - 600_000).toISOString();
+        await publish(pubsub, work[0]!.topic!, Array.from({ length: 4 }, (_, n) => ({ body: JSON.stringify({ n }), attributes: { "queuestack-job-id": `job-high-${n}` } })));
         await publish(pubsub, work[1]!.topic!, [
             { body: '{"n":"old"}', attributes: { "queuestack-enqueued-at": enqueuedAt, "queuestack-job-id": "job-old" } },
             { body: '{"n":"new"}', attributes: { "queuestack-job-id": "job-new" } },
         ]);
         const seen: RawMessage[] = [];
         const p = poller(async (raw) => (seen.push(raw), done), { levels: work, concurrency: 2, promoteAfterSeconds: 300 });
-        await runUntil(p, () => seen.length >= 2);
-        assert.deepEqual(p.counts, { acked: 2, nacked: 0, promoted: 1 });
+        await runUntil(p, () => seen.length >= 6);
+        assert.deepEqual(p.counts, { acked: 6, nacked: 0, promoted: 1 });
         const old = seen.find((m) => m.id === "job-old")!;
         assert.equal(old.enqueuedAt.toISOString(), enqueuedAt);
         assert.equal(old.attributes["queuestack-enqueued-at"], enqueuedAt);
         assert.equal(seen.find((m) => m.id === "job-new")!.attributes["queuestack-enqueued-at"], undefined);
         assert.deepEqual(await pull(pubsub, work[0]!.subscriptions[0]!, 10, { returnImmediately: true }), [], "the promoted copy was consumed from the high level");
+    });
+
+    it("does not promote an overdue message when the levels above are empty or hold only overdue work (moving it gains no slot)", async () => {
+        const old = () => ({ "queuestack-enqueued-at": new Date(Date.now() - 600_000).toISOString() });
+        for (const [prefix, above] of [["q", 0], ["r", 1]] as const) {
+            const work = await levels(prefix, ["high", "low"], [1, 1]);
+            if (above) await publish(pubsub, work[0]!.topic!, [{ body: '{"n":"old-high"}', attributes: old() }]);
+            await publish(pubsub, work[1]!.topic!, [{ body: '{"n":"old-low"}', attributes: old() }]);
+            const seen: RawMessage[] = [];
+            const p = poller(async (raw) => (seen.push(raw), done), { levels: work, concurrency: 2, promoteAfterSeconds: 300 });
+            await runUntil(p, () => seen.length >= 1 + above);
+            assert.deepEqual(p.counts, { acked: 1 + above, nacked: 0, promoted: 0 }, prefix);
+        }
     });
 
     it("keeps order within each group and runs groups side by side under 8 concurrent slots", async () => {
