@@ -15,6 +15,13 @@ export function cloudTasksApi(env: Env): GoogleApiCall {
     return googleApi({ baseUrl: "https://cloudtasks.googleapis.com", version: "v2", emulatorHost: env.CLOUD_TASKS_EMULATOR_HOST });
 }
 
+/**
+ * Largest body a delayed message carries as it is, bytes. A Cloud Tasks task holds at most 100 KB
+ * and carries the publish request base64-encoded (4/3 larger) with its attributes, so larger
+ * bodies are claim-checked (or refused with 413 when the claim check is off).
+ */
+export const maxDelayedBodyBytes = 64 * 1024;
+
 /** The OAuth scope the task's token is minted with: Pub/Sub only. */
 export const pubsubScope = "https://www.googleapis.com/auth/pubsub";
 

@@ -15,7 +15,7 @@ import {
     routeMessage,
 } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
-import { type DelaySettings, scheduleDelayedPublish } from "./delayed-publish";
+import { type DelaySettings, maxDelayedBodyBytes, scheduleDelayedPublish } from "./delayed-publish";
 import type { GoogleApiCall } from "./google-api";
 import { type Publication, publish } from "./pubsub-api";
 import { deduplicationAttribute, jobIdAttribute } from "./pubsub-message";
@@ -136,7 +136,8 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             items.map(async (item, i) => {
                 const id = newJobId();
                 const route = routes[i]!;
-                const body = await checkIn(JSON.stringify(item), claimCheckLimitBytes(to.maxMessageKb), blobStore, `${name}/${id}`);
+                const limit = claimCheckLimitBytes(to.maxMessageKb);
+                const body = await checkIn(JSON.stringify(item), route.delaySeconds > 0 ? Math.min(limit, maxDelayedBodyBytes) : limit, blobStore, `${name}/${id}`);
                 const publication: Publication = { body, attributes: attributesOf(id, route, now), orderingKey: route.groupKey };
                 return { id, route, publication, topic: to.topicOf(route.level) };
             }),

@@ -146,6 +146,27 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
         }
     });
 
+    it("claim-checks a delayed body that would not fit in a Cloud Tasks task (100 KB), even under the queue's limit", async () => {
+        const handlerWithRoom = createFrontEndHandler({
+            queues: { work: { levels: [{ topic: queues.low.topic }], ordered: false, maxDelaySeconds: 60, maxMessageKb: 1024 } },
+            maxBodyBytes: 1024 * 1024,
+            pubsub,
+            delay: { api: googleApi({ baseUrl: "https://cloudtasks.googleapis.com", version: "v2", emulatorHost: tasks.host }), settings: { queue: taskQueue, serviceAccountEmail: delayAccount } },
+            blobStore: new GcsBlobStore(storageFetch({ STORAGE_EMULATOR_HOST: storage.host }), "shop-bodies"),
+            jobs: { getJob: async () => undefined, putJob: async () => {} },
+            logger,
+            newJobId: () => "job-delayed-big",
+        });
+        const { res, answer } = response();
+        const big = { blob: "z".repeat(70 * 1024) };
+        await handlerWithRoom({ method: "POST", path: "/queues/work/messages", headers: { "x-delay-seconds": "30" }, rawBody: Buffer.from(JSON.stringify(big)) }, res);
+        assert.equal(answer.status, 202);
+        assert.ok(tasks.requests[0]!.body.length < 100 * 1024, `task of ${tasks.requests[0]!.body.length} bytes`);
+        const published = JSON.parse(Buffer.from(JSON.parse(tasks.requests[0]!.body.toString()).task.httpRequest.body, "base64").toString());
+        assert.equal(JSON.parse(bodyOf(published.messages[0])).queuestackClaimCheck.key, "work/job-delayed-big");
+        assert.equal(objects.get("shop-bodies/work/job-delayed-big")!.toString(), JSON.stringify(big));
+    });
+
     it("claim-checks a body over the queue's limit into the bucket and publishes the reference", async () => {
         const big = { blob: "y".repeat(10_000) };
         const answer = await send("/queues/work/messages", big);
