@@ -28,6 +28,12 @@ export interface CloudLimits {
      * scheduler (EventBridge Scheduler on aws, Cloud Tasks on gcp).
      */
     messageDelayNativeMaxSeconds: number;
+    /**
+     * Largest HTTP request the front end can take, KiB: aws 5,120 (a Lambda invocation carries at most
+     * 6 MB, the body embedded in the event as a JSON string), azure 102,400 (Functions' 100 MB),
+     * gcp 32,768 (Cloud Functions' 32 MB), local 102,400.
+     */
+    requestBodyMaxKb: number;
     /** Largest message, KiB. */
     maxMessageKb: number;
     /** Longest function invocation, seconds. */
@@ -44,6 +50,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         maxReceiveCount: { min: 1, max: 1000 },
         deliveryDelayMaxSeconds: 900,
         messageDelayNativeMaxSeconds: 900,
+        requestBodyMaxKb: 5_120,
         maxMessageKb: 1024,
         functionTimeoutMaxSeconds: 900,
     },
@@ -57,6 +64,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         maxReceiveCount: { min: 1, max: 2000 },
         deliveryDelayMaxSeconds: 900,
         messageDelayNativeMaxSeconds: Number.POSITIVE_INFINITY,
+        requestBodyMaxKb: 102_400,
         maxMessageKb: 256,
         functionTimeoutMaxSeconds: 600,
     },
@@ -69,6 +77,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         maxReceiveCount: { min: 5, max: 100 },
         deliveryDelayMaxSeconds: 0,
         messageDelayNativeMaxSeconds: 0,
+        requestBodyMaxKb: 32_768,
         maxMessageKb: 10_240,
         functionTimeoutMaxSeconds: 540,
     },
@@ -81,6 +90,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         maxReceiveCount: { min: 1, max: 1000 },
         deliveryDelayMaxSeconds: 900,
         messageDelayNativeMaxSeconds: Number.POSITIVE_INFINITY,
+        requestBodyMaxKb: 102_400,
         maxMessageKb: 10_240,
         functionTimeoutMaxSeconds: 3600,
     },

@@ -1,4 +1,5 @@
 import { type Cloud, cloudLimits } from "./clouds";
+import { secondsPerDay } from "./derive";
 import type { PriorityLevelSpec, TopicSpec } from "./pattern-schema";
 import type { QueueSpec } from "./queue-schema";
 import type { Spec } from "./schema";
@@ -51,9 +52,17 @@ export function needsDelayScheduler(queue: QueueSpec, cloud: Cloud): boolean {
     return queue.maxDelaySeconds > cloudLimits[cloud].messageDelayNativeMaxSeconds;
 }
 
-/** Days a claim-checked body is kept: explicit, else the longest queue + DLQ retention, plus 1. */
+/**
+ * Days a message can point at its claim-checked body: the longest delay before it is due, plus its
+ * queue's retention, plus its dead-letter queue's (whole days), over every queue.
+ */
+export function claimCheckedLifetimeDays(spec: Spec): number {
+    return Math.max(...spec.queues.map((q) => Math.ceil(q.maxDelaySeconds / secondsPerDay) + q.retentionDays + q.deadLetter.retentionDays));
+}
+
+/** Days a claim-checked body is kept: explicit, else `claimCheckedLifetimeDays` plus 1. */
 export function largeMessageExpireDays(spec: Spec): number {
-    return spec.largeMessages.expireDays ?? Math.max(...spec.queues.map((q) => q.retentionDays + q.deadLetter.retentionDays)) + 1;
+    return spec.largeMessages.expireDays ?? claimCheckedLifetimeDays(spec) + 1;
 }
 
 /** A topic's delivery order: fifo when its subscribers are FIFO queues (the spec requires them alike). */

@@ -1,7 +1,7 @@
-import type { Cloud } from "./clouds";
+import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
-import { largeMessageExpireDays } from "./pattern-derive";
+import { claimCheckedLifetimeDays } from "./pattern-derive";
 import type { Spec } from "./schema";
 
 const issue = (path: SpecPath, rule: string, received: unknown, fix: string): SpecIssue => ({ path, rule, received, fix });
@@ -81,14 +81,19 @@ function queuePatternRules(spec: Spec): SpecIssue[] {
 }
 
 /** A claim-checked body must outlive every message that can point at it, and must be reachable. */
-function largeMessageRules(spec: Spec): SpecIssue[] {
+function largeMessageRules(spec: Spec, cloud: Cloud): SpecIssue[] {
     const large = spec.largeMessages;
     if (!large.enabled) return [];
     const problems: SpecIssue[] = [];
-    const needed = Math.max(...spec.queues.map((q) => q.retentionDays + q.deadLetter.retentionDays));
+    const needed = claimCheckedLifetimeDays(spec);
     if (large.expireDays !== undefined && large.expireDays <= needed) {
-        problems.push(issue(["largeMessages", "expireDays"], `must be longer than the longest queue + dead-letter retention (${needed} days)`,
-            large.expireDays, `Raise it to ${largeMessageExpireDays({ ...spec, largeMessages: { ...large, expireDays: undefined } })} or remove it to use the default, so no message points at a deleted body.`));
+        problems.push(issue(["largeMessages", "expireDays"], `must be longer than the longest queue maxDelaySeconds + retention + dead-letter retention (${needed} days)`,
+            large.expireDays, `Raise it to ${needed + 1} or remove it to use the default, so no message points at a deleted body.`));
+    }
+    const requestMaxKb = cloudLimits[cloud].requestBodyMaxKb;
+    if (large.maxBodyMb * 1024 > requestMaxKb) {
+        problems.push(issue(["largeMessages", "maxBodyMb"], `must be at most ${requestMaxKb / 1024} on ${cloud} (the largest request its front end takes)`,
+            large.maxBodyMb, `Lower it to ${Math.floor(requestMaxKb / 1024)} or less.`));
     }
     const smallest = Math.min(...spec.queues.map((q) => q.maxMessageKb));
     if (spec.frontEnd.maxBodyKb <= smallest) {
@@ -100,5 +105,5 @@ function largeMessageRules(spec: Spec): SpecIssue[] {
 
 /** Rules of the queue patterns: fan-out topics, group/dedup keys, delays, priorities, claim check. */
 export function patternRules(spec: Spec, cloud: Cloud): SpecIssue[] {
-    return [...topicRules(spec, cloud), ...queuePatternRules(spec), ...largeMessageRules(spec)];
+    return [...topicRules(spec, cloud), ...queuePatternRules(spec), ...largeMessageRules(spec, cloud)];
 }

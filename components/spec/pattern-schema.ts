@@ -89,17 +89,18 @@ export const largeMessagesSchema = z
         enabled: z.boolean().default(false).describe("Store bodies over the queue's limit in object storage. Default false."),
         /**
          * Largest body the front end accepts with the claim check, in MiB (`frontEnd.maxBodyKb` still
-         * applies to the request as a whole).
-         * @default 10
+         * applies to the request as a whole). At most 5 on aws (Lambda's 6 MB invocation payload),
+         * 32 on gcp, 100 on azure and local.
+         * @default 5
          */
-        maxBodyMb: z.number().int().min(1).max(100).default(10).describe("Largest claim-checked body in MiB. Default 10."),
+        maxBodyMb: z.number().int().min(1).max(100).default(5).describe("Largest claim-checked body in MiB (aws: at most 5). Default 5."),
         /**
-         * Days a stored body is kept. Must outlive every queue's retention plus its DLQ's, so a
-         * message is never left pointing at a deleted body.
-         * @default the longest queue retentionDays + deadLetter.retentionDays, plus 1
+         * Days a stored body is kept. Must outlive every queue's longest delay plus its retention plus
+         * its DLQ's, so a message is never left pointing at a deleted body.
+         * @default the longest maxDelaySeconds (in days) + retentionDays + deadLetter.retentionDays, plus 1
          */
         expireDays: z.number().int().min(1).max(3650).optional()
-            .describe("Days a stored body is kept. Default: longest queue + DLQ retention, plus 1."),
+            .describe("Days a stored body is kept. Default: longest queue delay + retention + DLQ retention, plus 1."),
     })
     .describe("Claim check for large message bodies.");
 

@@ -70,6 +70,9 @@ const queueCloudLimits: Rule = (spec, cloud) => {
     });
 };
 
+const frontEndLimits: Rule = (spec, cloud) =>
+    within(["frontEnd", "maxBodyKb"], spec.frontEnd.maxBodyKb, 1, cloudLimits[cloud].requestBodyMaxKb, cloud, " KiB");
+
 const visibilityCoversAttempt: Rule = (spec) =>
     spec.queues.flatMap((q, i) => {
         const longest = longestAttemptSeconds(spec, q);
@@ -168,6 +171,7 @@ export const specRules: readonly Rule[] = [
     workerQueueExists,
     deadLetterOutlivesQueue,
     queueCloudLimits,
+    frontEndLimits,
     visibilityCoversAttempt,
     retentionOutlivesAgeAlarm,
     workerLimits,

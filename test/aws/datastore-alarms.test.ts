@@ -50,7 +50,7 @@ describe("aws Alarms", () => {
         const key = one(resources, "aws:kms/key:Key");
         assert.equal(one(resources, "aws:sns/topic:Topic").inputs.kmsMasterKeyId, `arn:aws:kms:eu-west-1:123456789012:key/${key.name}`);
         assert.equal(key.inputs.enableKeyRotation, true);
-        assert.deepEqual(JSON.parse(key.inputs.policy).Statement, [
+        assert.deepEqual(JSON.parse(key.inputs.policy as string).Statement, [
             { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
             {
                 Sid: "CloudWatchAlarmsPublish",

@@ -38,7 +38,7 @@ describe("spec validation", () => {
         });
         assert.deepEqual(spec.frontEnd, { auth: "apiKey", maxBodyKb: 256, maxWaitSeconds: 0 });
         assert.deepEqual(spec.topics, []);
-        assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 10 });
+        assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 5 });
         assert.deepEqual(spec.alarms, { deadLetterDepth: 1, oldestMessageAgeSeconds: 600, workerErrors: 1 });
         assert.deepEqual(spec.datastore, { ttlDays: 30, pointInTimeRecovery: true });
     });
