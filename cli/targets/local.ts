@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { Spec } from "../../components/spec";
+import { defaultLevelOf, type Spec } from "../../components/spec";
 import { openDatabase, statement, type LocalDatabase } from "../../local/engine/database";
 import { QueueEngine } from "../../local/engine/queue-engine";
 import { localQueues } from "../../local/stack-settings";
@@ -18,7 +18,7 @@ export class LocalTarget implements OpsTarget {
     private readonly engine: QueueEngine;
 
     constructor(
-        spec: Spec,
+        private readonly spec: Spec,
         private readonly db: LocalDatabase,
     ) {
         this.engine = new QueueEngine(db, localQueues(spec));
@@ -28,12 +28,13 @@ export class LocalTarget implements OpsTarget {
         return new LocalTarget(spec, openDatabase(localDatabaseFile(dataDir)));
     }
 
-    async status(queue: string): Promise<QueueStatus> {
-        const stats = this.engine.stats(queue);
+    async status(name: string): Promise<QueueStatus> {
+        const stats = this.engine.stats(this.engineQueue(name));
         return { visible: stats.visible + stats.delayed, inFlight: stats.inFlight, oldestAgeSeconds: stats.oldestAgeSeconds, deadLetters: stats.deadLetters };
     }
 
-    deadLetters(queue: string): DeadLetterReader {
+    deadLetters(name: string): DeadLetterReader {
+        const queue = this.engineQueue(name);
         const dlq = this.engine.deadLetters;
         // Taken rows stay in the table until moved, so the next page starts after those still held.
         let held = 0;
@@ -66,9 +67,9 @@ export class LocalTarget implements OpsTarget {
         };
     }
 
-    async send(queue: string, messages: MessageContent[]): Promise<string[]> {
+    async send(name: string, messages: MessageContent[]): Promise<string[]> {
         const results = this.engine.sendBatch(
-            queue,
+            this.engineQueue(name),
             messages.map((m) => ({
                 body: m.body,
                 attributes: m.attributes,
@@ -79,13 +80,24 @@ export class LocalTarget implements OpsTarget {
         return results.map((r) => r.id);
     }
 
-    async purgeDeadLetters(queue: string): Promise<number> {
+    async purgeDeadLetters(name: string): Promise<number> {
+        const queue = this.engineQueue(name);
         this.engine.config(queue);
         return this.deleteDeadLetters(queue);
     }
 
     async close(): Promise<void> {
         this.db.close();
+    }
+
+    /**
+     * The engine queue behind a spec queue: the queue itself, or for a queue with priority levels
+     * its default level (`<queue>-<level>`), as the clouds' stack outputs point at the default level.
+     */
+    private engineQueue(name: string): string {
+        const queue = this.spec.queues.find((q) => q.name === name);
+        const level = queue && defaultLevelOf(queue);
+        return level === undefined ? name : `${name}-${level}`;
     }
 
     /** The engine has no delete for dead letters (it only moves them back), so this one statement does it. */
