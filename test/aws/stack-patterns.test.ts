@@ -10,7 +10,7 @@ import { jsonInput, ofType, one } from "../helpers/resources";
 /** Every queue pattern at once: priorities, a long delay, a FIFO queue with body keys, two topics, claim check, waiting. */
 const spec = {
     name: "shop",
-    frontEnd: { maxWaitSeconds: 15, maxBodyKb: 8192 },
+    frontEnd: { maxWaitSeconds: 15, maxBodyKb: 5120 },
     queues: [
         { name: "jobs", maxDelaySeconds: 7200, priorities: { levels: [{ name: "high", weight: 3 }, { name: "low", weight: 1 }], promoteAfterSeconds: 60 } },
         { name: "orders", ordering: "fifo", deduplication: "messageId", groupKey: "body.customerId", deduplicationKey: "body.orderId" },
@@ -68,7 +68,7 @@ describe("aws whole stack with queue patterns", function () {
         // The mock names an unnamed bucket "<logical name>-bucket".
         for (const env of [runner, variables("shop-orderer-function"), front]) assert.equal(env.QUEUESTACK_BLOB_BUCKET, "shop-large-messages-bucket-bucket");
         const [expire] = one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { expiration: { days: number } }[];
-        assert.equal(expire.expiration.days, 19, "4 days retention + 14 days DLQ retention + 1");
+        assert.equal(expire.expiration.days, 20, "a 2-hour delay (one whole day) + 4 days retention + 14 days DLQ retention + 1");
         const queues = JSON.parse(front.QUEUESTACK_QUEUES);
         assert.deepEqual(queues.orders, { url: "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dev-orders.fifo", fifo: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 256 * 1024 });
         assert.equal(queues.jobs.defaultLevel, "low");

@@ -111,7 +111,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events", sessions: false, maxMessageBytes: 65_536 }]);
         assert.match(settings.QUEUESTACK_LARGE_MESSAGES_URL, /^https:\/\/shopdevlarge[0-9a-f]{6}\.blob\.core\.windows\.net\/large-messages$/);
         assert.equal(settings.QUEUESTACK_MAX_WAIT_SECONDS, "20");
-        assert.equal(settings.QUEUESTACK_LARGE_MESSAGE_MAX_BYTES, String(10 * 1024 * 1024));
+        assert.equal(settings.QUEUESTACK_LARGE_MESSAGE_MAX_BYTES, String(5 * 1024 * 1024));
     });
 
     it("lets the front end send to every level and topic and write large bodies; workers may only read them", () => {
