@@ -36,7 +36,7 @@ describe("spec: queue patterns", () => {
             assert.deepEqual(queue.priorities, { levels: levels3, promoteAfterSeconds: 300 });
             for (const key of ["groupKey", "deduplicationKey"] as const) assert.equal(key in queue, false, key);
             assert.deepEqual(spec.topics, [{ name: "events", subscribers: ["orders"] }]);
-            assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 10 });
+            assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 5 });
             assert.equal("expireDays" in spec.largeMessages, false);
             assert.equal(spec.frontEnd.maxWaitSeconds, 0);
         });
@@ -51,7 +51,7 @@ describe("spec: queue patterns", () => {
                     { name: "emails" },
                 ],
                 topics: [{ name: "order-events", subscribers: ["orders", "emails"] }],
-                largeMessages: { enabled: true, maxBodyMb: 4, expireDays: 30 },
+                largeMessages: { enabled: true, maxBodyMb: 4, expireDays: 49 },
                 workers: [{ name: "fulfil", queue: "orders", kind: "vm" }, { name: "book", queue: "ledger", kind: "vm" }, { name: "mail", queue: "emails", kind: "vm" }],
             };
             for (const cloud of clouds) assert.deepEqual(problems(input, cloud), [], cloud);
@@ -178,10 +178,30 @@ describe("spec: queue patterns", () => {
         it("needs the blobs to outlive queue + dead-letter retention and a front end that accepts large bodies", () => {
             const input = { name: "shop", queues: [{ name: "orders" }, { name: "archive", retentionDays: 7, deadLetter: { retentionDays: 14 } }], largeMessages: { enabled: true, expireDays: 21 } };
             assert.deepEqual(problems(input), [
-                "largeMessages.expireDays: must be longer than the longest queue + dead-letter retention (21 days) (got 21). Raise it to 22 or remove it to use the default, so no message points at a deleted body.",
-                "frontEnd.maxBodyKb: must exceed the smallest queue maxMessageKb (256) when largeMessages is enabled (got 256). Raise it (up to 10240) so bodies that need the claim check are accepted, or turn largeMessages off.",
+                "largeMessages.expireDays: must be longer than the longest queue maxDelaySeconds + retention + dead-letter retention (21 days) (got 21). Raise it to 22 or remove it to use the default, so no message points at a deleted body.",
+                "frontEnd.maxBodyKb: must exceed the smallest queue maxMessageKb (256) when largeMessages is enabled (got 256). Raise it (up to 5120) so bodies that need the claim check are accepted, or turn largeMessages off.",
             ]);
             assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, expireDays: 22 }, frontEnd: { maxBodyKb: 257 } }), []);
+        });
+
+        it("counts the longest per-message delay in the blobs' lifetime", () => {
+            const input = { name: "shop", frontEnd: { maxBodyKb: 1024 }, queues: [{ name: "orders", maxDelaySeconds: 86_401 }], largeMessages: { enabled: true, expireDays: 20 } };
+            assert.deepEqual(problems(input), [
+                "largeMessages.expireDays: must be longer than the longest queue maxDelaySeconds + retention + dead-letter retention (20 days) (got 20). Raise it to 21 or remove it to use the default, so no message points at a deleted body.",
+            ]);
+            assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, expireDays: 21 } }), []);
+        });
+
+        it("bounds maxBodyMb and frontEnd.maxBodyKb by the largest request each target's front end takes", () => {
+            const input = (maxBodyMb: number) => ({ name: "shop", frontEnd: { maxBodyKb: 1024 }, queues: [{ name: "orders" }], largeMessages: { enabled: true, maxBodyMb } });
+            assert.deepEqual(problems(input(6), "aws"), ["largeMessages.maxBodyMb: must be at most 5 on aws (the largest request its front end takes) (got 6). Lower it to 5 or less."]);
+            assert.deepEqual(problems(input(33), "gcp"), ["largeMessages.maxBodyMb: must be at most 32 on gcp (the largest request its front end takes) (got 33). Lower it to 32 or less."]);
+            for (const cloud of ["azure", "local"] as const) assert.deepEqual(problems(input(100), cloud), [], cloud);
+            assert.deepEqual(problems(input(5), "aws"), []);
+            assert.deepEqual(problems(input(32), "gcp"), []);
+            const body = (maxBodyKb: number) => ({ name: "shop", frontEnd: { maxBodyKb }, queues: [{ name: "orders" }] });
+            assert.deepEqual(problems(body(5121), "aws"), ["frontEnd.maxBodyKb: must be at most 5120 on aws (got 5121). Lower it to 5120 KiB or less."]);
+            for (const cloud of ["azure", "gcp", "local"] as const) assert.deepEqual(problems(body(10_240), cloud), [], cloud);
         });
 
         it("checks nothing while the claim check is off", () => {
@@ -231,11 +251,14 @@ describe("spec: queue patterns", () => {
             });
         });
 
-        it("largeMessageExpireDays: explicit, else the longest queue + dead-letter retention plus one", () => {
+        it("largeMessageExpireDays: explicit, else the longest delay (whole days) + queue + dead-letter retention, plus one", () => {
             const queues = [{ name: "orders" }, { name: "archive", retentionDays: 7, deadLetter: { retentionDays: 20 } }];
             assert.equal(largeMessageExpireDays(validateSpec({ name: "shop", queues }, "gcp")), 28);
             assert.equal(largeMessageExpireDays(validateSpec({ name: "shop", queues: [{ name: "orders" }] }, "aws")), 19);
             assert.equal(largeMessageExpireDays(validateSpec({ name: "shop", queues, largeMessages: { expireDays: 90 } }, "gcp")), 90);
+            // A month-long delay, then 4 days in the queue and 14 in its dead-letter queue.
+            assert.equal(largeMessageExpireDays(validateSpec({ name: "shop", queues: [...queues, { name: "later", maxDelaySeconds: 2_592_000 }] }, "gcp")), 49);
+            assert.equal(largeMessageExpireDays(validateSpec({ name: "shop", queues: [{ name: "later", maxDelaySeconds: 1 }] }, "gcp")), 20);
         });
 
         it("topicOrdering and topicsFeeding follow the subscribers", () => {
