@@ -71,6 +71,9 @@ export function serviceBusConsumers(resources: readonly PolicyResource[]): Servi
     });
 }
 
+/** Azure storage accounts (azure-native). */
+export const storageAccountType = "azure-native:storage:StorageAccount";
+
 /** A storage account's name as other resources refer to it (`accountName`). */
 export function storageAccountName(account: PolicyResource): string {
     return text(account.props.accountName) ?? text(account.props.name) ?? account.name;

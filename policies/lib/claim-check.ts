@@ -1,4 +1,6 @@
+import type { PolicyResource } from "@pulumi/policy";
 import { claimCheckStoreTag } from "./declarations";
+import { ofType } from "./stack";
 
 /**
  * Whether a bucket (S3, GCS) or storage account holds claim-checked message bodies: it carries the
@@ -12,3 +14,8 @@ export function isClaimCheckStore(props: { tags?: unknown; labels?: unknown }): 
 
 /** How a message names the declaration, ending a fix. */
 export const claimCheckDeclaration = `(claim-check stores carry the tag or label ${claimCheckStoreTag}: "true")`;
+
+/** The stack's claim-check stores among resources of the given types. */
+export function claimCheckStores(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+    return ofType(resources, ...types).filter((r) => isClaimCheckStore(r.props));
+}

@@ -1,5 +1,5 @@
 import { refersToBucket, s3BucketTypes } from "../lib/aws-s3";
-import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { claimCheckDeclaration, claimCheckStores } from "../lib/claim-check";
 import { stackPolicy } from "../lib/policy";
 import { asList, ofType, type Props } from "../lib/stack";
 
@@ -17,7 +17,7 @@ export const awsS3BucketRequireObjectExpiration = stackPolicy({
     description: "S3 buckets holding claim-checked message bodies expire them by a lifecycle rule.",
     enforcementLevel: "mandatory",
     validate: ({ args, report }) => {
-        const buckets = ofType(args.resources, ...s3BucketTypes).filter((b) => isClaimCheckStore(b.props));
+        const buckets = claimCheckStores(args.resources, ...s3BucketTypes);
         if (buckets.length === 0) return args.notApplicable(`No claim-check S3 buckets ${claimCheckDeclaration}`);
         const configurations = ofType(args.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2");
         for (const bucket of buckets) {

@@ -1,4 +1,4 @@
-import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { claimCheckDeclaration, claimCheckStores } from "../lib/claim-check";
 import { stackPolicy } from "../lib/policy";
 import { ofType } from "../lib/stack";
 import { refersToBucket, s3BucketTypes } from "../lib/aws-s3";
@@ -15,7 +15,7 @@ export const awsS3BucketRequirePublicAccessBlock = stackPolicy({
     description: "S3 buckets holding claim-checked message bodies block every form of public access.",
     enforcementLevel: "mandatory",
     validate: ({ args, report }) => {
-        const buckets = ofType(args.resources, ...s3BucketTypes).filter((b) => isClaimCheckStore(b.props));
+        const buckets = claimCheckStores(args.resources, ...s3BucketTypes);
         if (buckets.length === 0) return args.notApplicable(`No claim-check S3 buckets ${claimCheckDeclaration}`);
         const blocks = ofType(args.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
         for (const bucket of buckets) {

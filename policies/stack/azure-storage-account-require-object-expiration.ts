@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { claimCheckDeclaration, claimCheckStores } from "../lib/claim-check";
 import { stackPolicy } from "../lib/policy";
-import { storageAccountName } from "../lib/azure-stack";
+import { storageAccountName, storageAccountType } from "../lib/azure-stack";
 import { asList, ofType, type Props } from "../lib/stack";
 
 /** Whether an enabled lifecycle rule deletes base blobs some days after creation or modification. */
@@ -22,7 +22,7 @@ export const azureStorageAccountRequireObjectExpiration = stackPolicy({
     description: "Storage accounts holding claim-checked message bodies delete them by a lifecycle management policy.",
     enforcementLevel: "mandatory",
     validate: ({ args, report }) => {
-        const accounts = ofType(args.resources, "azure-native:storage:StorageAccount").filter((a) => isClaimCheckStore(a.props));
+        const accounts = claimCheckStores(args.resources, storageAccountType);
         if (accounts.length === 0) return args.notApplicable(`No claim-check storage accounts ${claimCheckDeclaration}`);
         const policies = ofType(args.resources, "azure-native:storage:ManagementPolicy");
         for (const account of accounts) {

@@ -1,7 +1,7 @@
-import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { claimCheckDeclaration, claimCheckStores } from "../lib/claim-check";
 import { stackPolicy } from "../lib/policy";
 import { ofType } from "../lib/stack";
-import { storageAccountName } from "../lib/azure-stack";
+import { storageAccountName, storageAccountType } from "../lib/azure-stack";
 
 /**
  * A storage account holding claim-checked message bodies refuses anonymous access: the account sets
@@ -13,7 +13,7 @@ export const azureStorageAccountRequirePrivateBlobs = stackPolicy({
     description: "Storage accounts holding claim-checked message bodies allow no anonymous blob access.",
     enforcementLevel: "mandatory",
     validate: ({ args, report }) => {
-        const accounts = ofType(args.resources, "azure-native:storage:StorageAccount").filter((a) => isClaimCheckStore(a.props));
+        const accounts = claimCheckStores(args.resources, storageAccountType);
         if (accounts.length === 0) return args.notApplicable(`No claim-check storage accounts ${claimCheckDeclaration}`);
         const containers = ofType(args.resources, "azure-native:storage:BlobContainer");
         for (const account of accounts) {
