@@ -124,10 +124,13 @@ export class SqsPoller {
         const { sqs, concurrency, logger } = this.options;
         // With several levels each receiver asks for its part of the slots, so one idle long poll cannot hold them all.
         const part = this.planner.queues.length > 1 ? Math.max(1, Math.floor(concurrency / receivers)) : sqsBatch;
+        // Receive only once a receiver's share of slots is free: a receive costs the same for 1 message
+        // as for 10, so refilling slot by slot would multiply the receives without speeding the work.
+        const fullBatch = Math.min(sqsBatch, part, Math.max(1, Math.floor(concurrency / receivers)));
         let failures = 0;
         while (!this.stopping) {
             const free = concurrency - this.inFlight.size - this.reserved;
-            if (free <= 0) {
+            if (free < fullBatch) {
                 await new Promise<void>((resolve) => this.idle.add(resolve));
                 continue;
             }
