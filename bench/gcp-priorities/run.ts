@@ -2,14 +2,14 @@
  * Priority benchmark of the GCP VM poller on the Pub/Sub emulator: 10,000 low-priority messages
  * waiting, a steady stream of high-priority ones, weights 3:1, promotion after PROMOTE seconds.
  * Prints the high-priority p50/p99 wait, the oldest low-priority wait and how many were promoted.
- * Run: npx tsx test/workers/gcp/priority-bench.ts (needs gcloud with the Pub/Sub emulator).
+ * Run: npm run bench:gcp-priorities (needs gcloud with the Pub/Sub emulator). Not part of npm test.
  */
-import { createLogger, type Outcome } from "../../../workers/runtime";
-import { googleApi } from "../../../workers/gcp/google-api";
-import { PubsubPoller } from "../../../workers/gcp/poller";
-import { publish } from "../../../workers/gcp/pubsub-api";
-import { startEmulator } from "./emulators";
-import { createQueue } from "./pubsub-fixtures";
+import { createLogger, type Outcome } from "../../workers/runtime";
+import { googleApi } from "../../workers/gcp/google-api";
+import { PubsubPoller } from "../../workers/gcp/poller";
+import { publish } from "../../workers/gcp/pubsub-api";
+import { startEmulator } from "../../test/workers/gcp/emulators";
+import { createQueue } from "../../test/workers/gcp/pubsub-fixtures";
 
 const lowCount = 10_000;
 const highPerSecond = 20;
