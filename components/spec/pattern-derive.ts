@@ -35,16 +35,23 @@ export function defaultLevelOf(queue: QueueSpec): string | undefined {
 
 /**
  * Splits `total` consumer slots across levels by weight (largest remainder), giving each level at
- * least `floor` slots, e.g. 10 over 3:1:1 -> [6, 2, 2]. The sum exceeds `total` only when the
- * floors force it.
+ * least `floor` slots, taken back from the largest shares: 10 over 3:1:1 -> [6, 2, 2], 7 over 3:1:1
+ * with floor 2 -> [3, 2, 2]. The sum exceeds `total` only when the floors alone do.
  */
 export function levelShares(total: number, levels: readonly Pick<PriorityLevelSpec, "weight">[], floor = 1): number[] {
     const sum = levels.reduce((acc, l) => acc + l.weight, 0);
     const exact = levels.map((l) => (total * l.weight) / sum);
     const shares = exact.map(Math.floor);
-    const byRemainder = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+    const byRemainder = exact.map((e, i) => ({ i, left: e - Math.floor(e) })).sort((a, b) => b.left - a.left || a.i - b.i);
     for (let left = total - shares.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++) shares[byRemainder[k]!.i]!++;
-    return shares.map((s) => Math.max(floor, s));
+    let owed = shares.reduce((acc, s) => acc + Math.max(0, floor - s), 0);
+    const floored = shares.map((s) => Math.max(floor, s));
+    for (; owed > 0; owed--) {
+        const largest = floored.reduce((best, s, i) => (s > floored[best]! ? i : best), 0);
+        if (floored[largest]! <= floor) break;
+        floored[largest]!--;
+    }
+    return floored;
 }
 
 /** Whether a queue's per-message delays need a scheduler on the cloud (beyond what the queue honours). */

@@ -1,8 +1,14 @@
 import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
-import { claimCheckedLifetimeDays } from "./pattern-derive";
+import { claimCheckedLifetimeDays, queueLevels } from "./pattern-derive";
 import type { Spec } from "./schema";
+
+/** The schema's largest frontEnd.maxBodyKb. */
+const frontEndMaxBodyKb = 10_240;
+
+/** Names the stack uses for its own topics (aws: the alarm topic `<stack>-alarms`). */
+const reservedTopicNames = ["alarms"];
 
 const issue = (path: SpecPath, rule: string, received: unknown, fix: string): SpecIssue => ({ path, rule, received, fix });
 
@@ -15,9 +21,16 @@ function topicRules(spec: Spec, cloud: Cloud): SpecIssue[] {
         if (spec.topics.findIndex((t) => t.name === topic.name) < i) {
             problems.push(issue(at("name"), `repeats the topic name "${topic.name}"`, topic.name, "Give each topic its own name."));
         }
+        const level = spec.queues.flatMap((q) => queueLevels(q).filter((l) => l.level !== undefined && l.name === topic.name));
         if (queueNames.includes(topic.name)) {
             problems.push(issue(at("name"), `must differ from every queue name ("${topic.name}" is a queue)`, topic.name,
                 "Rename the topic, e.g. with an -events suffix, so POST /queues/<name> and POST /topics/<name> stay distinct."));
+        } else if (level.length > 0) {
+            problems.push(issue(at("name"), `must differ from every priority level's queue ("${topic.name}" is a level of queue "${topic.name.slice(0, -level[0]!.level!.length - 1)}")`,
+                topic.name, "Rename the topic, e.g. with an -events suffix: on azure topics and queues share one namespace."));
+        } else if (reservedTopicNames.includes(topic.name)) {
+            problems.push(issue(at("name"), `must not be "${topic.name}" (the stack's own ${topic.name} topic has that name)`, topic.name,
+                `Rename the topic, e.g. "${topic.name}-events".`));
         }
         topic.subscribers.forEach((name, j) => {
             if (!queueNames.includes(name)) {
@@ -98,7 +111,7 @@ function largeMessageRules(spec: Spec, cloud: Cloud): SpecIssue[] {
     const smallest = Math.min(...spec.queues.map((q) => q.maxMessageKb));
     if (spec.frontEnd.maxBodyKb <= smallest) {
         problems.push(issue(["frontEnd", "maxBodyKb"], `must exceed the smallest queue maxMessageKb (${smallest}) when largeMessages is enabled`,
-            spec.frontEnd.maxBodyKb, `Raise it (up to ${large.maxBodyMb * 1024}) so bodies that need the claim check are accepted, or turn largeMessages off.`));
+            spec.frontEnd.maxBodyKb, `Raise it (up to ${Math.min(large.maxBodyMb * 1024, cloudLimits[cloud].requestBodyMaxKb, frontEndMaxBodyKb)}) so bodies that need the claim check are accepted, or turn largeMessages off.`));
     }
     return problems;
 }

@@ -115,6 +115,14 @@ describe("spec: queue patterns", () => {
             ]);
         });
 
+        it("keeps topic names apart from priority levels' queues and the stack's own alarm topic", () => {
+            const leveled = [{ name: "jobs", priorities: { levels: [{ name: "high", weight: 3 }, { name: "low", weight: 1 }] } }, { name: "audit" }];
+            assert.deepEqual(problems({ name: "shop", queues: leveled, topics: [{ name: "jobs-high", subscribers: ["audit"] }, { name: "alarms", subscribers: ["audit"] }] }), [
+                'topics[0].name: must differ from every priority level\'s queue ("jobs-high" is a level of queue "jobs") (got "jobs-high"). Rename the topic, e.g. with an -events suffix: on azure topics and queues share one namespace.',
+                'topics[1].name: must not be "alarms" (the stack\'s own alarms topic has that name) (got "alarms"). Rename the topic, e.g. "alarms-events".',
+            ]);
+        });
+
         it("lists the queues when an unknown subscriber is no near miss", () => {
             assert.deepEqual(problems({ name: "shop", queues, topics: [{ name: "events", subscribers: ["billing"] }] }), [
                 'topics[0].subscribers[0]: must name a queue in queues (got "billing"). Use one of the queues: orders, emails, audit.',
@@ -228,13 +236,15 @@ describe("spec: queue patterns", () => {
             assert.deepEqual(spec.queues.map(defaultLevelOf), ["low", "normal", undefined]);
         });
 
-        it("levelShares: splits by weight with the largest remainder, then raises each level to the floor", () => {
+        it("levelShares: splits by weight with the largest remainder, then raises each level to the floor from the largest shares", () => {
             assert.deepEqual(levelShares(10, weights(3, 1, 1)), [6, 2, 2]);
             assert.deepEqual(levelShares(5, weights(3, 1, 1)), [3, 1, 1]);
             assert.deepEqual(levelShares(11, weights(3, 1, 1)), [7, 2, 2]);
             assert.deepEqual(levelShares(10, weights(1, 1, 1)), [4, 3, 3]);
             assert.deepEqual(levelShares(20, weights(3, 1, 1), 2), [12, 4, 4]);
-            assert.deepEqual(levelShares(10, weights(8, 1, 1), 2), [8, 2, 2]);
+            // The floors are taken from the largest share, so the sum stays at the total.
+            assert.deepEqual(levelShares(10, weights(8, 1, 1), 2), [6, 2, 2]);
+            assert.deepEqual(levelShares(7, weights(3, 1, 1), 2), [3, 2, 2]);
             // The floors force more slots than the total: every level still gets its floor.
             assert.deepEqual(levelShares(4, weights(3, 1, 1), 2), [2, 2, 2]);
             assert.deepEqual(levelShares(2, weights(1, 1, 1)), [1, 1, 1]);
