@@ -27,3 +27,14 @@ export const idempotencyStoreKey = "QUEUESTACK_IDEMPOTENCY_STORE";
  */
 export const deduplicationTagKey = "queuestack:deduplication";
 export const senderDeduplicationTagValue = "messageId";
+
+/**
+ * Buckets and storage accounts that hold claim-checked message bodies (`largeMessages` in the spec)
+ * carry this tag (S3 bucket `tags`, Azure storage account `tags`) or label (GCS bucket `labels`)
+ * with the value `"true"`. One key for every cloud: GCS labels allow no colon. The claim-check
+ * policies (object expiry, no public access) apply to these stores only.
+ */
+export const claimCheckStoreTag = "queuestack-claim-check";
+
+/** The tag or label that declares a claim-check store, as a record to spread into tags or labels. */
+export const claimCheckStoreMark = { [claimCheckStoreTag]: "true" } as const;

@@ -6,7 +6,7 @@ export { VmWorker, type VmWorkerArgs, awsInstanceTypes, backlogPerInstanceMetric
 export { FrontEnd, type FrontEndArgs, type FrontEndDelayScheduler, type FrontEndQueue, type FrontEndTopic, frontEndTimeoutSeconds } from "./front-end";
 export { Topic, type TopicArgs } from "./topic";
 export { DelayScheduler, type DelaySchedulerArgs, type DelayTarget } from "./delay-scheduler";
-export { LargeMessageBucket, type LargeMessageBucketArgs, claimCheckStoreTag } from "./large-messages";
+export { LargeMessageBucket, type LargeMessageBucketArgs } from "./large-messages";
 export { Datastore, type DatastoreArgs, expiryAttribute, partitionKey } from "./datastore";
 export { Alarms, type AlarmsArgs, type WatchedFunction, type WatchedQueue, alarmDefinitions } from "./alarms";
 export { Dashboard, type DashboardArgs, dashboardBody } from "./dashboard";

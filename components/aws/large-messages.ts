@@ -1,13 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { claimCheckStoreMark } from "../declarations";
 import { privateBucket } from "./bucket";
 import { type AwsPlacement, placement } from "./context";
-
-/**
- * Tag declaring a bucket a claim-check store, so the policy pack requires it to expire its objects
- * and block public access (the pack's `claimCheckStoreTag`).
- */
-export const claimCheckStoreTag = "queuestack-claim-check";
 
 export interface LargeMessageBucketArgs extends AwsPlacement {
     /** Days a stored body is kept before the lifecycle rule deletes it (largeMessageExpireDays(spec)). */
@@ -27,7 +22,7 @@ export class LargeMessageBucket extends pulumi.ComponentResource {
     constructor(name: string, args: LargeMessageBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:aws:LargeMessageBucket", name, {}, opts);
         const { tags } = placement(args, "large-messages");
-        this.bucket = privateBucket(name, { ...tags, [claimCheckStoreTag]: "true" }, this);
+        this.bucket = privateBucket(name, { ...tags, ...claimCheckStoreMark }, this);
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-expiry`,
             {

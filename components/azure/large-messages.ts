@@ -1,5 +1,6 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { claimCheckStoreMark } from "../declarations";
 import { type AzurePlacement, placement } from "./context";
 import { grantRole } from "./roles";
 import { privateBlobStore } from "./storage";
@@ -37,7 +38,7 @@ export class LargeMessageStore extends pulumi.ComponentResource implements Large
         super("queuestack:azure:LargeMessageStore", name, {}, opts);
         const at = placement(args, "large-messages");
         const { account, container, containerUrl } = privateBlobStore(name, at, {
-            uniqueScope: args.uniqueScope, nameParts: ["large"], containerName: largeMessageContainerName, denySharedKeyAccess: true,
+            uniqueScope: args.uniqueScope, nameParts: ["large"], containerName: largeMessageContainerName, denySharedKeyAccess: true, tags: claimCheckStoreMark,
         }, this);
         new storage.ManagementPolicy(`${name}-expiry`, {
             accountName: account.name,

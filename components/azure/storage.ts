@@ -29,6 +29,8 @@ export function privateBlobStore(
         containerName: string;
         /** Refuse account keys and SAS tokens (clients use Entra ID only). @default Azure's default (allowed) */
         denySharedKeyAccess?: boolean;
+        /** Tags on the account besides the stack's (e.g. the claim-check store mark). @default {} */
+        tags?: Record<string, string>;
     },
     parent: pulumi.Resource,
 ): PrivateBlobStore {
@@ -43,7 +45,7 @@ export function privateBlobStore(
         enableHttpsTrafficOnly: true,
         defaultToOAuthAuthentication: true,
         ...(args.denySharedKeyAccess ? { allowSharedKeyAccess: false } : {}),
-        tags: at.tags,
+        tags: { ...at.tags, ...args.tags },
     }, { parent });
     const container = new storage.BlobContainer(`${name}-${args.containerName}`, {
         accountName: account.name,

@@ -1,6 +1,7 @@
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { claimCheckStoreMark } from "../declarations";
 import { type GcpPlacement, childOptions, gcpPlacement, serviceAccountMember } from "./context";
 import { gcpNames } from "./names";
 import { privateBucket } from "./source-bucket";
@@ -36,7 +37,7 @@ export class LargeMessageBucket extends pulumi.ComponentResource {
                 name: physical(gcpNames.storageBucket, gcpConfig.project ?? "", "bodies"),
                 location: args.location ?? region(),
                 lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.expireDays } }],
-                labels,
+                labels: { ...labels, ...claimCheckStoreMark },
             },
             parent,
         );

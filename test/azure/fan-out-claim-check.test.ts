@@ -73,7 +73,7 @@ describe("azure LargeMessageStore (claim check)", () => {
             enableHttpsTrafficOnly: true,
             defaultToOAuthAuthentication: true,
             allowSharedKeyAccess: false,
-            tags: { "queuestack:role": "large-messages" },
+            tags: { "queuestack:role": "large-messages", "queuestack-claim-check": "true" },
         });
         const container = one(resources, "azure-native:storage:BlobContainer");
         assert.deepEqual([container.inputs.containerName, container.inputs.publicAccess], ["large-messages", "None"]);

@@ -116,7 +116,7 @@ describe("gcp large messages", () => {
             publicAccessPrevention: "enforced",
             forceDestroy: true,
             lifecycleRules: [{ action: { type: "Delete" }, condition: { age: 20 } }], // a 1-day delay + 4 days of retention + 14 in the DLQ + 1
-            labels: { "queuestack-role": "large-messages", "queuestack-stack": "shop" },
+            labels: { "queuestack-role": "large-messages", "queuestack-stack": "shop", "queuestack-claim-check": "true" },
         });
     });
 
