@@ -114,7 +114,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             return { status: 502, jsonBody: { error: `The queue refused messages after ${sent} of ${outgoing.length} were enqueued (${describeError(error)}). Retry the rest.`, messageIds: ids } };
         }
         logger.info({ target: target.name, count: ids.length }, "enqueued");
-        const reply = await acceptedReply({ ids, batch, correlationId: outgoing[0].routing.correlationId, waitSeconds: wait, jobs: options.jobs ?? noJobRecords });
+        const reply = await acceptedReply({ ids, batch, correlationId: outgoing[0].routing.correlationId, waitSeconds: wait, jobs: options.jobs ?? noJobRecords, basePath: "/api" });
         return { status: reply.statusCode, jsonBody: reply.body };
     };
 

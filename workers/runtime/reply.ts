@@ -19,10 +19,12 @@ export interface Accepted {
     waitSeconds: number;
     /** Where job records are read while waiting. */
     jobs: JobStore;
+    /** Path the front end's routes sit under, e.g. "/api" on Azure Functions. @default "" */
+    basePath?: string;
 }
 
-/** The path of a job's status, relative to the front end's base URL. */
-export const statusPath = (id: string) => `/jobs/${encodeURIComponent(id)}`;
+/** The path of a job's status on a front end whose routes sit under `basePath` (e.g. "/api"). */
+export const statusPath = (id: string, basePath = "") => `${basePath}/jobs/${encodeURIComponent(id)}`;
 
 /** A job record that will not change any more: done or dead-lettered (a retrying job may still finish). */
 const isFinal = (record: JobRecord | undefined): record is Exclude<JobRecord, { status: "retrying" }> =>
@@ -42,7 +44,8 @@ function finished(id: string, record: Exclude<JobRecord, { status: "retrying" }>
  * "not finished" (the messages are accepted already, so the answer falls back to 202).
  */
 export async function acceptedReply(accepted: Accepted): Promise<AcceptedReply> {
-    const { ids, batch, correlationId, waitSeconds, jobs } = accepted;
+    const { ids, batch, correlationId, waitSeconds, jobs, basePath = "" } = accepted;
+    const status = (id: string) => statusPath(id, basePath);
     const echo = correlationId === undefined ? {} : { correlationId };
     const results = await waitForJob(async () => {
         const records = await Promise.all(ids.map((id) => jobs.getJob(id)));
@@ -54,6 +57,6 @@ export async function acceptedReply(accepted: Accepted): Promise<AcceptedReply> 
     }
     return {
         statusCode: 202,
-        body: batch ? { messageIds: ids, ...echo, statusUrls: ids.map(statusPath) } : { messageId: ids[0], ...echo, statusUrl: statusPath(ids[0]!) },
+        body: batch ? { messageIds: ids, ...echo, statusUrls: ids.map(status) } : { messageId: ids[0], ...echo, statusUrl: status(ids[0]!) },
     };
 }

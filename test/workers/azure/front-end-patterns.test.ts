@@ -79,7 +79,7 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
     it("takes the session id and the message id (duplicate detection's key) from the body paths; a missing group key sends nothing", async () => {
         const { bus, handler } = setup();
         const response = await handler(request("POST", "queues/orders/messages", '[{"customerId":"c-1","orderId":"o-9"},{"customerId":"c-2","orderId":"o-10"}]'));
-        assert.deepEqual(response, { status: 202, jsonBody: { messageIds: ["o-9", "o-10"], statusUrls: ["/jobs/o-9", "/jobs/o-10"] } });
+        assert.deepEqual(response, { status: 202, jsonBody: { messageIds: ["o-9", "o-10"], statusUrls: ["/api/jobs/o-9", "/api/jobs/o-10"] } });
         assert.deepEqual(bus.active("sbq-orders").map((m) => [m.sessionId, m.messageId]), [["c-1", "o-9"], ["c-2", "o-10"]]);
         const missing = await handler(request("POST", "queues/orders/messages", '{"orderId":"o-11"}'));
         assert.equal(missing.status, 400);
@@ -140,7 +140,7 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
         const pending = await handler(request("POST", "queues/jobs/messages", '{"n":2}', headers(), { wait: "1" }));
         const pendingId = bus.active("sbq-jobs-low")[1].messageId;
         assert.ok(Date.now() - started >= 1000, "waited the second asked for");
-        assert.deepEqual(pending, { status: 202, jsonBody: { messageId: pendingId, statusUrl: `/jobs/${pendingId}` } });
+        assert.deepEqual(pending, { status: 202, jsonBody: { messageId: pendingId, statusUrl: `/api/jobs/${pendingId}` } });
         assert.equal(bus.active("sbq-jobs-low")[1].applicationProperties["queuestack-correlation-id"], pendingId, "no x-correlation-id: the job id stands in");
         assert.deepEqual(await handler(request("POST", "queues/jobs/messages", '{"n":3}', headers({ prefer: "wait=6" }))), {
             status: 400,

@@ -59,7 +59,7 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         assert.equal((await handler(request("POST", "messages", '{"url":"https://example.com/"}'))).status, 202);
         assert.equal(bus.active("sbq-scrape").length, 1);
         const fifo = await handler(request("POST", "queues/publish/messages", '[{"a":1},{"a":2}]', { "x-api-key": apiKey, "x-group-key": "tenant-1", "x-deduplication-id": "d" }));
-        assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"], statusUrls: ["/jobs/d", "/jobs/d-1"] } });
+        assert.deepEqual(fifo, { status: 202, jsonBody: { messageIds: ["d", "d-1"], statusUrls: ["/api/jobs/d", "/api/jobs/d-1"] } });
         assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [["d", "tenant-1"], ["d-1", "tenant-1"]]);
     });
 

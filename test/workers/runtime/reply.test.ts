@@ -48,6 +48,7 @@ describe("runtime: the front end's reply to accepted messages (request-response)
             statusCode: 202,
             body: { messageIds: ["m-1", "m-2", "m 3"], statusUrls: ["/jobs/m-1", "/jobs/m-2", "/jobs/m%203"] },
         });
+        assert.deepEqual((await acceptedReply({ ids: ["m-4"], batch: false, waitSeconds: 0, jobs, basePath: "/api" })).body, { messageId: "m-4", statusUrl: "/api/jobs/m-4" });
         const failing: JobStore = { putJob: async () => undefined, getJob: async () => Promise.reject(new Error("throttled")) };
         assert.deepEqual(await acceptedReply({ ids: ["m-9"], batch: false, waitSeconds: 0.2, jobs: failing }), {
             statusCode: 202,
