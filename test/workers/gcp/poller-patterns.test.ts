@@ -5,7 +5,7 @@ import { type PollLevel, PubsubPoller } from "../../../workers/gcp/poller";
 import { publish, pull } from "../../../workers/gcp/pubsub-api";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
 import { useEmulators } from "./emulators";
-import { createQueue } from "./pubsub-fixtures";
+import { createQueue, workerEnv } from "./pubsub-fixtures";
 
 const logger = createLogger({ name: "poller-patterns-test", level: "silent" });
 const done: Outcome = { kind: "done", result: null };
@@ -112,16 +112,7 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         const queue = await createQueue(pubsub, "dedup", { exactlyOnce: true });
         let runs = 0;
         const worker = defineWorker<{ n: number }>({ handle: async ({ body }) => (runs++, { n: body.n }) });
-        const env = {
-            QUEUESTACK_PROJECT_ID: "pubsub-test",
-            QUEUESTACK_FIRESTORE_DATABASE: "(default)",
-            QUEUESTACK_QUEUE_NAME: "dedup",
-            QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
-            QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
-            QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
-            QUEUESTACK_RESULT_TTL_DAYS: "30",
-            QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
-        };
+        const env = workerEnv("dedup");
         const { processor, store } = gcpWorkerFromEnv({ default: worker }, env, logger, firestore);
         await publish(pubsub, queue.topic, ["job-1", "job-2"].map((id) => ({ body: '{"n":1}', attributes: { "queuestack-job-id": id, "queuestack-deduplication-id": "order-42" } })));
         const p = poller(processor, { levels: [{ weight: 1, subscriptions: [queue.subscription] }], concurrency: 1 });

@@ -34,3 +34,17 @@ export function response() {
 
 /** The UTF-8 body of a pulled message. */
 export const bodyOf = (message: { data?: string }) => Buffer.from(message.data ?? "", "base64").toString("utf8");
+
+/** The environment the GCP worker runtime reads (gcpWorkerFromEnv), for a queue in a test project. */
+export function workerEnv(queueName: string, projectId = "pubsub-test") {
+    return {
+        QUEUESTACK_PROJECT_ID: projectId,
+        QUEUESTACK_FIRESTORE_DATABASE: "(default)",
+        QUEUESTACK_QUEUE_NAME: queueName,
+        QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
+        QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
+        QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
+        QUEUESTACK_RESULT_TTL_DAYS: "30",
+        QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
+    };
+}

@@ -6,7 +6,7 @@ import { PubsubPoller } from "../../../workers/gcp/poller";
 import { acknowledge, publish, pull } from "../../../workers/gcp/pubsub-api";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
 import { useEmulators } from "./emulators";
-import { createQueue, response } from "./pubsub-fixtures";
+import { createQueue, response, workerEnv } from "./pubsub-fixtures";
 
 const logger = createLogger({ name: "pubsub-test", level: "silent" });
 /** Pull options for checks that must not wait. */
@@ -104,16 +104,7 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
                     return { doubled: body.n * 2 };
                 },
             });
-            const env = {
-                QUEUESTACK_PROJECT_ID: "pubsub-test",
-                QUEUESTACK_FIRESTORE_DATABASE: "(default)",
-                QUEUESTACK_QUEUE_NAME: "poll",
-                QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
-                QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
-                QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
-                QUEUESTACK_RESULT_TTL_DAYS: "30",
-                QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
-            };
+            const env = workerEnv("poll");
             const { processor, store } = gcpWorkerFromEnv({ default: worker }, env, logger, firestore);
             const ids = await publish(pubsub, work.topic, [1, 2, 3, 4].map((n) => ({ body: JSON.stringify({ n }) })));
             const poller = new PubsubPoller({ processor, api: pubsub, levels: [{ weight: 1, subscriptions: [work.subscription] }], logger, concurrency: 2, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 100, longPoll: false });

@@ -3,6 +3,7 @@ import { createLogger, defineWorker, PermanentError } from "../../../workers/run
 import { createPushHandler, type HttpResponse } from "../../../workers/gcp/push-handler";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
 import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { workerEnv } from "./pubsub-fixtures";
 
 /** Records what the handler answered. */
 function response() {
@@ -43,17 +44,7 @@ describe("gcp push handler (Firestore emulator)", function () {
         },
     });
     const handler = () => {
-        const env = {
-            FIRESTORE_EMULATOR_HOST: emulator!.host,
-            QUEUESTACK_PROJECT_ID: "push-test",
-            QUEUESTACK_FIRESTORE_DATABASE: "(default)",
-            QUEUESTACK_QUEUE_NAME: "scrape",
-            QUEUESTACK_IDEMPOTENCY_ENABLED: "true",
-            QUEUESTACK_IDEMPOTENCY_KEY: "messageId",
-            QUEUESTACK_IDEMPOTENCY_TTL_HOURS: "24",
-            QUEUESTACK_RESULT_TTL_DAYS: "30",
-            QUEUESTACK_WORKER_TIMEOUT_SECONDS: "10",
-        };
+        const env = { FIRESTORE_EMULATOR_HOST: emulator!.host, ...workerEnv("scrape", "push-test") };
         const logger = createLogger({ name: "push-test", level: "silent" });
         const setup = gcpWorkerFromEnv({ default: worker }, env, logger);
         return { handle: createPushHandler(setup.processor, logger), store: setup.store };
