@@ -7,6 +7,7 @@ import {
     correlationAttribute,
     enqueuedAtAttribute,
     IntakeError,
+    jobStatus,
     requestedWaitSeconds,
     routeMessage,
     type BlobStore,
@@ -16,7 +17,7 @@ import {
     type RequestParts,
     type RoutingOptions,
 } from "../../workers/runtime";
-import { jobNotFoundError, parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
+import { parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
 
@@ -161,11 +162,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         return { statusCode: 202, body: { messageIds: perQueue, ...(correlationId ? { correlationId } : {}) } };
     };
 
-    const status = async (id: string): Promise<IntakeAnswer> => {
-        const job = await jobs.getJob(id);
-        if (!job) throw jobNotFoundError(id);
-        return { statusCode: 200, body: { id, ...job, at: job.at.toISOString() } };
-    };
+    const status = async (id: string): Promise<IntakeAnswer> => ({ statusCode: 200, body: await jobStatus(jobs, id) });
 
     return { enqueue, publish, status };
 }

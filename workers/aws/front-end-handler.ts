@@ -9,10 +9,11 @@ import {
     acceptedReply,
     checkIn,
     envelopeHeadroomBytes,
+    jobStatus,
     requestedWaitSeconds,
     routeMessage,
 } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { type DelaySchedulerSettings, scheduleInputLimitBytes } from "./delay-schedule";
 import { enqueue, type Outgoing, sqsMaxDelaySeconds } from "./enqueue";
 import type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
@@ -129,11 +130,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         return json(202, batch ? { messageIds: ids, ...correlation } : { messageId: ids[0], ...correlation });
     };
 
-    const status = async (id: string): Promise<HttpApiResult> => {
-        const job = await jobs.getJob(id);
-        if (!job) throw jobNotFoundError(id);
-        return json(200, { id, ...job, at: job.at.toISOString() });
-    };
+    const status = async (id: string): Promise<HttpApiResult> => json(200, await jobStatus(jobs, id));
 
     return async (event: HttpApiEvent): Promise<HttpApiResult> => {
         try {

@@ -1,4 +1,5 @@
 import type { JobRecord, JobStore } from "./idempotency";
+import { jobNotFoundError } from "./intake";
 import { waitForJob } from "./routing";
 
 /** What a front end answers once its messages are enqueued: the status code and the JSON body. */
@@ -59,4 +60,11 @@ export async function acceptedReply(accepted: Accepted): Promise<AcceptedReply> 
         statusCode: 202,
         body: batch ? { messageIds: ids, ...echo, statusUrls: ids.map(status) } : { messageId: ids[0], ...echo, statusUrl: status(ids[0]!) },
     };
+}
+
+/** `GET /jobs/{id}`: the job's record as every front end answers it; IntakeError 404 when there is none. */
+export async function jobStatus(jobs: JobStore, id: string): Promise<Record<string, unknown>> {
+    const job = await jobs.getJob(id);
+    if (!job) throw jobNotFoundError(id);
+    return { id, ...job, at: job.at.toISOString() };
 }
