@@ -2,6 +2,7 @@ import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import { acceptedReply, describeError, type JobStore, type Logger, type RequestParts, requestedWaitSeconds } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { unknownTopicError } from "../runtime/unknown-topic";
 import { type ClaimCheck, messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
 /** A queue the front end may send to (an entry of QUEUESTACK_QUEUES). */
@@ -141,7 +142,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             const topicName = decodeURIComponent(topic[1]);
             const known = options.topics ?? [];
             const target = known.find((t) => t.name === topicName);
-            if (!target) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${known.map((t) => t.name).sort().join(", ") || "none (spec topics is empty)"}.`);
+            if (!target) throw unknownTopicError(topicName, known.map((t) => t.name));
             return enqueue(req, target);
         }
         const job = routes.job.exec(path);

@@ -15,6 +15,7 @@ import {
     routeMessage,
 } from "../runtime";
 import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { unknownTopicError } from "../runtime/unknown-topic";
 import { type DelaySettings, maxDelayedBodyBytes, scheduleDelayedPublish } from "./delayed-publish";
 import type { GoogleApiCall } from "./google-api";
 import { type Publication, publish } from "./pubsub-api";
@@ -182,7 +183,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         if (req.method === "POST" && topicMatch) {
             const topicName = decodeURIComponent(topicMatch[1]!);
             const target = Object.hasOwn(topics, topicName) ? topics[topicName] : undefined;
-            if (!target) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${Object.keys(topics).sort().join(", ") || "none"}.`);
+            if (!target) throw unknownTopicError(topicName, Object.keys(topics));
             return accept(req, topicName, { routing: { fifo: target.ordered, maxDelaySeconds: 0 }, topicOf: () => target.topic, maxMessageKb: target.maxMessageKb });
         }
         const statusMatch = /^\/jobs\/([^/]+)\/?$/.exec(req.path);
