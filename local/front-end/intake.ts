@@ -145,7 +145,8 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         const subscribers = topic.subscribers.map((name) => spec.queues.find((q) => q.name === name)!);
         const limit = Math.min(...subscribers.map((q) => claimCheckLimitBytes(q.maxMessageKb)));
         // Every item is routed for every subscriber before any body is stored.
-        const routed = items.map((item, index) => subscribers.map((queue) => routeMessage(queue.name, routingOf(queue), request, item, index)));
+        const routings = subscribers.map(routingOf);
+        const routed = items.map((item, index) => subscribers.map((queue, q) => routeMessage(queue.name, routings[q]!, request, item, index)));
         const copies: Copy[] = [];
         for (const [index, item] of items.entries()) {
             // One stored body per event, its reference in every copy.
@@ -158,8 +159,8 @@ export function createLocalIntake(options: LocalIntakeOptions) {
             const queueIds = items.map((_, i) => ids[i * subscribers.length + q]!);
             return [queue.name, batch ? queueIds : queueIds[0]];
         }));
-        const correlationId = request.header("x-correlation-id")?.trim();
-        return { statusCode: 202, body: { messageIds: perQueue, ...(correlationId ? { correlationId } : {}) } };
+        const correlationId = routed[0]![0]!.correlationId;
+        return { statusCode: 202, body: { messageIds: perQueue, ...(correlationId !== undefined ? { correlationId } : {}) } };
     };
 
     const status = async (id: string): Promise<IntakeAnswer> => ({ statusCode: 200, body: await jobStatus(jobs, id) });
