@@ -34,7 +34,7 @@ export const sqsMaxDelaySeconds = 900;
 const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
 
 /** The queue (level) a routed message goes to. */
-export function targetOf(queue: FrontEndQueue, routing: MessageRouting): SendTarget {
+function targetOf(queue: FrontEndQueue, routing: MessageRouting): SendTarget {
     return routing.level === undefined ? queue : (queue.levels?.find((l) => l.level === routing.level) ?? queue);
 }
 

@@ -25,7 +25,7 @@ export interface Accepted {
 }
 
 /** The path of a job's status on a front end whose routes sit under `basePath` (e.g. "/api"). */
-export const statusPath = (id: string, basePath = "") => `${basePath}/jobs/${encodeURIComponent(id)}`;
+const statusPath = (id: string, basePath = "") => `${basePath}/jobs/${encodeURIComponent(id)}`;
 
 /** A job record that will not change any more: done or dead-lettered (a retrying job may still finish). */
 const isFinal = (record: JobRecord | undefined): record is Exclude<JobRecord, { status: "retrying" }> =>
