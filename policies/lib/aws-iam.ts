@@ -1,15 +1,10 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { parseJson } from "./aws";
+import { statementsOf } from "./aws-access";
 import { asList, globMatches, ofType, text } from "./stack";
 
 /** AWS-managed policies that allow every DynamoDB action on every table. */
 const dynamodbFullAccessPolicies = ["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", "arn:aws:iam::aws:policy/AdministratorAccess"];
-
-interface Statement {
-    Effect?: string;
-    Action?: string | string[];
-    Resource?: string | string[];
-}
 
 /** The IAM role a Lambda function runs as (its `role` is the role's ARN). */
 export function roleOfFunction(resources: readonly PolicyResource[], fn: PolicyResource): PolicyResource | undefined {
@@ -61,7 +56,7 @@ export function roleAllows(resources: readonly PolicyResource[], role: PolicyRes
     const { documents, managedArns } = documentsOf(resources, role);
     if (managedArns.some((arn) => dynamodbFullAccessPolicies.includes(arn)) && action.startsWith("dynamodb:")) return true;
     return documents.some((document) =>
-        asList((document as { Statement?: Statement | Statement[] } | undefined)?.Statement).some(
+        statementsOf(document).some(
             (statement) =>
                 statement.Effect === "Allow" &&
                 asList(statement.Action).some((pattern) => globMatches(pattern, action)) &&
