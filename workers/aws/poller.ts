@@ -5,7 +5,7 @@ import {
     type Message as SqsMessage,
     type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { describeError, firstEnqueuedAt, type Logger, type Outcome, type Processor } from "../runtime";
+import { describeError, firstEnqueuedAt, type Logger, type Outcome, type Processor, type RawMessage } from "../runtime";
 import { LevelPlanner, type PolledQueue } from "./level-planner";
 import { fromApiMessage, receivedSystemAttributes } from "./sqs-message";
 
@@ -39,10 +39,11 @@ export interface PollerCounts {
     returnedOnStop: number;
 }
 
-/** A received message and the queue it came from. */
+/** A received message, the queue it came from, and the runtime's view of it (decoded once). */
 interface Held {
     message: SqsMessage;
     url: string;
+    raw: RawMessage;
 }
 
 interface InFlight extends Held {
@@ -122,11 +123,12 @@ export class SqsPoller {
 
     private async receiveLoop(receiver: number, receivers: number): Promise<void> {
         const { sqs, concurrency, logger } = this.options;
-        // With several levels each receiver asks for its part of the slots, so one idle long poll cannot hold them all.
-        const part = this.planner.queues.length > 1 ? Math.max(1, Math.floor(concurrency / receivers)) : sqsBatch;
+        const share = Math.max(1, Math.floor(concurrency / receivers));
+        // With several levels a receive asks for at most this receiver's share, so one idle long poll cannot hold every slot.
+        const part = this.planner.queues.length > 1 ? share : sqsBatch;
         // Receive only once a receiver's share of slots is free: a receive costs the same for 1 message
         // as for 10, so refilling slot by slot would multiply the receives without speeding the work.
-        const fullBatch = Math.min(sqsBatch, part, Math.max(1, Math.floor(concurrency / receivers)));
+        const fullBatch = Math.min(sqsBatch, share);
         let failures = 0;
         while (!this.stopping) {
             const free = concurrency - this.inFlight.size - this.reserved;
@@ -165,15 +167,15 @@ export class SqsPoller {
     /** Starts a received batch: unordered messages at once, each FIFO group's messages one after another. */
     private dispatch(messages: SqsMessage[], url: string, level: number): void {
         const groups = new Map<string, Held[]>();
-        const raws = messages.map(fromApiMessage);
-        this.planner.received(level, raws.map((raw) => firstEnqueuedAt(raw.attributes, raw.enqueuedAt)));
-        for (const message of messages) {
+        const held = messages.map((message) => ({ message, url, raw: fromApiMessage(message) }));
+        this.planner.received(level, held.map(({ raw }) => firstEnqueuedAt(raw.attributes, raw.enqueuedAt)));
+        for (const one of held) {
+            const { message } = one;
             this.counts.received++;
-            const held = { message, url };
-            this.inFlight.set(message.MessageId ?? "", { ...held, extendedAt: Date.now() });
+            this.inFlight.set(message.MessageId ?? "", { ...one, extendedAt: Date.now() });
             const group = message.Attributes?.MessageGroupId;
-            if (group === undefined) void this.process(held);
-            else groups.set(group, [...(groups.get(group) ?? []), held]);
+            if (group === undefined) void this.process(one);
+            else groups.set(group, [...(groups.get(group) ?? []), one]);
         }
         for (const group of groups.values()) void this.processInOrder(group);
     }
@@ -198,7 +200,7 @@ export class SqsPoller {
 
     private async process(held: Held): Promise<Outcome> {
         const outcome = await this.options
-            .processor(fromApiMessage(held.message))
+            .processor(held.raw)
             .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }));
         this.inFlight.delete(held.message.MessageId ?? "");
         await this.settle(held, outcome);
