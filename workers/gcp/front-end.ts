@@ -10,11 +10,10 @@
 import { ConfigError, createLogger, requireInteger, requireJson, requireString, type Env } from "../runtime";
 import { cloudTasksApi, type DelaySettings } from "./delayed-publish";
 import { createFrontEndHandler, type FrontEndQueue, type FrontEndRequest, type FrontEndTopic } from "./front-end-handler";
-import { FirestoreWorkerStore } from "./firestore-store";
-import { GcsBlobStore, storageFetch } from "./gcs-blob-store";
+import { gcsBlobStoreFromEnv } from "./gcs-blob-store";
 import { pubsubApi } from "./pubsub-api";
 import type { HttpResponse } from "./push-handler";
-import { firestoreApi } from "./worker-setup";
+import { firestoreStoreFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: process.env.K_SERVICE ?? "queuestack-front-end" });
 let ready: ReturnType<typeof createFrontEndHandler> | undefined;
@@ -56,12 +55,8 @@ export function frontEndFromEnv(env: Env) {
         maxWaitSeconds: env.QUEUESTACK_MAX_WAIT_SECONDS ? requireInteger(env, "QUEUESTACK_MAX_WAIT_SECONDS", "the longest wait for results (spec frontEnd.maxWaitSeconds)", { min: 0, max: 25 }) : 0,
         pubsub: pubsubApi(env),
         delay: delay && { api: cloudTasksApi(env), settings: delay },
-        blobStore: env.QUEUESTACK_BLOB_BUCKET ? new GcsBlobStore(storageFetch(env), env.QUEUESTACK_BLOB_BUCKET) : undefined,
-        jobs: new FirestoreWorkerStore({
-            api: firestoreApi(env),
-            projectId: requireString(env, "QUEUESTACK_PROJECT_ID", "the Google Cloud project holding the stack"),
-            databaseId: requireString(env, "QUEUESTACK_FIRESTORE_DATABASE", "the Firestore database holding job records"),
-        }),
+        blobStore: gcsBlobStoreFromEnv(env),
+        jobs: firestoreStoreFromEnv(env),
         logger,
     });
 }

@@ -6,6 +6,11 @@ export function storageFetch(env: Env): GoogleFetch {
     return googleFetch({ baseUrl: "https://storage.googleapis.com", emulatorHost: env.STORAGE_EMULATOR_HOST?.replace(/^https?:\/\//, "") });
 }
 
+/** The claim-check bucket of QUEUESTACK_BLOB_BUCKET (set when spec largeMessages is on); undefined when unset. */
+export function gcsBlobStoreFromEnv(env: Env): GcsBlobStore | undefined {
+    return env.QUEUESTACK_BLOB_BUCKET ? new GcsBlobStore(storageFetch(env), env.QUEUESTACK_BLOB_BUCKET) : undefined;
+}
+
 /**
  * Claim-checked bodies in a Cloud Storage bucket, over the JSON API: `put` is a simple media
  * upload (`uploadType=media`, up to 5 TiB in one request), `get` a media download (`alt=media`).

@@ -12,7 +12,7 @@ import {
     workerFromModule,
 } from "../runtime";
 import { FirestoreWorkerStore } from "./firestore-store";
-import { GcsBlobStore, storageFetch } from "./gcs-blob-store";
+import { gcsBlobStoreFromEnv } from "./gcs-blob-store";
 import { type GoogleApiCall, googleApi } from "./google-api";
 
 /** Everything a GCP worker (push function or VM poller) runs with. */
@@ -25,6 +25,15 @@ export interface GcpWorker {
 /** A Firestore REST client: the emulator when FIRESTORE_EMULATOR_HOST is set. */
 export function firestoreApi(env: Env): GoogleApiCall {
     return googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: env.FIRESTORE_EMULATOR_HOST });
+}
+
+/** The stack's Firestore store (QUEUESTACK_PROJECT_ID, QUEUESTACK_FIRESTORE_DATABASE): idempotency keys and job records. */
+export function firestoreStoreFromEnv(env: Env, api: GoogleApiCall = firestoreApi(env)): FirestoreWorkerStore {
+    return new FirestoreWorkerStore({
+        api,
+        projectId: requireString(env, "QUEUESTACK_PROJECT_ID", "the Google Cloud project holding the stack"),
+        databaseId: requireString(env, "QUEUESTACK_FIRESTORE_DATABASE", "the Firestore database holding idempotency keys and job records"),
+    });
 }
 
 /**
@@ -45,13 +54,9 @@ export function senderDeduplicated<TBody>(source: IdempotencyKeySource<TBody>): 
 export function gcpWorkerFromEnv(exported: unknown, env: Env, logger: Logger, api: GoogleApiCall = firestoreApi(env)): GcpWorker {
     const worker = workerFromModule(exported, "The worker module (spec workers[].code)");
     const settings = readRuntimeSettings(env);
-    const store = new FirestoreWorkerStore({
-        api,
-        projectId: requireString(env, "QUEUESTACK_PROJECT_ID", "the Google Cloud project holding the stack"),
-        databaseId: requireString(env, "QUEUESTACK_FIRESTORE_DATABASE", "the Firestore database holding idempotency keys and job results"),
-    });
+    const store = firestoreStoreFromEnv(env, api);
     const scope = requireString(env, "QUEUESTACK_QUEUE_NAME", "the spec name of the queue this worker consumes");
-    const blobStore = env.QUEUESTACK_BLOB_BUCKET ? new GcsBlobStore(storageFetch(env), env.QUEUESTACK_BLOB_BUCKET) : undefined;
+    const blobStore = gcsBlobStoreFromEnv(env);
     const keyed = { ...worker, idempotencyKey: senderDeduplicated(worker.idempotencyKey ?? settings.idempotency.key) };
     return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore }), settings, store };
 }
