@@ -7,14 +7,13 @@
 import exported from "queuestack:handler";
 import { createLogger, requireInteger, runService } from "../runtime";
 import { SqsPoller } from "./poller";
-import { readQueueLevels } from "./queue-levels";
 import { awsWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
 
 runService(logger, () => {
     const worker = awsWorkerFromEnv(exported, process.env, logger);
-    const levels = readQueueLevels(process.env);
+    const levels = worker.levels;
     const poller = new SqsPoller({
         processor: worker.processor,
         sqs: worker.sqs,
