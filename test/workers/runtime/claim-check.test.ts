@@ -61,6 +61,7 @@ describe("runtime: claim check", () => {
         const body = bigBody(5 * 1024 * 1024);
         assert.ok(Buffer.byteLength(body) >= 5 * 1024 * 1024);
         const reference = await checkIn(body, limit, store, "docs/big");
+        assert.equal(reference, `{"queuestackClaimCheck":{"key":"docs/big","bytes":${Buffer.byteLength(body)},"sha256":"${hex(body)}"}}`);
         assert.ok(Buffer.byteLength(reference) < 200, `reference is ${Buffer.byteLength(reference)} bytes`);
         const resolved = await checkOut(reference, store);
         assert.equal(Buffer.compare(Buffer.from(resolved, "utf8"), Buffer.from(body, "utf8")), 0);
