@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
 import {
-    type Spec, defaultLevelOf, largeMessageExpireDays, queueLevels, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
+    type Spec, defaultLevelOf, defaultQueueLevel, largeMessageExpireDays, queueLevels, topicMaxMessageKb, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
 } from "../spec";
 import { Alarms, type WatchedFunction } from "./alarms";
 import { type AzureCodeSource, bundledAzureCode } from "./code";
@@ -63,7 +63,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
             ...where, queue: q, level, namespaceName: bus.namespaceName, lockDurationSeconds: visibilityTimeoutSeconds(spec, q, "azure"),
         }, child)])));
         /** The physical queue a sender reaches with no level named: the queue's default level. */
-        const defaultQueue = (q: Spec["queues"][number]) => queues[defaultLevelOf(q) ? `${q.name}-${defaultLevelOf(q)}` : q.name];
+        const defaultQueue = (q: Spec["queues"][number]) => queues[defaultQueueLevel(q).name];
         const levelRefs = (q: Spec["queues"][number]) =>
             q.priorities ? queueLevels(q).map((l) => ({ level: l.level!, queueId: queues[l.name].queueId, queueName: queues[l.name].queueName, weight: l.weight })) : undefined;
         const queueRef = (queueName: string) => {
@@ -116,7 +116,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
             })),
             topics: spec.topics.map((t, i) => ({
                 name: t.name, topicId: topics[i].topicId, topicName: topics[i].topicName, sessions: topicOrdering(spec, t) === "fifo",
-                maxMessageKb: Math.min(...t.subscribers.map((s) => spec.queues.find((q) => q.name === s)!.maxMessageKb)),
+                maxMessageKb: topicMaxMessageKb(spec, t),
             })),
         }, child);
         // Every physical queue, and each topic (its subscriptions' dead letters are reported under the topic's name).

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { type QueueLevel, type QueueSpec, type Spec, consumersOf, defaultLevelOf, levelShares, queueLevels, topicOrdering, visibilityTimeoutSeconds, workerTimeoutSeconds } from "../spec";
+import { type QueueLevel, type QueueSpec, type Spec, consumersOf, defaultLevelOf, defaultQueueLevel, levelShares, queueLevels, topicMaxMessageKb, topicOrdering, visibilityTimeoutSeconds, workerTimeoutSeconds } from "../spec";
 import type { AlarmedFunction, AlarmedQueue } from "./alarms";
 import type { GcpPlacement } from "./context";
 import type { GcpCodeSource } from "./entries";
@@ -76,8 +76,7 @@ export function deployQueue(c: StackQueueContext, q: QueueSpec, functions: Alarm
         level,
         queue: new Queue(`${c.name}-${level.name}`, { ...c.where, queue: q, level, ackDeadlineSeconds, push: pushes?.[i], projectNumber: c.projectNumber }, c.child),
     }));
-    const fallback = defaultLevelOf(q);
-    const defaultLevel = deployed.find((d) => d.level.level === fallback) ?? deployed[0]!;
+    const defaultLevel = deployed.find((d) => d.level.name === defaultQueueLevel(q).name)!;
     return { spec: q, levels: deployed, defaultLevel, ackDeadlineSeconds, pushes };
 }
 
@@ -144,6 +143,5 @@ export function watchedQueues(queues: Record<string, DeployedQueue>, topics: Rec
 /** How the front end publishes to fan-out topic `name`: ordered when its subscribers are fifo, bodies within the smallest subscriber's limit. */
 export function topicSettings(spec: Spec, name: string): { ordered: boolean; maxMessageKb: number } {
     const topic = spec.topics.find((t) => t.name === name)!;
-    const subscribers = spec.queues.filter((q) => topic.subscribers.includes(q.name));
-    return { ordered: topicOrdering(spec, topic) === "fifo", maxMessageKb: Math.min(...subscribers.map((q) => q.maxMessageKb)) };
+    return { ordered: topicOrdering(spec, topic) === "fifo", maxMessageKb: topicMaxMessageKb(spec, topic) };
 }

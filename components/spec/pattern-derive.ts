@@ -33,6 +33,13 @@ export function defaultLevelOf(queue: QueueSpec): string | undefined {
     return priorities.defaultLevel ?? priorities.levels[priorities.levels.length - 1]!.name;
 }
 
+/** The physical queue a sender reaches when it names no level: the default level, or the queue itself. */
+export function defaultQueueLevel(queue: QueueSpec): QueueLevel {
+    const levels = queueLevels(queue);
+    const level = defaultLevelOf(queue);
+    return levels.find((l) => l.level === level) ?? levels[0]!;
+}
+
 /**
  * Splits `total` consumer slots across levels by weight (largest remainder), giving each level at
  * least `floor` slots, taken back from the largest shares: 10 over 3:1:1 -> [6, 2, 2], 7 over 3:1:1
@@ -75,6 +82,11 @@ export function largeMessageExpireDays(spec: Spec): number {
 /** A topic's delivery order: fifo when its subscribers are FIFO queues (the spec requires them alike). */
 export function topicOrdering(spec: Spec, topic: TopicSpec): "none" | "fifo" {
     return spec.queues.find((q) => q.name === topic.subscribers[0])?.ordering ?? "none";
+}
+
+/** Largest event a topic carries as is, KiB: the smallest `maxMessageKb` among its subscribers. */
+export function topicMaxMessageKb(spec: Spec, topic: TopicSpec): number {
+    return Math.min(...spec.queues.filter((q) => topic.subscribers.includes(q.name)).map((q) => q.maxMessageKb));
 }
 
 /** Topics that feed the named queue. */

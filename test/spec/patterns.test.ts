@@ -7,11 +7,13 @@ import {
     checkSpec,
     clouds,
     defaultLevelOf,
+    defaultQueueLevel,
     formatIssue,
     largeMessageExpireDays,
     levelShares,
     needsDelayScheduler,
     queueLevels,
+    topicMaxMessageKb,
     topicOrdering,
     topicsFeeding,
     validateSpec,
@@ -234,6 +236,11 @@ describe("spec: queue patterns", () => {
                 queues: [{ name: "orders", priorities: { levels: levels3 } }, { name: "emails", priorities: { levels: levels3, defaultLevel: "normal" } }, { name: "audit" }],
             }, "aws");
             assert.deepEqual(spec.queues.map(defaultLevelOf), ["low", "normal", undefined]);
+            assert.deepEqual(spec.queues.map(defaultQueueLevel), [
+                { name: "orders-low", level: "low", rank: 2, weight: 1 },
+                { name: "emails-normal", level: "normal", rank: 1, weight: 1 },
+                { name: "audit", rank: 0, weight: 1 },
+            ]);
         });
 
         it("levelShares: splits by weight with the largest remainder, then raises each level to the floor from the largest shares", () => {
@@ -281,6 +288,15 @@ describe("spec: queue patterns", () => {
             assert.deepEqual(topicsFeeding(spec, "emails").map((t) => t.name), ["order-events", "mail-events"]);
             assert.deepEqual(topicsFeeding(spec, "audit").map((t) => t.name), ["ledger-events"]);
             assert.deepEqual(topicsFeeding(spec, "orders").map((t) => t.name), ["order-events"]);
+        });
+
+        it("topicMaxMessageKb: the smallest maxMessageKb among the topic's subscribers only", () => {
+            const spec = validateSpec({
+                name: "shop",
+                queues: [{ name: "orders", maxMessageKb: 200 }, { name: "emails", maxMessageKb: 64 }, { name: "audit", maxMessageKb: 16 }],
+                topics: [{ name: "order-events", subscribers: ["orders", "emails"] }, { name: "order-copies", subscribers: ["orders"] }],
+            }, "aws");
+            assert.deepEqual(spec.topics.map((t) => topicMaxMessageKb(spec, t)), [64, 200]);
         });
     });
 
