@@ -24,10 +24,8 @@ export function localQueues(spec: Spec): LocalQueueConfig[] {
 
 /** The engine queues behind one spec queue, highest priority first, with the weights the worker pool claims by. */
 export interface LocalLevels {
-    /** The spec queue's name. */
-    queue: string;
-    /** One entry per level (a single entry named after the queue when it has no priorities). */
-    levels: { queue: string; level?: string; weight: number }[];
+    /** One engine queue per level (a single one named after the queue when it has no priorities). */
+    levels: { queue: string; weight: number }[];
     /** Promotion bound (spec priorities.promoteAfterSeconds); absent without priorities. */
     promoteAfterSeconds?: number;
 }
@@ -35,8 +33,7 @@ export interface LocalLevels {
 /** The engine queues behind a spec queue (see LocalLevels). */
 export function localLevels(queue: QueueSpec): LocalLevels {
     return {
-        queue: queue.name,
-        levels: queueLevels(queue).map((l) => ({ queue: l.name, ...(l.level !== undefined ? { level: l.level } : {}), weight: l.weight })),
+        levels: queueLevels(queue).map((l) => ({ queue: l.name, weight: l.weight })),
         ...(queue.priorities ? { promoteAfterSeconds: queue.priorities.promoteAfterSeconds } : {}),
     };
 }
