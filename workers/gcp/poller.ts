@@ -48,6 +48,8 @@ interface Held {
     delivery: ReceivedMessage;
     subscription: string;
     heartbeat: NodeJS.Timeout;
+    /** When the message was first enqueued (its enqueued-at attribute, else its publish time): the promotion clock. */
+    enqueuedAt: Date;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,7 +137,7 @@ export class PubsubPoller {
         );
         arrived.forEach((held, rank) => {
             for (const h of held) {
-                if (this.promotable(rank, h.delivery)) this.track(this.promote(h, rank));
+                if (this.promotable(rank, h)) this.track(this.promote(h, rank));
                 else this.buffers[rank]!.push(h);
             }
         });
@@ -144,14 +146,14 @@ export class PubsubPoller {
     private hold(delivery: ReceivedMessage, subscription: string): Held {
         const { api, ackDeadlineSeconds, logger } = this.options;
         const extend = () => modifyAckDeadline(api, subscription, [delivery.ackId], ackDeadlineSeconds).catch((error) => logger.warn({ err: error }, "could not extend the ack deadline"));
-        return { delivery, subscription, heartbeat: setInterval(extend, (ackDeadlineSeconds * 1000) / 2) };
+        const enqueuedAt = firstEnqueuedAt(delivery.message.attributes ?? {}, new Date(delivery.message.publishTime));
+        return { delivery, subscription, heartbeat: setInterval(extend, (ackDeadlineSeconds * 1000) / 2), enqueuedAt };
     }
 
-    /** Whether a delivery has waited `promoteAfterSeconds` since it was first enqueued. */
-    private overdue(delivery: ReceivedMessage): boolean {
+    /** Whether a held delivery has waited `promoteAfterSeconds` since it was first enqueued. */
+    private overdue(held: Held): boolean {
         const after = this.options.promoteAfterSeconds;
-        const message = delivery.message;
-        return after !== undefined && promotionDue(firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)), after);
+        return after !== undefined && promotionDue(held.enqueuedAt, after);
     }
 
     /**
@@ -159,20 +161,17 @@ export class PubsubPoller {
      * buffered. Only fresh work above can starve it; next to overdue work, or with nothing above,
      * moving it would cost a publish and an ack and gain no slot.
      */
-    private promotable(rank: number, delivery: ReceivedMessage): boolean {
-        if (rank === 0 || !this.levels[rank - 1]!.topic || !this.overdue(delivery)) return false;
-        return this.buffers.slice(0, rank).some((buffer) => buffer.some((held) => !this.overdue(held.delivery)));
+    private promotable(rank: number, held: Held): boolean {
+        if (rank === 0 || !this.levels[rank - 1]!.topic || !this.overdue(held)) return false;
+        return this.buffers.slice(0, rank).some((buffer) => buffer.some((above) => !this.overdue(above)));
     }
 
     /** Publishes the message to the level above with its first enqueue time and job id, then acks it here. */
     private async promote(held: Held, rank: number): Promise<void> {
         const { message } = held.delivery;
-        const attributes = {
-            ...message.attributes,
-            [enqueuedAtAttribute]: firstEnqueuedAt(message.attributes ?? {}, new Date(message.publishTime)).toISOString(),
-            [jobIdAttribute]: message.attributes?.[jobIdAttribute] || message.messageId,
-        };
-        const body = Buffer.from(message.data ?? "", "base64").toString("utf8");
+        // The runtime's view of the message gives the job id (attribute, else message id) and the decoded body.
+        const { id, body } = rawMessageOf(message, held.delivery.deliveryAttempt);
+        const attributes = { ...message.attributes, [enqueuedAtAttribute]: held.enqueuedAt.toISOString(), [jobIdAttribute]: id };
         await this.settle(held, async () => {
             await publish(this.options.api, this.levels[rank - 1]!.topic!, [{ body, attributes, orderingKey: message.orderingKey }]);
             await acknowledge(this.options.api, held.subscription, [held.delivery.ackId]);

@@ -69,6 +69,7 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         assert.deepEqual(p.counts, { acked: 6, nacked: 0, promoted: 1 });
         const old = seen.find((m) => m.id === "job-old")!;
         assert.equal(old.enqueuedAt.toISOString(), enqueuedAt);
+        assert.equal(old.body, '{"n":"old"}', "the promoted copy carries the same body");
         assert.equal(old.attributes["queuestack-enqueued-at"], enqueuedAt);
         assert.equal(seen.find((m) => m.id === "job-new")!.attributes["queuestack-enqueued-at"], undefined);
         assert.deepEqual(await pull(pubsub, work[0]!.subscriptions[0]!, 10, { returnImmediately: true }), [], "the promoted copy was consumed from the high level");
