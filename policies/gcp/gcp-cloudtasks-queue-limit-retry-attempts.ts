@@ -4,7 +4,7 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import { integerSetting, resourcePolicy } from "../lib/policy";
 
 /** Cloud Tasks' attempt count when a queue sets none. */
-export const cloudTasksDefaultMaxAttempts = 100;
+const cloudTasksDefaultMaxAttempts = 100;
 
 interface RetryAttemptsConfig {
     minimumAttempts: number;
