@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cloudLimits } from "../spec";
+import { needsDelayScheduler } from "../spec";
 import type { Statement } from "./iam";
 import type { BucketRef, LevelRef } from "./refs";
 
@@ -52,7 +52,7 @@ export function queuesVariable(queues: Record<string, FrontEndQueue>, claimCheck
     return pulumi.jsonStringify(
         Object.fromEntries(
             Object.entries(queues).map(([name, q]) => {
-                const scheduled = (q.maxDelaySeconds ?? 0) > cloudLimits.aws.messageDelayNativeMaxSeconds;
+                const scheduled = needsDelayScheduler({ maxDelaySeconds: q.maxDelaySeconds ?? 0 }, "aws");
                 const levels = q.levels?.map((l) => ({ level: l.level, url: l.url, ...(scheduled ? { arn: l.arn, deadLetterArn: l.deadLetterArn } : {}) }));
                 const entry = {
                     url: q.url,

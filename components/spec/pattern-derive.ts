@@ -62,7 +62,7 @@ export function levelShares(total: number, levels: readonly Pick<PriorityLevelSp
 }
 
 /** Whether a queue's per-message delays need a scheduler on the cloud (beyond what the queue honours). */
-export function needsDelayScheduler(queue: QueueSpec, cloud: Cloud): boolean {
+export function needsDelayScheduler(queue: Pick<QueueSpec, "maxDelaySeconds">, cloud: Cloud): boolean {
     return queue.maxDelaySeconds > cloudLimits[cloud].messageDelayNativeMaxSeconds;
 }
 

@@ -79,6 +79,12 @@ describe("aws FrontEnd with queue patterns", () => {
         assert.equal(noWait.QUEUESTACK_MAX_WAIT_SECONDS, undefined);
     });
 
+    it("schedules only delays beyond SQS's 900 s: a queue delaying at most 900 s carries no ARNs for schedules", async () => {
+        const short = { url: sqsUrl("shop-dev-short"), arn: sqsArn("shop-dev-short"), fifo: false, maxDelaySeconds: 900, deadLetterArn: sqsArn("shop-dev-short-dlq") };
+        const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { short }, table }));
+        assert.deepEqual(JSON.parse(variables(resources).QUEUESTACK_QUEUES), { short: { url: sqsUrl("shop-dev-short"), fifo: false, maxDelaySeconds: 900 } });
+    });
+
     it("sets no pattern variable, route or permission for a stack without the patterns", async () => {
         const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { plain: { url: sqsUrl("shop-dev-plain"), arn: sqsArn("shop-dev-plain"), fifo: false } }, table }));
         assert.deepEqual(Object.keys(variables(resources)).sort(), ["QUEUESTACK_AUTH", "QUEUESTACK_MAX_BODY_BYTES", "QUEUESTACK_QUEUES", "QUEUESTACK_TABLE_NAME"]);
