@@ -99,7 +99,10 @@ export class PriorityQueueReceiver extends ServiceBusQueueReceiver {
                 if (!message) continue;
                 this.taken[level.name]++;
                 const above = index > 0 ? levels[index - 1] : undefined;
-                const work = above && this.due(message) ? this.promote(level, above, message) : this.process(level.receiver, message, () => level.receiver.renewMessageLock(message));
+                const enqueuedAt = above && this.firstEnqueued(message);
+                const work = above && enqueuedAt && promotionDue(enqueuedAt, this.priority.promoteAfterSeconds)
+                    ? this.promote(level, above, message, enqueuedAt)
+                    : this.process(level.receiver, message, () => level.receiver.renewMessageLock(message));
                 running.add(work);
                 void work.finally(() => running.delete(work));
             }
@@ -138,14 +141,13 @@ export class PriorityQueueReceiver extends ServiceBusQueueReceiver {
         return level.fetching;
     }
 
-    private due(message: ServiceBusReceivedMessage): boolean {
-        const enqueued = firstEnqueuedAt(attributesOf(message.applicationProperties), message.enqueuedTimeUtc ?? new Date());
-        return promotionDue(enqueued, this.priority.promoteAfterSeconds);
+    /** When the message was first enqueued (attribute `queuestack-enqueued-at`, else its enqueue time): the promotion clock. */
+    private firstEnqueued(message: ServiceBusReceivedMessage): Date {
+        return firstEnqueuedAt(attributesOf(message.applicationProperties), message.enqueuedTimeUtc ?? new Date());
     }
 
     /** Sends the message to the level above (same id, body, attributes; first enqueue time kept), then completes it here. */
-    private async promote(from: LevelState, to: LevelState, message: ServiceBusReceivedMessage): Promise<void> {
-        const enqueuedAt = firstEnqueuedAt(attributesOf(message.applicationProperties), message.enqueuedTimeUtc ?? new Date());
+    private async promote(from: LevelState, to: LevelState, message: ServiceBusReceivedMessage, enqueuedAt: Date): Promise<void> {
         const copy: ServiceBusMessage = {
             body: message.body,
             ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
