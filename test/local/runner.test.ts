@@ -153,6 +153,11 @@ describe("local runner: front end -> SQLite queue -> example worker -> datastore
         assert.equal(stack.engine.stats("scrape").deadLetters, 1);
         const unauthorized = await fetch(`${stack.url}/api/queues/scrape/redrive`, { method: "POST" });
         assert.equal(unauthorized.status, 401);
+        const refusal = { error: "Missing or wrong x-api-key header. Send the key the runner printed at start." };
+        assert.deepEqual(await unauthorized.json(), refusal);
+        const wrongKey = await fetch(`${stack.url}/api/queues/scrape/redrive`, { method: "POST", headers: { "x-api-key": "wrong" } });
+        assert.deepEqual([wrongKey.status, await wrongKey.json()], [401, refusal]);
+        assert.equal(stack.engine.stats("scrape").deadLetters, 1, "a refused redrive moves nothing");
     });
 });
 
