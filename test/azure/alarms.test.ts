@@ -57,6 +57,8 @@ describe("azure Alarms", () => {
         const backlog = one(resources, "azure-native:monitor:MetricAlert", "alarms-jobs-backlog");
         assert.equal(backlog.inputs.description, '"jobs" has not been empty for PT15M: messages may be waiting longer than the 1200 s SLA (alarms.oldestMessageAgeSeconds); workers are stalled or not keeping up.');
         assert.equal(backlog.inputs.evaluationFrequency, "PT5M");
+        const metrics = ofType(resources, "azure-native:monitor:MetricAlert").flatMap((a) => (a.inputs.criteria as Criteria).allOf.map((c) => String(c.metricName)));
+        assert.deepEqual(metrics.sort(), ["ActiveMessages", "DeadletteredMessages", "requests/failed"]);
         for (const alert of ofType(resources, "azure-native:monitor:MetricAlert")) {
             for (const c of (alert.inputs.criteria as Criteria).allOf) assert.ok(["DeadletteredMessages", "ActiveMessages", "requests/failed"].includes(String(c.metricName)), `${alert.name} reads ${c.metricName}`);
         }
