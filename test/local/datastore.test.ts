@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { openDatabase, type LocalDatabase } from "../../local/engine/database";
 import { SqliteWorkerStore } from "../../local/datastore";
+import { workerStoreContract } from "../workers/helpers/store-contract";
 
 describe("local datastore (SQLite): idempotency claims and job records", () => {
     let db: LocalDatabase;
@@ -64,5 +65,15 @@ describe("local datastore (SQLite): idempotency claims and job records", () => {
         assert.equal(await store.getJob("m1"), undefined);
         store.sweep();
         assert.deepEqual(db.prepare("SELECT COUNT(*) AS n FROM jobs").get(), { n: 0 });
+    });
+});
+
+describe("local datastore (SQLite) meets the WorkerStore contract", () => {
+    const opened: LocalDatabase[] = [];
+    afterEach(() => opened.splice(0).forEach((db) => db.close()));
+    workerStoreContract((now) => {
+        const db = openDatabase(":memory:");
+        opened.push(db);
+        return new SqliteWorkerStore(db, "run-1", () => now().getTime());
     });
 });
