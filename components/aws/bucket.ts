@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "./iam";
+import { denyInsecureTransport, policyDocument } from "./iam";
 
 /**
  * A private S3 bucket under `parent`: every kind of public access blocked, encrypted at rest
@@ -24,16 +24,7 @@ export function privateBucket(name: string, tags: Record<string, string>, parent
         `${name}-tls-only`,
         {
             bucket: bucket.id,
-            policy: policyDocument([
-                {
-                    sid: "DenyInsecureTransport",
-                    effect: "Deny",
-                    principals: { AWS: "*" },
-                    actions: ["s3:*"],
-                    resources: [bucket.arn, bucket.arn.apply((arn) => `${arn}/*`)],
-                    condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
-            ]),
+            policy: policyDocument([denyInsecureTransport("s3", [bucket.arn, bucket.arn.apply((arn) => `${arn}/*`)])]),
         },
         // S3 refuses bucket policies while the public access block is being applied.
         { parent, dependsOn: [publicAccess] },

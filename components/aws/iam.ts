@@ -12,6 +12,11 @@ export interface Statement {
     condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 
+/** A resource policy statement refusing every `<service>:*` request made over plain HTTP (TLS only). */
+export function denyInsecureTransport(service: "s3" | "sqs", resources: pulumi.Input<string>[]): Statement {
+    return { sid: "DenyInsecureTransport", effect: "Deny", principals: { AWS: "*" }, actions: [`${service}:*`], resources, condition: { Bool: { "aws:SecureTransport": "false" } } };
+}
+
 /** Renders statements as an IAM policy JSON document. */
 export function policyDocument(statements: Statement[]): pulumi.Output<string> {
     const conditions = pulumi.output(statements.map((s) => s.condition ?? null));

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type QueueLevel, type QueueSpec, deduplicationOf, secondsPerDay } from "../spec";
 import { deduplicationTagKey, senderDeduplicationTagValue } from "../declarations";
-import { type Statement, policyDocument } from "./iam";
+import { type Statement, denyInsecureTransport, policyDocument } from "./iam";
 import { awsNames } from "./names";
 
 /** SQS long polling: the longest wait ReceiveMessage allows, so idle consumers make few calls. */
@@ -35,11 +35,6 @@ export interface LevelQueueArgs {
      */
     topicArns?: pulumi.Input<string>[];
     parent: pulumi.Resource;
-}
-
-/** A queue policy statement denying every non-TLS request. */
-function denyInsecureTransport(arn: pulumi.Input<string>): Statement {
-    return { sid: "DenyInsecureTransport", effect: "Deny", principals: { AWS: "*" }, actions: ["sqs:*"], resources: [arn], condition: { Bool: { "aws:SecureTransport": "false" } } };
 }
 
 /** A queue policy statement letting exactly these SNS topics send (aws:SourceArn). */
@@ -97,7 +92,7 @@ export function levelQueue(args: LevelQueueArgs): LevelQueue {
         ([role, q]) =>
             new aws.sqs.QueuePolicy(
                 `${prefix}-${role}-policy`,
-                { queueUrl: q.url, policy: policyDocument([denyInsecureTransport(q.arn), ...(topicArns.length > 0 ? [allowTopics(q.arn, topicArns)] : [])]) },
+                { queueUrl: q.url, policy: policyDocument([denyInsecureTransport("sqs", [q.arn]), ...(topicArns.length > 0 ? [allowTopics(q.arn, topicArns)] : [])]) },
                 // Named -tls-only before it also carried the topics' grant; the alias keeps deployed policies in place.
                 { parent, aliases: [{ name: `${prefix}-${role}-tls-only` }] },
             ),
