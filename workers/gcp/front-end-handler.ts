@@ -125,6 +125,9 @@ function attributesOf(id: string, route: MessageRouting, now: Date): Record<stri
 export function createFrontEndHandler(options: FrontEndOptions) {
     const { queues, topics = {}, maxBodyBytes, pubsub, jobs, logger, blobStore, delay } = options;
     const newJobId = options.newJobId ?? randomUUID;
+    // Routing rules and topics are fixed by the environment: derived once, not per request.
+    const queueDestinations = new Map(Object.entries(queues).map(([name, q]) => [name, queueDestination(q)]));
+    const topicDestinations = new Map(Object.entries(topics).map(([name, t]): [string, Destination] => [name, { routing: { fifo: t.ordered, maxDelaySeconds: 0 }, topicOf: () => t.topic, maxMessageKb: t.maxMessageKb }]));
 
     const accept = async (req: FrontEndRequest, name: string, to: Destination): Promise<[number, unknown]> => {
         const { items, batch } = parseIntakeBody(req.rawBody ?? Buffer.alloc(0), maxBodyBytes);
@@ -133,11 +136,11 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const routes = items.map((item, index) => routeMessage(name, to.routing, parts, item, index));
         if (routes.some((r) => r.delaySeconds > 0) && !delay) throw new Error(`front end: "${name}" takes delays but QUEUESTACK_DELAY is not set`);
         const now = new Date();
+        const limit = claimCheckLimitBytes(to.maxMessageKb);
         const messages = await Promise.all(
             items.map(async (item, i) => {
                 const id = newJobId();
                 const route = routes[i]!;
-                const limit = claimCheckLimitBytes(to.maxMessageKb);
                 const body = await checkIn(JSON.stringify(item), route.delaySeconds > 0 ? Math.min(limit, maxDelayedBodyBytes) : limit, blobStore, `${name}/${id}`);
                 const publication: Publication = { body, attributes: attributesOf(id, route, now), orderingKey: route.groupKey };
                 return { id, route, publication, topic: to.topicOf(route.level) };
@@ -175,16 +178,16 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const enqueueMatch = /^\/queues\/([^/]+)\/messages\/?$/.exec(req.path);
         if (req.method === "POST" && enqueueMatch) {
             const queueName = decodeURIComponent(enqueueMatch[1]!);
-            const target = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
+            const target = queueDestinations.get(queueName);
             if (!target) throw unknownQueueError(queueName, Object.keys(queues));
-            return accept(req, queueName, queueDestination(target));
+            return accept(req, queueName, target);
         }
         const topicMatch = /^\/topics\/([^/]+)\/?$/.exec(req.path);
         if (req.method === "POST" && topicMatch) {
             const topicName = decodeURIComponent(topicMatch[1]!);
-            const target = Object.hasOwn(topics, topicName) ? topics[topicName] : undefined;
+            const target = topicDestinations.get(topicName);
             if (!target) throw unknownTopicError(topicName, Object.keys(topics));
-            return accept(req, topicName, { routing: { fifo: target.ordered, maxDelaySeconds: 0 }, topicOf: () => target.topic, maxMessageKb: target.maxMessageKb });
+            return accept(req, topicName, target);
         }
         const statusMatch = /^\/jobs\/([^/]+)\/?$/.exec(req.path);
         if (req.method === "GET" && statusMatch) return status(decodeURIComponent(statusMatch[1]!));

@@ -190,6 +190,8 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
             assert.deepEqual(messages.map(bodyOf), ['{"order":9}'], subscription);
         }
         assert.deepEqual(await send("/topics/nope", {}), { status: 404, body: { error: 'Unknown topic "nope". Known topics: events.' } });
+        assert.deepEqual(await send("/topics/constructor", {}), { status: 404, body: { error: 'Unknown topic "constructor". Known topics: events.' } });
+        assert.deepEqual(await send("/queues/constructor/messages", {}), { status: 404, body: { error: 'Unknown queue "constructor". Known queues: audit, work.' } });
     });
 
     it("waits for the result when asked, and refuses a wait over the limit before publishing", async () => {
