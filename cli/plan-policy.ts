@@ -12,23 +12,15 @@ export interface PlanPolicyReport {
  * Undefined when the pack is not part of this installation.
  */
 export async function planPolicyReport(stack: string, planned: PlannedResource[]): Promise<PlanPolicyReport | undefined> {
-    let pack: { check: typeof import("./policy-check"); offline: typeof import("../policies/lib/offline"); evaluate: typeof import("../policies/lib/evaluate"); version: string };
+    let pack: { check: typeof import("./policy-check"); version: string };
     try {
         /* eslint-disable @typescript-eslint/no-require-imports -- the pack is optional */
-        pack = {
-            check: require("./policy-check"),
-            offline: require("../policies/lib/offline"),
-            evaluate: require("../policies/lib/evaluate"),
-            version: (require("../policies/package.json") as { version: string }).version,
-        };
+        pack = { check: require("./policy-check"), version: (require("../policies/package.json") as { version: string }).version };
         /* eslint-enable @typescript-eslint/no-require-imports */
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
         throw error;
     }
-    const { allPolicies } = require("../policies/all") as typeof import("../policies/all"); // eslint-disable-line @typescript-eslint/no-require-imports
-    const resources = pack.offline.toEvaluatedResources(planned, "queuestack", stack);
-    const violations = await pack.evaluate.evaluatePolicies(resources, allPolicies);
-    const check: StackCheck = { stack, resources, violations, failed: violations.some((v) => v.enforcementLevel === "mandatory") };
+    const check = await pack.check.checkPlanned(stack, planned);
     return { check, text: pack.check.formatCheck(check, pack.version) };
 }

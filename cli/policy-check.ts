@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { PlannedResource } from "../components/testing/offline";
 import type { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { allPolicies, policyPackName } from "../policies/all";
 import { type EvaluatedResource, evaluatePolicies, type Violation } from "../policies/lib/evaluate";
@@ -30,6 +31,11 @@ export interface CheckOptions {
  */
 export async function checkStack(stack: string, options: CheckOptions = {}): Promise<StackCheck> {
     const { resources: planned } = await runStackOffline(stack, options.dir);
+    return checkPlanned(stack, planned, options);
+}
+
+/** Evaluates the policies on resources already planned (`runStackOffline`), without running the program again. */
+export async function checkPlanned(stack: string, planned: PlannedResource[], options: Omit<CheckOptions, "dir"> = {}): Promise<StackCheck> {
     const resources = toEvaluatedResources(planned, "queuestack", stack);
     const violations = await evaluatePolicies(resources, options.policies ?? allPolicies, options.config);
     return { stack, resources, violations, failed: violations.some((v) => v.enforcementLevel === "mandatory") };

@@ -1,4 +1,9 @@
 import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { runStackOffline } from "../../cli/offline-stack";
+import { planPolicyReport } from "../../cli/plan-policy";
+import { checkStack, formatCheck } from "../../cli/policy-check";
+import policyPackage from "../../policies/package.json";
 import { mermaidDiagram } from "../../cli/plan-diagram";
 import { validateSpec } from "../../components/spec";
 import { opsSpec } from "./ops-cli";
@@ -43,5 +48,21 @@ describe("queuestack plan diagram", () => {
         assert.ok(diagram.includes('    queue_publish[["queue publish<br/>Pub/Sub FIFO"]]'), diagram);
         assert.equal(diagram.includes("worker_publisher"), false, "no worker consumes publish");
         assert.equal(diagram.includes("Lambda"), false);
+    });
+});
+
+describe("queuestack plan policy verdict", () => {
+    it("is the pack's check of the planned resources, as `npm run policy` reports it", async function () {
+        this.timeout(120_000);
+        const root = path.resolve(__dirname, "..", "..");
+        const { resources } = await runStackOffline("dev", root);
+        const report = await planPolicyReport("dev", resources);
+        const direct = await checkStack("dev", { dir: root });
+        assert.ok(report, "the pack is part of this checkout");
+        assert.equal(report.check.resources.length, direct.resources.length);
+        assert.deepEqual(report.check.violations, direct.violations);
+        assert.equal(report.check.failed, false);
+        assert.equal(report.text, formatCheck(direct, policyPackage.version));
+        assert.match(report.text, /^Stack "dev": passed \(0 mandatory, \d+ advisory violations?, \d+ resources checked\)\n/);
     });
 });
