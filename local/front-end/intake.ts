@@ -40,8 +40,8 @@ export interface LocalIntakeOptions {
 
 type Copy = SendOptions & { queue: string; body: string };
 
-/** The routing settings of a spec queue, as every cloud's front end gets them. */
-export function routingOf(queue: QueueSpec): RoutingOptions {
+/** The routing settings of a spec queue for the runtime's routeMessage. */
+function routingOf(queue: QueueSpec): RoutingOptions {
     return {
         fifo: queue.ordering === "fifo",
         ...(queue.priorities

@@ -31,7 +31,7 @@ export interface DelayedMessage {
 }
 
 /** Largest schedule target input EventBridge Scheduler takes, bytes (its payload quota). */
-export const schedulerMaxInputBytes = 256 * 1024;
+const schedulerMaxInputBytes = 256 * 1024;
 
 /**
  * The largest body (bytes, as sent) that still fits a schedule's input once JSON-escaped inside
@@ -47,7 +47,7 @@ export function scheduleInputLimitBytes(body: string): number {
 const retryPolicy = { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 };
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the next whole second. */
-export function atExpression(when: Date): string {
+function atExpression(when: Date): string {
     const rounded = new Date(Math.ceil(when.getTime() / 1000) * 1000);
     return `at(${rounded.toISOString().slice(0, 19)})`;
 }
