@@ -21,7 +21,11 @@ describe("aws: QUEUESTACK_QUEUE_LEVELS for the VM poller", () => {
             name: "ConfigError",
             message: `QUEUESTACK_QUEUE_LEVELS must be ${shape} with at least two levels (got {"promoteAfterSeconds":120,"levels":[${JSON.stringify(levels[0])}]}).`,
         });
-        assert.throws(() => readQueueLevels({ QUEUESTACK_QUEUE_LEVELS: JSON.stringify({ promoteAfterSeconds: 0, levels }) }), { name: "ConfigError" });
-        assert.throws(() => readQueueLevels({ QUEUESTACK_QUEUE_LEVELS: JSON.stringify({ promoteAfterSeconds: 60, levels: [levels[0], { ...levels[1], weight: 0 }] }) }), { name: "ConfigError" });
+        for (const value of [{ promoteAfterSeconds: 0, levels }, { promoteAfterSeconds: 60, levels: [levels[0], { ...levels[1], weight: 0 }] }]) {
+            assert.throws(() => readQueueLevels({ QUEUESTACK_QUEUE_LEVELS: JSON.stringify(value) }), {
+                name: "ConfigError",
+                message: `QUEUESTACK_QUEUE_LEVELS must be ${shape} with at least two levels (got ${JSON.stringify(value)}).`,
+            });
+        }
     });
 });
