@@ -2,10 +2,7 @@ import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import { claimCheckedLifetimeDays, queueLevels } from "./pattern-derive";
-import type { Spec } from "./schema";
-
-/** The schema's largest frontEnd.maxBodyKb. */
-const frontEndMaxBodyKb = 10_240;
+import { type Spec, frontEndMaxBodyKb } from "./schema";
 
 /** Names the stack uses for its own topics (aws: the alarm topic `<stack>-alarms`). */
 const reservedTopicNames = ["alarms"];

@@ -5,6 +5,9 @@ import { queueSchema } from "./queue-schema";
 import { workerSchema } from "./worker-schema";
 import { largeMessagesSchema, topicSchema } from "./pattern-schema";
 
+/** Largest `frontEnd.maxBodyKb` the schema takes, KiB (a cloud may allow less: cloudLimits requestBodyMaxKb). */
+export const frontEndMaxBodyKb = 10_240;
+
 /** The HTTP front end that accepts work and enqueues it. */
 export const frontEndSchema = z
     .strictObject({
@@ -17,7 +20,7 @@ export const frontEndSchema = z
          */
         auth: z.enum(["apiKey", "none"]).default("apiKey").describe("apiKey | none. Default apiKey."),
         /** Largest request body accepted, in KiB; larger requests get 413. @default 256 */
-        maxBodyKb: z.number().int().min(1).max(10_240).default(256).describe("Largest request body in KiB. Default 256."),
+        maxBodyKb: z.number().int().min(1).max(frontEndMaxBodyKb).default(256).describe("Largest request body in KiB. Default 256."),
         /**
          * Request-response: longest a sender may ask the front end to wait for the job's result
          * (`Prefer: wait=N` header or `wait` query parameter), in seconds. The front end answers 200
