@@ -1,5 +1,13 @@
 import { strict as assert } from "node:assert";
 import { frontEndFromEnv } from "../../../workers/gcp/front-end";
+import { response } from "./pubsub-fixtures";
+
+/** Answers one POST through a handler; only requests refused before any publish, so nothing leaves the process. */
+async function post(handler: ReturnType<typeof frontEndFromEnv>, path: string, query: Record<string, string> = {}) {
+    const { res, answer } = response();
+    await handler({ method: "POST", path, headers: {}, query, rawBody: Buffer.from("{}") }, res);
+    return answer;
+}
 
 const env = {
     QUEUESTACK_QUEUES: JSON.stringify({ work: { levels: [{ level: "high", topic: "projects/p/topics/work-high" }, { level: "low", topic: "projects/p/topics/work-low" }], ordered: false, maxDelaySeconds: 60, maxMessageKb: 256 } }),
@@ -18,6 +26,17 @@ describe("gcp front end environment", () => {
         assert.equal(typeof frontEndFromEnv(env), "function");
         const { QUEUESTACK_TOPICS, QUEUESTACK_DELAY, QUEUESTACK_BLOB_BUCKET, QUEUESTACK_MAX_WAIT_SECONDS, ...minimal } = env;
         assert.equal(typeof frontEndFromEnv(minimal), "function", "topics, delays, claim check and waiting are optional");
+    });
+
+    it("routes by the queues and topics it read, and takes waits up to QUEUESTACK_MAX_WAIT_SECONDS (0 when unset)", async () => {
+        const full = frontEndFromEnv(env);
+        assert.deepEqual(await post(full, "/queues/nope/messages"), { status: 404, body: { error: 'Unknown queue "nope". Known queues: work.' } });
+        assert.deepEqual(await post(full, "/topics/nope"), { status: 404, body: { error: 'Unknown topic "nope". Known topics: events.' } });
+        assert.equal((await post(full, "/queues/work/messages", { wait: "21" })).status, 400);
+        const { QUEUESTACK_TOPICS, QUEUESTACK_MAX_WAIT_SECONDS, ...minimal } = env;
+        const bare = frontEndFromEnv(minimal);
+        assert.deepEqual(await post(bare, "/topics/events"), { status: 404, body: { error: 'Unknown topic "events". This stack has no topics (spec topics).' } });
+        assert.equal((await post(bare, "/queues/work/messages", { wait: "1" })).status, 400);
     });
 
     it("names the expected shape of a malformed queue or delay setting", () => {
