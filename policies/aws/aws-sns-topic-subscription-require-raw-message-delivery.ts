@@ -1,5 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
+import { snsTopicSubscriptionType } from "../lib/aws";
 import { resourcePolicy } from "../lib/policy";
 
 /**
@@ -12,7 +13,7 @@ export const awsSnsTopicSubscriptionRequireRawMessageDelivery = resourcePolicy<U
     name: "aws-sns-topic-subscription-require-raw-message-delivery",
     description: "SNS subscriptions to SQS queues deliver raw messages, so workers see the body that was published.",
     enforcementLevel: "advisory",
-    types: ["aws:sns/topicSubscription:TopicSubscription"],
+    types: [snsTopicSubscriptionType],
     validate: (props, { args, report }) => {
         if (props.protocol !== "sqs") return args.notApplicable("Not an SQS subscription");
         if (props.rawMessageDelivery !== true) {

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { sqsQueueType } from "../lib/aws";
+import { sqsQueuePolicyType, sqsQueueType } from "../lib/aws";
 import { conditionValues, servicePrincipals, statementsOf } from "../lib/aws-access";
 import { resourcePolicy } from "../lib/policy";
 
@@ -15,7 +15,7 @@ export const awsSqsQueuePolicyRequireSourceArn = resourcePolicy<Props>({
     name: "aws-sqs-queue-policy-require-source-arn",
     description: "SQS queue policies that allow an AWS service (such as SNS) to send are scoped to the sending resource with aws:SourceArn.",
     enforcementLevel: "mandatory",
-    types: ["aws:sqs/queuePolicy:QueuePolicy", sqsQueueType],
+    types: [sqsQueuePolicyType, sqsQueueType],
     validate: (props, { args, report }) => {
         const statements = statementsOf(props.policy).filter((s) => s.Effect === "Allow" && servicePrincipals(s).length > 0);
         if (statements.length === 0) return args.notApplicable("No statement allows an AWS service");

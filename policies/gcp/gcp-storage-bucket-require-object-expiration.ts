@@ -1,6 +1,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type { Unwrap } from "@pulumi/pulumi";
 import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { storageBucketType } from "../lib/gcp";
 import { resourcePolicy } from "../lib/policy";
 
 /**
@@ -12,7 +13,7 @@ export const gcpStorageBucketRequireObjectExpiration = resourcePolicy<Unwrap<gcp
     name: "gcp-storage-bucket-require-object-expiration",
     description: "GCS buckets holding claim-checked message bodies delete them by a lifecycle rule.",
     enforcementLevel: "mandatory",
-    types: ["gcp:storage/bucket:Bucket"],
+    types: [storageBucketType],
     validate: (props, { args, report }) => {
         if (!isClaimCheckStore(props)) return args.notApplicable(`Not a claim-check store ${claimCheckDeclaration}`);
         const expires = (props.lifecycleRules ?? []).some((rule) => rule.action?.type === "Delete" && (rule.condition?.age ?? 0) > 0);

@@ -1,6 +1,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type { Unwrap } from "@pulumi/pulumi";
 import { claimCheckDeclaration, isClaimCheckStore } from "../lib/claim-check";
+import { storageBucketType } from "../lib/gcp";
 import { resourcePolicy } from "../lib/policy";
 
 /**
@@ -12,7 +13,7 @@ export const gcpStorageBucketRequirePublicAccessPrevention = resourcePolicy<Unwr
     name: "gcp-storage-bucket-require-public-access-prevention",
     description: "GCS buckets holding claim-checked message bodies enforce public access prevention and uniform bucket-level access.",
     enforcementLevel: "mandatory",
-    types: ["gcp:storage/bucket:Bucket"],
+    types: [storageBucketType],
     validate: (props, { args, report }) => {
         if (!isClaimCheckStore(props)) return args.notApplicable(`Not a claim-check store ${claimCheckDeclaration}`);
         const missing = [

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { parseJson } from "./aws";
+import { parseJson, sqsQueuePolicyType } from "./aws";
 import { asList, globMatches, ofType, type Props } from "./stack";
 
 /** One statement of an IAM or resource policy document. */
@@ -37,7 +37,7 @@ export function conditionValues(statement: Statement, key: string): string[] {
 
 /** The access policy documents of an SQS queue: its inline `policy` and every aws.sqs.QueuePolicy on its URL. */
 export function queuePolicyDocuments(resources: readonly PolicyResource[], queue: PolicyResource): unknown[] {
-    const attached = ofType(resources, "aws:sqs/queuePolicy:QueuePolicy").filter((p) => p.props.queueUrl !== undefined && p.props.queueUrl === queue.props.url);
+    const attached = ofType(resources, sqsQueuePolicyType).filter((p) => p.props.queueUrl !== undefined && p.props.queueUrl === queue.props.url);
     return [queue.props.policy, ...attached.map((p: Props) => p.props.policy)].filter((d) => d !== undefined);
 }
 

@@ -2,6 +2,8 @@
 
 export const sqsQueueType = "aws:sqs/queue:Queue";
 export const sqsRedrivePolicyType = "aws:sqs/redrivePolicy:RedrivePolicy";
+export const sqsQueuePolicyType = "aws:sqs/queuePolicy:QueuePolicy";
+export const snsTopicSubscriptionType = "aws:sns/topicSubscription:TopicSubscription";
 
 /** SQS defaults when a property is not set (see the SQS CreateQueue reference). */
 export const sqsDefaults = { messageRetentionSeconds: 345_600, visibilityTimeoutSeconds: 30, maxVisibilityTimeoutSeconds: 43_200 };

@@ -2,6 +2,7 @@
 
 export const pubsubSubscriptionType = "gcp:pubsub/subscription:Subscription";
 export const pubsubTopicType = "gcp:pubsub/topic:Topic";
+export const storageBucketType = "gcp:storage/bucket:Bucket";
 
 /** Pub/Sub defaults when a property is not set. */
 export const pubsubDefaults = { messageRetentionSeconds: 604_800, maxDeliveryAttempts: 5, ackDeadlineSeconds: 10, maxAckDeadlineSeconds: 600 };

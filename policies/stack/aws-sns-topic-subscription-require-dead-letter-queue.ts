@@ -1,4 +1,4 @@
-import { redriveOf } from "../lib/aws";
+import { redriveOf, snsTopicSubscriptionType } from "../lib/aws";
 import { allowsServiceFromSource, queuePolicyDocuments } from "../lib/aws-access";
 import { sqsQueues } from "../lib/aws-stack";
 import { stackPolicy } from "../lib/policy";
@@ -15,7 +15,7 @@ export const awsSnsTopicSubscriptionRequireDeadLetterQueue = stackPolicy({
     description: "Every SNS subscription to an SQS queue dead-letters messages SNS cannot deliver, into a queue SNS may send to.",
     enforcementLevel: "mandatory",
     validate: ({ args, report }) => {
-        const subscriptions = ofType(args.resources, "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.props.protocol === "sqs");
+        const subscriptions = ofType(args.resources, snsTopicSubscriptionType).filter((s) => s.props.protocol === "sqs");
         if (subscriptions.length === 0) return args.notApplicable("No SNS subscriptions to SQS queues");
         const queues = sqsQueues(args.resources);
         for (const subscription of subscriptions) {
