@@ -4,6 +4,7 @@
  * Prints the high-priority p50/p99 wait, the oldest low-priority wait and how many were promoted.
  * Run: npm run bench:gcp-priorities (needs gcloud with the Pub/Sub emulator). Not part of npm test.
  */
+import { quantile } from "../../local/observability/metrics";
 import { createLogger, type Outcome } from "../../workers/runtime";
 import { googleApi } from "../../workers/gcp/google-api";
 import { PubsubPoller } from "../../workers/gcp/poller";
@@ -19,7 +20,8 @@ const promoteAfterSeconds = Number(process.env.BENCH_PROMOTE_AFTER_SECONDS ?? 15
 const concurrency = 16;
 const handlerMs = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+/** The nearest-rank percentile `p` (0-100) of `values`, as the other benchmarks compute it. */
+const percentile = (values: number[], p: number) => quantile([...values].sort((a, b) => a - b), p / 100) ?? 0;
 
 async function main() {
     const emulator = await startEmulator("pubsub");
