@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type QueueSpec, type QueueSpecInput, defaultLevelOf, queueLevels, validateQueueSpec, visibilityMultiplier } from "../spec";
+import { type QueueLevel, type QueueSpec, type QueueSpecInput, defaultQueueLevel, queueLevels, validateQueueSpec, visibilityMultiplier } from "../spec";
 import { type AwsPlacement, placement } from "./context";
 import { type LevelQueue, levelQueue } from "./queue-level";
 import type { LevelRef } from "./refs";
@@ -59,25 +59,26 @@ export class Queue extends pulumi.ComponentResource {
         const { name: physical, tags } = placement(args, "queue");
         const topics = args.topics ?? [];
         const visibilityTimeoutSeconds = args.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds ?? visibilityMultiplier * spec.processingTimeSeconds;
-        const defaultLevel = defaultLevelOf(spec);
-        const isDefault = (level: string | undefined) => level === defaultLevel;
+        const defaultLevel = defaultQueueLevel(spec);
+        const isDefault = (level: QueueLevel) => level.name === defaultLevel.name;
+        const logicalPrefix = (level: QueueLevel) => (level.level ? `${name}-${level.level}` : name);
 
         this.levelQueues = queueLevels(spec).map((level) =>
             levelQueue({
                 spec,
                 level,
-                logicalPrefix: level.level ? `${name}-${level.level}` : name,
+                logicalPrefix: logicalPrefix(level),
                 physical,
                 tags,
                 visibilityTimeoutSeconds,
-                topicArns: isDefault(level.level) ? topics.map((t) => t.arn) : [],
+                topicArns: isDefault(level) ? topics.map((t) => t.arn) : [],
                 parent: this,
             }),
         );
-        const main = this.levelQueues.find((l) => isDefault(l.level))!;
+        const main = this.levelQueues.find(isDefault)!;
         for (const topic of topics) {
             new aws.sns.TopicSubscription(
-                `${main.level ? `${name}-${main.level}` : name}-${topic.name}-subscription`,
+                `${logicalPrefix(main)}-${topic.name}-subscription`,
                 {
                     topic: topic.arn,
                     protocol: "sqs",
