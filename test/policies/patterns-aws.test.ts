@@ -101,6 +101,10 @@ describe("policies for the queue patterns (aws)", () => {
             assert.deepEqual((await checkResource(sourceArn, type, { queueUrl: "u", policy: document({ ...wildcard, Sid: undefined }) }, { name: "p" })).violations, [
                 'SQS queue policy "p" lets sns.amazonaws.com send from any source (a statement has aws:SourceArn arn:aws:sns:eu-west-1:123456789012:*). Add "Condition": {"ArnEquals": {"aws:SourceArn": <the topic or rule ARN>}} to it.',
             ]);
+            const anySource = snsMaySend(queueArn, { ArnLike: { "aws:SourceArn": "*" } });
+            assert.deepEqual((await checkResource(sourceArn, type, { queueUrl: "u", policy: document(anySource) }, { name: "p" })).violations, [
+                'SQS queue policy "p" lets sns.amazonaws.com send from any source (statement "sns" has aws:SourceArn *). Add "Condition": {"ArnEquals": {"aws:SourceArn": <the topic or rule ARN>}} to it.',
+            ]);
         });
         it("does not apply to policies without a service grant (the TLS-only deny, account principals)", async () => {
             const tlsOnly = { Effect: "Deny", Principal: { AWS: "*" }, Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } };
