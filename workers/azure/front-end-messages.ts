@@ -6,10 +6,10 @@ import {
     type RequestParts,
     type RoutingOptions,
     checkIn,
+    claimCheckLimitBytes,
     IntakeError,
     correlationAttribute,
     enqueuedAtAttribute,
-    envelopeHeadroomBytes,
     routeMessage,
 } from "../runtime";
 
@@ -94,7 +94,8 @@ export async function messagesFor(target: SendTarget, request: RequestParts, ite
     if (claimCheck && tooLarge !== undefined && tooLarge >= 0) {
         throw new IntakeError(413, `Message ${tooLarge} is ${Buffer.byteLength(bodies[tooLarge])} bytes; large messages may be at most ${claimCheck.maxBytes} bytes (spec largeMessages.maxBodyMb). Send a smaller message, or raise largeMessages.maxBodyMb.`);
     }
-    const limitBytes = (target.maxMessageBytes ?? standardMaxMessageBytes) - envelopeHeadroomBytes;
+    // The entity's limit is whole KiB (spec maxMessageKb x 1024), so the division is exact.
+    const limitBytes = claimCheckLimitBytes((target.maxMessageBytes ?? standardMaxMessageBytes) / 1024);
     return Promise.all(items.map(async (_item, index): Promise<OutgoingMessage> => {
         const routing = routed[index];
         const id = routing.deduplicationId ?? randomUUID();

@@ -123,6 +123,18 @@ describe("azure: front-end queue patterns on the ServiceBus fake", () => {
         assert.equal(blobs.blobs.size, 1, "nothing stored for the refused body");
     });
 
+    it("sends a body up to the entity's limit less the envelope headroom inline, and claim-checks one byte more", async () => {
+        const { bus, handler, blobs } = setup();
+        const limit = 65_536 - 4096; // maxMessageBytes of "jobs" less the runtime's envelope headroom
+        const padded = (bytes: number) => JSON.stringify({ pad: "x".repeat(bytes - '{"pad":""}'.length) });
+        assert.equal((await handler(request("POST", "queues/jobs/messages", padded(limit)))).status, 202);
+        assert.equal((await handler(request("POST", "queues/jobs/messages", padded(limit + 1)))).status, 202);
+        const [inline, checked] = bus.active("sbq-jobs-low").map((m) => String(m.body));
+        assert.equal(inline, padded(limit));
+        assert.equal(JSON.parse(checked!).queuestackClaimCheck.bytes, limit + 1);
+        assert.equal(blobs.blobs.size, 1);
+    });
+
     it("waits for the result with Prefer: wait, answers 202 with the status path when it is not ready, and refuses a wait over the limit", async () => {
         const { bus, handler, container } = setup();
         const results = new CosmosWorkerStore({ container });
