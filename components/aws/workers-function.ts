@@ -79,8 +79,9 @@ export class FunctionWorker extends pulumi.ComponentResource {
         this.function = fn;
         this.role = role;
         const levels = args.queue.levels;
+        const shares = levels ? levelShares(worker.concurrency, levels, minimumMappingConcurrency) : [];
         const sources = levels
-            ? levels.map((l, i) => ({ suffix: `-${l.level}`, arn: l.arn, concurrency: levelShares(worker.concurrency, levels, minimumMappingConcurrency)[i]! }))
+            ? levels.map((l, i) => ({ suffix: `-${l.level}`, arn: l.arn, concurrency: shares[i]! }))
             : [{ suffix: "", arn: args.queue.arn, concurrency: worker.concurrency }];
         this.eventSourceMappings = sources.map(
             (source) =>
