@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { queueLevels, type QueueSpec, type Spec, type TopicSpec } from "../../components/spec";
+import { queueLevels, type QueueSpec, type Spec } from "../../components/spec";
 import {
     acceptedReply,
     checkIn,
@@ -18,6 +18,7 @@ import {
     type RoutingOptions,
 } from "../../workers/runtime";
 import { parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
+import { unknownTopicError } from "../../workers/runtime/unknown-topic";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
 
@@ -131,7 +132,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
 
     const publish = async (topicName: string, request: RequestParts, raw: Buffer): Promise<IntakeAnswer> => {
         const topic = spec.topics.find((t) => t.name === topicName);
-        if (!topic) throw unknownTopicError(topicName, spec.topics);
+        if (!topic) throw unknownTopicError(topicName, spec.topics.map((t) => t.name));
         const { items, batch } = parseIntakeBody(raw, maxBodyBytes);
         const refused: [string, string | undefined][] = [
             ["priority (x-priority header or priority query parameter)", request.query("priority") ?? request.header("x-priority")],
@@ -166,10 +167,4 @@ export function createLocalIntake(options: LocalIntakeOptions) {
     const status = async (id: string): Promise<IntakeAnswer> => ({ statusCode: 200, body: await jobStatus(jobs, id) });
 
     return { enqueue, publish, status };
-}
-
-/** 404 for a topic name the stack does not have, listing the ones it does. */
-function unknownTopicError(topicName: string, topics: readonly TopicSpec[]): IntakeError {
-    const known = topics.length === 0 ? "This stack has no topics (spec topics)." : `Known topics: ${topics.map((t) => t.name).sort().join(", ")}.`;
-    return new IntakeError(404, `Unknown topic "${topicName}". ${known}`);
 }

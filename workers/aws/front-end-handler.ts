@@ -14,6 +14,7 @@ import {
     routeMessage,
 } from "../runtime";
 import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { unknownTopicError } from "../runtime/unknown-topic";
 import { type DelaySchedulerSettings, scheduleInputLimitBytes } from "./delay-schedule";
 import { enqueue, type Outgoing, sqsMaxDelaySeconds } from "./enqueue";
 import type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
@@ -119,7 +120,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const publishTo = async (event: HttpApiEvent, topicName: string): Promise<HttpApiResult> => {
         const topic = Object.hasOwn(topics, topicName) ? topics[topicName] : undefined;
-        if (!topic || !options.sns) throw new IntakeError(404, `Unknown topic "${topicName}". Known topics: ${Object.keys(topics).sort().join(", ") || "none"}.`);
+        if (!topic || !options.sns) throw unknownTopicError(topicName, Object.keys(topics));
         const { items, batch } = readItems(event);
         const request = requestOf(event);
         const routes = items.map((item, index) => routeMessage(topicName, { fifo: topic.fifo, maxDelaySeconds: 0 }, request, item, index));

@@ -68,6 +68,7 @@ describe("aws: HTTP API front end on moto (SQS, Secrets Manager, DynamoDB)", fun
             ["a string body", () => post("scrape", '"https://a.test"'), 400, 'The request body is a string; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
             ["a batch with a wrong item", () => post("scrape", '[{"url":"https://a.test"}, 42]'), 400, 'Item 1 of the array is a number; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
             ["a FIFO request without a group key", () => post("ordered", '{"url":"https://a.test"}'), 400, 'Queue "ordered" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.'],
+            ["a topic on a stack without topics", () => ({ ...post("scrape", "{}"), routeKey: "POST /topics/{topic}", pathParameters: { topic: "signups" } }), 404, 'Unknown topic "signups". This stack has no topics (spec topics).'],
             ["an unknown route", () => ({ ...post("scrape", "{}"), routeKey: "DELETE /queues/{queue}" }), 404, "No route DELETE /queues/{queue}. Use POST /queues/{queue}/messages, POST /topics/{topic} or GET /jobs/{id}."],
         ];
         for (const [what, event, status, message] of cases) {
