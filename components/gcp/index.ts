@@ -17,7 +17,9 @@ export { SourceBucket, type SourceBucketArgs } from "./source-bucket";
 export { cloudFunction, functionEntryPoint, functionRuntime, type CloudFunctionArgs, type SecretVariable } from "./cloud-function";
 export { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 export { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";
-export { gcpWorkerEnvironment, idempotencyStoreKey } from "./worker-environment";
+export { gcpWorkerEnvironment } from "./worker-environment";
+/** Where a consumer declares its idempotency store: an environment variable on functions, a metadata key on instance templates. */
+export { idempotencyStoreKey } from "../declarations";
 export { bundledGcpCode, gcpWorkerEntries, type GcpCodeSource } from "./entries";
 export { type GcpPlacement, pubsubServiceAgent } from "./context";
 export { type GcpNameRule, gcpLabels, gcpName, gcpNames } from "./names";

@@ -13,9 +13,6 @@ export interface GcpWorkerSettings {
     resultTtlDays: number;
 }
 
-/** Where a consumer declares its idempotency store: an environment variable on functions, a metadata key on instance templates. */
-export { idempotencyStoreKey } from "../declarations";
-
 /** The environment the worker runtime (workers/runtime) and the GCP adapters read. */
 export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulumi.Input<string>> {
     return {

@@ -10,7 +10,8 @@ import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } f
 import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
-import { gcpWorkerEnvironment, idempotencyStoreKey } from "./worker-environment";
+import { idempotencyStoreKey } from "../declarations";
+import { gcpWorkerEnvironment } from "./worker-environment";
 
 /** Machine type per spec instanceSize. */
 export const gcpMachineTypes = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" } as const;
