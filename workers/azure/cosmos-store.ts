@@ -46,7 +46,7 @@ export interface CosmosWorkerStoreOptions {
 }
 
 /** The HTTP status a Cosmos DB error carries, if any. */
-export const cosmosStatus = (error: unknown): number | undefined => {
+const cosmosStatus = (error: unknown): number | undefined => {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === "number" ? code : undefined;
 };

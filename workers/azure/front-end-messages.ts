@@ -57,7 +57,7 @@ export interface OutgoingMessage {
 }
 
 /** The routing rules of a target, as routeMessage reads them. */
-export function routingOptionsOf(target: SendTarget): RoutingOptions {
+function routingOptionsOf(target: SendTarget): RoutingOptions {
     return {
         fifo: target.sessions,
         ...(target.levels ? { levels: target.levels.map((l) => l.name), defaultLevel: target.defaultLevel } : {}),

@@ -3,7 +3,7 @@ import type { Env, Logger, Processor, RawMessage, RuntimeSettings } from "../run
 import { attributesOf, bodyText } from "./service-bus-message";
 
 /** The app setting prefix the trigger's identity-based connection reads (`<prefix>__fullyQualifiedNamespace`). */
-export const serviceBusConnection = "ServiceBusConnection";
+const serviceBusConnection = "ServiceBusConnection";
 
 /** Thrown to the Functions host so it abandons the message (Service Bus redelivers or dead-letters it). */
 export class DeliveryFailed extends Error {
@@ -48,7 +48,7 @@ interface TriggerMetadata {
  * The runtime's message from a trigger invocation. The host's delivery count already counts this
  * delivery (1 on the first), unlike the AMQP count the SDK reports.
  */
-export function rawMessageFromTrigger(message: unknown, context: Pick<InvocationContext, "invocationId" | "triggerMetadata">): RawMessage {
+function rawMessageFromTrigger(message: unknown, context: Pick<InvocationContext, "invocationId" | "triggerMetadata">): RawMessage {
     const meta = (context.triggerMetadata ?? {}) as TriggerMetadata;
     const deliveryCount = Number(meta.deliveryCount);
     const enqueued = typeof meta.enqueuedTimeUtc === "string" ? new Date(meta.enqueuedTimeUtc) : undefined;

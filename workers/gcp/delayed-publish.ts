@@ -23,7 +23,7 @@ export function cloudTasksApi(env: Env): GoogleApiCall {
 export const maxDelayedBodyBytes = 64 * 1024;
 
 /** The OAuth scope the task's token is minted with: Pub/Sub only. */
-export const pubsubScope = "https://www.googleapis.com/auth/pubsub";
+const pubsubScope = "https://www.googleapis.com/auth/pubsub";
 
 /**
  * The `tasks.create` request body for publishing `publication` to `topic` in `delaySeconds`: an

@@ -10,7 +10,7 @@ export type TokenSource = () => Promise<string>;
 const metadataTokenUrl = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
 
 /** Tokens from the metadata server, cached until a minute before they expire. */
-export function metadataTokens(fetchImpl: typeof fetch = fetch): TokenSource {
+function metadataTokens(fetchImpl: typeof fetch = fetch): TokenSource {
     let cached: { token: string; expiresAt: number } | undefined;
     return async () => {
         if (cached && Date.now() < cached.expiresAt) return cached.token;

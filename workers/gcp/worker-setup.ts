@@ -41,7 +41,7 @@ export function firestoreStoreFromEnv(env: Env, api: GoogleApiCall = firestoreAp
  * (attribute queuestack-deduplication-id) stands in for the message id, so two messages sent with
  * one deduplication id run once (Pub/Sub itself deduplicates only redeliveries, with exactly-once).
  */
-export function senderDeduplicated<TBody>(source: IdempotencyKeySource<TBody>): IdempotencyKeySource<TBody> {
+function senderDeduplicated<TBody>(source: IdempotencyKeySource<TBody>): IdempotencyKeySource<TBody> {
     if (source !== "messageId") return source;
     return (message: Message<TBody>) => message.deduplicationId ?? idempotencyKeyOf(message, "messageId");
 }
