@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
 import {
-    type Spec, defaultLevelOf, defaultQueueLevel, largeMessageExpireDays, queueLevels, topicMaxMessageKb, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
+    type Spec, defaultLevelOf, defaultQueueLevel, largeMessageExpireDays, queueLevels, queueOf, topicMaxMessageKb, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
 } from "../spec";
 import { Alarms, type WatchedFunction } from "./alarms";
 import { type AzureCodeSource, bundledAzureCode } from "./code";
@@ -66,8 +66,8 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const defaultQueue = (q: Spec["queues"][number]) => queues[defaultQueueLevel(q).name];
         const levelRefs = (q: Spec["queues"][number]) =>
             q.priorities ? queueLevels(q).map((l) => ({ level: l.level!, queueId: queues[l.name].queueId, queueName: queues[l.name].queueName, weight: l.weight })) : undefined;
-        const queueRef = (queueName: string) => {
-            const q = spec.queues.find((candidate) => candidate.name === queueName)!;
+        const queueRef = (worker: Spec["workers"][number]) => {
+            const q = queueOf(spec, worker);
             const top = queues[queueLevels(q)[0].name];
             return {
                 queueId: top.queueId, queueName: top.queueName, namespaceId: bus.namespaceId, fullyQualifiedNamespace: bus.fullyQualifiedName,
@@ -95,7 +95,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const subnetId = needsNetwork ? new WorkerNetwork(`${name}-network`, where, child).subnetId : spec.network.subnetIds?.[0];
         for (const worker of spec.workers) {
             const common = {
-                ...where, ...global, worker, queue: queueRef(worker.queue), datastore: cosmos,
+                ...where, ...global, worker, queue: queueRef(worker), datastore: cosmos,
                 timeoutSeconds: workerTimeoutSeconds(spec, worker), resultTtlDays: spec.datastore.ttlDays, largeMessages,
             };
             if (worker.kind === "function") {
