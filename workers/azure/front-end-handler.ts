@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import { acceptedReply, describeError, type JobStore, type Logger, type RequestParts, requestedWaitSeconds } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { acceptedReply, describeError, jobStatus, type JobStore, type Logger, type RequestParts, requestedWaitSeconds } from "../runtime";
+import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { unknownTopicError } from "../runtime/unknown-topic";
 import { type ClaimCheck, messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
@@ -121,9 +121,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<HttpResponseInit> => {
         if (!options.jobs) throw noJobStatus();
-        const job = await options.jobs.getJob(id);
-        if (!job) throw jobNotFoundError(id);
-        return { status: 200, jsonBody: { id, ...job, at: job.at.toISOString() } };
+        return { status: 200, jsonBody: await jobStatus(options.jobs, id) };
     };
 
     const route = async (req: FrontEndRequest): Promise<HttpResponseInit> => {

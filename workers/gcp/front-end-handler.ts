@@ -11,10 +11,11 @@ import {
     claimCheckLimitBytes,
     correlationAttribute,
     enqueuedAtAttribute,
+    jobStatus,
     requestedWaitSeconds,
     routeMessage,
 } from "../runtime";
-import { checkApiKey, IntakeError, jobNotFoundError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { unknownTopicError } from "../runtime/unknown-topic";
 import { type DelaySettings, maxDelayedBodyBytes, scheduleDelayedPublish } from "./delayed-publish";
 import type { GoogleApiCall } from "./google-api";
@@ -168,11 +169,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         return [reply.statusCode, reply.body];
     };
 
-    const status = async (id: string): Promise<[number, unknown]> => {
-        const job = await jobs.getJob(id);
-        if (!job) throw jobNotFoundError(id);
-        return [200, { id, ...job, at: job.at.toISOString() }];
-    };
+    const status = async (id: string): Promise<[number, unknown]> => [200, await jobStatus(jobs, id)];
 
     const route = (req: FrontEndRequest): Promise<[number, unknown]> => {
         const enqueueMatch = /^\/queues\/([^/]+)\/messages\/?$/.exec(req.path);
