@@ -74,6 +74,10 @@ export class PubsubPoller {
     private readonly buffers: Held[][];
     private readonly nextSubscription: number[];
     private readonly picker: WeightedPicker;
+    /** Sum of the levels' weights: each level's share of free slots is its weight over it. */
+    private readonly totalWeight: number;
+    /** Pull without waiting: long polling is off, or there are several subscriptions to pull side by side. */
+    private readonly returnImmediately: boolean;
     /** Per ordering key, whether the group's latest delivery so far was acked (resolves once it is settled). */
     private readonly groups = new Map<string, Promise<boolean>>();
     /** Deliveries finished, by what was done with them. */
@@ -85,6 +89,9 @@ export class PubsubPoller {
         this.buffers = this.levels.map(() => []);
         this.nextSubscription = this.levels.map(() => 0);
         this.picker = new WeightedPicker(this.levels.map((l) => l.weight));
+        this.totalWeight = this.levels.reduce((sum, l) => sum + l.weight, 0);
+        const sources = this.levels.reduce((sum, l) => sum + l.subscriptions.length, 0);
+        this.returnImmediately = options.longPoll === false || sources > 1;
     }
 
     async run(): Promise<void> {
@@ -119,16 +126,13 @@ export class PubsubPoller {
      * slots (at least 1). Then, highest level first, buffers what arrived or promotes it.
      */
     private async refill(free: number): Promise<void> {
-        const total = this.levels.reduce((sum, l) => sum + l.weight, 0);
-        const sources = this.levels.reduce((sum, l) => sum + l.subscriptions.length, 0);
-        const returnImmediately = this.options.longPoll === false || sources > 1;
         const arrived = await Promise.all(
             this.levels.map(async (level, rank) => {
                 if (this.buffers[rank]!.length > 0) return [];
                 const subscription = level.subscriptions[this.nextSubscription[rank]!++ % level.subscriptions.length]!;
-                const wanted = this.levels.length === 1 ? free : Math.max(1, Math.ceil((free * level.weight) / total));
+                const wanted = this.levels.length === 1 ? free : Math.max(1, Math.ceil((free * level.weight) / this.totalWeight));
                 try {
-                    return (await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately })).map((d) => this.hold(d, subscription));
+                    return (await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately: this.returnImmediately })).map((d) => this.hold(d, subscription));
                 } catch (error) {
                     this.options.logger.warn({ err: error, subscription }, "pull failed; retrying");
                     return [];
