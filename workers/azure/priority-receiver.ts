@@ -63,12 +63,15 @@ export class PriorityQueueReceiver extends ServiceBusQueueReceiver {
     readonly taken: Record<string, number>;
     private readonly priority: PriorityReceiverOptions;
     private readonly senders = new Map<string, Pick<ServiceBusSender, "sendMessages" | "close">>();
+    /** Sum of the levels' weights: each level's share of free slots is its weight over it. */
+    private readonly totalWeight: number;
 
     constructor(options: PriorityReceiverOptions) {
         if (options.levels.length < 2) throw new Error(`a priority receiver needs at least two levels, got ${options.levels.length}`);
         super({ ...options, queueName: options.levels[0].entity, sessions: false });
         this.priority = options;
         this.taken = Object.fromEntries(options.levels.map((l) => [l.name, 0]));
+        this.totalWeight = options.levels.reduce((sum, l) => sum + l.weight, 0);
     }
 
     protected override async messageLoop(): Promise<void> {
@@ -118,8 +121,7 @@ export class PriorityQueueReceiver extends ServiceBusQueueReceiver {
 
     /** The level's weighted part of `free` slots, at least 1: how many messages one receive asks for. */
     private shareOf(index: number, free: number): number {
-        const total = this.priority.levels.reduce((sum, l) => sum + l.weight, 0);
-        return Math.min(100, Math.max(1, Math.round((free * this.priority.levels[index].weight) / total)));
+        return Math.min(100, Math.max(1, Math.round((free * this.priority.levels[index].weight) / this.totalWeight)));
     }
 
     /** Receives up to `count` messages of one level into its buffer (one receive in flight per level). */
