@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleWorker } from "../build/bundle";
+import { deployedRuntimes } from "../runtimes";
 import { type Statement, leastPrivilegeRole, logActions, logStreamsArn } from "./iam";
 
-/** Lambda runtime for every queuestack function (bundles target the same Node.js version). */
-export const lambdaRuntime = "nodejs20.x";
+/** Lambda runtime for every queuestack function, from the dated runtime table (components/runtimes.ts). */
+export const lambdaRuntime = deployedRuntimes.awsLambda.id;
 /** Days function logs are kept. */
 export const logRetentionDays = 30;
 

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleWorker, workerEntries } from "../build/bundle";
+import { bundleWorkerFile, workerEntries } from "../build/bundle";
+import { deployedRuntimes } from "../runtimes";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
-import { workerServiceScript } from "../vm/worker-service";
+import { workerPaths, workerServiceScript } from "../vm/worker-service";
 import { type AwsPlacement, placement } from "./context";
 import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
 import { awsNames } from "./names";
@@ -12,6 +13,15 @@ import { consumedQueueArns, readLargeMessages, workerEnvironment } from "./worke
 
 /** EC2 instance type per spec instanceSize. */
 export const awsInstanceTypes = { small: "t3.small", medium: "t3.medium", large: "t3.large" } as const;
+/**
+ * Shell commands installing `deployedRuntimes.vm` from Amazon Linux 2023's own repository, where
+ * Node.js majors are namespaced packages (`nodejs24`, binary `/usr/bin/node-24`):
+ * https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html
+ */
+export const al2023Node = {
+    install: `dnf install -y nodejs${deployedRuntimes.vm.nodeMajor}`,
+    command: `/usr/bin/node-${deployedRuntimes.vm.nodeMajor}`,
+} as const;
 /** Latest Amazon Linux 2023, resolved by EC2 at launch (no AMI lookup at deploy time). */
 export const amazonLinuxImage = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
@@ -42,8 +52,15 @@ export interface VmWorkerArgs extends AwsPlacement {
  * VM workers on AWS: an Auto Scaling group of Amazon Linux instances in private subnets (no
  * public IP, no inbound rules, IMDSv2 only, encrypted disk) running the worker as a systemd
  * service, scaled by target tracking on backlog per instance (visible messages / in-service
- * instances, over every priority level), from zero. With priority levels the role may also send
- * to the level queues, to promote messages that waited too long.
+ * instances, over every priority level), from zero. With priority levels the poller consumes
+ * every level by weight and serves messages that waited too long with the top level's weight
+ * (workers/aws/level-planner.ts); it never sends, so the role has no sqs:SendMessage.
+ *
+ * The bundle is uploaded as a file asset (its path and hash in Pulumi's state, not the code) under
+ * a key holding its hash, so a code change is a new launch template version and the group's
+ * instance refresh rolls it out. The boot script retries the Node.js install and the download
+ * with backoff; a boot that still fails stops the instance, which the group's EC2 health check
+ * then counts as unhealthy and replaces.
  */
 export class VmWorker extends pulumi.ComponentResource {
     readonly group: aws.autoscaling.Group;
@@ -59,13 +76,20 @@ export class VmWorker extends pulumi.ComponentResource {
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const region = aws.getRegionOutput({}, parent).region;
 
+        const bundle = pulumi.output(bundleWorkerFile({ entry: workerEntries.awsVmPoller, handlerModule: worker.code }));
         const code = new aws.s3.BucketObjectv2(
             `${name}-code`,
-            { bucket: args.artifactBucket.bucketName, key: `workers/${worker.name}/worker.js`, content: bundleWorker({ entry: workerEntries.awsVmPoller, handlerModule: worker.code }), contentType: "application/javascript", tags },
+            {
+                bucket: args.artifactBucket.bucketName,
+                key: pulumi.interpolate`workers/${worker.name}/${bundle.sha256}.js`,
+                source: bundle.path.apply((file) => new pulumi.asset.FileAsset(file)),
+                contentType: "application/javascript",
+                tags,
+            },
             parent,
         );
         const codeArn = pulumi.interpolate`${args.artifactBucket.bucketArn}/${code.key}`;
-        const { role } = leastPrivilegeRole(
+        const { role, policy } = leastPrivilegeRole(
             `${name}-role`,
             {
                 name: physical(awsNames.iamRole, worker.name, "vm"),
@@ -98,8 +122,12 @@ export class VmWorker extends pulumi.ComponentResource {
         const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key]).apply(([env, bucket, key]) =>
             Buffer.from(
                 workerServiceScript({
-                    installNode: "dnf install -y nodejs20 && alternatives --install /usr/bin/node node /usr/bin/node-20 100",
-                    fetchBundle: `aws s3 cp s3://${bucket}/${key} /opt/queuestack/worker.js`,
+                    installNode: al2023Node.install,
+                    nodeCommand: al2023Node.command,
+                    fetchBundle: `aws s3 cp s3://${bucket}/${key} ${workerPaths.bundle}`,
+                    // A stopped instance fails the group's EC2 health check and is replaced:
+                    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html
+                    onBootFailure: "shutdown -h now",
                     environment: env,
                     stopTimeoutSeconds: timeoutSeconds + 30,
                 }),
@@ -120,7 +148,8 @@ export class VmWorker extends pulumi.ComponentResource {
                 tagSpecifications: [{ resourceType: "instance", tags }],
                 tags,
             },
-            parent,
+            // Instances launched before the role's policy exists would boot without the right to fetch their code.
+            { parent: this, dependsOn: [policy] },
         );
         const groupName = physical(awsNames.autoscalingGroup, worker.name);
         this.group = new aws.autoscaling.Group(

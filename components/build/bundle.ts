@@ -1,6 +1,9 @@
-import { existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build, type Plugin } from "esbuild";
+import { deployedRuntimes } from "../runtimes";
 
 /** The import specifier adapters use for the user's worker module. */
 export const handlerSpecifier = "queuestack:handler";
@@ -67,11 +70,17 @@ function handlerPlugin(handlerModule: string | undefined, projectRoot: string): 
     };
 }
 
+/**
+ * esbuild's `target`: the oldest Node.js major among the runtimes queuestack deploys
+ * (`deployedRuntimes` in components/runtimes.ts), so one bundle runs on every one of them.
+ */
+export const bundleTarget = `node${Math.min(...Object.values(deployedRuntimes).map((runtime) => runtime.nodeMajor))}`;
+
 const cache = new Map<string, Promise<string>>();
 
 /**
  * Bundles an adapter entry (with the user's worker module behind `queuestack:handler`) into one
- * minified CommonJS file for Node.js 20. Offline (no network) and cached per (entry, module) for the
+ * minified CommonJS file for `bundleTarget`. Offline (no network) and cached per (entry, module) for the
  * life of the process, so `pulumi up` and tests bundle each pair once.
  */
 export function bundleWorker(args: BundleWorkerArgs): Promise<string> {
@@ -101,7 +110,7 @@ async function runBuild(args: BundleWorkerArgs, projectRoot: string): Promise<st
         entryPoints: [args.entry],
         bundle: true,
         platform: "node",
-        target: "node20",
+        target: bundleTarget,
         format: "cjs",
         minify: true,
         write: false,
@@ -112,4 +121,24 @@ async function runBuild(args: BundleWorkerArgs, projectRoot: string): Promise<st
         external: ["@azure/functions-core"],
     });
     return output.outputFiles[0].text;
+}
+
+/** A bundle written to disk: where, and the first 16 hex digits of its SHA-256. */
+export interface BundleFile {
+    path: string;
+    sha256: string;
+}
+
+/**
+ * `bundleWorker`, written to `<os tmpdir>/queuestack-bundles/<sha256>.js`, for resources that
+ * upload a file asset: Pulumi then keeps the file's path and hash in its state, not the code.
+ */
+export async function bundleWorkerFile(args: BundleWorkerArgs): Promise<BundleFile> {
+    const code = await bundleWorker(args);
+    const sha256 = createHash("sha256").update(code).digest("hex").slice(0, 16);
+    const directory = path.join(tmpdir(), "queuestack-bundles");
+    mkdirSync(directory, { recursive: true });
+    const file = path.join(directory, `${sha256}.js`);
+    if (!existsSync(file)) writeFileSync(file, code);
+    return { path: file, sha256 };
 }

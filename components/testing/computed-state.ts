@@ -5,7 +5,8 @@ import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
  * on them resolve in offline runs. Shaped after each cloud's formats; never sent anywhere.
  */
 export function computedState(args: MockResourceArgs): Record<string, unknown> {
-    const name: string = args.inputs.name ?? args.name;
+    // An S3 bucket is named by `bucket` (or auto-named from its logical name), never `name`: its ARN must use the same.
+    const name: string = args.type === "aws:s3/bucket:Bucket" ? (args.inputs.bucket ?? `${args.name}-bucket`) : (args.inputs.name ?? args.name);
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {
@@ -22,7 +23,7 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         }
         if (args.type === "aws:apigatewayv2/stage:Stage") common.invokeUrl = `https://api.execute-api.eu-west-1.amazonaws.com/${args.inputs.name}`;
         if (args.type === "aws:lambda/function:Function") common.invokeArn = `arn:aws:apigateway:eu-west-1:lambda:path/functions/${name}/invocations`;
-        if (args.type === "aws:s3/bucket:Bucket") common.bucket = args.inputs.bucket ?? `${args.name}-bucket`;
+        if (args.type === "aws:s3/bucket:Bucket") common.bucket = name;
         if (args.type === "aws:iam/role:Role") common.uniqueId = `AROA${name.toUpperCase()}`;
     } else if (pkg === "random") {
         common.result = `offline-${args.name}-value`;

@@ -10,6 +10,8 @@ export interface PlannedResource {
     parent?: string;
     /** Type token of the parent resource. */
     parentType?: string;
+    /** Logical names of every resource it waits for (its `dependsOn` and those its inputs come from). */
+    dependencies?: string[];
     /** True for provider-managed resources, false for components. */
     custom: boolean;
     inputs: Record<string, unknown>;
@@ -38,6 +40,7 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
+    getDependenciesList?(): string[];
 }
 
 const urnName = (urn: string) => urn.split("::").pop() ?? urn;
@@ -99,6 +102,8 @@ function recordParents(resources: PlannedResource[]): void {
         const entry = resources.slice(before).find((r) => r.name === req.getName() && r.type === req.getType()) ??
             resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.parent === undefined);
         if (entry && parentUrn) Object.assign(entry, { parent: urnName(parentUrn), parentType: urnType(parentUrn) });
+        const dependencies = req.getDependenciesList?.() ?? [];
+        if (entry && dependencies.length > 0) entry.dependencies = dependencies.map(urnName);
     };
 }
 

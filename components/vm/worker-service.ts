@@ -7,10 +7,30 @@ export const workerPaths = {
 } as const;
 
 export interface WorkerServiceScript {
-    /** Shell commands that install Node.js 20 on the image (e.g. `dnf install -y nodejs20`). */
+    /**
+     * Shell commands that install Node.js `deployedRuntimes.vm` on the image (e.g. `dnf install -y
+     * nodejs24`). Run as one step, retried with backoff (`bootAttempts`).
+     */
     installNode: string;
-    /** Shell command that writes the bundle to `workerPaths.bundle` (e.g. `aws s3 cp ...`). */
+    /** Shell command that writes the bundle to `workerPaths.bundle` (e.g. `aws s3 cp ...`). Retried like `installNode`. */
     fetchBundle: string;
+    /**
+     * How the unit starts Node.js, e.g. `/usr/bin/node-24` (AL2023's namespaced binary, which is
+     * always that major whatever `alternatives` points `node` at).
+     * @default "/usr/bin/env node"
+     */
+    nodeCommand?: string;
+    /**
+     * Shell commands run once when a boot step still fails after its retries, before the script
+     * exits non-zero; e.g. stop the instance so its group replaces it. The failure is also written
+     * to the console and the system log (tag `queuestack-boot`) first.
+     * @default none (the script only exits non-zero)
+     */
+    onBootFailure?: string;
+    /** Tries per boot step (`installNode`, `fetchBundle`). @default 5 */
+    bootAttempts?: number;
+    /** Seconds before the first retry of a step; doubles after each try. @default 2 */
+    retryDelaySeconds?: number;
     /** Environment of the worker process (written to a root-only file, not to the unit). */
     environment: Record<string, string>;
     /** Seconds systemd waits after SIGTERM for in-flight work to drain before killing. */
@@ -28,9 +48,52 @@ function heredoc(name: string, body: string): string {
     return `<<'${name}'\n${body}\n${name}`;
 }
 
+/** Shell text of a function `name` running `body`. */
+function shellFunction(name: string, body: string): string {
+    return `${name}() {\n${body}\n}`;
+}
+
+/**
+ * The boot script's prelude: a failure handler (logs the failing line to the console and the
+ * system log, runs `onBootFailure`, exits with the step's status) and `retry STEP`, which runs the
+ * shell function STEP in a subshell with `set -e` up to `attempts` times, waiting `delaySeconds`,
+ * then twice as long after each failure.
+ */
+export function bootPrelude(s: { onBootFailure?: string; attempts?: number; delaySeconds?: number }): string {
+    const attempts = s.attempts ?? 5;
+    const delay = s.delaySeconds ?? 2;
+    return [
+        shellFunction(
+            "boot_failed",
+            [
+                "  local status=$? line=$1",
+                '  echo "queuestack boot failed at line ${line} (exit ${status}); the worker is not running" | tee /dev/console | logger -t queuestack-boot || true',
+                ...(s.onBootFailure ? [`  ${s.onBootFailure}`] : []),
+                '  exit "${status}"',
+            ].join("\n"),
+        ),
+        "trap 'boot_failed $LINENO' ERR",
+        shellFunction(
+            "retry",
+            [
+                `  local step=$1 try=1 wait=${delay} status`,
+                "  while true; do",
+                // A subshell outside any condition keeps `set -e` in force inside the step.
+                '    set +e; ( set -e; "${step}" ); status=$?; set -e',
+                '    [ "${status}" -eq 0 ] && return 0',
+                `    if [ "\${try}" -ge ${attempts} ]; then echo "queuestack boot: \${step} failed \${try} times (exit \${status})" >&2; return "\${status}"; fi`,
+                '    echo "queuestack boot: ${step} failed (exit ${status}), try ${try} of ' + attempts + ', retrying in ${wait} s" >&2',
+                '    sleep "${wait}"; try=$((try + 1)); wait=$((wait * 2))',
+                "  done",
+            ].join("\n"),
+        ),
+    ].join("\n");
+}
+
 /**
  * Boot script (cloud-init user data / startup script) that installs Node.js, fetches the worker
- * bundle and runs it as a systemd service with a dynamic unprivileged user, restarted on failure
+ * bundle (both retried with backoff; a step that keeps failing is logged and handed to
+ * `onBootFailure`) and runs it as a systemd service with a dynamic unprivileged user, restarted on failure
  * and given `stopTimeoutSeconds` to drain on shutdown. Shared by every cloud's VM workers.
  */
 export function workerServiceScript(s: WorkerServiceScript): string {
@@ -44,7 +107,7 @@ export function workerServiceScript(s: WorkerServiceScript): string {
         "Wants=network-online.target",
         "[Service]",
         `EnvironmentFile=${workerPaths.environment}`,
-        `ExecStart=/usr/bin/env node ${workerPaths.bundle}`,
+        `ExecStart=${s.nodeCommand ?? "/usr/bin/env node"} ${workerPaths.bundle}`,
         "DynamicUser=yes",
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
@@ -58,10 +121,13 @@ export function workerServiceScript(s: WorkerServiceScript): string {
     return [
         "#!/bin/bash",
         "set -euo pipefail",
-        s.installNode,
+        bootPrelude({ onBootFailure: s.onBootFailure, attempts: s.bootAttempts, delaySeconds: s.retryDelaySeconds }),
+        shellFunction("install_node", s.installNode),
+        shellFunction("fetch_bundle", s.fetchBundle),
+        "retry install_node",
         `install -d -m 0755 ${workerPaths.directory}`,
         "install -d -m 0700 /etc/queuestack",
-        s.fetchBundle,
+        "retry fetch_bundle",
         `chmod 0644 ${workerPaths.bundle}`,
         `umask 077; cat > ${workerPaths.environment} ${heredoc("QUEUESTACK_ENV", environment)}`,
         `cat > ${workerPaths.unit} ${heredoc("QUEUESTACK_UNIT", unit)}`,

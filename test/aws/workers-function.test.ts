@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { deployedRuntimes } from "../../components/runtimes";
 import { FunctionWorker } from "../../components/aws/workers-function";
 import { runOffline } from "../../components/testing/offline";
 import { jsonInput, ofType, one } from "../helpers/resources";
@@ -38,7 +39,8 @@ describe("aws FunctionWorker", () => {
         const { resources } = await plan();
         const fn = one(resources, "aws:lambda/function:Function");
         assert.equal(fn.inputs.name, "shop-dev-resize");
-        assert.equal(fn.inputs.runtime, "nodejs20.x");
+        assert.equal(fn.inputs.runtime, "nodejs24.x");
+        assert.equal(fn.inputs.runtime, deployedRuntimes.awsLambda.id);
         assert.equal(fn.inputs.handler, "index.handler");
         assert.equal(fn.inputs.timeout, 45);
         assert.equal(fn.inputs.memorySize, 1024);

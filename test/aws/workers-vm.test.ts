@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { deployedRuntimes } from "../../components/runtimes";
 import { Network, subnetCidr } from "../../components/aws/network";
 import { VmWorker } from "../../components/aws/workers-vm";
 import { runOffline } from "../../components/testing/offline";
@@ -42,16 +46,52 @@ describe("aws VmWorker", () => {
         const { resources } = await plan();
         const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
         assert.match(script, /^#!\/bin\/bash\nset -euo pipefail\n/);
-        assert.match(script, /aws s3 cp s3:\/\/shop-dev-artifacts\/workers\/crawl\/worker\.js \/opt\/queuestack\/worker\.js/);
+        const code = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2");
+        assert.match(code.inputs.key as string, /^workers\/crawl\/[0-9a-f]{16}\.js$/);
+        assert.ok(script.includes(`fetch_bundle() {\naws s3 cp s3://shop-dev-artifacts/${code.inputs.key} /opt/queuestack/worker.js\n}`));
         assert.match(script, /QUEUESTACK_QUEUE_URL="https:\/\/sqs\.eu-west-1\.amazonaws\.com\/123456789012\/shop-dev-jobs"/);
         assert.match(script, /QUEUESTACK_CONCURRENCY="32"/);
         assert.match(script, /AWS_REGION="eu-west-1"/);
         assert.match(script, /DynamicUser=yes/);
         assert.match(script, /TimeoutStopSec=90/);
         assert.match(script, /systemctl enable --now queuestack-worker\.service/);
+    });
+
+    it("installs the table's VM Node.js from AL2023's namespaced package and runs the service on that binary", async () => {
+        const { resources } = await plan();
+        const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
+        assert.equal(deployedRuntimes.vm.nodeMajor, 24);
+        assert.ok(script.includes("install_node() {\ndnf install -y nodejs24\n}\n"), script);
+        assert.match(script, /^ExecStart=\/usr\/bin\/node-24 \/opt\/queuestack\/worker\.js$/m);
+        assert.doesNotMatch(script, /nodejs20|node-20/);
+    });
+
+    it("retries the install and the download, and stops the instance when boot still fails", async () => {
+        const { resources } = await plan();
+        const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
+        assert.match(script, /^retry install_node$/m);
+        assert.match(script, /^retry fetch_bundle$/m);
+        assert.match(script, /^trap 'boot_failed \$LINENO' ERR$/m);
+        assert.match(script, /^boot_failed\(\) \{\n(.*\n){2}  shutdown -h now\n  exit "\$\{status\}"\n\}$/m);
+    });
+
+    it("orders the launch template after the role's policy, so no instance boots without the right to fetch its code", async () => {
+        const { resources } = await plan();
+        const template = one(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+        assert.ok(template.dependencies?.includes("crawl-role-policy"), `dependencies: ${template.dependencies?.join(", ")}`);
+    });
+
+    it("uploads the bundle as a file asset named by its hash, keeping the code out of Pulumi's state", async () => {
+        const { resources } = await plan();
         const code = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2");
-        assert.equal(code.inputs.key, "workers/crawl/worker.js");
-        assert.ok((code.inputs.content as string).length > 1000, "the bundle is uploaded");
+        assert.equal(code.inputs.content, undefined, "no inline content");
+        const source = code.inputs.source as { path?: Promise<string> };
+        const file = await source.path!;
+        const hash = (code.inputs.key as string).slice("workers/crawl/".length, -".js".length);
+        assert.equal(path.basename(file), `${hash}.js`);
+        const bytes = readFileSync(file);
+        assert.equal(createHash("sha256").update(bytes).digest("hex").slice(0, 16), hash);
+        assert.ok(bytes.length > 1000, "the bundle is on disk");
     });
 
     it("runs an Auto Scaling group across the private subnets that can scale to zero", async () => {
@@ -83,7 +123,7 @@ describe("aws VmWorker", () => {
         assert.deepEqual(statements.map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]), [
             ["ConsumeOwnQueue", queueArn],
             ["WriteOwnTable", tableArn],
-            ["ReadOwnCode", "arn:aws:s3:::shop-dev-artifacts/workers/crawl/worker.js"],
+            ["ReadOwnCode", `arn:aws:s3:::shop-dev-artifacts/${one(resources, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key}`],
         ]);
         assert.ok(!JSON.stringify(statements).includes('"*"'));
         assert.deepEqual(JSON.parse(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy as string).Statement[0].Principal, { Service: "ec2.amazonaws.com" });

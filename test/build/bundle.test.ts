@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { bundleWorker, workerEntries } from "../../components/build/bundle";
+import { bundleTarget, bundleWorker, workerEntries } from "../../components/build/bundle";
+import { deployedRuntimes } from "../../components/runtimes";
 
 /** Loads bundled CommonJS code as Node would load the deployed index.js. */
 function load(code: string): Record<string, unknown> {
@@ -70,5 +71,13 @@ describe("build: bundleWorker", function () {
     it("resolves the handler module against projectRoot when given", async () => {
         const code = await bundleWorker({ entry: workerEntries.awsLambdaWorker, handlerModule: "example", projectRoot: path.resolve("workers") });
         assert.equal(typeof load(code).handler, "function");
+    });
+});
+
+describe("build: bundleTarget", () => {
+    it("targets the oldest Node.js major the table deploys anywhere", () => {
+        const majors = Object.values(deployedRuntimes).map((runtime) => runtime.nodeMajor);
+        assert.deepEqual(majors, [24, 24, 22, 24]);
+        assert.equal(bundleTarget, "node22");
     });
 });
