@@ -133,6 +133,11 @@ const awsRules: Rule = (spec, cloud) => {
             problems.push(issue(at("batchWindowSeconds"), "must be at least 1 when batchSize is over 10 on aws", w.batchWindowSeconds,
                 "Set batchWindowSeconds to 1 or more, or lower batchSize to 10."));
         }
+        // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html: "Batching window is not supported for FIFO queues".
+        if (queue.ordering === "fifo" && w.batchWindowSeconds > 0) {
+            problems.push(issue(at("batchWindowSeconds"), "must be 0 for a FIFO queue on aws (Lambda takes no batching window from FIFO queues)", w.batchWindowSeconds,
+                "Set batchWindowSeconds to 0, or consume an ordering: none queue."));
+        }
         if (w.concurrency < 2) {
             problems.push(issue(at("concurrency"), "must be at least 2 for function workers on aws", w.concurrency,
                 "Raise it to 2 or more (the SQS event source mapping's minimum)."));

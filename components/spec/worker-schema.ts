@@ -88,8 +88,12 @@ export const workerSchema = z
          * - aws: event source mapping `batchSize` (FIFO max 10; above 10 needs batchWindowSeconds >= 1)
          */
         batchSize: z.number().int().min(1).max(10_000).default(10).describe("Messages per function invocation. Default 10."),
-        /** Seconds to gather a batch before invoking. @default 0 — aws: `maximumBatchingWindowInSeconds` */
-        batchWindowSeconds: z.number().int().min(0).max(300).default(0).describe("Seconds to gather a batch. Default 0."),
+        /**
+         * Seconds to gather a batch before invoking.
+         * @default 0
+         * - aws: event source mapping `maximumBatchingWindowInSeconds`; must stay 0 for a FIFO queue (Lambda refuses a batching window on FIFO sources)
+         */
+        batchWindowSeconds: z.number().int().min(0).max(300).default(0).describe("Seconds to gather a batch. Default 0. Must be 0 for a FIFO queue on aws."),
         /**
          * Instance size for `kind: vm`.
          * @default "small"
