@@ -8,5 +8,5 @@ import { type WebQueueWorkerOutputs, WebQueueWorker, specFromConfig } from "./co
 export function program(): WebQueueWorkerOutputs {
     const { cloud, spec } = specFromConfig();
     const stack = new WebQueueWorker(spec.name, { cloud, spec });
-    return { frontEndUrl: stack.frontEndUrl, queues: stack.queues, datastoreName: stack.datastoreName, alarmTopic: stack.alarmTopic };
+    return { frontEndUrl: stack.frontEndUrl, queues: stack.queues, datastoreName: stack.datastoreName, alarmTopic: stack.alarmTopic, apiKeySecret: stack.apiKeySecret };
 }

@@ -19,6 +19,11 @@ export interface WebQueueWorkerOutputs {
     datastoreName: pulumi.Output<string>;
     /** aws: SNS topic ARN; azure: action group id; gcp: notification channel id. */
     alarmTopic: pulumi.Output<string>;
+    /**
+     * Where the front end's API key is kept (`auth: apiKey`): aws, the Secrets Manager secret's ARN
+     * (its name carries a generated suffix). @default undefined (auth: none, or a cloud that does not report it)
+     */
+    apiKeySecret?: pulumi.Output<string>;
 }
 
 /** Arguments of every cloud's whole-stack component. */

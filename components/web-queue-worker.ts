@@ -21,6 +21,7 @@ export class WebQueueWorker extends pulumi.ComponentResource implements WebQueue
     readonly queues: Record<string, QueueEndpoints>;
     readonly datastoreName: pulumi.Output<string>;
     readonly alarmTopic: pulumi.Output<string>;
+    readonly apiKeySecret?: pulumi.Output<string>;
 
     constructor(name: string, args: WebQueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate and load the cloud before registering anything: bad input creates no resource.
@@ -34,11 +35,13 @@ export class WebQueueWorker extends pulumi.ComponentResource implements WebQueue
         this.queues = stack.queues;
         this.datastoreName = stack.datastoreName;
         this.alarmTopic = stack.alarmTopic;
+        this.apiKeySecret = stack.apiKeySecret;
         this.registerOutputs({
             frontEndUrl: this.frontEndUrl,
             queues: this.queues,
             datastoreName: this.datastoreName,
             alarmTopic: this.alarmTopic,
+            apiKeySecret: this.apiKeySecret,
         });
     }
 }

@@ -39,13 +39,13 @@ export function dashboardBody(queues: { name: string; queueName: string; deadLet
     return JSON.stringify({ widgets: widgets.filter((w) => w.properties.metrics.length > 0) });
 }
 
-/** A CloudWatch dashboard with the stack's vital signs. */
+/** A CloudWatch dashboard with the stack's vital signs, named with its region (dashboards are account-global). */
 export class Dashboard extends pulumi.ComponentResource {
     readonly dashboardName: pulumi.Output<string>;
 
     constructor(name: string, args: DashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:aws:Dashboard", name, {}, opts);
-        const { name: physical } = placement(args, "dashboard");
+        const { globalName } = placement(args, "dashboard");
         const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
         const queues = pulumi.all(args.queues.map((q) => pulumi.all([q.name, q.queueName, q.deadLetterName])));
         const functions = pulumi.all((args.functions ?? []).map((f) => pulumi.all([f.name, f.functionName])));
@@ -56,7 +56,7 @@ export class Dashboard extends pulumi.ComponentResource {
                 r,
             ),
         );
-        const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: physical(awsNames.cloudwatchDashboard, "overview"), dashboardBody: body }, { parent: this });
+        const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: globalName(this, awsNames.cloudwatchDashboard, "overview"), dashboardBody: body }, { parent: this });
         this.dashboardName = dashboard.dashboardName;
         this.registerOutputs({ dashboardName: this.dashboardName });
     }

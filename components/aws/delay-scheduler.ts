@@ -33,7 +33,7 @@ export class DelayScheduler extends pulumi.ComponentResource {
 
     constructor(name: string, args: DelaySchedulerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:aws:DelayScheduler", name, {}, opts);
-        const { name: physical, tags } = placement(args, "delay-scheduler");
+        const { name: physical, globalName, tags } = placement(args, "delay-scheduler");
         const parent = { parent: this };
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const partition = aws.getPartitionOutput({}, parent).partition;
@@ -42,7 +42,7 @@ export class DelayScheduler extends pulumi.ComponentResource {
         const { role } = leastPrivilegeRole(
             `${name}-role`,
             {
-                name: physical(awsNames.iamRole, "delays"),
+                name: globalName(this, awsNames.iamRole, "delays"),
                 service: "scheduler.amazonaws.com",
                 trustCondition: { StringEquals: { "aws:SourceAccount": account } },
                 statements: [{ sid: "SendDueMessages", actions: ["sqs:SendMessage"], resources: args.targets.flatMap((t) => [t.arn, t.deadLetterArn]) }],

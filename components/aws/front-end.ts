@@ -56,7 +56,7 @@ export class FrontEnd extends pulumi.ComponentResource {
     constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(frontEndSchema, args.frontEnd ?? {}, `front end "${name}"`);
         super("queuestack:aws:FrontEnd", name, {}, opts);
-        const { name: physical, tags } = placement(args, "front-end");
+        const { name: physical, globalName, tags } = placement(args, "front-end");
         const secret = settings.auth === "apiKey" ? apiKeySecret(name, physical(awsNames.secret, "api-key"), tags, this) : undefined;
         const topics = args.topics ?? {};
         const timeoutSeconds = frontEndTimeoutSeconds(settings.maxWaitSeconds);
@@ -69,6 +69,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             name,
             {
                 functionName: physical(awsNames.lambdaFunction, "front-end"),
+                roleName: globalName(this, awsNames.iamRole, "front-end"),
                 entry: workerEntries.awsFrontEnd,
                 statements,
                 environment: {

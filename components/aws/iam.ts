@@ -58,8 +58,8 @@ export const logActions = ["logs:CreateLogStream", "logs:PutLogEvents"];
 export const logStreamsArn = (logGroupArn: pulumi.Input<string>) => pulumi.interpolate`${logGroupArn}:*`;
 
 export interface RoleArgs {
-    /** Physical role name. */
-    name: string;
+    /** Physical role name (account-global: build it with `placement().globalName`). */
+    name: pulumi.Input<string>;
     /** Service that assumes the role, e.g. lambda.amazonaws.com or ec2.amazonaws.com. */
     service: string;
     /** The only permissions the role has (inline policy). */

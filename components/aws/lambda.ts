@@ -10,8 +10,10 @@ export const lambdaRuntime = deployedRuntimes.awsLambda.id;
 export const logRetentionDays = 30;
 
 export interface NodeFunctionArgs {
-    /** Physical function name (also names its role and log group). */
+    /** Physical function name (also names its log group). */
     functionName: string;
+    /** Physical name of its role (account-global, so it carries the region). */
+    roleName: pulumi.Input<string>;
     /** Adapter entry file to bundle (from workerEntries). */
     entry: string;
     /** The user's handler module, resolved as `queuestack:handler` inside the adapter. */
@@ -45,7 +47,7 @@ export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulum
     const { role, policy } = leastPrivilegeRole(
         `${name}-role`,
         {
-            name: args.functionName,
+            name: args.roleName,
             service: "lambda.amazonaws.com",
             statements: [{ sid: "OwnLogs", actions: logActions, resources: [logStreamsArn(logGroup.arn)] }, ...args.statements],
             tags: args.tags,

@@ -42,6 +42,8 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
     readonly alarmTopic: pulumi.Output<string>;
     /** ARN of the Secrets Manager secret holding the front end's API key (auth: apiKey). */
     readonly apiKeySecretArn?: pulumi.Output<string>;
+    /** The same ARN under the name every cloud's stack reports it by (stack output `apiKeySecret`). */
+    readonly apiKeySecret?: pulumi.Output<string>;
 
     constructor(name: string, args: CloudStackArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "aws");
@@ -139,6 +141,7 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
         this.datastoreName = datastore.tableName;
         this.alarmTopic = alarms.topicArn;
         this.apiKeySecretArn = frontEnd.apiKeySecretArn;
+        this.apiKeySecret = frontEnd.apiKeySecretArn;
         this.registerOutputs({
             frontEndUrl: this.frontEndUrl,
             queues: this.queues,

@@ -48,12 +48,13 @@ export class FunctionWorker extends pulumi.ComponentResource {
     constructor(name: string, args: FunctionWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `function worker "${name}"`);
         super("queuestack:aws:FunctionWorker", name, {}, opts);
-        const { name: physical, tags } = placement(args, "worker");
+        const { name: physical, globalName, tags } = placement(args, "worker");
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const { fn, role } = nodeFunction(
             name,
             {
                 functionName: physical(awsNames.lambdaFunction, worker.name),
+                roleName: globalName(this, awsNames.iamRole, worker.name),
                 entry: workerEntries.awsLambdaWorker,
                 handlerModule: worker.code,
                 statements: [

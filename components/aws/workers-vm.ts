@@ -71,7 +71,7 @@ export class VmWorker extends pulumi.ComponentResource {
     constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `VM worker "${name}"`);
         super("queuestack:aws:VmWorker", name, {}, opts);
-        const { name: physical, tags } = placement(args, "worker");
+        const { name: physical, globalName, tags } = placement(args, "worker");
         const parent = { parent: this };
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const region = aws.getRegionOutput({}, parent).region;
@@ -92,7 +92,7 @@ export class VmWorker extends pulumi.ComponentResource {
         const { role, policy } = leastPrivilegeRole(
             `${name}-role`,
             {
-                name: physical(awsNames.iamRole, worker.name, "vm"),
+                name: globalName(this, awsNames.iamRole, worker.name, "vm"),
                 service: "ec2.amazonaws.com",
                 statements: [
                     { sid: "ConsumeOwnQueue", actions: consumeActions, resources: consumedQueueArns(args.queue) },

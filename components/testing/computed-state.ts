@@ -6,7 +6,10 @@ import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
  */
 export function computedState(args: MockResourceArgs): Record<string, unknown> {
     // An S3 bucket is named by `bucket` (or auto-named from its logical name), never `name`: its ARN must use the same.
-    const name: string = args.type === "aws:s3/bucket:Bucket" ? (args.inputs.bucket ?? `${args.name}-bucket`) : (args.inputs.name ?? args.name);
+    const name: string = args.type === "aws:s3/bucket:Bucket"
+        ? (args.inputs.bucket ?? `${args.name}-bucket`)
+        // `namePrefix`: the provider appends a 26-character unique suffix.
+        : (args.inputs.name ?? (args.inputs.namePrefix !== undefined ? `${args.inputs.namePrefix}20261204000000000000000001` : args.name));
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {

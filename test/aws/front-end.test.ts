@@ -31,11 +31,14 @@ describe("aws FrontEnd", () => {
     it("turns API-key auth on by default: a generated key in Secrets Manager that only the front end may read", async () => {
         const { resources, result } = await plan();
         const secret = one(resources, "aws:secretsmanager/secret:Secret");
-        assert.equal(secret.inputs.name, "shop-dev-api-key");
+        // A generated suffix: destroy then deploy within the 7-day recovery window must not collide with the deleted secret.
+        assert.equal(secret.inputs.name, undefined);
+        assert.equal(secret.inputs.namePrefix, "shop-dev-api-key-");
+        assert.equal(secret.inputs.recoveryWindowInDays, 7);
         assert.equal(one(resources, "random:index/randomPassword:RandomPassword").inputs.length, 40);
         const env = (one(resources, "aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
         assert.equal(env.QUEUESTACK_AUTH, "apiKey");
-        assert.equal(env.QUEUESTACK_API_KEY_SECRET_ARN, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-AbCdEf");
+        assert.equal(env.QUEUESTACK_API_KEY_SECRET_ARN, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf");
         assert.ok(!Object.values(env).some((v) => v.includes("offline-web-api-key-value")), "the key value is never in the environment");
         assert.equal(env.QUEUESTACK_MAX_BODY_BYTES, String(256 * 1024));
         assert.deepEqual(JSON.parse(env.QUEUESTACK_QUEUES), { jobs: { url: queues.jobs.url, fifo: false }, orders: { url: queues.orders.url, fifo: true } });
@@ -43,9 +46,9 @@ describe("aws FrontEnd", () => {
         assert.deepEqual(statements.slice(1), [
             { Sid: "SendToOwnQueues", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queues.jobs.arn, queues.orders.arn] },
             { Sid: "ReadJobStatus", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: table.tableArn },
-            { Sid: "ReadApiKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-AbCdEf" },
+            { Sid: "ReadApiKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf" },
         ]);
-        assert.equal(await valueOf(result.apiKeySecretArn!), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-AbCdEf");
+        assert.equal(await valueOf(result.apiKeySecretArn!), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf");
     });
 
     it("has no key, secret or secret permission with an explicit auth: none, and applies the body limit", async () => {

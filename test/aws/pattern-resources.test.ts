@@ -13,7 +13,7 @@ describe("aws pattern resources", () => {
         const { resources, result } = await runOffline(() => new DelayScheduler("delays", { namePrefix: ["shop", "dev"], targets }));
         assert.equal(one(resources, "aws:scheduler/scheduleGroup:ScheduleGroup").inputs.name, "shop-dev-delays");
         const role = one(resources, "aws:iam/role:Role");
-        assert.equal(role.inputs.name, "shop-dev-delays");
+        assert.equal(role.inputs.name, "shop-dev-eu-west-1-delays", "IAM is account-global: the role name carries the region");
         assert.deepEqual(jsonInput(role, "assumeRolePolicy").Statement, [
             { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } },
         ]);
@@ -22,11 +22,14 @@ describe("aws pattern resources", () => {
         ]);
         assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0, "schedules are made per message at run time, none at deploy time");
         assert.equal(await valueOf(result.schedulesArn), "arn:aws:scheduler:eu-west-1:123456789012:schedule/shop-dev-delays/*");
-        assert.equal(await valueOf(result.roleArn), "arn:aws:iam::123456789012:role/shop-dev-delays");
+        assert.equal(await valueOf(result.roleArn), "arn:aws:iam::123456789012:role/shop-dev-eu-west-1-delays");
     });
 
     it("LargeMessageBucket: private, encrypted, TLS-only, declared a claim-check store, expiring bodies", async () => {
-        const { resources } = await runOffline(() => new LargeMessageBucket("messages", { namePrefix: ["shop", "dev"], expireDays: 19 }));
+        const { resources, result } = await runOffline(() => new LargeMessageBucket("messages", { namePrefix: ["shop", "dev"], expireDays: 19 }));
+        // Offline, the bucket's ARN names the same bucket its name output does (as on AWS).
+        assert.equal(await valueOf(result.bucketName), "messages-bucket-bucket");
+        assert.equal(await valueOf(result.bucketArn), "arn:aws:s3:::messages-bucket-bucket");
         const bucket = one(resources, "aws:s3/bucket:Bucket");
         assert.equal((bucket.inputs.tags as Record<string, string>)["queuestack-claim-check"], "true");
         assert.deepEqual(
@@ -40,7 +43,7 @@ describe("aws pattern resources", () => {
             Effect: "Deny",
             Principal: { AWS: "*" },
             Action: ["s3:*"],
-            Resource: ["arn:aws:s3:::messages-bucket", "arn:aws:s3:::messages-bucket/*"],
+            Resource: ["arn:aws:s3:::messages-bucket-bucket", "arn:aws:s3:::messages-bucket-bucket/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
         assert.deepEqual(one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules, [

@@ -76,7 +76,7 @@ describe("aws workers with queue patterns", () => {
         assert.equal(environment(resources).QUEUESTACK_BLOB_BUCKET, undefined);
     });
 
-    it("gives VM workers every level (URLs, weights, promotion bound), send rights for promotion and a backlog over all levels", async () => {
+    it("gives VM workers every level (URLs, weights, promotion bound), no send rights (promotion lends weight) and a backlog over all levels", async () => {
         const { resources } = await runOffline(() =>
             new VmWorker("crawl", {
                 namePrefix: ["shop", "dev"],
@@ -100,7 +100,7 @@ describe("aws workers with queue patterns", () => {
         assert.deepEqual(statements.map((s: { Sid: string; Resource: unknown }) => [s.Sid, s.Resource]), [
             ["ConsumeOwnQueue", levels.map((l) => l.arn)],
             ["WriteOwnTable", table.tableArn],
-            ["ReadOwnCode", "arn:aws:s3:::shop-dev-artifacts/workers/crawl/worker.js"],
+            ["ReadOwnCode", `arn:aws:s3:::shop-dev-artifacts/${one(resources, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key}`],
             ["ReadLargeMessages", "arn:aws:s3:::shop-dev-messages/*"],
         ]);
         // The poller lends overdue levels weight instead of moving messages: it never sends.
