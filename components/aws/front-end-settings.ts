@@ -47,9 +47,31 @@ export interface FrontEndDelayScheduler {
 
 const when = <T>(condition: unknown, value: T) => (condition ? value : undefined);
 
+/** The name of the routing table file in the front end's deployment package (QUEUESTACK_ROUTES_FILE). */
+export const routesFileName = "queuestack-routes.json";
+
+/**
+ * The front end's routing table, `{"QUEUESTACK_QUEUES": {...}, "QUEUESTACK_TOPICS": {...}}`,
+ * shipped as `routesFileName` beside its code rather than in its environment: it grows with queues,
+ * levels, delays and topics past the 4 KB Lambda allows for all variables together
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), while the package
+ * allows 250 MB. Read once at cold start (workers/aws/front-end-config.ts, withRoutesFile); a
+ * change is a code change, so it rolls out with a new function version like any other.
+ */
+export function routesDocument(queues: Record<string, FrontEndQueue>, topics: Record<string, FrontEndTopic>, claimCheck: boolean): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        QUEUESTACK_QUEUES: queueRoutes(queues, claimCheck),
+        ...(Object.keys(topics).length > 0 ? { QUEUESTACK_TOPICS: topics } : {}),
+    });
+}
+
 /** QUEUESTACK_QUEUES: each queue's URL, FIFO flag and, when set, its routing (read by workers/aws/front-end-setup.ts). */
 export function queuesVariable(queues: Record<string, FrontEndQueue>, claimCheck: boolean): pulumi.Output<string> {
-    return pulumi.jsonStringify(
+    return pulumi.jsonStringify(queueRoutes(queues, claimCheck));
+}
+
+function queueRoutes(queues: Record<string, FrontEndQueue>, claimCheck: boolean) {
+    return pulumi.output(
         Object.fromEntries(
             Object.entries(queues).map(([name, q]) => {
                 const scheduled = needsDelayScheduler({ maxDelaySeconds: q.maxDelaySeconds ?? 0 }, "aws");

@@ -4,7 +4,7 @@ import { workerEntries } from "../build/bundle";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { apiKeySecret } from "./api-key";
 import { type AwsPlacement, placement } from "./context";
-import { type FrontEndDelayScheduler, type FrontEndQueue, type FrontEndTopic, frontEndStatements, queuesVariable } from "./front-end-settings";
+import { type FrontEndDelayScheduler, type FrontEndQueue, type FrontEndTopic, frontEndStatements, routesDocument, routesFileName } from "./front-end-settings";
 import { nodeFunction } from "./lambda";
 import { awsNames } from "./names";
 import type { BucketRef, TableRef } from "./refs";
@@ -50,6 +50,8 @@ export function frontEndTimeoutSeconds(maxWaitSeconds: number): number {
 export class FrontEnd extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly function: aws.lambda.Function;
+    /** The routing table shipped beside the code as `queuestack-routes.json` (see routesDocument). */
+    readonly routingTable: pulumi.Output<string>;
     /** ARN of the API key secret (undefined with `auth: none`). */
     readonly apiKeySecretArn?: pulumi.Output<string>;
 
@@ -65,6 +67,7 @@ export class FrontEnd extends pulumi.ComponentResource {
             { sid: "ReadJobStatus", actions: ["dynamodb:GetItem"], resources: [args.table.tableArn] },
             ...(secret ? [{ sid: "ReadApiKey", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] }] : []),
         ];
+        const routingTable = routesDocument(args.queues, topics, args.largeMessages !== undefined);
         const { fn } = nodeFunction(
             name,
             {
@@ -72,13 +75,13 @@ export class FrontEnd extends pulumi.ComponentResource {
                 roleName: globalName(this, awsNames.iamRole, "front-end"),
                 entry: workerEntries.awsFrontEnd,
                 statements,
+                files: { [routesFileName]: routingTable },
                 environment: {
-                    QUEUESTACK_QUEUES: queuesVariable(args.queues, args.largeMessages !== undefined),
+                    QUEUESTACK_ROUTES_FILE: routesFileName,
                     QUEUESTACK_AUTH: settings.auth,
                     QUEUESTACK_MAX_BODY_BYTES: String(settings.maxBodyKb * 1024),
                     QUEUESTACK_TABLE_NAME: args.table.tableName,
                     ...(secret ? { QUEUESTACK_API_KEY_SECRET_ARN: secret.arn } : {}),
-                    ...(Object.keys(topics).length > 0 ? { QUEUESTACK_TOPICS: pulumi.jsonStringify(topics) } : {}),
                     ...(settings.maxWaitSeconds > 0 ? { QUEUESTACK_MAX_WAIT_SECONDS: String(settings.maxWaitSeconds) } : {}),
                     ...(args.delayScheduler
                         ? { QUEUESTACK_SCHEDULE_GROUP: args.delayScheduler.groupName, QUEUESTACK_SCHEDULER_ROLE_ARN: args.delayScheduler.roleArn }
@@ -92,10 +95,19 @@ export class FrontEnd extends pulumi.ComponentResource {
             this,
         );
         this.function = fn;
+        this.routingTable = routingTable;
         const api = new aws.apigatewayv2.Api(`${name}-api`, { name: physical(awsNames.api, "api"), protocolType: "HTTP", tags }, { parent: this });
         const integration = new aws.apigatewayv2.Integration(
             `${name}-integration`,
-            { apiId: api.id, integrationType: "AWS_PROXY", integrationUri: fn.invokeArn, payloadFormatVersion: "2.0", timeoutMilliseconds: timeoutSeconds * 1000 },
+            {
+                apiId: api.id,
+                integrationType: "AWS_PROXY",
+                // Lambda proxy integrations invoke with POST whatever the route's method (an unset method shows as a diff on every refresh).
+                integrationMethod: "POST",
+                integrationUri: fn.invokeArn,
+                payloadFormatVersion: "2.0",
+                timeoutMilliseconds: timeoutSeconds * 1000,
+            },
             { parent: this },
         );
         const routes = [["enqueue", "POST /queues/{queue}/messages"], ["status", "GET /jobs/{id}"], ...(Object.keys(topics).length > 0 ? [["publish", "POST /topics/{topic}"]] : [])];

@@ -21,16 +21,22 @@ export interface NodeFunctionArgs {
     /** What the function may do besides writing its own logs. */
     statements: Statement[];
     environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Further files of the deployment package beside `index.js`, by name (e.g. a routing table). @default none */
+    files?: Record<string, pulumi.Input<string>>;
     timeoutSeconds: number;
     memoryMb: number;
     tags: Record<string, string>;
 }
 
-/** The bundled code as a Lambda deployment archive. */
-function codeArchive(entry: string, handlerModule?: string): pulumi.Output<pulumi.asset.AssetArchive> {
-    return pulumi
-        .output(bundleWorker({ entry, handlerModule }))
-        .apply((code) => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }));
+/** The bundled code, and any further files, as a Lambda deployment archive. */
+function codeArchive(entry: string, handlerModule?: string, files: Record<string, pulumi.Input<string>> = {}): pulumi.Output<pulumi.asset.AssetArchive> {
+    return pulumi.all([bundleWorker({ entry, handlerModule }), pulumi.all(files)]).apply(
+        ([code, extra]) =>
+            new pulumi.asset.AssetArchive({
+                "index.js": new pulumi.asset.StringAsset(code),
+                ...Object.fromEntries(Object.entries(extra).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+            }),
+    );
 }
 
 /**
@@ -60,7 +66,7 @@ export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulum
             name: args.functionName,
             runtime: lambdaRuntime,
             handler: "index.handler",
-            code: codeArchive(args.entry, args.handlerModule),
+            code: codeArchive(args.entry, args.handlerModule, args.files),
             role: role.arn,
             timeout: args.timeoutSeconds,
             memorySize: args.memoryMb,

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { FrontEnd, frontEndTimeoutSeconds } from "../../components/aws/front-end";
 import { runOffline } from "../../components/testing/offline";
 import { jsonInput, ofType, one } from "../helpers/resources";
+import { routingTable } from "./package-files";
 
 const sqsArn = (name: string) => `arn:aws:sqs:eu-west-1:123456789012:${name}`;
 const sqsUrl = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;
@@ -46,8 +47,10 @@ describe("aws FrontEnd with queue patterns", () => {
     });
 
     it("tells the handler each queue's routing, the topics, the wait limit, the schedule group and the bucket", async () => {
-        const env = variables((await plan()).resources);
-        assert.deepEqual(JSON.parse(env.QUEUESTACK_QUEUES), {
+        const { resources } = await plan();
+        const env = variables(resources);
+        const routes = await routingTable(one(resources, "aws:lambda/function:Function"));
+        assert.deepEqual(routes.QUEUESTACK_QUEUES, {
             jobs: {
                 url: sqsUrl("shop-dev-jobs-low"),
                 fifo: false,
@@ -63,7 +66,7 @@ describe("aws FrontEnd with queue patterns", () => {
             },
             orders: { url: sqsUrl("shop-dev-orders.fifo"), fifo: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 1024 * 1024 },
         });
-        assert.deepEqual(JSON.parse(env.QUEUESTACK_TOPICS), { "order-events": { arn: topicArn, fifo: true } });
+        assert.deepEqual(routes.QUEUESTACK_TOPICS, { "order-events": { arn: topicArn, fifo: true } });
         assert.equal(env.QUEUESTACK_MAX_WAIT_SECONDS, "20");
         assert.equal(env.QUEUESTACK_SCHEDULE_GROUP, "shop-dev-delays");
         assert.equal(env.QUEUESTACK_SCHEDULER_ROLE_ARN, delayScheduler.roleArn);
@@ -82,13 +85,13 @@ describe("aws FrontEnd with queue patterns", () => {
     it("schedules only delays beyond SQS's 900 s: a queue delaying at most 900 s carries no ARNs for schedules", async () => {
         const short = { url: sqsUrl("shop-dev-short"), arn: sqsArn("shop-dev-short"), fifo: false, maxDelaySeconds: 900, deadLetterArn: sqsArn("shop-dev-short-dlq") };
         const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { short }, table }));
-        assert.deepEqual(JSON.parse(variables(resources).QUEUESTACK_QUEUES), { short: { url: sqsUrl("shop-dev-short"), fifo: false, maxDelaySeconds: 900 } });
+        assert.deepEqual((await routingTable(one(resources, "aws:lambda/function:Function"))).QUEUESTACK_QUEUES, { short: { url: sqsUrl("shop-dev-short"), fifo: false, maxDelaySeconds: 900 } });
     });
 
     it("sets no pattern variable, route or permission for a stack without the patterns", async () => {
         const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { plain: { url: sqsUrl("shop-dev-plain"), arn: sqsArn("shop-dev-plain"), fifo: false } }, table }));
-        assert.deepEqual(Object.keys(variables(resources)).sort(), ["QUEUESTACK_AUTH", "QUEUESTACK_MAX_BODY_BYTES", "QUEUESTACK_QUEUES", "QUEUESTACK_TABLE_NAME"]);
-        assert.deepEqual(JSON.parse(variables(resources).QUEUESTACK_QUEUES), { plain: { url: sqsUrl("shop-dev-plain"), fifo: false } });
+        assert.deepEqual(Object.keys(variables(resources)).sort(), ["QUEUESTACK_AUTH", "QUEUESTACK_MAX_BODY_BYTES", "QUEUESTACK_ROUTES_FILE", "QUEUESTACK_TABLE_NAME"]);
+        assert.deepEqual(await routingTable(one(resources, "aws:lambda/function:Function")), { QUEUESTACK_QUEUES: { plain: { url: sqsUrl("shop-dev-plain"), fifo: false } } });
         assert.equal(ofType(resources, "aws:apigatewayv2/route:Route").filter((r) => r.inputs.routeKey === "POST /topics/{topic}").length, 0);
         const actions = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement.flatMap((s: { Action: string[] }) => s.Action);
         for (const absent of ["sns:Publish", "scheduler:CreateSchedule", "iam:PassRole", "s3:PutObject"]) assert.ok(!actions.includes(absent), `${absent} must be absent`);

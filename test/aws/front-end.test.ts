@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { FrontEnd } from "../../components/aws/front-end";
 import { runOffline, valueOf } from "../../components/testing/offline";
+import { routingTable } from "./package-files";
 import { jsonInput, ofType, one } from "../helpers/resources";
 
 const queues = {
@@ -41,7 +42,11 @@ describe("aws FrontEnd", () => {
         assert.equal(env.QUEUESTACK_API_KEY_SECRET_ARN, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf");
         assert.ok(!Object.values(env).some((v) => v.includes("offline-web-api-key-value")), "the key value is never in the environment");
         assert.equal(env.QUEUESTACK_MAX_BODY_BYTES, String(256 * 1024));
-        assert.deepEqual(JSON.parse(env.QUEUESTACK_QUEUES), { jobs: { url: queues.jobs.url, fifo: false }, orders: { url: queues.orders.url, fifo: true } });
+        assert.equal(env.QUEUESTACK_ROUTES_FILE, "queuestack-routes.json");
+        assert.equal(env.QUEUESTACK_QUEUES, undefined, "the routing table is in the package, not the environment");
+        assert.deepEqual(await routingTable(one(resources, "aws:lambda/function:Function")), {
+            QUEUESTACK_QUEUES: { jobs: { url: queues.jobs.url, fifo: false }, orders: { url: queues.orders.url, fifo: true } },
+        });
         const statements = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement;
         assert.deepEqual(statements.slice(1), [
             { Sid: "SendToOwnQueues", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queues.jobs.arn, queues.orders.arn] },

@@ -6,6 +6,7 @@ import { allPolicies } from "../../policies/all";
 import { evaluatePolicies } from "../../policies/lib/evaluate";
 import { toEvaluatedResources } from "../../policies/lib/offline";
 import { jsonInput, ofType, one } from "../helpers/resources";
+import { routingTable } from "./package-files";
 
 /** Every queue pattern at once: priorities, a long delay, a FIFO queue with body keys, two topics, claim check, waiting. */
 const spec = {
@@ -58,7 +59,7 @@ describe("aws whole stack with queue patterns", function () {
         assert.deepEqual(send.Resource, [sqsArn("shop-dev-jobs-high"), sqsArn("shop-dev-jobs-high-dlq"), sqsArn("shop-dev-jobs-low"), sqsArn("shop-dev-jobs-low-dlq")]);
     });
 
-    it("wires the claim-check bucket, levels and routing into the workers and the front end", () => {
+    it("wires the claim-check bucket, levels and routing into the workers and the front end", async () => {
         const variables = (name: string) => (one(resources, "aws:lambda/function:Function", name).inputs.environment as { variables: Record<string, string> }).variables;
         const runner = variables("shop-runner-function");
         assert.deepEqual(JSON.parse(runner.QUEUESTACK_QUEUE_LEVELS).levels.map((l: { level: string; weight: number }) => [l.level, l.weight]), [["high", 3], ["low", 1]]);
@@ -69,7 +70,7 @@ describe("aws whole stack with queue patterns", function () {
         for (const env of [runner, variables("shop-orderer-function"), front]) assert.equal(env.QUEUESTACK_BLOB_BUCKET, "shop-large-messages-bucket-bucket");
         const [expire] = one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { expiration: { days: number } }[];
         assert.equal(expire.expiration.days, 20, "a 2-hour delay (one whole day) + 4 days retention + 14 days DLQ retention + 1");
-        const queues = JSON.parse(front.QUEUESTACK_QUEUES);
+        const queues = (await routingTable(one(resources, "aws:lambda/function:Function", "shop-front-end-function"))).QUEUESTACK_QUEUES;
         assert.deepEqual(queues.orders, { url: "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dev-orders.fifo", fifo: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 256 * 1024 });
         assert.equal(queues.jobs.defaultLevel, "low");
         assert.equal(queues.jobs.maxDelaySeconds, 7200);

@@ -1,4 +1,34 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { ConfigError, requireJson, type Env } from "../runtime";
+
+/** Variables the routes file may carry (too large for Lambda's 4 KB environment). */
+const routeVariables = ["QUEUESTACK_QUEUES", "QUEUESTACK_TOPICS"] as const;
+
+/**
+ * The environment with the routing table merged in from QUEUESTACK_ROUTES_FILE, when set: a JSON
+ * file shipped in the deployment package beside the code, `{"QUEUESTACK_QUEUES": {...},
+ * "QUEUESTACK_TOPICS": {...}}`, holding what would otherwise not fit the 4 KB Lambda allows for all
+ * environment variables together. A relative path resolves against LAMBDA_TASK_ROOT (where Lambda
+ * unpacks the package), else the working directory. Read once, at cold start.
+ */
+export function withRoutesFile(env: Env): Env {
+    const file = env.QUEUESTACK_ROUTES_FILE;
+    if (file === undefined) return env;
+    const full = path.resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
+    let routes: unknown;
+    try {
+        routes = JSON.parse(readFileSync(full, "utf8"));
+    } catch (error) {
+        throw new ConfigError(`QUEUESTACK_ROUTES_FILE ${full} must be a readable JSON file (${(error as Error).message}): the routing table shipped with the front end's code.`);
+    }
+    if (!isObject(routes) || !isObject(routes.QUEUESTACK_QUEUES) || Object.keys(routes).some((key) => !(routeVariables as readonly string[]).includes(key))) {
+        throw new ConfigError(`QUEUESTACK_ROUTES_FILE ${full} must be a JSON object with QUEUESTACK_QUEUES and optionally QUEUESTACK_TOPICS (got keys ${JSON.stringify(isObject(routes) ? Object.keys(routes) : routes)}).`);
+    }
+    const merged: Record<string, string | undefined> = { ...env };
+    for (const name of routeVariables) if (routes[name] !== undefined) merged[name] = JSON.stringify(routes[name]);
+    return merged;
+}
 
 /** One physical queue a message can be sent to: a priority level, or the queue itself. */
 export interface SendTarget {

@@ -6,11 +6,11 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigError, requireInteger, requireString, type Env, type Logger } from "../runtime";
 import { DynamoDbWorkerStore } from "./dynamodb-store";
-import { readQueues, readTopics } from "./front-end-config";
+import { readQueues, readTopics, withRoutesFile } from "./front-end-config";
 import { createFrontEndHandler } from "./front-end-handler";
 import { S3BlobStore } from "./s3-blob-store";
 
-export { readQueues, readTopics } from "./front-end-config";
+export { readQueues, readTopics, withRoutesFile } from "./front-end-config";
 
 /** Clients for the front end; tests pass their own (e.g. pointed at moto). Each defaults to one for the Lambda's region. */
 export interface FrontEndClients {
@@ -30,9 +30,11 @@ export interface FrontEndClients {
  * read from Secrets Manager (QUEUESTACK_API_KEY_SECRET_ARN) on first use and cached; a failed read
  * is retried on the next request. Optional: QUEUESTACK_TOPICS (fan-out topics), QUEUESTACK_MAX_WAIT_SECONDS
  * (request-response, default 0), QUEUESTACK_SCHEDULE_GROUP + QUEUESTACK_SCHEDULER_ROLE_ARN (delays
- * beyond 900 s) and QUEUESTACK_BLOB_BUCKET (claim check).
+ * beyond 900 s) and QUEUESTACK_BLOB_BUCKET (claim check). With QUEUESTACK_ROUTES_FILE, QUEUESTACK_QUEUES
+ * and QUEUESTACK_TOPICS come from that file (withRoutesFile), as the deployed function has them.
  */
-export function frontEndFromEnv(env: Env, logger: Logger, clients: FrontEndClients = {}) {
+export function frontEndFromEnv(deployed: Env, logger: Logger, clients: FrontEndClients = {}) {
+    const env = withRoutesFile(deployed);
     const queues = readQueues(env);
     const auth = requireString(env, "QUEUESTACK_AUTH", 'how callers authenticate, "apiKey" or "none" (spec frontEnd.auth)');
     if (auth !== "apiKey" && auth !== "none") {

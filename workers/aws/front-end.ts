@@ -1,6 +1,6 @@
 /**
  * Lambda entry for the HTTP API front end (payload format 2.0). Handler: `index.handler`.
- * Environment: QUEUESTACK_QUEUES, QUEUESTACK_AUTH, QUEUESTACK_API_KEY_SECRET_ARN (apiKey auth),
+ * Environment: QUEUESTACK_ROUTES_FILE (the routing table in the package) or QUEUESTACK_QUEUES, QUEUESTACK_AUTH, QUEUESTACK_API_KEY_SECRET_ARN (apiKey auth),
  * QUEUESTACK_MAX_BODY_BYTES, QUEUESTACK_TABLE_NAME.
  */
 import { createLogger } from "../runtime";
