@@ -29,8 +29,11 @@ export interface CloudLimits {
      */
     messageDelayNativeMaxSeconds: number;
     /**
-     * Largest HTTP request the front end can take, KiB: aws 5,120 (a Lambda invocation carries at most
-     * 6 MB, the body embedded in the event as a JSON string), azure 102,400 (Functions' 100 MB),
+     * Largest HTTP request the front end can take, KiB: aws 3,000 (API Gateway hands the body to
+     * Lambda inside a JSON event, escaped, up to twice its size for JSON full of quotes, backslashes
+     * and line breaks, or base64, 4/3; a synchronous invocation carries at most 6 MiB, so 2 x 3,000 KiB
+     * plus the largest request line and headers fits: test/aws/invoke-payload.test.ts measures it),
+     * azure 102,400 (Functions' 100 MB),
      * gcp 32,768 (Cloud Functions' 32 MB), local 102,400.
      */
     requestBodyMaxKb: number;
@@ -50,7 +53,7 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
         maxReceiveCount: { min: 1, max: 1000 },
         deliveryDelayMaxSeconds: 900,
         messageDelayNativeMaxSeconds: 900,
-        requestBodyMaxKb: 5_120,
+        requestBodyMaxKb: 3_000,
         maxMessageKb: 1024,
         functionTimeoutMaxSeconds: 900,
     },

@@ -102,7 +102,7 @@ function largeMessageRules(spec: Spec, cloud: Cloud): SpecIssue[] {
     }
     const requestMaxKb = cloudLimits[cloud].requestBodyMaxKb;
     if (large.maxBodyMb * 1024 > requestMaxKb) {
-        problems.push(issue(["largeMessages", "maxBodyMb"], `must be at most ${requestMaxKb / 1024} on ${cloud} (the largest request its front end takes)`,
+        problems.push(issue(["largeMessages", "maxBodyMb"], `must be at most ${Math.floor(requestMaxKb / 1024)} on ${cloud} (the largest request its front end takes)`,
             large.maxBodyMb, `Lower it to ${Math.floor(requestMaxKb / 1024)} or less.`));
     }
     const smallest = Math.min(...spec.queues.map((q) => q.maxMessageKb));

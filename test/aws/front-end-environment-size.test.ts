@@ -26,10 +26,10 @@ const queues = Array.from({ length: 20 }, (_, i) => {
 });
 const largest = {
     name: nameOf("big", 20),
-    frontEnd: { maxWaitSeconds: 25, maxBodyKb: 5120 },
+    frontEnd: { maxWaitSeconds: 25, maxBodyKb: 3000 },
     queues,
     topics: Array.from({ length: 20 }, (_, i) => ({ name: nameOf(`t${String(i).padStart(2, "0")}`, 30), subscribers: queues.filter((q) => !("ordering" in q)).map((q) => q.name) })),
-    largeMessages: { enabled: true },
+    largeMessages: { enabled: true, maxBodyMb: 2 },
     // A worker's environment depends only on its queue: one on a five-level queue, one on a FIFO queue cover every shape.
     workers: [queues[0]!, queues[10]!].map((q, i) => ({ name: nameOf(`w${i}`, 30), queue: q.name, kind: "function" as const })),
 } satisfies SpecInput;

@@ -11,7 +11,7 @@ import { routingTable } from "./package-files";
 /** Every queue pattern at once: priorities, a long delay, a FIFO queue with body keys, two topics, claim check, waiting. */
 const spec = {
     name: "shop",
-    frontEnd: { maxWaitSeconds: 15, maxBodyKb: 5120 },
+    frontEnd: { maxWaitSeconds: 15, maxBodyKb: 3000 },
     queues: [
         { name: "jobs", maxDelaySeconds: 7200, priorities: { levels: [{ name: "high", weight: 3 }, { name: "low", weight: 1 }], promoteAfterSeconds: 60 } },
         { name: "orders", ordering: "fifo", deduplication: "messageId", groupKey: "body.customerId", deduplicationKey: "body.orderId" },
@@ -21,7 +21,7 @@ const spec = {
         { name: "signups", subscribers: ["jobs", "audit"] },
         { name: "order-events", subscribers: ["orders"] },
     ],
-    largeMessages: { enabled: true },
+    largeMessages: { enabled: true, maxBodyMb: 2 },
     workers: [
         { name: "runner", queue: "jobs", kind: "function", concurrency: 8 },
         { name: "crawler", queue: "jobs", kind: "vm" },

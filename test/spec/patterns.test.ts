@@ -46,14 +46,14 @@ describe("spec: queue patterns", () => {
         it("accepts every pattern together on every target", () => {
             const input = {
                 name: "shop",
-                frontEnd: { maxBodyKb: 4096, maxWaitSeconds: 25 },
+                frontEnd: { maxBodyKb: 3000, maxWaitSeconds: 25 },
                 queues: [
                     { name: "orders", maxDelaySeconds: 2_592_000, priorities: { levels: levels3, defaultLevel: "normal", promoteAfterSeconds: 600 } },
                     { name: "ledger", ordering: "fifo", deduplication: "messageId", groupKey: "body.account.id", deduplicationKey: "body.entryId" },
                     { name: "emails" },
                 ],
                 topics: [{ name: "order-events", subscribers: ["orders", "emails"] }],
-                largeMessages: { enabled: true, maxBodyMb: 4, expireDays: 49 },
+                largeMessages: { enabled: true, maxBodyMb: 2, expireDays: 49 },
                 workers: [{ name: "fulfil", queue: "orders", kind: "vm" }, { name: "book", queue: "ledger", kind: "vm" }, { name: "mail", queue: "emails", kind: "vm" }],
             };
             for (const cloud of clouds) assert.deepEqual(problems(input, cloud), [], cloud);
@@ -186,31 +186,32 @@ describe("spec: queue patterns", () => {
 
     describe("large message rules", () => {
         it("needs the blobs to outlive queue + dead-letter retention and a front end that accepts large bodies", () => {
-            const input = { name: "shop", queues: [{ name: "orders" }, { name: "archive", retentionDays: 7, deadLetter: { retentionDays: 14 } }], largeMessages: { enabled: true, expireDays: 21 } };
+            const input = { name: "shop", queues: [{ name: "orders" }, { name: "archive", retentionDays: 7, deadLetter: { retentionDays: 14 } }], largeMessages: { enabled: true, maxBodyMb: 2, expireDays: 21 } };
             assert.deepEqual(problems(input), [
                 "largeMessages.expireDays: must be longer than the longest queue maxDelaySeconds + retention + dead-letter retention (21 days) (got 21). Raise it to 22 or remove it to use the default, so no message points at a deleted body.",
-                "frontEnd.maxBodyKb: must exceed the smallest queue maxMessageKb (256) when largeMessages is enabled (got 256). Raise it (up to 5120) so bodies that need the claim check are accepted, or turn largeMessages off.",
+                "frontEnd.maxBodyKb: must exceed the smallest queue maxMessageKb (256) when largeMessages is enabled (got 256). Raise it (up to 2048) so bodies that need the claim check are accepted, or turn largeMessages off.",
             ]);
-            assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, expireDays: 22 }, frontEnd: { maxBodyKb: 257 } }), []);
+            assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, maxBodyMb: 2, expireDays: 22 }, frontEnd: { maxBodyKb: 257 } }), []);
         });
 
         it("counts the longest per-message delay in the blobs' lifetime", () => {
-            const input = { name: "shop", frontEnd: { maxBodyKb: 1024 }, queues: [{ name: "orders", maxDelaySeconds: 86_401 }], largeMessages: { enabled: true, expireDays: 20 } };
+            const input = { name: "shop", frontEnd: { maxBodyKb: 1024 }, queues: [{ name: "orders", maxDelaySeconds: 86_401 }], largeMessages: { enabled: true, maxBodyMb: 2, expireDays: 20 } };
             assert.deepEqual(problems(input), [
                 "largeMessages.expireDays: must be longer than the longest queue maxDelaySeconds + retention + dead-letter retention (20 days) (got 20). Raise it to 21 or remove it to use the default, so no message points at a deleted body.",
             ]);
-            assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, expireDays: 21 } }), []);
+            assert.deepEqual(problems({ ...input, largeMessages: { enabled: true, maxBodyMb: 2, expireDays: 21 } }), []);
         });
 
         it("bounds maxBodyMb and frontEnd.maxBodyKb by the largest request each target's front end takes", () => {
             const input = (maxBodyMb: number) => ({ name: "shop", frontEnd: { maxBodyKb: 1024 }, queues: [{ name: "orders" }], largeMessages: { enabled: true, maxBodyMb } });
-            assert.deepEqual(problems(input(6), "aws"), ["largeMessages.maxBodyMb: must be at most 5 on aws (the largest request its front end takes) (got 6). Lower it to 5 or less."]);
+            // aws: 3,000 KiB, what one Lambda invocation carries after escaping (test/aws/invoke-payload.test.ts).
+            assert.deepEqual(problems(input(3), "aws"), ["largeMessages.maxBodyMb: must be at most 2 on aws (the largest request its front end takes) (got 3). Lower it to 2 or less."]);
             assert.deepEqual(problems(input(33), "gcp"), ["largeMessages.maxBodyMb: must be at most 32 on gcp (the largest request its front end takes) (got 33). Lower it to 32 or less."]);
             for (const cloud of ["azure", "local"] as const) assert.deepEqual(problems(input(100), cloud), [], cloud);
-            assert.deepEqual(problems(input(5), "aws"), []);
+            assert.deepEqual(problems(input(2), "aws"), []);
             assert.deepEqual(problems(input(32), "gcp"), []);
             const body = (maxBodyKb: number) => ({ name: "shop", frontEnd: { maxBodyKb }, queues: [{ name: "orders" }] });
-            assert.deepEqual(problems(body(5121), "aws"), ["frontEnd.maxBodyKb: must be at most 5120 on aws (got 5121). Lower it to 5120 KiB or less."]);
+            assert.deepEqual(problems(body(3001), "aws"), ["frontEnd.maxBodyKb: must be at most 3000 on aws (got 3001). Lower it to 3000 KiB or less."]);
             for (const cloud of ["azure", "gcp", "local"] as const) assert.deepEqual(problems(body(10_240), cloud), [], cloud);
         });
 
