@@ -152,6 +152,7 @@ export class VmWorker extends pulumi.ComponentResource {
             { parent: this, dependsOn: [policy] },
         );
         const groupName = physical(awsNames.autoscalingGroup, worker.name);
+        const drainSeconds = timeoutSeconds + 30;
         this.group = new aws.autoscaling.Group(
             `${name}-group`,
             {
@@ -165,6 +166,12 @@ export class VmWorker extends pulumi.ComponentResource {
                 enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity"],
                 metricsGranularity: "1Minute",
                 instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+                // Scale-in waits for the poller to drain (workers/aws/scale-in.ts): the hook holds a
+                // terminating instance for the drain window, then lets it go (CONTINUE).
+                // https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html
+                initialLifecycleHooks: [
+                    { name: scaleInHookName, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: drainSeconds },
+                ],
                 tags: [
                     ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
                     ...(worker.idempotency.enabled ? [{ key: idempotencyStoreKey, value: args.table.tableName, propagateAtLaunch: false }] : []),
@@ -172,6 +179,8 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
+        const queueNames = args.queue.levels?.map((l) => l.queueName) ?? [args.queue.queueName];
+        this.scaleFromZero(name, queueNames, groupName);
         new aws.autoscaling.Policy(
             `${name}-backlog-scaling`,
             {
@@ -179,7 +188,7 @@ export class VmWorker extends pulumi.ComponentResource {
                 policyType: "TargetTrackingScaling",
                 targetTrackingConfiguration: {
                     targetValue: worker.scaling.backlogPerWorker,
-                    customizedMetricSpecification: { metrics: backlogPerInstanceMetrics(args.queue.levels?.map((l) => l.queueName) ?? [args.queue.queueName], groupName) },
+                    customizedMetricSpecification: { metrics: backlogPerInstanceMetrics(queueNames, groupName) },
                 },
             },
             parent,
@@ -187,7 +196,53 @@ export class VmWorker extends pulumi.ComponentResource {
         this.groupName = this.group.name;
         this.registerOutputs({ groupName: this.groupName });
     }
+
+    /**
+     * The safety net for 0 -> 1: target tracking scales in proportion to current capacity and has
+     * no data while a group is empty, so a step scaling policy adds one instance when messages wait
+     * and none is in service (the pattern of AWS's scale-to-zero guidance for SQS workers); target
+     * tracking takes over from there.
+     */
+    private scaleFromZero(name: string, queueNames: pulumi.Input<string>[], groupName: string): void {
+        const parent = { parent: this };
+        const policy = new aws.autoscaling.Policy(
+            `${name}-scale-from-zero`,
+            {
+                autoscalingGroupName: this.group.name,
+                policyType: "StepScaling",
+                adjustmentType: "ChangeInCapacity",
+                stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
+            },
+            parent,
+        );
+        const metrics = backlogPerInstanceMetrics(queueNames, groupName).flatMap((m) => ("metricStat" in m ? [m] : []));
+        const total = metrics.filter((m) => m.id !== "m2").map((m) => m.id).join(" + ");
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-work-waiting-no-instance`,
+            {
+                alarmDescription: `Messages wait for VM worker group ${groupName} while no instance is in service: start one.`,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                evaluationPeriods: 1,
+                treatMissingData: "notBreaching",
+                metricQueries: [
+                    ...metrics.map(({ id, label, metricStat: { metric, stat } }) => ({
+                        id,
+                        label,
+                        returnData: false,
+                        metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: Object.fromEntries(metric.dimensions.map((d) => [d.name, d.value])), stat, period: 60 },
+                    })),
+                    { id: "e1", label: "Work waiting, no instance", expression: `IF(FILL(m2, 0) < 1 AND (${total}) > 0, 1, 0)`, returnData: true },
+                ],
+                alarmActions: [policy.arn],
+            },
+            parent,
+        );
+    }
 }
+
+/** Name of the termination lifecycle hook the VM poller drains under. */
+export const scaleInHookName = "queuestack-drain";
 
 /**
  * Metric math for backlog per instance: m1 = visible messages (Sum; with priority levels q1..qN,

@@ -105,7 +105,7 @@ describe("aws workers with queue patterns", () => {
         ]);
         // The poller lends overdue levels weight instead of moving messages: it never sends.
         assert.ok(!statements.some((s: { Action: string[] }) => s.Action.includes("sqs:SendMessage")), "VM workers need no sqs:SendMessage");
-        const metrics = (one(resources, "aws:autoscaling/policy:Policy").inputs.targetTrackingConfiguration as { customizedMetricSpecification: { metrics: any[] } }).customizedMetricSpecification.metrics;
+        const metrics = (one(resources, "aws:autoscaling/policy:Policy", "crawl-backlog-scaling").inputs.targetTrackingConfiguration as { customizedMetricSpecification: { metrics: any[] } }).customizedMetricSpecification.metrics;
         assert.deepEqual(metrics.map((m) => [m.id, m.metricStat?.metric.dimensions[0].value ?? m.expression, m.returnData]), [
             ["q1", "shop-dev-jobs-high", false],
             ["q2", "shop-dev-jobs-normal", false],

@@ -107,7 +107,7 @@ describe("aws VmWorker", () => {
 
     it("scales by target tracking on backlog per instance through metric math", async () => {
         const { resources } = await plan();
-        const policy = one(resources, "aws:autoscaling/policy:Policy");
+        const policy = one(resources, "aws:autoscaling/policy:Policy", "crawl-backlog-scaling");
         assert.equal(policy.inputs.policyType, "TargetTrackingScaling");
         const tracking = policy.inputs.targetTrackingConfiguration as { targetValue: number; customizedMetricSpecification: { metrics: any[] } };
         assert.equal(tracking.targetValue, 50);
@@ -115,6 +115,31 @@ describe("aws VmWorker", () => {
         assert.deepEqual([m1.id, m1.metricStat.metric.namespace, m1.metricStat.metric.metricName, m1.metricStat.stat, m1.metricStat.metric.dimensions], ["m1", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum", [{ name: "QueueName", value: "shop-dev-jobs" }]]);
         assert.deepEqual([m2.id, m2.metricStat.metric.namespace, m2.metricStat.metric.metricName, m2.metricStat.stat, m2.metricStat.metric.dimensions], ["m2", "AWS/AutoScaling", "GroupInServiceInstances", "Average", [{ name: "AutoScalingGroupName", value: "shop-dev-crawl" }]]);
         assert.deepEqual([e1.id, e1.expression, e1.returnData, m1.returnData, m2.returnData], ["e1", "IF(m2 > 0, m1 / m2, m1)", true, false, false]);
+    });
+
+    it("adds one instance by step scaling when messages wait and none is in service (the 0 -> 1 safety net)", async () => {
+        const { resources } = await plan();
+        const policies = ofType(resources, "aws:autoscaling/policy:Policy");
+        assert.deepEqual(policies.map((p) => p.name).sort(), ["crawl-backlog-scaling", "crawl-scale-from-zero"]);
+        const step = one(resources, "aws:autoscaling/policy:Policy", "crawl-scale-from-zero");
+        assert.deepEqual([step.inputs.policyType, step.inputs.adjustmentType, step.inputs.stepAdjustments], ["StepScaling", "ChangeInCapacity", [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }]]);
+        const alarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.deepEqual([alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.treatMissingData], ["GreaterThanOrEqualToThreshold", 1, 1, "notBreaching"]);
+        assert.deepEqual(alarm.inputs.alarmActions, ["arn:aws:autoscaling:eu-west-1:123456789012:crawl-scale-from-zero"]);
+        const queries = alarm.inputs.metricQueries as { id: string; expression?: string; returnData: boolean; metric?: { metricName: string; dimensions: Record<string, string>; stat: string; period: number } }[];
+        assert.deepEqual(queries.map((q) => [q.id, q.returnData, q.metric?.metricName, q.metric?.dimensions, q.metric?.stat, q.metric?.period, q.expression]), [
+            ["m1", false, "ApproximateNumberOfMessagesVisible", { QueueName: "shop-dev-jobs" }, "Sum", 60, undefined],
+            ["m2", false, "GroupInServiceInstances", { AutoScalingGroupName: "shop-dev-crawl" }, "Average", 60, undefined],
+            ["e1", true, undefined, undefined, undefined, undefined, "IF(FILL(m2, 0) < 1 AND (m1) > 0, 1, 0)"],
+        ]);
+    });
+
+    it("holds a terminating instance in a lifecycle hook for the drain window, then lets it go", async () => {
+        const { resources } = await plan();
+        const group = one(resources, "aws:autoscaling/group:Group");
+        assert.deepEqual(group.inputs.initialLifecycleHooks, [
+            { name: "queuestack-drain", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE", heartbeatTimeout: 90 },
+        ]);
     });
 
     it("gives instances a role limited to their queue, table and code object", async () => {

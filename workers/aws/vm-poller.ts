@@ -2,11 +2,13 @@
  * The VM worker: a long-running process (a systemd service on each instance) consuming the queue.
  * Bundled with the user's module as `queuestack:handler`. Environment: see awsWorkerFromEnv, plus
  * QUEUESTACK_CONCURRENCY, QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS and, for a queue with priority
- * levels, QUEUESTACK_QUEUE_LEVELS (consumed by weight). SIGTERM/SIGINT drain it.
+ * levels, QUEUESTACK_QUEUE_LEVELS (consumed by weight). SIGTERM/SIGINT drain it, and so does a
+ * scale-in of its Auto Scaling group (ScaleInGuard, reading the instance metadata service).
  */
 import exported from "queuestack:handler";
 import { createLogger, requireInteger, runService } from "../runtime";
 import { SqsPoller } from "./poller";
+import { LifecycleState, ScaleInGuard } from "./scale-in";
 import { awsWorkerFromEnv } from "./worker-setup";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
@@ -25,5 +27,5 @@ runService(logger, () => {
         drainSeconds: worker.settings.timeoutSeconds + 5,
     });
     logger.info(levels ? { levels: levels.levels.map((l) => `${l.level}:${l.weight}`) } : { queueUrl: worker.queueUrl }, "polling");
-    return poller;
+    return new ScaleInGuard({ poller, lifecycle: new LifecycleState(process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT), logger });
 });
