@@ -12,7 +12,8 @@ export interface NetworkArgs extends AwsPlacement {
 /**
  * A private network for VM workers: a VPC with one private subnet per availability zone and no
  * internet gateway. Workers reach AWS through endpoints only: S3 and DynamoDB gateway endpoints
- * (code download, OS packages, datastore) and an SQS interface endpoint with private DNS.
+ * (code download, OS packages, datastore) and an SQS interface endpoint with private DNS, in zones
+ * that offer it.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
@@ -25,7 +26,18 @@ export class Network extends pulumi.ComponentResource {
         const zoneCount = args.zoneCount ?? 2;
         const parent = { parent: this };
         const region = aws.getRegionOutput({}, parent).region;
-        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+        // Subnets go only in zones that offer the SQS interface endpoint: not every zone of every
+        // region does, and an endpoint cannot be placed in a subnet of a zone without it.
+        // https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+        const available = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+        const offered = aws.ec2.getVpcEndpointServiceOutput({ service: "sqs", serviceType: "Interface" }, parent).availabilityZones;
+        const zones = pulumi.all([available, offered]).apply(([names, withEndpoint]) => {
+            const usable = names.filter((zone) => withEndpoint.includes(zone));
+            if (usable.length < zoneCount) {
+                throw new Error(`network: only ${usable.length} zone(s) here offer the SQS interface endpoint (${usable.join(", ") || "none"}), ${zoneCount} needed. Lower zoneCount, or pass existing subnets in spec network.subnetIds.`);
+            }
+            return usable;
+        });
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags }, parent);
         const routeTable = new aws.ec2.RouteTable(`${name}-private-routes`, { vpcId: vpc.id, tags }, parent);

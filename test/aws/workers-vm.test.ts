@@ -175,3 +175,30 @@ describe("aws Network", () => {
         assert.throws(() => subnetCidr("10.7.0.0/24", 0), { message: "network: cidrBlock must be a /16 (got 10.7.0.0/24). Use e.g. 10.42.0.0/16." });
     });
 });
+
+describe("aws Network zones", () => {
+    const zonesCall = () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] });
+
+    it("places subnets only in zones that offer the SQS interface endpoint", async () => {
+        const { resources } = await runOffline(() => new Network("net"), {
+            calls: {
+                "aws:index/getAvailabilityZones:getAvailabilityZones": zonesCall,
+                "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({ serviceType: args.inputs.serviceType, availabilityZones: ["eu-west-1b", "eu-west-1c"] }),
+            },
+        });
+        assert.deepEqual(ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone), ["eu-west-1b", "eu-west-1c"]);
+    });
+
+    it("says which zones offer the endpoint when too few do, and how to fix it", async () => {
+        await assert.rejects(
+            runOffline(() => new Network("net"), {
+                calls: {
+                    "aws:index/getAvailabilityZones:getAvailabilityZones": zonesCall,
+                    "aws:ec2/getVpcEndpointService:getVpcEndpointService": () => ({ availabilityZones: ["eu-west-1c", "eu-west-1z"] }),
+                },
+            }),
+            // Pulumi prefixes where it surfaced (the subnet's availabilityZone input).
+            (error: Error) => error.message.endsWith(": network: only 1 zone(s) here offer the SQS interface endpoint (eu-west-1c), 2 needed. Lower zoneCount, or pass existing subnets in spec network.subnetIds."),
+        );
+    });
+});
