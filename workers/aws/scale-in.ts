@@ -22,9 +22,9 @@ export class LifecycleState {
      */
     async read(): Promise<string | undefined> {
         const base = this.endpoint.replace(/\/+$/, "");
-        const token = await fetch(`${base}/latest/api/token`, { method: "PUT", headers: { "x-aws-ec2-metadata-token-ttl-seconds": "300" } });
+        const token = await fetch(`${base}/latest/api/token`, { method: "PUT", headers: { "x-aws-ec2-metadata-token-ttl-seconds": "300" }, signal: AbortSignal.timeout(2000) });
         if (!token.ok) throw new Error(`instance metadata: token request answered ${token.status}`);
-        const state = await fetch(`${base}/latest/meta-data/autoscaling/target-lifecycle-state`, { headers: { "x-aws-ec2-metadata-token": await token.text() } });
+        const state = await fetch(`${base}/latest/meta-data/autoscaling/target-lifecycle-state`, { headers: { "x-aws-ec2-metadata-token": await token.text() }, signal: AbortSignal.timeout(2000) });
         if (state.status === 404) return undefined;
         if (!state.ok) throw new Error(`instance metadata: target-lifecycle-state answered ${state.status}`);
         return (await state.text()).trim();
