@@ -3,9 +3,10 @@ import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { deployedRuntimes } from "../runtimes";
 
-/** Node.js runtime of every queuestack function (bundles target Node.js 20). */
-export const functionRuntime = "nodejs20";
+/** Runtime of every queuestack function: the runtime table's Cloud Functions entry (components/runtimes.ts). */
+export const functionRuntime = deployedRuntimes.gcpFunctions.id;
 /** The export Functions Framework calls: adapters export `handler(req, res)`. */
 export const functionEntryPoint = "handler";
 

@@ -12,13 +12,12 @@ import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from ".
 import { gcpNames } from "./names";
 import { idempotencyStoreKey } from "../declarations";
 import { gcpWorkerEnvironment } from "./worker-environment";
+import { installNodeScript, nodeVersion } from "./vm-node";
 
 /** Machine type per spec instanceSize. */
 export const gcpMachineTypes = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" } as const;
 /** Debian 12, the latest image of the family at instance creation. */
 export const workerImage = "debian-cloud/debian-12";
-/** Node.js release installed on the VMs (the bundles target Node.js 20). */
-export const nodeVersion = "v20.18.1";
 /** The Pub/Sub metric the autoscaler divides among instances. */
 export const backlogMetric = "pubsub.googleapis.com/subscription/num_undelivered_messages";
 
@@ -75,18 +74,6 @@ function pollLevels(args: VmWorkerArgs): PollLevel[] {
     if (args.levels) return args.levels;
     if (!args.subscription) throw new Error("VmWorker: give `subscription` or `levels`");
     return [{ weight: 1, subscriptions: [args.subscription] }];
-}
-
-/** Installs the pinned Node.js release, checked against the release's published SHA-256 sums. */
-function installNode(version: string): string {
-    const archive = `node-${version}-linux-x64.tar.xz`;
-    return [
-        "if ! command -v node >/dev/null; then",
-        `  cd /tmp && curl -fsSLO https://nodejs.org/dist/${version}/${archive}`,
-        `  curl -fsSL https://nodejs.org/dist/${version}/SHASUMS256.txt | grep " ${archive}$" | sha256sum -c -`,
-        `  tar -xJf ${archive} -C /usr/local --strip-components=1 && rm ${archive}`,
-        "fi",
-    ].join("\n");
 }
 
 /**
@@ -162,7 +149,7 @@ export class VmWorker extends pulumi.ComponentResource {
             .all([pulumi.output(environment), levelsVariable, args.sourceBucket, bundle.name])
             .apply(([env, levelsJson, bucket, object]) =>
                 workerServiceScript({
-                    installNode: installNode(nodeVersion),
+                    installNode: installNodeScript(nodeVersion),
                     fetchBundle: `gcloud storage cp gs://${bucket}/${object} /opt/queuestack/worker.js`,
                     environment: {
                         ...env,

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { FunctionWorker } from "../../components/gcp";
 import { valueOf } from "../../components/testing/offline";
+import { daysOfSupportLeft, deployedRuntimes, findRelease, runtimeSupportMarginDays } from "../../components/runtimes";
 import { one } from "../helpers/resources";
 import { database, databaseCondition, handlerCode } from "./fixtures";
 import { runGcp } from "./offline-gcp";
@@ -34,7 +35,7 @@ describe("gcp FunctionWorker", () => {
         assert.equal(fn.name, "queuestack-test-scraper");
         assert.equal(fn.location, "europe-west1");
         assert.deepEqual(fn.buildConfig, {
-            runtime: "nodejs20",
+            runtime: "nodejs24",
             entryPoint: "handler",
             source: { storageSource: { bucket: "src-bucket", object: one(resources, "gcp:storage/bucketObject:BucketObject").inputs.name } },
         });
@@ -92,6 +93,15 @@ describe("gcp FunctionWorker", () => {
         assert.equal(await valueOf(result.pushes[0].endpoint), "https://queuestack-test-scraper-abc123-ew.a.run.app");
         assert.equal(await valueOf(result.pushes[0].audience!), "https://queuestack-test-scraper-abc123-ew.a.run.app");
         assert.equal(await valueOf(result.pushes[0].serviceAccountEmail), pushEmail);
+    });
+
+    it("deploys the runtime table's Cloud Functions runtime, one that still takes deploys with 90 days to spare", async () => {
+        const { resources } = await runGcp(make);
+        const runtime = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).buildConfig.runtime;
+        assert.equal(runtime, deployedRuntimes.gcpFunctions.id);
+        const entry = findRelease("gcp-functions", runtime);
+        assert.ok(entry, `${runtime} is in the runtime table`);
+        assert.ok(daysOfSupportLeft(entry, new Date()) >= runtimeSupportMarginDays, `${runtime} is supported until ${entry.endOfSupport}`);
     });
 
     it("rejects a bad worker spec naming the worker", () => {
