@@ -22,5 +22,6 @@ export { gcpWorkerEnvironment } from "./worker-environment";
 /** Where a consumer declares its idempotency store: an environment variable on functions, a metadata key on instance templates. */
 export { idempotencyStoreKey } from "../declarations";
 export { bundledGcpCode, gcpWorkerEntries, type GcpCodeSource } from "./entries";
-export { type GcpPlacement, pubsubServiceAgent } from "./context";
+export { type GcpPlacement } from "./context";
+export { type ServiceAgent, ServiceAgents, serviceAgent, serviceAgentServices } from "./service-agents";
 export { type GcpNameRule, gcpLabels, gcpName, gcpNames } from "./names";

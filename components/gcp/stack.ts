@@ -3,7 +3,6 @@ import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../c
 import { type Spec, largeMessageExpireDays, needsDelayScheduler, validateSpec } from "../spec";
 import { type AlarmedFunction, Alarms } from "./alarms";
 import { RequiredApis, requiredApis } from "./apis";
-import { projectNumber } from "./context";
 import { Dashboard } from "./dashboard";
 import { type GcpCodeSource, bundledGcpCode } from "./entries";
 import { Datastore } from "./datastore";
@@ -13,6 +12,7 @@ import { Network } from "./network";
 import { DelayScheduler } from "./delay-scheduler";
 import { LargeMessageBucket } from "./large-messages";
 import { SourceBucket } from "./source-bucket";
+import { ServiceAgents } from "./service-agents";
 import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicSettings, watchedQueues } from "./stack-queues";
 
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
@@ -45,7 +45,9 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const where = { namePrefix: [spec.name, pulumi.getStack()], labels: { ...spec.tags, "queuestack-stack": spec.name } };
         const apis = new RequiredApis(`${name}-apis`, { services: requiredApis(spec) }, { parent: this });
         const child = { parent: this, dependsOn: [apis] };
-        const number = projectNumber(this);
+        // The service agents exist before any binding names them (bindings take their member from these).
+        const agents = new ServiceAgents(`${name}-service-agents`, child);
+        const pubsubAgent = agents.pubsub;
         const code = args.code ?? bundledGcpCode;
 
         const source = new SourceBucket(`${name}-source`, where, child);
@@ -58,7 +60,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const blobs = spec.largeMessages.enabled
             ? new LargeMessageBucket(`${name}-large-messages`, { ...where, expireDays: largeMessageExpireDays(spec) }, child)
             : undefined;
-        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, projectNumber: number, blobBucket: blobs?.bucketName };
+        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, pubsubAgent, blobBucket: blobs?.bucketName };
         const queues = Object.fromEntries(spec.queues.map((q) => [q.name, deployQueue(context, q, functions)]));
         const topics = deployTopics(context, queues);
         for (const q of Object.values(queues)) deployVmWorkers(context, q, topics, subnetworkId!);
@@ -84,7 +86,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         );
         functions.push({ name: "front-end", functionName: frontEnd.function.name });
         const watched = watchedQueues(queues, topics);
-        const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, projectNumber: number }, child);
+        const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, notificationAgent: agents.monitoringNotification }, child);
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched }, child);
 
         this.frontEndUrl = frontEnd.url;

@@ -3,7 +3,8 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { cloudFunction, grantInvoker } from "./cloud-function";
-import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, serviceAccountMember, childOptions } from "./context";
+import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
+import { type ServiceAgent, agentMember } from "./service-agents";
 import { bundledGcpCode } from "./entries";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
@@ -27,8 +28,8 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     resultTtlDays?: number;
     /** Bundled code exporting `handler`. @default the push adapter bundled with `worker.code` */
     code?: pulumi.Input<string>;
-    /** Project number, for the Pub/Sub service agent. @default looked up */
-    projectNumber?: pulumi.Input<string>;
+    /** The Pub/Sub service agent (see serviceAgent). @default provisioned by this component with a ServiceIdentity */
+    pubsubAgent?: ServiceAgent;
     /**
      * One function per priority level, each with its own push subscription and most instances
      * (with one message per instance, the level's concurrency; see levelShares). The functions
@@ -128,7 +129,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
             {
                 serviceAccountId: this.pushServiceAccount.name,
                 role: "roles/iam.serviceAccountTokenCreator",
-                member: pubsubServiceAgent(args.projectNumber ?? projectNumber(this)),
+                member: agentMember(args.pubsubAgent, `${name}-pubsub-agent`, "pubsub", parent),
             },
             parent,
         );

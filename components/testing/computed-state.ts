@@ -61,6 +61,12 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
                 serviceConfig: { ...args.inputs.serviceConfig, service: `projects/demo-project/locations/${location}/services/${name}`, uri },
             };
         }
+        case "gcp:projects/serviceIdentity:ServiceIdentity": {
+            // The agents' documented emails (https://cloud.google.com/iam/docs/service-agents).
+            const agent = ({ "pubsub.googleapis.com": "gcp-sa-pubsub", "monitoring.googleapis.com": "gcp-sa-monitoring-notification" } as Record<string, string>)[args.inputs.service];
+            const email = `service-123456789012@${agent ?? args.inputs.service}.iam.gserviceaccount.com`;
+            return { id: `projects/demo-project/services/${args.inputs.service}`, email, member: `serviceAccount:${email}` };
+        }
         case "gcp:monitoring/notificationChannel:NotificationChannel":
             return { id: `projects/demo-project/notificationChannels/${name}`, name: `projects/demo-project/notificationChannels/${name}` };
         case "gcp:secretmanager/secret:Secret":

@@ -10,6 +10,8 @@ export interface PlannedResource {
     parent?: string;
     /** Type token of the parent resource. */
     parentType?: string;
+    /** Logical names of the resources it waits for: its `dependsOn` and the resources whose outputs it takes. */
+    dependencies?: string[];
     /** True for provider-managed resources, false for components. */
     custom: boolean;
     inputs: Record<string, unknown>;
@@ -38,6 +40,7 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
+    getDependenciesList(): string[];
 }
 
 const urnName = (urn: string) => urn.split("::").pop() ?? urn;
@@ -88,7 +91,7 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
     }
 }
 
-/** Wraps the mock monitor so each recorded resource learns its parent's name and type. */
+/** Wraps the mock monitor so each recorded resource learns its parent's name and type, and what it waits for. */
 function recordParents(resources: PlannedResource[]): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: MonitorRequest, cb: unknown): Promise<void> };
     const register = monitor.registerResource.bind(monitor);
@@ -99,6 +102,7 @@ function recordParents(resources: PlannedResource[]): void {
         const entry = resources.slice(before).find((r) => r.name === req.getName() && r.type === req.getType()) ??
             resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.parent === undefined);
         if (entry && parentUrn) Object.assign(entry, { parent: urnName(parentUrn), parentType: urnType(parentUrn) });
+        if (entry) entry.dependencies = [...new Set(req.getDependenciesList().map(urnName))].sort();
     };
 }
 

@@ -52,7 +52,6 @@ describe("gcp Alarms", () => {
             alarms: { email: "ops@example.com", deadLetterDepth: 3, oldestMessageAgeSeconds: 900, workerErrors: 2 },
             queues,
             functions: [{ name: "scraper", functionName: "queuestack-test-scraper" }],
-            projectNumber: "42",
         });
 
     it("notifies an alarm topic (publishable by the Monitoring agent) and the email address", async () => {
@@ -61,8 +60,10 @@ describe("gcp Alarms", () => {
         assert.deepEqual(one(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").inputs, {
             topic: "queuestack-test-alarms",
             role: "roles/pubsub.publisher",
-            member: "serviceAccount:service-42@gcp-sa-monitoring-notification.iam.gserviceaccount.com",
+            member: "serviceAccount:service-123456789012@gcp-sa-monitoring-notification.iam.gserviceaccount.com",
         });
+        assert.deepEqual(one(resources, "gcp:projects/serviceIdentity:ServiceIdentity").inputs, { service: "monitoring.googleapis.com" });
+        assert.deepEqual(one(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").dependencies, ["alarms-notification-agent", "alarms-topic"], "granted once the agent exists");
         const channels = byName(ofType(resources, "gcp:monitoring/notificationChannel:NotificationChannel")).map((r) => [r.name, r.inputs.type, r.inputs.labels]);
         assert.deepEqual(channels, [
             ["alarms-email-channel", "email", { email_address: "ops@example.com" }],
@@ -98,7 +99,7 @@ describe("gcp Alarms", () => {
     });
 
     it("creates no email channel without an email address", async () => {
-        const { resources } = await runGcp(() => new Alarms("alarms", { queues, projectNumber: "42" }));
+        const { resources } = await runGcp(() => new Alarms("alarms", { queues }));
         assert.deepEqual(ofType(resources, "gcp:monitoring/notificationChannel:NotificationChannel").map((r) => r.inputs.type), ["pubsub"]);
         assert.equal(ofType(resources, "gcp:monitoring/alertPolicy:AlertPolicy").length, 2);
     });

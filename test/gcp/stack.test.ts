@@ -32,12 +32,29 @@ describe("gcp GcpWebQueueWorker", () => {
             ["queuestack:gcp:Queue", "portfolio-publish", "portfolio"],
             ["queuestack:gcp:Queue", "portfolio-scrape", "portfolio"],
             ["queuestack:gcp:RequiredApis", "portfolio-apis", "portfolio"],
+            ["queuestack:gcp:ServiceAgents", "portfolio-service-agents", "portfolio"],
             ["queuestack:gcp:SourceBucket", "portfolio-source", "portfolio"],
             ["queuestack:gcp:VmWorker", "portfolio-publisher", "portfolio"],
             ["queuestack:gcp:WebQueueWorker", "portfolio", null],
         ]);
         for (const resource of resources.filter((r) => r.custom)) {
             assert.ok(resource.parentType?.startsWith("queuestack:gcp:") && resource.parentType !== "queuestack:gcp:WebQueueWorker", `${resource.name} sits in a role (got ${resource.parentType})`);
+        }
+    });
+
+    it("provisions the Pub/Sub and Monitoring service agents once, after the APIs, and grants them roles only once they exist", async () => {
+        const { resources } = await runGcp(build);
+        const agents = ofType(resources, "gcp:projects/serviceIdentity:ServiceIdentity");
+        assert.deepEqual(agents.map((r) => [r.name, r.inputs.service]), [
+            ["portfolio-service-agents-pubsub", "pubsub.googleapis.com"],
+            ["portfolio-service-agents-monitoring-notification", "monitoring.googleapis.com"],
+        ]);
+        for (const agent of agents) assert.ok(agent.dependencies!.includes("portfolio-apis-pubsub") && agent.dependencies!.includes("portfolio-apis-monitoring"), `${agent.name} waits for the APIs`);
+        const agentBindings = resources.filter((r) => typeof r.inputs.member === "string" && (r.inputs.member as string).includes("@gcp-sa-"));
+        assert.equal(agentBindings.length, 6, agentBindings.map((r) => r.name).join(", "));
+        for (const binding of agentBindings) {
+            const agent = (binding.inputs.member as string).includes("monitoring-notification") ? "portfolio-service-agents-monitoring-notification" : "portfolio-service-agents-pubsub";
+            assert.ok(binding.dependencies!.includes(agent), `${binding.name} is created after ${agent} (depends on ${binding.dependencies})`);
         }
     });
 

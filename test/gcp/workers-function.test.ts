@@ -7,7 +7,7 @@ import { database, databaseCondition, handlerCode } from "./fixtures";
 import { runGcp } from "./offline-gcp";
 
 const worker = { name: "scraper", queue: "scrape", concurrency: 5, timeoutSeconds: 60, environment: { LOG_LEVEL: "debug" } };
-const make = () => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, projectNumber: "42" });
+const make = () => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode });
 const runtimeEmail = "queuestack-test-scraper-fn@demo-project.iam.gserviceaccount.com";
 const pushEmail = "queuestack-test-scraper-push@demo-project.iam.gserviceaccount.com";
 
@@ -25,6 +25,7 @@ describe("gcp FunctionWorker", () => {
                 ["gcp:projects/iAMMember:IAMMember", "scraper-datastore-access", "scraper"],
                 ["gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "scraper-invoker", "scraper"],
                 ["gcp:serviceaccount/iAMMember:IAMMember", "scraper-push-token-creator", "scraper"],
+                ["gcp:projects/serviceIdentity:ServiceIdentity", "scraper-pubsub-agent", "scraper"],
             ].sort(),
         );
     });
@@ -74,8 +75,9 @@ describe("gcp FunctionWorker", () => {
         assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember").inputs, {
             serviceAccountId: `projects/demo-project/serviceAccounts/${pushEmail}`,
             role: "roles/iam.serviceAccountTokenCreator",
-            member: "serviceAccount:service-42@gcp-sa-pubsub.iam.gserviceaccount.com",
+            member: "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com",
         });
+        assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember").dependencies, ["scraper-pubsub-agent", "scraper-push-identity"], "granted once the agent exists");
     });
 
     it("gives the runtime identity Firestore access on the stack's database only", async () => {
