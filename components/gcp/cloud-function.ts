@@ -4,6 +4,7 @@ import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedRuntimes } from "../runtimes";
+import type { FunctionBuildSettings } from "./function-build";
 
 /** Runtime of every queuestack function: the runtime table's Cloud Functions entry (components/runtimes.ts). */
 export const functionRuntime = deployedRuntimes.gcpFunctions.id;
@@ -41,6 +42,11 @@ export interface CloudFunctionArgs {
     /** `ALLOW_INTERNAL_ONLY` for push-fed workers (Pub/Sub push counts as internal), `ALLOW_ALL` for the front end. */
     ingress: "ALLOW_ALL" | "ALLOW_INTERNAL_ONLY";
     labels: Record<string, string>;
+    /**
+     * Build as this account into this repository (see FunctionBuild).
+     * @default Cloud Build's default account and `gcf-artifacts` (which may lack the rights to build in projects created since July 2024)
+     */
+    build?: FunctionBuildSettings;
 }
 
 /** The source archive: the bundle as index.js, a package.json naming it, named by content hash. */
@@ -73,6 +79,7 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
             buildConfig: {
                 runtime: functionRuntime,
                 entryPoint: functionEntryPoint,
+                ...(args.build ? { serviceAccount: args.build.serviceAccountId, dockerRepository: args.build.dockerRepository } : {}),
                 source: { storageSource: { bucket: args.sourceBucket, object: object.name } },
             },
             serviceConfig: {

@@ -15,6 +15,7 @@ export { Alarms, type AlarmsArgs, type AlarmedFunction, type AlarmedQueue } from
 export { Dashboard, type DashboardArgs } from "./dashboard";
 export { Network, type NetworkArgs } from "./network";
 export { SourceBucket, type SourceBucketArgs } from "./source-bucket";
+export { FunctionBuild, type FunctionBuildArgs, type FunctionBuildSettings } from "./function-build";
 export { cloudFunction, functionEntryPoint, functionRuntime, type CloudFunctionArgs, type SecretVariable } from "./cloud-function";
 export { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 export { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";

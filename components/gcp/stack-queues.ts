@@ -8,6 +8,7 @@ import type { FrontEndQueue } from "./front-end";
 import type { DatabaseRef } from "./identity";
 import { blobBucketVariable, grantBlobAccess } from "./large-messages";
 import { Queue } from "./queue";
+import type { FunctionBuildSettings } from "./function-build";
 import type { ServiceAgent } from "./service-agents";
 import { FunctionWorker } from "./workers-function";
 import { type PollLevel, VmWorker } from "./workers-vm";
@@ -27,6 +28,8 @@ export interface StackQueueContext {
     code: GcpCodeSource;
     /** The project's Pub/Sub service agent, provisioned once for the stack. */
     pubsubAgent: ServiceAgent;
+    /** How the stack's functions are built. */
+    build: FunctionBuildSettings;
     /** The claim-check bucket, when large messages are on. */
     blobBucket?: pulumi.Input<string>;
 }
@@ -69,7 +72,7 @@ export function deployQueue(c: StackQueueContext, q: QueueSpec, functions: Alarm
     if (pushed) {
         const shares = levelShares(pushed.concurrency, levels, 1);
         const perLevel = q.priorities ? levels.map((l, i) => ({ name: l.level!, maxInstances: shares[i]! })) : undefined;
-        const fn = new FunctionWorker(`${c.name}-${pushed.name}`, { ...workerCommon(c, q, pushed), pubsubAgent: c.pubsubAgent, levels: perLevel }, c.child);
+        const fn = new FunctionWorker(`${c.name}-${pushed.name}`, { ...workerCommon(c, q, pushed), pubsubAgent: c.pubsubAgent, build: c.build, levels: perLevel }, c.child);
         if (c.blobBucket) grantBlobAccess(`${c.name}-${pushed.name}-read-bodies`, c.blobBucket, fn.serviceAccount.email, "roles/storage.objectViewer", { parent: fn });
         fn.functionNames.forEach((functionName, i) => functions.push({ name: perLevel ? `${pushed.name}-${perLevel[i]!.name}` : pushed.name, functionName }));
         pushes = fn.pushes;

@@ -12,6 +12,7 @@ import { Network } from "./network";
 import { DelayScheduler } from "./delay-scheduler";
 import { LargeMessageBucket } from "./large-messages";
 import { SourceBucket } from "./source-bucket";
+import { FunctionBuild } from "./function-build";
 import { ServiceAgents } from "./service-agents";
 import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicSettings, watchedQueues } from "./stack-queues";
 
@@ -51,6 +52,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const code = args.code ?? bundledGcpCode;
 
         const source = new SourceBucket(`${name}-source`, where, child);
+        const build = new FunctionBuild(`${name}-build`, { ...where, sourceBucket: source.bucketName }, child);
         const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
         const database: DatabaseRef = { databaseName: datastore.databaseName, databaseResourceName: datastore.database.id };
         const functions: AlarmedFunction[] = [];
@@ -60,7 +62,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const blobs = spec.largeMessages.enabled
             ? new LargeMessageBucket(`${name}-large-messages`, { ...where, expireDays: largeMessageExpireDays(spec) }, child)
             : undefined;
-        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, pubsubAgent, blobBucket: blobs?.bucketName };
+        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, pubsubAgent, build, blobBucket: blobs?.bucketName };
         const queues = Object.fromEntries(spec.queues.map((q) => [q.name, deployQueue(context, q, functions)]));
         const topics = deployTopics(context, queues);
         for (const q of Object.values(queues)) deployVmWorkers(context, q, topics, subnetworkId!);
@@ -81,6 +83,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
                 database,
                 sourceBucket: source.bucketName,
                 code: code.frontEnd(),
+                build,
             },
             child,
         );

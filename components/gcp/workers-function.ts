@@ -6,6 +6,7 @@ import { cloudFunction, grantInvoker } from "./cloud-function";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
 import { type ServiceAgent, agentMember } from "./service-agents";
 import { bundledGcpCode } from "./entries";
+import type { FunctionBuildSettings } from "./function-build";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 import type { PushDelivery } from "./queue";
@@ -38,6 +39,8 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     levels?: FunctionLevel[];
     /** Extra environment variables (e.g. where claim-checked bodies are). @default {} */
     environment?: Record<string, pulumi.Input<string>>;
+    /** How the function is built (see FunctionBuild). @default Cloud Build's default account (may lack the rights in new projects) */
+    build?: FunctionBuildSettings;
 }
 
 /** The function of one priority level. */
@@ -114,6 +117,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
                     maxInstances: level?.maxInstances ?? worker.concurrency,
                     ingress: "ALLOW_INTERNAL_ONLY",
                     labels,
+                    build: args.build,
                 },
                 parent,
             ),

@@ -27,6 +27,7 @@ describe("gcp GcpWebQueueWorker", () => {
             ["queuestack:gcp:Dashboard", "portfolio-dashboard", "portfolio"],
             ["queuestack:gcp:Datastore", "portfolio-datastore", "portfolio"],
             ["queuestack:gcp:FrontEnd", "portfolio-front-end", "portfolio"],
+            ["queuestack:gcp:FunctionBuild", "portfolio-build", "portfolio"],
             ["queuestack:gcp:FunctionWorker", "portfolio-scraper", "portfolio"],
             ["queuestack:gcp:Network", "portfolio-network", "portfolio"],
             ["queuestack:gcp:Queue", "portfolio-publish", "portfolio"],
@@ -55,6 +56,18 @@ describe("gcp GcpWebQueueWorker", () => {
         for (const binding of agentBindings) {
             const agent = (binding.inputs.member as string).includes("monitoring-notification") ? "portfolio-service-agents-monitoring-notification" : "portfolio-service-agents-pubsub";
             assert.ok(binding.dependencies!.includes(agent), `${binding.name} is created after ${agent} (depends on ${binding.dependencies})`);
+        }
+    });
+
+    it("builds every function, front end included, as the stack's build account into its own repository", async () => {
+        const { resources } = await runGcp(build);
+        const functions = ofType(resources, "gcp:cloudfunctionsv2/function:Function");
+        assert.equal(functions.length, 2);
+        for (const fn of functions) {
+            const config = (fn.inputs as any).buildConfig;
+            assert.equal(config.serviceAccount, "projects/demo-project/serviceAccounts/portfolio-test-build@demo-project.iam.gserviceaccount.com", fn.name);
+            assert.equal(config.dockerRepository, "projects/demo-project/locations/europe-west1/repositories/portfolio-test-functions", fn.name);
+            assert.equal(config.runtime, "nodejs24");
         }
     });
 
@@ -121,15 +134,19 @@ describe("gcp GcpWebQueueWorker", () => {
         assert.equal(publish.enableExactlyOnceDelivery, true);
     });
 
-    it("grants no service account a project-wide role other than Firestore access conditioned on the stack's database", async () => {
+    it("grants project-wide roles only as Firestore access on the stack's database, and the build's logs and function-source buckets", async () => {
         const { resources } = await runGcp(build);
         const projectGrants = ofType(resources, "gcp:projects/iAMMember:IAMMember").map((r) => r.inputs as any);
         assert.deepEqual(projectGrants.map((g) => [g.member, g.role]).sort(), [
+            ["serviceAccount:portfolio-test-build@demo-project.iam.gserviceaccount.com", "roles/logging.logWriter"],
+            ["serviceAccount:portfolio-test-build@demo-project.iam.gserviceaccount.com", "roles/storage.objectAdmin"],
             ["serviceAccount:portfolio-test-front-end@demo-project.iam.gserviceaccount.com", "roles/datastore.viewer"],
             ["serviceAccount:portfolio-test-publisher-vm@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
             ["serviceAccount:portfolio-test-scraper-fn@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
         ]);
-        for (const grant of projectGrants) assert.match(grant.condition.expression, /^resource\.name == "projects\/demo-project\/databases\/portfolio-test-data" \|\| /);
+        for (const grant of projectGrants.filter((g) => g.role.startsWith("roles/datastore."))) assert.match(grant.condition.expression, /^resource\.name == "projects\/demo-project\/databases\/portfolio-test-data" \|\| /);
+        assert.equal(projectGrants.find((g) => g.role === "roles/storage.objectAdmin").condition.expression, 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-")');
+        assert.equal(projectGrants.find((g) => g.role === "roles/logging.logWriter").condition, undefined);
         const everyRole = resources.filter((r) => /IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy/.test(r.type)).map((r) => r.inputs.role);
         for (const forbidden of ["roles/editor", "roles/owner", "roles/viewer"]) assert.equal(everyRole.includes(forbidden), false, forbidden);
         assert.equal(resources.filter((r) => /IAMBinding|IamBinding|IAMPolicy|IamPolicy/.test(r.type)).length, 0, "only additive members, never authoritative bindings");
@@ -141,6 +158,7 @@ describe("gcp GcpWebQueueWorker", () => {
             "artifactregistry.googleapis.com",
             "cloudbuild.googleapis.com",
             "cloudfunctions.googleapis.com",
+            "cloudresourcemanager.googleapis.com",
             "compute.googleapis.com",
             "firestore.googleapis.com",
             "iam.googleapis.com",
