@@ -19,6 +19,8 @@ import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, fro
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
     code?: GcpCodeSource;
+    /** Keep the Firestore database (and its data) when the stack is destroyed (see DatastoreArgs.keepOnDestroy). @default false */
+    keepDatastoreOnDestroy?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
 
         const source = new SourceBucket(`${name}-source`, where, child);
         const build = new FunctionBuild(`${name}-build`, { ...where, sourceBucket: source.bucketName }, child);
-        const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
+        const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore, keepOnDestroy: args.keepDatastoreOnDestroy }, child);
         const database: DatabaseRef = { databaseName: datastore.databaseName, databaseResourceName: datastore.database.id };
         const functions: AlarmedFunction[] = [];
         const network = spec.workers.some((w) => w.kind === "vm") && !spec.network.subnetIds ? new Network(`${name}-network`, where, child) : undefined;

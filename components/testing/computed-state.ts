@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 
 /**
@@ -26,6 +27,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         if (args.type === "aws:iam/role:Role") common.uniqueId = `AROA${name.toUpperCase()}`;
     } else if (pkg === "random") {
         common.result = `offline-${args.name}-value`;
+        // A RandomId's hex: 2 digits per byte, stable per resource name.
+        if (args.type === "random:index/randomId:RandomId") common.hex = createHash("sha256").update(args.name).digest("hex").slice(0, 2 * Number(args.inputs.byteLength ?? 4));
     } else if (pkg === "azure-native") {
         const azureName: string = args.inputs[azureNameInputs[args.type] ?? "name"] ?? args.name;
         common.id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${args.type}/${azureName}`;

@@ -4,7 +4,7 @@ import { cloudLimits } from "../../components/spec";
 import { type PlannedResource, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
 import { everyCloudSpec } from "../helpers/specs";
-import { runGcp } from "./offline-gcp";
+import { randomSuffix, runGcp } from "./offline-gcp";
 
 /** The shared spec, with 10 delivery attempts on the FIFO queue to check a non-default value. */
 const spec = { ...everyCloudSpec, queues: [everyCloudSpec.queues[0], { ...everyCloudSpec.queues[1], maxReceiveCount: 10 }] };
@@ -15,6 +15,8 @@ const code: GcpCodeSource = {
     vmPoller: (module) => `// poller for ${module}`,
 };
 const build = () => new GcpWebQueueWorker("portfolio", { spec, code });
+/** The Firestore database's name: fresh per deployment (a kept database never blocks a redeploy). */
+const database = `portfolio-test-data-${randomSuffix("portfolio-datastore-database-suffix")}`;
 const serviceAgent = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
 const subscriptions = (resources: PlannedResource[]) => new Map(ofType(resources, "gcp:pubsub/subscription:Subscription").map((r) => [r.inputs.name as string, r.inputs as any]));
 
@@ -79,7 +81,7 @@ describe("gcp GcpWebQueueWorker", () => {
         assert.equal(await valueOf(result.queues.scrape.deadLetterId), "projects/demo-project/subscriptions/portfolio-test-scrape-dlq");
         assert.equal(await valueOf(result.queues.publish.id), "projects/demo-project/subscriptions/portfolio-test-publish");
         assert.equal(await valueOf(result.queues.publish.deadLetterId), "projects/demo-project/subscriptions/portfolio-test-publish-dlq");
-        assert.equal(await valueOf(result.datastoreName), "portfolio-test-data");
+        assert.equal(await valueOf(result.datastoreName), database);
         assert.equal(await valueOf(result.alarmTopic), "projects/demo-project/notificationChannels/portfolio-alarms-topic-channel");
         assert.equal(await valueOf(result.apiKeySecretId!), "projects/demo-project/secrets/portfolio-test-api-key");
     });
@@ -144,7 +146,7 @@ describe("gcp GcpWebQueueWorker", () => {
             ["serviceAccount:portfolio-test-publisher-vm@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
             ["serviceAccount:portfolio-test-scraper-fn@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
         ]);
-        for (const grant of projectGrants.filter((g) => g.role.startsWith("roles/datastore."))) assert.match(grant.condition.expression, /^resource\.name == "projects\/demo-project\/databases\/portfolio-test-data" \|\| /);
+        for (const grant of projectGrants.filter((g) => g.role.startsWith("roles/datastore."))) assert.match(grant.condition.expression, new RegExp(`^resource\\.name == "projects/demo-project/databases/${database}" \\|\\| `));
         assert.equal(projectGrants.find((g) => g.role === "roles/storage.objectAdmin").condition.expression, 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-")');
         assert.equal(projectGrants.find((g) => g.role === "roles/logging.logWriter").condition, undefined);
         const everyRole = resources.filter((r) => /IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy/.test(r.type)).map((r) => r.inputs.role);
