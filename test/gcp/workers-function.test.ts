@@ -47,6 +47,7 @@ describe("gcp FunctionWorker", () => {
         assert.equal(config.timeoutSeconds, 60);
         assert.equal(config.maxInstanceCount, 5);
         assert.equal(config.maxInstanceRequestConcurrency, 1);
+        assert.equal(config.availableCpu, undefined);
         assert.equal(config.minInstanceCount, 0);
         assert.equal(config.availableMemory, "512Mi");
         assert.deepEqual(config.environmentVariables, {
@@ -61,6 +62,8 @@ describe("gcp FunctionWorker", () => {
             QUEUESTACK_RESULT_TTL_DAYS: "30",
             QUEUESTACK_ACK_DEADLINE_SECONDS: "360",
             QUEUESTACK_WORKER_TIMEOUT_SECONDS: "60",
+            QUEUESTACK_PUSH_SLOTS: "1",
+            QUEUESTACK_PUSH_MAX_WAIT_SECONDS: "295",
         });
     });
 
@@ -110,5 +113,14 @@ describe("gcp FunctionWorker", () => {
         assert.throws(() => new FunctionWorker("scraper", { worker: { ...worker, memoryMb: 64 }, queueName: "scrape", database, sourceBucket: "b", ackDeadlineSeconds: 60, code: handlerCode }), {
             message: 'Invalid function worker "scraper" (1 problem):\n  memoryMb: must be at least 128 (got 64). Raise it to 128 or more.',
         });
+    });
+});
+
+describe("gcp FunctionWorker push headroom", () => {
+    it("accepts pushHeadroom requests per instance on a whole vCPU, and lets a request live to the ack deadline", async () => {
+        const { resources } = await runGcp(() => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, pushHeadroom: 10 }));
+        const config = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).serviceConfig;
+        assert.deepEqual([config.maxInstanceCount, config.maxInstanceRequestConcurrency, config.availableCpu, config.availableMemory, config.timeoutSeconds], [5, 10, "1", "512Mi", 360]);
+        assert.deepEqual([config.environmentVariables.QUEUESTACK_PUSH_SLOTS, config.environmentVariables.QUEUESTACK_PUSH_MAX_WAIT_SECONDS], ["1", "295"]);
     });
 });
