@@ -102,6 +102,8 @@ export class VmWorker extends pulumi.ComponentResource {
         const parent = childOptions(this, opts);
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
+        /** Seconds an instance being stopped or deleted (scale-in) has to finish its in-flight messages. */
+        const drainSeconds = timeoutSeconds + 30;
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "vm"), `Runs the queuestack VM worker ${worker.name}`, parent);
         const member = serviceAccountMember(this.serviceAccount.email);
@@ -157,7 +159,7 @@ export class VmWorker extends pulumi.ComponentResource {
                         QUEUESTACK_PROMOTE_AFTER_SECONDS: String(args.promoteAfterSeconds ?? 300),
                         QUEUESTACK_CONCURRENCY: String(worker.concurrency),
                     },
-                    stopTimeoutSeconds: timeoutSeconds + 30,
+                    stopTimeoutSeconds: drainSeconds,
                 }),
             );
 
@@ -171,6 +173,10 @@ export class VmWorker extends pulumi.ComponentResource {
                 networkInterfaces: [{ subnetwork: args.subnetworkId }],
                 serviceAccount: { email: this.serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+                // Scale-in safety: a deleted or stopped instance first shuts down gracefully for up to
+                // drainSeconds (1-3600), so systemd's SIGTERM lets the poller finish in-flight messages
+                // and hand buffered ones back (https://cloud.google.com/compute/docs/instances/graceful-shutdown-overview).
+                scheduling: { gracefulShutdown: { enabled: true, maxDuration: { seconds: Math.min(drainSeconds, 3600) } } },
                 metadata: {
                     "enable-oslogin": "TRUE",
                     "block-project-ssh-keys": "TRUE",

@@ -82,6 +82,13 @@ describe("gcp VmWorker", () => {
         assert.throws(() => vmNodeRelease(26), { message: "vm-node: no Node.js 26 release pinned in components/gcp/vm-node.ts (the runtime table deploys Node.js 26 on VMs)" });
     });
 
+    it("drains on scale-in: graceful shutdown as long as systemd waits for the worker to finish its messages", async () => {
+        const { resources } = await runGcp(make);
+        const template = one(resources, "gcp:compute/instanceTemplate:InstanceTemplate").inputs as any;
+        assert.deepEqual(template.scheduling, { gracefulShutdown: { enabled: true, maxDuration: { seconds: 60 } } });
+        assert.ok(template.metadata["startup-script"].includes("TimeoutStopSec=60"));
+    });
+
     it("grants only: subscriber on its subscription, Firestore on the stack's database, reading its own code folder", async () => {
         const { resources } = await runGcp(make);
         const member = `serviceAccount:${email}`;
