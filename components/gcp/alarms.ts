@@ -3,7 +3,8 @@ import * as pubsub from "@pulumi/gcp/pubsub";
 import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { type AlarmsSpec, alarmsSchema, parseSpecPart } from "../spec";
-import { type GcpPlacement, gcpPlacement, projectNumber, childOptions } from "./context";
+import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
+import { type ServiceAgent, agentMember } from "./service-agents";
 import { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";
 import { gcpNames } from "./names";
 
@@ -28,8 +29,8 @@ export interface AlarmsArgs extends GcpPlacement {
     alarms?: Partial<AlarmsSpec>;
     queues: AlarmedQueue[];
     functions?: AlarmedFunction[];
-    /** Project number, for the Monitoring notification service agent. @default looked up */
-    projectNumber?: pulumi.Input<string>;
+    /** The Monitoring notification service agent (see serviceAgent). @default provisioned by this component with a ServiceIdentity */
+    notificationAgent?: ServiceAgent;
 }
 
 const minute = "60s";
@@ -72,7 +73,7 @@ export class Alarms extends pulumi.ComponentResource {
         const displayPrefix = physical(gcpNames.pubsubTopic);
 
         this.alarmTopic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, "alarms"), labels }, parent);
-        const notifier = pulumi.interpolate`serviceAccount:service-${args.projectNumber ?? projectNumber(this)}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`;
+        const notifier = agentMember(args.notificationAgent, `${name}-notification-agent`, "monitoringNotification", parent);
         new pubsub.TopicIAMMember(`${name}-topic-publisher`, { topic: this.alarmTopic.name, role: "roles/pubsub.publisher", member: notifier }, parent);
         const topicChannel = new monitoring.NotificationChannel(
             `${name}-topic-channel`,

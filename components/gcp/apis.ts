@@ -3,8 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./context";
 import { type Spec, needsDelayScheduler } from "../spec";
 
-/** Services every queuestack stack on Google Cloud uses. */
+/**
+ * Services every queuestack stack on Google Cloud uses. Cloud Resource Manager serves the
+ * project-level IAM bindings (`projects.IAMMember` reads and writes the project's IAM policy with
+ * `projects.getIamPolicy`/`setIamPolicy`: https://cloud.google.com/resource-manager/reference/rest/v1/projects/setIamPolicy);
+ * nothing looks the project number up any more (service agents come from ServiceIdentity, see
+ * service-agents.ts), so no read happens before this list is enabled. Service Usage
+ * (`serviceusage.googleapis.com`, on by default in every project) is the one API that must already
+ * be on: it is what enables these and provisions the service agents.
+ */
 const coreApis = [
+    "cloudresourcemanager.googleapis.com",
     "iam.googleapis.com",
     "pubsub.googleapis.com",
     "firestore.googleapis.com",

@@ -3,9 +3,11 @@ import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { deployedRuntimes } from "../runtimes";
+import type { FunctionBuildSettings } from "./function-build";
 
-/** Node.js runtime of every queuestack function (bundles target Node.js 20). */
-export const functionRuntime = "nodejs20";
+/** Runtime of every queuestack function: the runtime table's Cloud Functions entry (components/runtimes.ts). */
+export const functionRuntime = deployedRuntimes.gcpFunctions.id;
 /** The export Functions Framework calls: adapters export `handler(req, res)`. */
 export const functionEntryPoint = "handler";
 
@@ -35,11 +37,22 @@ export interface CloudFunctionArgs {
     secretEnvironment?: SecretVariable[];
     timeoutSeconds: number;
     memoryMb: number;
-    /** Most instances (with one request per instance, the most requests at once). */
+    /** Most instances. */
     maxInstances: number;
+    /**
+     * Requests one instance accepts at once (`maxInstanceRequestConcurrency`). Above 1 the function
+     * gets a whole vCPU and at least 512 MiB, which Cloud Run functions require for concurrency
+     * (https://cloud.google.com/functions/docs/configuring/concurrency). @default 1
+     */
+    requestsPerInstance?: number;
     /** `ALLOW_INTERNAL_ONLY` for push-fed workers (Pub/Sub push counts as internal), `ALLOW_ALL` for the front end. */
     ingress: "ALLOW_ALL" | "ALLOW_INTERNAL_ONLY";
     labels: Record<string, string>;
+    /**
+     * Build as this account into this repository (see FunctionBuild).
+     * @default Cloud Build's default account and `gcf-artifacts` (which may lack the rights to build in projects created since July 2024)
+     */
+    build?: FunctionBuildSettings;
 }
 
 /** The source archive: the bundle as index.js, a package.json naming it, named by content hash. */
@@ -55,10 +68,11 @@ function sourceArchive(functionName: string, code: pulumi.Input<string>) {
 
 /**
  * A Cloud Functions (2nd gen) HTTP function from a bundled source archive in a bucket, running as
- * its own service account, one request per instance. Created with `opts`, names start with `name`.
+ * its own service account, `requestsPerInstance` requests per instance. Created with `opts`, names start with `name`.
  */
 export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulumi.CustomResourceOptions) {
     const source = sourceArchive(args.functionName, args.code);
+    const concurrent = (args.requestsPerInstance ?? 1) > 1;
     const object = new storage.BucketObject(
         `${name}-source`,
         { bucket: args.sourceBucket, name: source.object, source: source.archive, contentType: "application/zip" },
@@ -72,6 +86,7 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
             buildConfig: {
                 runtime: functionRuntime,
                 entryPoint: functionEntryPoint,
+                ...(args.build ? { serviceAccount: args.build.serviceAccountId, dockerRepository: args.build.dockerRepository } : {}),
                 source: { storageSource: { bucket: args.sourceBucket, object: object.name } },
             },
             serviceConfig: {
@@ -79,10 +94,11 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
                 environmentVariables: args.environment,
                 secretEnvironmentVariables: args.secretEnvironment?.map((s) => ({ key: s.key, projectId: s.projectId, secret: s.secret, version: s.version ?? "latest" })),
                 timeoutSeconds: args.timeoutSeconds,
-                availableMemory: `${args.memoryMb}Mi`,
+                availableMemory: `${concurrent ? Math.max(args.memoryMb, 512) : args.memoryMb}Mi`,
+                ...(concurrent ? { availableCpu: "1" } : {}),
                 minInstanceCount: 0,
                 maxInstanceCount: args.maxInstances,
-                maxInstanceRequestConcurrency: 1,
+                maxInstanceRequestConcurrency: args.requestsPerInstance ?? 1,
                 ingressSettings: args.ingress,
                 allTrafficOnLatestRevision: true,
             },

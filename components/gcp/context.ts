@@ -1,5 +1,4 @@
 import * as gcpConfig from "@pulumi/gcp/config";
-import * as organizations from "@pulumi/gcp/organizations";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpNameRule, gcpLabels, gcpName } from "./names";
 
@@ -38,16 +37,6 @@ export function requiredRegion(region?: string): string {
  */
 export function childOptions(component: pulumi.Resource, opts?: pulumi.ComponentResourceOptions): pulumi.CustomResourceOptions {
     return { parent: component, dependsOn: opts?.dependsOn };
-}
-
-/** The project's number, looked up from the provider's project (never typed by hand). */
-export function projectNumber(parent: pulumi.Resource): pulumi.Output<string> {
-    return organizations.getProjectOutput({}, { parent }).number;
-}
-
-/** The Pub/Sub service agent, which dead-letters and pushes messages on the project's behalf. */
-export function pubsubServiceAgent(number: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`serviceAccount:service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 }
 
 /** An IAM member string for a service account email. */

@@ -4,6 +4,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpPlacement, childOptions, gcpPlacement, serviceAccountMember } from "./context";
 import { workloadServiceAccount } from "./identity";
+import { freshName } from "./fresh-name";
 import { gcpNames } from "./names";
 
 /** Retries of a task whose publish failed: bounded in count and time (Cloud Tasks then drops it). */
@@ -76,7 +77,9 @@ export class DelayScheduler extends pulumi.ComponentResource implements DelayTar
         this.queue = new cloudtasks.Queue(
             `${name}-queue`,
             {
-                name: physical(gcpNames.cloudTasksQueue, "delay"),
+                // A deleted queue's name stays taken for 7 days (https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/delete):
+                // a fresh name per deployment lets `pulumi destroy` then `pulumi up` create it again at once.
+                name: freshName(`${name}-queue-suffix`, (suffix) => physical(gcpNames.cloudTasksQueue, "delay", suffix), parent),
                 location: region(),
                 rateLimits: { maxDispatchesPerSecond: args.maxDispatchesPerSecond ?? 500, maxConcurrentDispatches: args.maxConcurrentDispatches ?? 100 },
                 retryConfig: {

@@ -1,7 +1,8 @@
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import type { QueueLevel, QueueSpec, TopicSpec } from "../spec";
-import { type GcpPlacement, childOptions, gcpPlacement, projectNumber, pubsubServiceAgent } from "./context";
+import { type GcpPlacement, childOptions, gcpPlacement } from "./context";
+import { type ServiceAgent, agentMember } from "./service-agents";
 import { gcpNames } from "./names";
 import { type PushDelivery, queueSubscriptionArgs } from "./subscription";
 
@@ -24,8 +25,8 @@ export interface FanOutTopicArgs extends GcpPlacement {
     topic: TopicSpec;
     /** One entry per subscriber queue, in `topic.subscribers` order. */
     subscribers: FanOutSubscriber[];
-    /** Project number, for the Pub/Sub service agent. @default looked up */
-    projectNumber?: pulumi.Input<string>;
+    /** The Pub/Sub service agent (see serviceAgent). @default provisioned by this component with a ServiceIdentity */
+    pubsubAgent?: ServiceAgent;
 }
 
 /** A subscription feeding one subscriber queue's workers. */
@@ -55,7 +56,7 @@ export class FanOutTopic extends pulumi.ComponentResource {
         super("queuestack:gcp:FanOutTopic", name, {}, opts);
         const parent = childOptions(this, opts);
         const { name: physical, labels } = gcpPlacement(args, "fan-out");
-        const serviceAgent = pubsubServiceAgent(args.projectNumber ?? projectNumber(this));
+        const serviceAgent = agentMember(args.pubsubAgent, `${name}-pubsub-agent`, "pubsub", parent);
 
         this.topic = new pubsub.Topic(`${name}-topic`, { name: physical(gcpNames.pubsubTopic, "fanout", args.topic.name), labels }, parent);
         this.subscriptions = Object.fromEntries(

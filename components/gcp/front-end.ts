@@ -8,6 +8,7 @@ import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { cloudFunction, grantInvoker, type SecretVariable } from "./cloud-function";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
 import { bundledGcpCode } from "./entries";
+import type { FunctionBuildSettings } from "./function-build";
 import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
 import { type DelayTarget, grantDelayScheduling } from "./delay-scheduler";
 import { blobBucketVariable, grantBlobAccess } from "./large-messages";
@@ -72,6 +73,8 @@ export interface FrontEndArgs extends GcpPlacement {
     maxInstances?: number;
     /** Bundled code exporting `handler`. @default the GCP front-end adapter */
     code?: pulumi.Input<string>;
+    /** How the function is built (see FunctionBuild). @default Cloud Build's default account (may lack the rights in new projects) */
+    build?: FunctionBuildSettings;
 }
 
 /** Seconds one front-end request may run beyond the longest wait a sender may ask for. */
@@ -176,6 +179,7 @@ export class FrontEnd extends pulumi.ComponentResource {
                 maxInstances: args.maxInstances ?? 100,
                 ingress: "ALLOW_ALL",
                 labels,
+                build: args.build,
             },
             parent,
         );

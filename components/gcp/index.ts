@@ -3,7 +3,8 @@ export { GcpWebQueueWorker, type GcpWebQueueWorkerArgs } from "./stack";
 export { RequiredApis, type RequiredApisArgs, requiredApis } from "./apis";
 export { Queue, type QueueArgs, type PushDelivery, ackDeadlineOf, defaultRetryBackoff } from "./queue";
 export { FunctionWorker, type FunctionWorkerArgs, type FunctionLevel } from "./workers-function";
-export { VmWorker, type VmWorkerArgs, type PollLevel, type SubscriptionRef, backlogMetric, gcpMachineTypes, nodeVersion, workerImage } from "./workers-vm";
+export { VmWorker, type VmWorkerArgs, type PollLevel, type SubscriptionRef, backlogMetric, gcpMachineTypes, workerImage } from "./workers-vm";
+export { installNodeScript, nodeVersion, vmNodeRelease, vmNodeReleases } from "./vm-node";
 export { FrontEnd, type FrontEndArgs, type FrontEndLevel, type FrontEndQueue, type FrontEndTopic, apiKeyVariable } from "./front-end";
 export { FanOutTopic, type FanOutTopicArgs, type FanOutSubscriber, type FanOutSubscription } from "./fan-out";
 export { DelayScheduler, type DelaySchedulerArgs, type DelayRetry, type DelayTarget, grantDelayScheduling } from "./delay-scheduler";
@@ -14,6 +15,7 @@ export { Alarms, type AlarmsArgs, type AlarmedFunction, type AlarmedQueue } from
 export { Dashboard, type DashboardArgs } from "./dashboard";
 export { Network, type NetworkArgs } from "./network";
 export { SourceBucket, type SourceBucketArgs } from "./source-bucket";
+export { FunctionBuild, type FunctionBuildArgs, type FunctionBuildSettings } from "./function-build";
 export { cloudFunction, functionEntryPoint, functionRuntime, type CloudFunctionArgs, type SecretVariable } from "./cloud-function";
 export { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 export { functionErrorsFilter, pubsubMetrics, subscriptionFilter } from "./metrics";
@@ -21,5 +23,6 @@ export { gcpWorkerEnvironment } from "./worker-environment";
 /** Where a consumer declares its idempotency store: an environment variable on functions, a metadata key on instance templates. */
 export { idempotencyStoreKey } from "../declarations";
 export { bundledGcpCode, gcpWorkerEntries, type GcpCodeSource } from "./entries";
-export { type GcpPlacement, pubsubServiceAgent } from "./context";
+export { type GcpPlacement } from "./context";
+export { type ServiceAgent, ServiceAgents, serviceAgent, serviceAgentServices } from "./service-agents";
 export { type GcpNameRule, gcpLabels, gcpName, gcpNames } from "./names";

@@ -26,6 +26,8 @@ export const gcpNames = {
     storageBucket: { minLength: 3, maxLength: 63, disallowed: /[^a-z0-9_.-]/g, separator: "-", lowercase: true },
     /** Cloud Tasks queue id: up to 100 letters, digits, hyphens (a deleted queue's id stays taken for 7 days). */
     cloudTasksQueue: { minLength: 1, maxLength: 100, disallowed: /[^A-Za-z0-9-]/g, separator: "-", lowercase: false },
+    /** Artifact Registry repository id: lowercase letters, digits, hyphens, up to 63, starting with a letter. */
+    artifactRepository: { minLength: 1, maxLength: 63, disallowed: lowerDash, separator: "-", lowercase: true },
     /** Secret Manager secret id: up to 255 letters, digits, `-_`. */
     secret: { minLength: 1, maxLength: 255, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false },
     /** Compute Engine resources (networks, routers, groups, autoscalers): RFC 1035, up to 63. */

@@ -1,7 +1,8 @@
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import { type QueueLevel, type QueueSpec, type QueueSpecInput, cloudLimits, secondsPerDay, validateQueueSpec, visibilityMultiplier } from "../spec";
-import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, childOptions } from "./context";
+import { type GcpPlacement, gcpPlacement, childOptions } from "./context";
+import { type ServiceAgent, agentMember } from "./service-agents";
 import { gcpNames } from "./names";
 import { type PushDelivery, duration, neverExpire, queueSubscriptionArgs } from "./subscription";
 
@@ -20,8 +21,8 @@ export interface QueueArgs extends GcpPlacement {
     push?: PushDelivery;
     /** Retry backoff between redeliveries, seconds (0-600). @default { minimumSeconds: 10, maximumSeconds: 600 } */
     retryBackoff?: { minimumSeconds: number; maximumSeconds: number };
-    /** Project number, for the Pub/Sub service agent. @default looked up from the provider's project */
-    projectNumber?: pulumi.Input<string>;
+    /** The Pub/Sub service agent (see serviceAgent). @default provisioned by this component with a ServiceIdentity */
+    pubsubAgent?: ServiceAgent;
     /**
      * The priority level this queue carries (see queueLevels): its resources are named from
      * `level.name` (`<queue>-<level>`). @default the spec queue itself
@@ -65,7 +66,7 @@ export class Queue extends pulumi.ComponentResource {
         this.spec = spec;
         const { name: physical, labels } = gcpPlacement(args, "queue");
         const logical = args.level?.name ?? spec.name;
-        const serviceAgent = pubsubServiceAgent(args.projectNumber ?? projectNumber(this));
+        const serviceAgent = agentMember(args.pubsubAgent, `${name}-pubsub-agent`, "pubsub", parent);
 
         this.deadLetterTopic = new pubsub.Topic(`${name}-dlq-topic`, { name: physical(gcpNames.pubsubTopic, logical, "dlq"), labels }, parent);
         this.deadLetterSubscription = new pubsub.Subscription(

@@ -8,6 +8,8 @@ import type { FrontEndQueue } from "./front-end";
 import type { DatabaseRef } from "./identity";
 import { blobBucketVariable, grantBlobAccess } from "./large-messages";
 import { Queue } from "./queue";
+import type { FunctionBuildSettings } from "./function-build";
+import type { ServiceAgent } from "./service-agents";
 import { FunctionWorker } from "./workers-function";
 import { type PollLevel, VmWorker } from "./workers-vm";
 
@@ -24,7 +26,10 @@ export interface StackQueueContext {
     database: DatabaseRef;
     sourceBucket: pulumi.Input<string>;
     code: GcpCodeSource;
-    projectNumber: pulumi.Input<string>;
+    /** The project's Pub/Sub service agent, provisioned once for the stack. */
+    pubsubAgent: ServiceAgent;
+    /** How the stack's functions are built. */
+    build: FunctionBuildSettings;
     /** The claim-check bucket, when large messages are on. */
     blobBucket?: pulumi.Input<string>;
 }
@@ -67,14 +72,14 @@ export function deployQueue(c: StackQueueContext, q: QueueSpec, functions: Alarm
     if (pushed) {
         const shares = levelShares(pushed.concurrency, levels, 1);
         const perLevel = q.priorities ? levels.map((l, i) => ({ name: l.level!, maxInstances: shares[i]! })) : undefined;
-        const fn = new FunctionWorker(`${c.name}-${pushed.name}`, { ...workerCommon(c, q, pushed), projectNumber: c.projectNumber, levels: perLevel }, c.child);
+        const fn = new FunctionWorker(`${c.name}-${pushed.name}`, { ...workerCommon(c, q, pushed), pubsubAgent: c.pubsubAgent, build: c.build, levels: perLevel }, c.child);
         if (c.blobBucket) grantBlobAccess(`${c.name}-${pushed.name}-read-bodies`, c.blobBucket, fn.serviceAccount.email, "roles/storage.objectViewer", { parent: fn });
         fn.functionNames.forEach((functionName, i) => functions.push({ name: perLevel ? `${pushed.name}-${perLevel[i]!.name}` : pushed.name, functionName }));
         pushes = fn.pushes;
     }
     const deployed = levels.map((level, i) => ({
         level,
-        queue: new Queue(`${c.name}-${level.name}`, { ...c.where, queue: q, level, ackDeadlineSeconds, push: pushes?.[i], projectNumber: c.projectNumber }, c.child),
+        queue: new Queue(`${c.name}-${level.name}`, { ...c.where, queue: q, level, ackDeadlineSeconds, push: pushes?.[i], pubsubAgent: c.pubsubAgent }, c.child),
     }));
     const defaultLevel = deployed.find((d) => d.level.name === defaultQueueLevel(q).name)!;
     return { spec: q, levels: deployed, defaultLevel, ackDeadlineSeconds, pushes };
@@ -89,7 +94,7 @@ export function deployTopics(c: StackQueueContext, queues: Record<string, Deploy
                 const index = q.levels.indexOf(q.defaultLevel);
                 return { queue: q.spec, level: q.defaultLevel.level, deadLetterTopicId: q.defaultLevel.queue.deadLetterTopic.id, ackDeadlineSeconds: q.ackDeadlineSeconds, push: q.pushes?.[index] };
             });
-            return [topic.name, new FanOutTopic(`${c.name}-fanout-${topic.name}`, { ...c.where, topic, subscribers, projectNumber: c.projectNumber }, c.child)];
+            return [topic.name, new FanOutTopic(`${c.name}-fanout-${topic.name}`, { ...c.where, topic, subscribers, pubsubAgent: c.pubsubAgent }, c.child)];
         }),
     );
 }

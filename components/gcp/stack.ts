@@ -3,7 +3,6 @@ import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../c
 import { type Spec, largeMessageExpireDays, needsDelayScheduler, validateSpec } from "../spec";
 import { type AlarmedFunction, Alarms } from "./alarms";
 import { RequiredApis, requiredApis } from "./apis";
-import { projectNumber } from "./context";
 import { Dashboard } from "./dashboard";
 import { type GcpCodeSource, bundledGcpCode } from "./entries";
 import { Datastore } from "./datastore";
@@ -13,11 +12,15 @@ import { Network } from "./network";
 import { DelayScheduler } from "./delay-scheduler";
 import { LargeMessageBucket } from "./large-messages";
 import { SourceBucket } from "./source-bucket";
+import { FunctionBuild } from "./function-build";
+import { ServiceAgents } from "./service-agents";
 import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicSettings, watchedQueues } from "./stack-queues";
 
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
     code?: GcpCodeSource;
+    /** Keep the Firestore database (and its data) when the stack is destroyed (see DatastoreArgs.keepOnDestroy). @default false */
+    keepDatastoreOnDestroy?: boolean;
 }
 
 /**
@@ -45,11 +48,14 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const where = { namePrefix: [spec.name, pulumi.getStack()], labels: { ...spec.tags, "queuestack-stack": spec.name } };
         const apis = new RequiredApis(`${name}-apis`, { services: requiredApis(spec) }, { parent: this });
         const child = { parent: this, dependsOn: [apis] };
-        const number = projectNumber(this);
+        // The service agents exist before any binding names them (bindings take their member from these).
+        const agents = new ServiceAgents(`${name}-service-agents`, child);
+        const pubsubAgent = agents.pubsub;
         const code = args.code ?? bundledGcpCode;
 
         const source = new SourceBucket(`${name}-source`, where, child);
-        const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
+        const build = new FunctionBuild(`${name}-build`, { ...where, sourceBucket: source.bucketName }, child);
+        const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore, keepOnDestroy: args.keepDatastoreOnDestroy }, child);
         const database: DatabaseRef = { databaseName: datastore.databaseName, databaseResourceName: datastore.database.id };
         const functions: AlarmedFunction[] = [];
         const network = spec.workers.some((w) => w.kind === "vm") && !spec.network.subnetIds ? new Network(`${name}-network`, where, child) : undefined;
@@ -58,7 +64,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const blobs = spec.largeMessages.enabled
             ? new LargeMessageBucket(`${name}-large-messages`, { ...where, expireDays: largeMessageExpireDays(spec) }, child)
             : undefined;
-        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, projectNumber: number, blobBucket: blobs?.bucketName };
+        const context: StackQueueContext = { name, where, spec, child, database, sourceBucket: source.bucketName, code, pubsubAgent, build, blobBucket: blobs?.bucketName };
         const queues = Object.fromEntries(spec.queues.map((q) => [q.name, deployQueue(context, q, functions)]));
         const topics = deployTopics(context, queues);
         for (const q of Object.values(queues)) deployVmWorkers(context, q, topics, subnetworkId!);
@@ -79,12 +85,13 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
                 database,
                 sourceBucket: source.bucketName,
                 code: code.frontEnd(),
+                build,
             },
             child,
         );
         functions.push({ name: "front-end", functionName: frontEnd.function.name });
         const watched = watchedQueues(queues, topics);
-        const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, projectNumber: number }, child);
+        const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions, notificationAgent: agents.monitoringNotification }, child);
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched }, child);
 
         this.frontEndUrl = frontEnd.url;

@@ -3,8 +3,10 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { cloudFunction, grantInvoker } from "./cloud-function";
-import { type GcpPlacement, gcpPlacement, projectNumber, pubsubServiceAgent, serviceAccountMember, childOptions } from "./context";
+import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
+import { type ServiceAgent, agentMember } from "./service-agents";
 import { bundledGcpCode } from "./entries";
+import type { FunctionBuildSettings } from "./function-build";
 import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
 import { gcpNames } from "./names";
 import type { PushDelivery } from "./queue";
@@ -21,14 +23,26 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     sourceBucket: pulumi.Input<string>;
     /** The subscription's ack deadline, which is also the push request timeout. */
     ackDeadlineSeconds: number;
-    /** Function timeout, seconds (at most 540 and the ack deadline). @default worker.timeoutSeconds, else 30 */
+    /** Longest one message may run, seconds (at most the ack deadline). @default worker.timeoutSeconds, else 30 */
     timeoutSeconds?: number;
+    /**
+     * Push requests each instance accepts for its one running message: a burst of up to
+     * `pushHeadroom` x concurrency deliveries waits inside the instances (a waiting delivery is no
+     * delivery attempt) instead of being refused with 429, which Pub/Sub counts as a failed
+     * attempt and which would dead-letter messages that never ran. A delivery waits at most the
+     * ack deadline minus the message timeout minus 5 s; then it is answered 429. 1 turns it off.
+     * Above 1 the function's request timeout becomes the ack deadline (wait plus run), which the
+     * policy gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout reads as the attempt
+     * length; until that policy reads the message timeout instead, this is opt-in.
+     * @default 1 (maps to `maxInstanceRequestConcurrency`; the instance runs one message at a time either way)
+     */
+    pushHeadroom?: number;
     /** Days results are kept. @default 30 */
     resultTtlDays?: number;
     /** Bundled code exporting `handler`. @default the push adapter bundled with `worker.code` */
     code?: pulumi.Input<string>;
-    /** Project number, for the Pub/Sub service agent. @default looked up */
-    projectNumber?: pulumi.Input<string>;
+    /** The Pub/Sub service agent (see serviceAgent). @default provisioned by this component with a ServiceIdentity */
+    pubsubAgent?: ServiceAgent;
     /**
      * One function per priority level, each with its own push subscription and most instances
      * (with one message per instance, the level's concurrency; see levelShares). The functions
@@ -37,7 +51,14 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     levels?: FunctionLevel[];
     /** Extra environment variables (e.g. where claim-checked bodies are). @default {} */
     environment?: Record<string, pulumi.Input<string>>;
+    /** How the function is built (see FunctionBuild). @default Cloud Build's default account (may lack the rights in new projects) */
+    build?: FunctionBuildSettings;
 }
+
+/** Push requests an instance accepts per running message, by default (see FunctionWorkerArgs.pushHeadroom). */
+export const defaultPushHeadroom = 1;
+/** Seconds kept between a delivery's slot wait plus its run and the ack deadline. */
+const pushWaitMarginSeconds = 5;
 
 /** The function of one priority level. */
 export interface FunctionLevel {
@@ -58,7 +79,9 @@ export interface FunctionLevel {
  *
  * The function runs as its own service account (Firestore on the stack's database only), accepts
  * internal traffic only, and only the push identity may invoke it. One message per request and
- * per instance, so `concurrency` is the most messages in work at once. With priority levels there is
+ * one running per instance, so `concurrency` is the most messages in work at once; with
+ * `pushHeadroom` each instance accepts that many requests, the rest waiting for its slot, so bursts
+ * are not refused. With priority levels there is
  * one function per level, each fed by its level's push subscription, and `concurrency` is split
  * across them by weight (`levels`): a busy high level never takes a low level's instances, so no
  * level starves and no promotion is needed. A 2xx answer acks; any
@@ -81,6 +104,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
         const { name: physical, labels, region } = gcpPlacement(args, "worker");
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
+        const headroom = args.pushHeadroom ?? defaultPushHeadroom;
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
@@ -95,6 +119,9 @@ export class FunctionWorker extends pulumi.ComponentResource {
                 ackDeadlineSeconds: args.ackDeadlineSeconds,
                 resultTtlDays: args.resultTtlDays ?? 30,
             }),
+            // One message at a time per instance; the others wait for the slot while the ack deadline allows.
+            QUEUESTACK_PUSH_SLOTS: "1",
+            QUEUESTACK_PUSH_MAX_WAIT_SECONDS: String(Math.max(0, args.ackDeadlineSeconds - timeoutSeconds - pushWaitMarginSeconds)),
         };
         const levels: (FunctionLevel | undefined)[] = args.levels ?? [undefined];
         const deployed = levels.map((level) => ({
@@ -108,11 +135,14 @@ export class FunctionWorker extends pulumi.ComponentResource {
                     sourceBucket: args.sourceBucket,
                     serviceAccountEmail: this.serviceAccount.email,
                     environment,
-                    timeoutSeconds,
+                    // The push request lives up to the ack deadline: waiting for the slot, then the message's own timeout.
+                    timeoutSeconds: headroom > 1 ? Math.max(timeoutSeconds, args.ackDeadlineSeconds) : timeoutSeconds,
                     memoryMb: worker.memoryMb,
                     maxInstances: level?.maxInstances ?? worker.concurrency,
+                    requestsPerInstance: headroom,
                     ingress: "ALLOW_INTERNAL_ONLY",
                     labels,
+                    build: args.build,
                 },
                 parent,
             ),
@@ -128,7 +158,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
             {
                 serviceAccountId: this.pushServiceAccount.name,
                 role: "roles/iam.serviceAccountTokenCreator",
-                member: pubsubServiceAgent(args.projectNumber ?? projectNumber(this)),
+                member: agentMember(args.pubsubAgent, `${name}-pubsub-agent`, "pubsub", parent),
             },
             parent,
         );

@@ -12,13 +12,12 @@ import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from ".
 import { gcpNames } from "./names";
 import { idempotencyStoreKey } from "../declarations";
 import { gcpWorkerEnvironment } from "./worker-environment";
+import { installNodeScript, nodeVersion } from "./vm-node";
 
 /** Machine type per spec instanceSize. */
 export const gcpMachineTypes = { small: "e2-small", medium: "e2-medium", large: "e2-standard-2" } as const;
 /** Debian 12, the latest image of the family at instance creation. */
 export const workerImage = "debian-cloud/debian-12";
-/** Node.js release installed on the VMs (the bundles target Node.js 20). */
-export const nodeVersion = "v20.18.1";
 /** The Pub/Sub metric the autoscaler divides among instances. */
 export const backlogMetric = "pubsub.googleapis.com/subscription/num_undelivered_messages";
 
@@ -77,18 +76,6 @@ function pollLevels(args: VmWorkerArgs): PollLevel[] {
     return [{ weight: 1, subscriptions: [args.subscription] }];
 }
 
-/** Installs the pinned Node.js release, checked against the release's published SHA-256 sums. */
-function installNode(version: string): string {
-    const archive = `node-${version}-linux-x64.tar.xz`;
-    return [
-        "if ! command -v node >/dev/null; then",
-        `  cd /tmp && curl -fsSLO https://nodejs.org/dist/${version}/${archive}`,
-        `  curl -fsSL https://nodejs.org/dist/${version}/SHASUMS256.txt | grep " ${archive}$" | sha256sum -c -`,
-        `  tar -xJf ${archive} -C /usr/local --strip-components=1 && rm ${archive}`,
-        "fi",
-    ].join("\n");
-}
-
 /**
  * VM workers on Google Cloud: a regional managed instance group of Debian instances built from an
  * instance template (no external IP, Shielded VM, OS Login, no project SSH keys, a service account
@@ -115,6 +102,8 @@ export class VmWorker extends pulumi.ComponentResource {
         const parent = childOptions(this, opts);
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
+        /** Seconds an instance being stopped or deleted (scale-in) has to finish its in-flight messages. */
+        const drainSeconds = timeoutSeconds + 30;
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "vm"), `Runs the queuestack VM worker ${worker.name}`, parent);
         const member = serviceAccountMember(this.serviceAccount.email);
@@ -162,7 +151,7 @@ export class VmWorker extends pulumi.ComponentResource {
             .all([pulumi.output(environment), levelsVariable, args.sourceBucket, bundle.name])
             .apply(([env, levelsJson, bucket, object]) =>
                 workerServiceScript({
-                    installNode: installNode(nodeVersion),
+                    installNode: installNodeScript(nodeVersion),
                     fetchBundle: `gcloud storage cp gs://${bucket}/${object} /opt/queuestack/worker.js`,
                     environment: {
                         ...env,
@@ -170,7 +159,7 @@ export class VmWorker extends pulumi.ComponentResource {
                         QUEUESTACK_PROMOTE_AFTER_SECONDS: String(args.promoteAfterSeconds ?? 300),
                         QUEUESTACK_CONCURRENCY: String(worker.concurrency),
                     },
-                    stopTimeoutSeconds: timeoutSeconds + 30,
+                    stopTimeoutSeconds: drainSeconds,
                 }),
             );
 
@@ -184,6 +173,10 @@ export class VmWorker extends pulumi.ComponentResource {
                 networkInterfaces: [{ subnetwork: args.subnetworkId }],
                 serviceAccount: { email: this.serviceAccount.email, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+                // Scale-in safety: a deleted or stopped instance first shuts down gracefully for up to
+                // drainSeconds (1-3600), so systemd's SIGTERM lets the poller finish in-flight messages
+                // and hand buffered ones back (https://cloud.google.com/compute/docs/instances/graceful-shutdown-overview).
+                scheduling: { gracefulShutdown: { enabled: true, maxDuration: { seconds: Math.min(drainSeconds, 3600) } } },
                 metadata: {
                     "enable-oslogin": "TRUE",
                     "block-project-ssh-keys": "TRUE",

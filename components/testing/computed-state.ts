@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 
 /**
@@ -30,6 +31,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         if (args.type === "aws:iam/role:Role") common.uniqueId = `AROA${name.toUpperCase()}`;
     } else if (pkg === "random") {
         common.result = `offline-${args.name}-value`;
+        // A RandomId's hex: 2 digits per byte, stable per resource name.
+        if (args.type === "random:index/randomId:RandomId") common.hex = createHash("sha256").update(args.name).digest("hex").slice(0, 2 * Number(args.inputs.byteLength ?? 4));
     } else if (pkg === "azure-native") {
         const azureName: string = args.inputs[azureNameInputs[args.type] ?? "name"] ?? args.name;
         common.id = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/${args.type}/${azureName}`;
@@ -64,6 +67,12 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
                 url: `https://${location}-demo-project.cloudfunctions.net/${name}`,
                 serviceConfig: { ...args.inputs.serviceConfig, service: `projects/demo-project/locations/${location}/services/${name}`, uri },
             };
+        }
+        case "gcp:projects/serviceIdentity:ServiceIdentity": {
+            // The agents' documented emails (https://cloud.google.com/iam/docs/service-agents).
+            const agent = ({ "pubsub.googleapis.com": "gcp-sa-pubsub", "monitoring.googleapis.com": "gcp-sa-monitoring-notification" } as Record<string, string>)[args.inputs.service];
+            const email = `service-123456789012@${agent ?? args.inputs.service}.iam.gserviceaccount.com`;
+            return { id: `projects/demo-project/services/${args.inputs.service}`, email, member: `serviceAccount:${email}` };
         }
         case "gcp:monitoring/notificationChannel:NotificationChannel":
             return { id: `projects/demo-project/notificationChannels/${name}`, name: `projects/demo-project/notificationChannels/${name}` };

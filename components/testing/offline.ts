@@ -10,7 +10,7 @@ export interface PlannedResource {
     parent?: string;
     /** Type token of the parent resource. */
     parentType?: string;
-    /** Logical names of every resource it waits for (its `dependsOn` and those its inputs come from). */
+    /** Logical names of the resources it waits for: its `dependsOn` and the resources whose outputs it takes. */
     dependencies?: string[];
     /** True for provider-managed resources, false for components. */
     custom: boolean;
@@ -28,7 +28,6 @@ export interface OfflineOptions {
 
 const defaultCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] }),
-    "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({ serviceType: args.inputs.serviceType, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], serviceName: `com.amazonaws.eu-west-1.${args.inputs.service}` }),
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/offline", userId: "offline" }),
     "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
@@ -41,7 +40,7 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
-    getDependenciesList?(): string[];
+    getDependenciesList(): string[];
 }
 
 const urnName = (urn: string) => urn.split("::").pop() ?? urn;
@@ -92,7 +91,7 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
     }
 }
 
-/** Wraps the mock monitor so each recorded resource learns its parent's name and type. */
+/** Wraps the mock monitor so each recorded resource learns its parent's name and type, and what it waits for. */
 function recordParents(resources: PlannedResource[]): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: MonitorRequest, cb: unknown): Promise<void> };
     const register = monitor.registerResource.bind(monitor);
@@ -103,8 +102,7 @@ function recordParents(resources: PlannedResource[]): void {
         const entry = resources.slice(before).find((r) => r.name === req.getName() && r.type === req.getType()) ??
             resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.parent === undefined);
         if (entry && parentUrn) Object.assign(entry, { parent: urnName(parentUrn), parentType: urnType(parentUrn) });
-        const dependencies = req.getDependenciesList?.() ?? [];
-        if (entry && dependencies.length > 0) entry.dependencies = dependencies.map(urnName);
+        if (entry) entry.dependencies = [...new Set(req.getDependenciesList().map(urnName))].sort();
     };
 }
 

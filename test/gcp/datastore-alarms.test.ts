@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { Alarms, Dashboard, Datastore, firestoreCollections } from "../../components/gcp";
 import { idempotencyCollection, resultsCollection } from "../../workers/gcp/firestore-store";
 import { type PlannedResource, valueOf } from "../../components/testing/offline";
@@ -11,27 +12,32 @@ const byName = (resources: PlannedResource[]) => [...resources].sort((a, b) => a
 const sub = (metric: string, name: string) =>
     `metric.type="pubsub.googleapis.com/subscription/${metric}" AND resource.type="pubsub_subscription" AND resource.label.subscription_id="${name}"`;
 
+/** The mocked RandomId hex of the database name's suffix (stable per resource name). */
+const suffix = createHash("sha256").update("data-database-suffix").digest("hex").slice(0, 6);
+
 describe("gcp Datastore", () => {
-    it("creates a native Firestore database with PITR and delete protection, and a TTL policy on expiresAt per collection group", async () => {
+    it("creates a native Firestore database with PITR, deleted on destroy, and a TTL policy on expiresAt per collection group", async () => {
         const { resources, result } = await runGcp(() => new Datastore("data"));
         const database = one(resources, "gcp:firestore/database:Database").inputs;
         assert.deepEqual(database, {
-            name: "queuestack-test-data",
+            name: `queuestack-test-data-${suffix}`,
             locationId: "europe-west1",
             type: "FIRESTORE_NATIVE",
             concurrencyMode: "OPTIMISTIC",
             pointInTimeRecoveryEnablement: "POINT_IN_TIME_RECOVERY_ENABLED",
-            deleteProtectionState: "DELETE_PROTECTION_ENABLED",
+            deleteProtectionState: "DELETE_PROTECTION_DISABLED",
+            deletionPolicy: "DELETE",
         });
+        assert.deepEqual(one(resources, "random:index/randomId:RandomId").inputs, { byteLength: 3 });
         assert.deepEqual(
             ofType(resources, "gcp:firestore/field:Field").map((r) => [r.name, r.parent, r.inputs]),
             ["results", "idempotency"].map((collection) => [
                 `data-${collection}-ttl`,
                 "data",
-                { database: "queuestack-test-data", collection, field: "expiresAt", ttlConfig: {}, indexConfig: {} },
+                { database: `queuestack-test-data-${suffix}`, collection, field: "expiresAt", ttlConfig: {}, indexConfig: {} },
             ]),
         );
-        assert.equal(await valueOf(result.databaseName), "queuestack-test-data");
+        assert.equal(await valueOf(result.databaseName), `queuestack-test-data-${suffix}`);
     });
 
     it("puts the TTL policy on the collections the worker store writes", () => {
@@ -39,10 +45,17 @@ describe("gcp Datastore", () => {
     });
 
     it("turns point-in-time recovery off when the spec says so", async () => {
-        const { resources } = await runGcp(() => new Datastore("data", { datastore: { pointInTimeRecovery: false }, deleteProtection: false }));
+        const { resources } = await runGcp(() => new Datastore("data", { datastore: { pointInTimeRecovery: false } }));
         const database = one(resources, "gcp:firestore/database:Database").inputs;
         assert.equal(database.pointInTimeRecoveryEnablement, "POINT_IN_TIME_RECOVERY_DISABLED");
-        assert.equal(database.deleteProtectionState, "DELETE_PROTECTION_DISABLED");
+    });
+
+    it("keeps the database on destroy when asked (protected, abandoned), under a per-deployment name a redeploy never collides with", async () => {
+        const { resources } = await runGcp(() => new Datastore("data", { keepOnDestroy: true }));
+        const database = one(resources, "gcp:firestore/database:Database").inputs;
+        assert.equal(database.deleteProtectionState, "DELETE_PROTECTION_ENABLED");
+        assert.equal(database.deletionPolicy, "ABANDON");
+        assert.equal(database.name, `queuestack-test-data-${suffix}`);
     });
 });
 
@@ -52,7 +65,6 @@ describe("gcp Alarms", () => {
             alarms: { email: "ops@example.com", deadLetterDepth: 3, oldestMessageAgeSeconds: 900, workerErrors: 2 },
             queues,
             functions: [{ name: "scraper", functionName: "queuestack-test-scraper" }],
-            projectNumber: "42",
         });
 
     it("notifies an alarm topic (publishable by the Monitoring agent) and the email address", async () => {
@@ -61,8 +73,10 @@ describe("gcp Alarms", () => {
         assert.deepEqual(one(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").inputs, {
             topic: "queuestack-test-alarms",
             role: "roles/pubsub.publisher",
-            member: "serviceAccount:service-42@gcp-sa-monitoring-notification.iam.gserviceaccount.com",
+            member: "serviceAccount:service-123456789012@gcp-sa-monitoring-notification.iam.gserviceaccount.com",
         });
+        assert.deepEqual(one(resources, "gcp:projects/serviceIdentity:ServiceIdentity").inputs, { service: "monitoring.googleapis.com" });
+        assert.deepEqual(one(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").dependencies, ["alarms-notification-agent", "alarms-topic"], "granted once the agent exists");
         const channels = byName(ofType(resources, "gcp:monitoring/notificationChannel:NotificationChannel")).map((r) => [r.name, r.inputs.type, r.inputs.labels]);
         assert.deepEqual(channels, [
             ["alarms-email-channel", "email", { email_address: "ops@example.com" }],
@@ -98,7 +112,7 @@ describe("gcp Alarms", () => {
     });
 
     it("creates no email channel without an email address", async () => {
-        const { resources } = await runGcp(() => new Alarms("alarms", { queues, projectNumber: "42" }));
+        const { resources } = await runGcp(() => new Alarms("alarms", { queues }));
         assert.deepEqual(ofType(resources, "gcp:monitoring/notificationChannel:NotificationChannel").map((r) => r.inputs.type), ["pubsub"]);
         assert.equal(ofType(resources, "gcp:monitoring/alertPolicy:AlertPolicy").length, 2);
     });

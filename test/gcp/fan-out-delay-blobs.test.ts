@@ -2,8 +2,10 @@ import { strict as assert } from "node:assert";
 import { GcpWebQueueWorker } from "../../components/gcp";
 import { ofType, one } from "../helpers/resources";
 import { byName, code, functionEnvironment, patternSpec } from "./patterns-fixtures";
-import { runGcp } from "./offline-gcp";
+import { runGcp, randomSuffix } from "./offline-gcp";
 
+/** The Cloud Tasks queue's name: fresh per deployment, since a deleted queue's name stays taken for 7 days. */
+const delayQueue = `shop-test-delay-${randomSuffix("shop-delay-queue-suffix")}`;
 const build = (spec: object = patternSpec) => () => new GcpWebQueueWorker("shop", { spec: spec as typeof patternSpec, code });
 const topic = (name: string) => `projects/demo-project/topics/shop-test-${name}`;
 const serviceAgent = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
@@ -72,7 +74,7 @@ describe("gcp delay scheduler", () => {
     it("creates a Cloud Tasks queue with bounded retries and rate limits", async () => {
         const { resources } = await runGcp(build());
         assert.deepEqual(one(resources, "gcp:cloudtasks/queue:Queue").inputs, {
-            name: "shop-test-delay",
+            name: delayQueue,
             location: "europe-west1",
             rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 100 },
             retryConfig: { maxAttempts: 100, maxRetryDuration: "86400s", minBackoff: "1s", maxBackoff: "300s", maxDoublings: 8 },
@@ -86,14 +88,14 @@ describe("gcp delay scheduler", () => {
         const delay = "serviceAccount:shop-test-delay@demo-project.iam.gserviceaccount.com";
         const publishes = ofType(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember").filter((r) => r.inputs.member === delay).map((r) => [r.inputs.topic, r.inputs.role]);
         assert.deepEqual(publishes, [["shop-test-render-high", "roles/pubsub.publisher"], ["shop-test-render-low", "roles/pubsub.publisher"]]);
-        assert.deepEqual(one(resources, "gcp:cloudtasks/queueIamMember:QueueIamMember").inputs, { name: "shop-test-delay", location: "europe-west1", role: "roles/cloudtasks.enqueuer", member: frontEnd });
+        assert.deepEqual(one(resources, "gcp:cloudtasks/queueIamMember:QueueIamMember").inputs, { name: delayQueue, location: "europe-west1", role: "roles/cloudtasks.enqueuer", member: frontEnd });
         assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember", "shop-front-end-delay-act-as").inputs, {
             serviceAccountId: "projects/demo-project/serviceAccounts/shop-test-delay@demo-project.iam.gserviceaccount.com",
             role: "roles/iam.serviceAccountUser",
             member: frontEnd,
         });
         assert.deepEqual(JSON.parse(functionEnvironment(resources, "shop-test-front-end").QUEUESTACK_DELAY), {
-            queue: "projects/demo-project/locations/europe-west1/queues/shop-test-delay",
+            queue: `projects/demo-project/locations/europe-west1/queues/${delayQueue}`,
             serviceAccountEmail: "shop-test-delay@demo-project.iam.gserviceaccount.com",
         });
     });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type PlannedResource, runOffline } from "../../components/testing/offline";
 
 /** Stack config of the offline GCP runs. */
@@ -17,3 +18,6 @@ export function named(resources: PlannedResource[], name: string): PlannedResour
     if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}: ${resources.map((r) => r.name).join(", ")}`);
     return found[0];
 }
+
+/** The hex the offline run gives the RandomId named `resourceName` (3 bytes): a fresh name's suffix. */
+export const randomSuffix = (resourceName: string) => createHash("sha256").update(resourceName).digest("hex").slice(0, 6);

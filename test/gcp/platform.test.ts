@@ -1,13 +1,16 @@
 import { strict as assert } from "node:assert";
-import { Network, RequiredApis, SourceBucket, requiredApis } from "../../components/gcp";
+import { GcpWebQueueWorker, Network, RequiredApis, SourceBucket, requiredApis } from "../../components/gcp";
+import { runOffline } from "../../components/testing/offline";
+import { everyCloudSpec } from "../helpers/specs";
 import { validateSpec } from "../../components/spec";
 import { ofType, one } from "../helpers/resources";
-import { runGcp } from "./offline-gcp";
+import { gcpConfig, runGcp } from "./offline-gcp";
 
 describe("gcp RequiredApis", () => {
     it("enables the services a spec uses, Compute Engine only with VM workers, and not Eventarc", () => {
         const functionsOnly = requiredApis(validateSpec({ name: "portfolio", queues: [{ name: "scrape" }], workers: [{ name: "scraper", queue: "scrape" }] }, "gcp"));
         assert.deepEqual(functionsOnly, [
+            "cloudresourcemanager.googleapis.com",
             "iam.googleapis.com",
             "pubsub.googleapis.com",
             "firestore.googleapis.com",
@@ -55,5 +58,26 @@ describe("gcp SourceBucket", () => {
         assert.equal(bucket.uniformBucketLevelAccess, true);
         assert.equal(bucket.publicAccessPrevention, "enforced");
         assert.equal(bucket.location, "europe-west1");
+    });
+});
+
+describe("gcp project lookups", () => {
+    it("plans a whole stack without reading the project from Cloud Resource Manager (no getProject call)", async () => {
+        const refuse = () => {
+            throw new Error("the plan read the project from Cloud Resource Manager before its API is enabled");
+        };
+        const code = { pushWorker: () => "// push", frontEnd: () => "// front end", vmPoller: () => "// poller" };
+        const { resources } = await runOffline(() => new GcpWebQueueWorker("portfolio", { spec: everyCloudSpec, code }), {
+            config: gcpConfig,
+            project: "queuestack",
+            stack: "test",
+            calls: { "gcp:organizations/getProject:getProject": refuse },
+        });
+        assert.ok(resources.length > 50);
+        const crm = resources.find((r) => r.inputs.service === "cloudresourcemanager.googleapis.com");
+        assert.ok(crm, "Cloud Resource Manager is enabled for the project-level IAM bindings");
+        for (const binding of ofType(resources, "gcp:projects/iAMMember:IAMMember")) {
+            assert.ok(binding.dependencies!.includes("portfolio-apis-cloudresourcemanager"), `${binding.name} waits for the Cloud Resource Manager API`);
+        }
     });
 });

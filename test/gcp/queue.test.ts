@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { Queue } from "../../components/gcp/queue";
+import { serviceAgent } from "../../components/gcp/service-agents";
 import { valueOf } from "../../components/testing/offline";
 import { named, runGcp } from "./offline-gcp";
 
-const serviceAgent = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
+const pubsubAgentMember = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
 
 describe("gcp Queue", () => {
     it("creates a topic, its subscription, a dead-letter topic with its own subscription, and nothing else", async () => {
@@ -18,6 +19,7 @@ describe("gcp Queue", () => {
                 ["gcp:pubsub/subscription:Subscription", "jobs-subscription", "jobs"],
                 ["gcp:pubsub/topicIAMMember:TopicIAMMember", "jobs-dlq-publisher", "jobs"],
                 ["gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember", "jobs-dlq-subscriber", "jobs"],
+                ["gcp:projects/serviceIdentity:ServiceIdentity", "jobs-pubsub-agent", "jobs"],
             ].sort(),
         );
     });
@@ -46,18 +48,21 @@ describe("gcp Queue", () => {
         assert.equal(dlq.deadLetterPolicy, undefined);
     });
 
-    it("lets the Pub/Sub service agent publish to the dead-letter topic and subscribe to the source subscription, by project number", async () => {
+    it("lets the Pub/Sub service agent publish to the dead-letter topic and subscribe to the source subscription, once the agent exists", async () => {
         const { resources } = await runGcp(() => new Queue("jobs", { queue: { name: "scrape" } }));
         assert.deepEqual(named(resources, "jobs-dlq-publisher").inputs, {
             topic: "queuestack-test-scrape-dlq",
             role: "roles/pubsub.publisher",
-            member: serviceAgent,
+            member: pubsubAgentMember,
         });
         assert.deepEqual(named(resources, "jobs-dlq-subscriber").inputs, {
             subscription: "queuestack-test-scrape",
             role: "roles/pubsub.subscriber",
-            member: serviceAgent,
+            member: pubsubAgentMember,
         });
+        assert.deepEqual(named(resources, "jobs-pubsub-agent").inputs, { service: "pubsub.googleapis.com" });
+        assert.ok(named(resources, "jobs-dlq-publisher").dependencies!.includes("jobs-pubsub-agent"));
+        assert.ok(named(resources, "jobs-dlq-subscriber").dependencies!.includes("jobs-pubsub-agent"));
     });
 
     it("turns on ordering keys and exactly-once delivery for a fifo pull queue", async () => {
@@ -86,9 +91,14 @@ describe("gcp Queue", () => {
         assert.equal(named(short.resources, "short-subscription").inputs.ackDeadlineSeconds, 10);
     });
 
-    it("uses a given project number instead of looking it up", async () => {
-        const { resources } = await runGcp(() => new Queue("jobs", { queue: { name: "scrape" }, projectNumber: "42" }));
-        assert.equal(named(resources, "jobs-dlq-publisher").inputs.member, "serviceAccount:service-42@gcp-sa-pubsub.iam.gserviceaccount.com");
+    it("uses a given service agent instead of provisioning its own", async () => {
+        const { resources } = await runGcp(() => {
+            const agent = serviceAgent("agent", "pubsub", {});
+            return new Queue("jobs", { queue: { name: "scrape" }, pubsubAgent: agent });
+        });
+        assert.deepEqual(resources.filter((r) => r.type === "gcp:projects/serviceIdentity:ServiceIdentity").map((r) => r.name), ["agent"]);
+        assert.equal(named(resources, "jobs-dlq-publisher").inputs.member, pubsubAgentMember);
+        assert.deepEqual(named(resources, "jobs-dlq-publisher").dependencies, ["agent", "jobs-dlq-topic"]);
     });
 
     it("exposes subscription ids as outputs", async () => {

@@ -4,7 +4,7 @@ import { cloudLimits } from "../../components/spec";
 import { type PlannedResource, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
 import { everyCloudSpec } from "../helpers/specs";
-import { runGcp } from "./offline-gcp";
+import { randomSuffix, runGcp } from "./offline-gcp";
 
 /** The shared spec, with 10 delivery attempts on the FIFO queue to check a non-default value. */
 const spec = { ...everyCloudSpec, queues: [everyCloudSpec.queues[0], { ...everyCloudSpec.queues[1], maxReceiveCount: 10 }] };
@@ -15,6 +15,8 @@ const code: GcpCodeSource = {
     vmPoller: (module) => `// poller for ${module}`,
 };
 const build = () => new GcpWebQueueWorker("portfolio", { spec, code });
+/** The Firestore database's name: fresh per deployment (a kept database never blocks a redeploy). */
+const database = `portfolio-test-data-${randomSuffix("portfolio-datastore-database-suffix")}`;
 const serviceAgent = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
 const subscriptions = (resources: PlannedResource[]) => new Map(ofType(resources, "gcp:pubsub/subscription:Subscription").map((r) => [r.inputs.name as string, r.inputs as any]));
 
@@ -27,17 +29,47 @@ describe("gcp GcpWebQueueWorker", () => {
             ["queuestack:gcp:Dashboard", "portfolio-dashboard", "portfolio"],
             ["queuestack:gcp:Datastore", "portfolio-datastore", "portfolio"],
             ["queuestack:gcp:FrontEnd", "portfolio-front-end", "portfolio"],
+            ["queuestack:gcp:FunctionBuild", "portfolio-build", "portfolio"],
             ["queuestack:gcp:FunctionWorker", "portfolio-scraper", "portfolio"],
             ["queuestack:gcp:Network", "portfolio-network", "portfolio"],
             ["queuestack:gcp:Queue", "portfolio-publish", "portfolio"],
             ["queuestack:gcp:Queue", "portfolio-scrape", "portfolio"],
             ["queuestack:gcp:RequiredApis", "portfolio-apis", "portfolio"],
+            ["queuestack:gcp:ServiceAgents", "portfolio-service-agents", "portfolio"],
             ["queuestack:gcp:SourceBucket", "portfolio-source", "portfolio"],
             ["queuestack:gcp:VmWorker", "portfolio-publisher", "portfolio"],
             ["queuestack:gcp:WebQueueWorker", "portfolio", null],
         ]);
         for (const resource of resources.filter((r) => r.custom)) {
             assert.ok(resource.parentType?.startsWith("queuestack:gcp:") && resource.parentType !== "queuestack:gcp:WebQueueWorker", `${resource.name} sits in a role (got ${resource.parentType})`);
+        }
+    });
+
+    it("provisions the Pub/Sub and Monitoring service agents once, after the APIs, and grants them roles only once they exist", async () => {
+        const { resources } = await runGcp(build);
+        const agents = ofType(resources, "gcp:projects/serviceIdentity:ServiceIdentity");
+        assert.deepEqual(agents.map((r) => [r.name, r.inputs.service]), [
+            ["portfolio-service-agents-pubsub", "pubsub.googleapis.com"],
+            ["portfolio-service-agents-monitoring-notification", "monitoring.googleapis.com"],
+        ]);
+        for (const agent of agents) assert.ok(agent.dependencies!.includes("portfolio-apis-pubsub") && agent.dependencies!.includes("portfolio-apis-monitoring"), `${agent.name} waits for the APIs`);
+        const agentBindings = resources.filter((r) => typeof r.inputs.member === "string" && (r.inputs.member as string).includes("@gcp-sa-"));
+        assert.equal(agentBindings.length, 6, agentBindings.map((r) => r.name).join(", "));
+        for (const binding of agentBindings) {
+            const agent = (binding.inputs.member as string).includes("monitoring-notification") ? "portfolio-service-agents-monitoring-notification" : "portfolio-service-agents-pubsub";
+            assert.ok(binding.dependencies!.includes(agent), `${binding.name} is created after ${agent} (depends on ${binding.dependencies})`);
+        }
+    });
+
+    it("builds every function, front end included, as the stack's build account into its own repository", async () => {
+        const { resources } = await runGcp(build);
+        const functions = ofType(resources, "gcp:cloudfunctionsv2/function:Function");
+        assert.equal(functions.length, 2);
+        for (const fn of functions) {
+            const config = (fn.inputs as any).buildConfig;
+            assert.equal(config.serviceAccount, "projects/demo-project/serviceAccounts/portfolio-test-build@demo-project.iam.gserviceaccount.com", fn.name);
+            assert.equal(config.dockerRepository, "projects/demo-project/locations/europe-west1/repositories/portfolio-test-functions", fn.name);
+            assert.equal(config.runtime, "nodejs24");
         }
     });
 
@@ -49,7 +81,7 @@ describe("gcp GcpWebQueueWorker", () => {
         assert.equal(await valueOf(result.queues.scrape.deadLetterId), "projects/demo-project/subscriptions/portfolio-test-scrape-dlq");
         assert.equal(await valueOf(result.queues.publish.id), "projects/demo-project/subscriptions/portfolio-test-publish");
         assert.equal(await valueOf(result.queues.publish.deadLetterId), "projects/demo-project/subscriptions/portfolio-test-publish-dlq");
-        assert.equal(await valueOf(result.datastoreName), "portfolio-test-data");
+        assert.equal(await valueOf(result.datastoreName), database);
         assert.equal(await valueOf(result.alarmTopic), "projects/demo-project/notificationChannels/portfolio-alarms-topic-channel");
         assert.equal(await valueOf(result.apiKeySecretId!), "projects/demo-project/secrets/portfolio-test-api-key");
     });
@@ -104,15 +136,19 @@ describe("gcp GcpWebQueueWorker", () => {
         assert.equal(publish.enableExactlyOnceDelivery, true);
     });
 
-    it("grants no service account a project-wide role other than Firestore access conditioned on the stack's database", async () => {
+    it("grants project-wide roles only as Firestore access on the stack's database, and the build's logs and function-source buckets", async () => {
         const { resources } = await runGcp(build);
         const projectGrants = ofType(resources, "gcp:projects/iAMMember:IAMMember").map((r) => r.inputs as any);
         assert.deepEqual(projectGrants.map((g) => [g.member, g.role]).sort(), [
+            ["serviceAccount:portfolio-test-build@demo-project.iam.gserviceaccount.com", "roles/logging.logWriter"],
+            ["serviceAccount:portfolio-test-build@demo-project.iam.gserviceaccount.com", "roles/storage.objectAdmin"],
             ["serviceAccount:portfolio-test-front-end@demo-project.iam.gserviceaccount.com", "roles/datastore.viewer"],
             ["serviceAccount:portfolio-test-publisher-vm@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
             ["serviceAccount:portfolio-test-scraper-fn@demo-project.iam.gserviceaccount.com", "roles/datastore.user"],
         ]);
-        for (const grant of projectGrants) assert.match(grant.condition.expression, /^resource\.name == "projects\/demo-project\/databases\/portfolio-test-data" \|\| /);
+        for (const grant of projectGrants.filter((g) => g.role.startsWith("roles/datastore."))) assert.match(grant.condition.expression, new RegExp(`^resource\\.name == "projects/demo-project/databases/${database}" \\|\\| `));
+        assert.equal(projectGrants.find((g) => g.role === "roles/storage.objectAdmin").condition.expression, 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-")');
+        assert.equal(projectGrants.find((g) => g.role === "roles/logging.logWriter").condition, undefined);
         const everyRole = resources.filter((r) => /IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy/.test(r.type)).map((r) => r.inputs.role);
         for (const forbidden of ["roles/editor", "roles/owner", "roles/viewer"]) assert.equal(everyRole.includes(forbidden), false, forbidden);
         assert.equal(resources.filter((r) => /IAMBinding|IamBinding|IAMPolicy|IamPolicy/.test(r.type)).length, 0, "only additive members, never authoritative bindings");
@@ -124,6 +160,7 @@ describe("gcp GcpWebQueueWorker", () => {
             "artifactregistry.googleapis.com",
             "cloudbuild.googleapis.com",
             "cloudfunctions.googleapis.com",
+            "cloudresourcemanager.googleapis.com",
             "compute.googleapis.com",
             "firestore.googleapis.com",
             "iam.googleapis.com",

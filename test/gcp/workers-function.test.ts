@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
 import { FunctionWorker } from "../../components/gcp";
 import { valueOf } from "../../components/testing/offline";
+import { daysOfSupportLeft, deployedRuntimes, findRelease, runtimeSupportMarginDays } from "../../components/runtimes";
 import { one } from "../helpers/resources";
 import { database, databaseCondition, handlerCode } from "./fixtures";
 import { runGcp } from "./offline-gcp";
 
 const worker = { name: "scraper", queue: "scrape", concurrency: 5, timeoutSeconds: 60, environment: { LOG_LEVEL: "debug" } };
-const make = () => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, projectNumber: "42" });
+const make = () => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode });
 const runtimeEmail = "queuestack-test-scraper-fn@demo-project.iam.gserviceaccount.com";
 const pushEmail = "queuestack-test-scraper-push@demo-project.iam.gserviceaccount.com";
 
@@ -24,6 +25,7 @@ describe("gcp FunctionWorker", () => {
                 ["gcp:projects/iAMMember:IAMMember", "scraper-datastore-access", "scraper"],
                 ["gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "scraper-invoker", "scraper"],
                 ["gcp:serviceaccount/iAMMember:IAMMember", "scraper-push-token-creator", "scraper"],
+                ["gcp:projects/serviceIdentity:ServiceIdentity", "scraper-pubsub-agent", "scraper"],
             ].sort(),
         );
     });
@@ -34,7 +36,7 @@ describe("gcp FunctionWorker", () => {
         assert.equal(fn.name, "queuestack-test-scraper");
         assert.equal(fn.location, "europe-west1");
         assert.deepEqual(fn.buildConfig, {
-            runtime: "nodejs20",
+            runtime: "nodejs24",
             entryPoint: "handler",
             source: { storageSource: { bucket: "src-bucket", object: one(resources, "gcp:storage/bucketObject:BucketObject").inputs.name } },
         });
@@ -45,6 +47,7 @@ describe("gcp FunctionWorker", () => {
         assert.equal(config.timeoutSeconds, 60);
         assert.equal(config.maxInstanceCount, 5);
         assert.equal(config.maxInstanceRequestConcurrency, 1);
+        assert.equal(config.availableCpu, undefined);
         assert.equal(config.minInstanceCount, 0);
         assert.equal(config.availableMemory, "512Mi");
         assert.deepEqual(config.environmentVariables, {
@@ -59,6 +62,8 @@ describe("gcp FunctionWorker", () => {
             QUEUESTACK_RESULT_TTL_DAYS: "30",
             QUEUESTACK_ACK_DEADLINE_SECONDS: "360",
             QUEUESTACK_WORKER_TIMEOUT_SECONDS: "60",
+            QUEUESTACK_PUSH_SLOTS: "1",
+            QUEUESTACK_PUSH_MAX_WAIT_SECONDS: "295",
         });
     });
 
@@ -73,8 +78,9 @@ describe("gcp FunctionWorker", () => {
         assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember").inputs, {
             serviceAccountId: `projects/demo-project/serviceAccounts/${pushEmail}`,
             role: "roles/iam.serviceAccountTokenCreator",
-            member: "serviceAccount:service-42@gcp-sa-pubsub.iam.gserviceaccount.com",
+            member: "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com",
         });
+        assert.deepEqual(one(resources, "gcp:serviceaccount/iAMMember:IAMMember").dependencies, ["scraper-pubsub-agent", "scraper-push-identity"], "granted once the agent exists");
     });
 
     it("gives the runtime identity Firestore access on the stack's database only", async () => {
@@ -94,9 +100,27 @@ describe("gcp FunctionWorker", () => {
         assert.equal(await valueOf(result.pushes[0].serviceAccountEmail), pushEmail);
     });
 
+    it("deploys the runtime table's Cloud Functions runtime, one that still takes deploys with 90 days to spare", async () => {
+        const { resources } = await runGcp(make);
+        const runtime = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).buildConfig.runtime;
+        assert.equal(runtime, deployedRuntimes.gcpFunctions.id);
+        const entry = findRelease("gcp-functions", runtime);
+        assert.ok(entry, `${runtime} is in the runtime table`);
+        assert.ok(daysOfSupportLeft(entry, new Date()) >= runtimeSupportMarginDays, `${runtime} is supported until ${entry.endOfSupport}`);
+    });
+
     it("rejects a bad worker spec naming the worker", () => {
         assert.throws(() => new FunctionWorker("scraper", { worker: { ...worker, memoryMb: 64 }, queueName: "scrape", database, sourceBucket: "b", ackDeadlineSeconds: 60, code: handlerCode }), {
             message: 'Invalid function worker "scraper" (1 problem):\n  memoryMb: must be at least 128 (got 64). Raise it to 128 or more.',
         });
+    });
+});
+
+describe("gcp FunctionWorker push headroom", () => {
+    it("accepts pushHeadroom requests per instance on a whole vCPU, and lets a request live to the ack deadline", async () => {
+        const { resources } = await runGcp(() => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, pushHeadroom: 10 }));
+        const config = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).serviceConfig;
+        assert.deepEqual([config.maxInstanceCount, config.maxInstanceRequestConcurrency, config.availableCpu, config.availableMemory, config.timeoutSeconds], [5, 10, "1", "512Mi", 360]);
+        assert.deepEqual([config.environmentVariables.QUEUESTACK_PUSH_SLOTS, config.environmentVariables.QUEUESTACK_PUSH_MAX_WAIT_SECONDS], ["1", "295"]);
     });
 });

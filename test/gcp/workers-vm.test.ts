@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { VmWorker } from "../../components/gcp";
+import { VmWorker, installNodeScript, nodeVersion, vmNodeRelease } from "../../components/gcp";
+import { deployedRuntimes } from "../../components/runtimes";
 import { one } from "../helpers/resources";
 import { database, databaseCondition } from "./fixtures";
 import { runGcp } from "./offline-gcp";
@@ -63,11 +64,29 @@ describe("gcp VmWorker", () => {
         assert.equal((object.content as { value: string }).value, poller); // the provider marks content secret
         assert.ok(script.includes(`gcloud storage cp gs://src-bucket/${object.name} /opt/queuestack/worker.js`), script);
         assert.ok(script.includes("sha256sum -c -"), "Node.js download is checked");
+        assert.ok(script.includes(`curl -fsSLO --retry 5 https://nodejs.org/dist/v24.21.0/node-v24.21.0-linux-x64.tar.xz`), script);
         assert.ok(script.includes(`QUEUESTACK_LEVELS=${JSON.stringify(JSON.stringify([{ weight: 1, subscriptions: ["projects/demo-project/subscriptions/queuestack-test-publish"] }]))}`), script);
         assert.ok(script.includes('QUEUESTACK_PROMOTE_AFTER_SECONDS="300"'), script);
         assert.equal(script.includes("QUEUESTACK_SUBSCRIPTION="), false);
         assert.ok(script.includes('QUEUESTACK_CONCURRENCY="4"'), script);
         assert.ok(script.includes("systemctl enable --now queuestack-worker.service"), script);
+    });
+
+    it("installs the runtime table's VM Node.js major at its one pinned patch release", async () => {
+        const { resources } = await runGcp(make);
+        const script: string = (one(resources, "gcp:compute/instanceTemplate:InstanceTemplate").inputs as any).metadata["startup-script"];
+        assert.equal(nodeVersion, "v24.21.0");
+        assert.equal(nodeVersion.split(".")[0], `v${deployedRuntimes.vm.nodeMajor}`);
+        assert.ok(script.includes(installNodeScript(nodeVersion)), script);
+        assert.equal(script.includes("v20."), false, "no Node.js 20 left on the VMs");
+        assert.throws(() => vmNodeRelease(26), { message: "vm-node: no Node.js 26 release pinned in components/gcp/vm-node.ts (the runtime table deploys Node.js 26 on VMs)" });
+    });
+
+    it("drains on scale-in: graceful shutdown as long as systemd waits for the worker to finish its messages", async () => {
+        const { resources } = await runGcp(make);
+        const template = one(resources, "gcp:compute/instanceTemplate:InstanceTemplate").inputs as any;
+        assert.deepEqual(template.scheduling, { gracefulShutdown: { enabled: true, maxDuration: { seconds: 60 } } });
+        assert.ok(template.metadata["startup-script"].includes("TimeoutStopSec=60"));
     });
 
     it("grants only: subscriber on its subscription, Firestore on the stack's database, reading its own code folder", async () => {

@@ -1,5 +1,6 @@
 import type { Logger, Outcome, Processor } from "../runtime";
 import { type PushEnvelope, pushEnvelopeProblem, rawMessageOf } from "./pubsub-message";
+import type { PushGate } from "./push-gate";
 
 /** The parts of a Functions Framework (Express) request and response the handler uses. */
 export interface HttpRequest {
@@ -24,9 +25,10 @@ const statusOf: Record<Outcome["kind"], number> = {
 /**
  * Answers Pub/Sub push deliveries: runs the processor on the message and maps its outcome to the
  * status Pub/Sub acts on (2xx acks; other statuses nack, so Pub/Sub retries with backoff and
- * dead-letters after maxDeliveryAttempts).
+ * dead-letters after maxDeliveryAttempts). With a gate, a delivery first waits for one of the
+ * instance's slots; one that gets none in time is answered 429 unprocessed (Pub/Sub retries it).
  */
-export function createPushHandler(processor: Processor, logger: Logger) {
+export function createPushHandler(processor: Processor, logger: Logger, gate?: PushGate) {
     return async (req: HttpRequest, res: HttpResponse): Promise<void> => {
         if (req.method !== undefined && req.method !== "POST") {
             res.status(405).json({ error: "Pub/Sub push deliveries are POST requests." });
@@ -39,7 +41,14 @@ export function createPushHandler(processor: Processor, logger: Logger) {
             return;
         }
         const envelope = req.body as PushEnvelope;
-        const outcome = await processor(rawMessageOf(envelope.message, envelope.deliveryAttempt));
+        const run = () => processor(rawMessageOf(envelope.message, envelope.deliveryAttempt));
+        const admitted = gate ? await gate.run(run) : { ran: true as const, value: await run() };
+        if (!admitted.ran) {
+            logger.warn({ messageId: envelope.message.messageId, ...gate!.load }, "no free slot in time; Pub/Sub redelivers");
+            res.status(429).json({ error: "Busy: no free slot in time. Pub/Sub redelivers the message." });
+            return;
+        }
+        const outcome = admitted.value;
         res.status(statusOf[outcome.kind]).json(outcome.kind === "done" || outcome.kind === "duplicate" ? { outcome: outcome.kind } : { outcome: outcome.kind, reason: outcome.reason });
     };
 }

@@ -1,9 +1,10 @@
 /**
  * Cloud Functions (2nd gen) entry for push-fed workers (bundled with the user's module as
- * `queuestack:handler`). Entry point: `handler`. Environment: see gcpWorkerFromEnv.
+ * `queuestack:handler`). Entry point: `handler`. Environment: see gcpWorkerFromEnv and pushGateFromEnv.
  */
 import exported from "queuestack:handler";
 import { createLogger } from "../runtime";
+import { pushGateFromEnv } from "./push-gate";
 import { createPushHandler, type HttpRequest, type HttpResponse } from "./push-handler";
 import { gcpWorkerFromEnv } from "./worker-setup";
 
@@ -13,7 +14,7 @@ let ready: ReturnType<typeof createPushHandler> | undefined;
 export async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
     if (!ready) {
         try {
-            ready = createPushHandler(gcpWorkerFromEnv(exported, process.env, logger).processor, logger);
+            ready = createPushHandler(gcpWorkerFromEnv(exported, process.env, logger).processor, logger, pushGateFromEnv(process.env));
         } catch (error) {
             // Refused, so Pub/Sub redelivers once the configuration is fixed (or dead-letters).
             logger.fatal({ err: error }, "the worker is misconfigured");
