@@ -10,7 +10,7 @@
  * |---|---|---|
  * | AWS Lambda function | `environment.variables` | DynamoDB table name |
  * | AWS Auto Scaling group | a tag (`tags[].key`) | DynamoDB table name |
- * | Azure Function App (`web:WebApp`) | `siteConfig.appSettings[].name` | Cosmos DB container name |
+ * | Azure Function App (`web:WebApp`) | a tag (or `siteConfig.appSettings[].name`) | Cosmos DB container name |
  * | Azure VM Scale Set | a tag | Cosmos DB container name |
  * | GCP Cloud Function gen2 | `serviceConfig.environmentVariables` | Firestore database name |
  * | GCP instance template | `metadata` | Firestore database name |

@@ -14,6 +14,8 @@ export interface ApiKeyVaultArgs extends AzurePlacement {
 /**
  * A generated API key stored as a Key Vault secret in an RBAC-mode vault. The key is a Pulumi
  * secret in state; the front end reads it through a Key Vault reference, never as plain text.
+ * The vault's name carries a random part kept in state, so a stack destroyed and deployed again
+ * gets a new vault instead of colliding with its soft-deleted predecessor (kept 7 days).
  */
 export class ApiKeyVault extends pulumi.ComponentResource {
     readonly vaultId: pulumi.Output<string>;
@@ -23,13 +25,21 @@ export class ApiKeyVault extends pulumi.ComponentResource {
     readonly secretUri: pulumi.Output<string>;
     /** The key callers send in `x-api-key` (secret). */
     readonly apiKey: pulumi.Output<string>;
+    /** Random part of the vault name, new each time the stack is created. */
+    readonly incarnation: random.RandomString;
 
     constructor(name: string, args: ApiKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:azure:ApiKeyVault", name, {}, opts);
         const at = placement(args, "front-end");
         const key = new random.RandomPassword(`${name}-value`, { length: 40, special: false }, { parent: this });
+        // Deleted vaults stay soft-deleted for softDeleteRetentionInDays, and their name cannot be
+        // reused meanwhile (creating it again answers 409 "already exists in deleted state"):
+        // https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview. A random part,
+        // new with each creation of the stack, names the vault of each incarnation apart, so
+        // destroy and up again works; the old vault is purged by Azure when its retention ends.
+        this.incarnation = new random.RandomString(`${name}-incarnation`, { length: 6, special: false, upper: false }, { parent: this });
         const vault = new keyvault.Vault(`${name}-vault`, {
-            vaultName: at.globalName(azureNames.keyVault, args.uniqueScope, "kv"),
+            vaultName: at.globalName(azureNames.keyVault, pulumi.interpolate`${args.uniqueScope}/${this.incarnation.result}`, "kv"),
             resourceGroupName: at.resourceGroupName,
             location: at.location,
             properties: {

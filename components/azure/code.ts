@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleWorker, entryFile } from "../build/bundle";
 
@@ -47,3 +49,36 @@ export const bundledAzureCode: AzureCodeSource = {
     frontEnd: () => functionAppArchive(bundleWorker({ entry: azureWorkerEntries.frontEnd })),
     vmReceiver: (handlerModule) => bundleWorker({ entry: azureWorkerEntries.vmReceiver, handlerModule }),
 };
+
+/**
+ * SHA-256 (hex) of an archive's contents: each entry's name and bytes, in name order, nested
+ * archives included. Equal archives give equal digests, so it names a package by its content.
+ */
+export async function archiveDigest(archive: pulumi.asset.Archive | ArchiveLike): Promise<string> {
+    const hash = createHash("sha256");
+    for (const [entry, content] of await archiveEntries(archive, "")) hash.update(`${entry}\0${content.length}\0`).update(content);
+    return hash.digest("hex");
+}
+
+// Duck-typed: Pulumi may hand an archive on as a plain copy of its fields (`assets`, `text`, `path`).
+type ArchiveLike = { assets?: unknown };
+type AssetLike = { text?: unknown; path?: unknown; assets?: unknown };
+
+async function archiveEntries(archive: ArchiveLike, prefix: string): Promise<[string, Buffer][]> {
+    const assets = (await archive.assets) as Record<string, AssetLike> | undefined;
+    if (!assets) throw new Error("archiveDigest: only AssetArchive packages are supported (the package has no assets)");
+    const entries = await Promise.all(Object.keys(assets).sort().map(async (name): Promise<[string, Buffer][]> => {
+        const item = assets[name];
+        if (item.assets !== undefined) return archiveEntries(item, `${prefix}${name}/`);
+        return [[`${prefix}${name}`, await assetBytes(item, `${prefix}${name}`)]];
+    }));
+    return entries.flat();
+}
+
+async function assetBytes(asset: AssetLike, entry: string): Promise<Buffer> {
+    const text = await asset.text;
+    if (typeof text === "string") return Buffer.from(text);
+    const path = await asset.path;
+    if (typeof path === "string") return readFile(path);
+    throw new Error(`archiveDigest: entry "${entry}" is neither a StringAsset nor a FileAsset`);
+}

@@ -2,6 +2,7 @@ import * as cosmosdb from "@pulumi/azure-native/cosmosdb";
 import * as pulumi from "@pulumi/pulumi";
 import { type DatastoreSpec, datastoreSchema, parseSpecPart, secondsPerDay } from "../spec";
 import { type AzurePlacement, placement } from "./context";
+import { CosmosRoleAssignmentQueue } from "./cosmos-role-queue";
 import { azureNames } from "./names";
 
 /** Partition key of the results container: one logical partition per job/idempotency key. */
@@ -29,6 +30,8 @@ export class Datastore extends pulumi.ComponentResource {
     readonly containerName: pulumi.Output<string>;
     /** `<accountId>/dbs/<db>/colls/<container>`: the scope of data-plane role assignments. */
     readonly containerScope: pulumi.Output<string>;
+    /** The account's data-plane role assignments, created one at a time (hand it on in `CosmosContainerRef`). */
+    readonly roleAssignments = new CosmosRoleAssignmentQueue();
 
     constructor(name: string, args: DatastoreArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = parseSpecPart(datastoreSchema, args.datastore ?? {}, `datastore "${name}"`);

@@ -1,7 +1,9 @@
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import { type FrontEndSpec, frontEndSchema, parseSpecPart } from "../spec";
 import { ApiKeyVault } from "./api-key";
-import { type AzurePlacement, placementOf } from "./context";
+import { type AzurePlacement, placement, placementOf } from "./context";
+import { azureNames } from "./names";
 import { FunctionApp, hostingOf } from "./function-app";
 import { grantContainerAccess } from "./cosmos-access";
 import { grantRole } from "./roles";
@@ -120,6 +122,7 @@ export class FrontEnd extends pulumi.ComponentResource {
         const keyVault = spec.auth === "apiKey"
             ? new ApiKeyVault(`${name}-api-key`, { ...placementOf(args), tenantId: args.tenantId, uniqueScope: args.uniqueScope }, { parent: this })
             : undefined;
+        const keyReader = keyVault ? this.keyReader(name, args, keyVault) : undefined;
         const maxBodyBytes = spec.maxBodyKb * 1024;
         const topics = args.topics ?? [];
         this.functionApp = new FunctionApp(`${name}-functions`, {
@@ -148,27 +151,49 @@ export class FrontEnd extends pulumi.ComponentResource {
                 } : {}),
                 ...(keyVault ? { QUEUESTACK_API_KEY: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${keyVault.secretUri})` } : {}),
             },
+            keyVaultReferenceIdentity: keyReader,
+            grants: (principalId) => this.grants(name, args, principalId),
         }, { parent: this });
-        const principalId = this.functionApp.principalId;
-        const send = (key: string, scope: pulumi.Input<string>) =>
-            grantRole(`${name}-send-${key}`, { principalId, role: "serviceBusDataSender", scope, subscription: args.subscription }, { parent: this });
-        for (const queue of args.queues) {
-            if (queue.levels) queue.levels.forEach((l) => send(`${queue.name}-${l.level}`, l.queueId));
-            else send(queue.name, queue.queueId);
-        }
-        topics.forEach((topic) => send(`topic-${topic.name}`, topic.topicId));
-        if (args.largeMessages) {
-            grantLargeMessageAccess(`${name}-write-large-messages`, { principalId, store: args.largeMessages, access: "write", subscription: args.subscription }, { parent: this });
-        }
-        if (args.datastore) {
-            grantContainerAccess(`${name}-read-jobs`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName, access: "read" }, { parent: this });
-        }
-        if (keyVault) {
-            grantRole(`${name}-read-api-key`, { principalId, role: "keyVaultSecretsUser", scope: keyVault.secretId, subscription: args.subscription }, { parent: this });
-            this.apiKey = keyVault.apiKey;
-        }
+        if (keyVault) this.apiKey = keyVault.apiKey;
         this.url = pulumi.interpolate`https://${this.functionApp.defaultHostName}/api/messages`;
         this.registerOutputs({ url: this.url });
+    }
+
+    /**
+     * The identity that resolves the API key's Key Vault reference: user-assigned, so it exists and
+     * holds "Key Vault Secrets User" on the one secret before the app is created, and the reference
+     * resolves at the app's first start. (A system identity is born with the app, so its grant
+     * would land after the first start, and App Service keeps an unresolved reference until it
+     * fetches again: https://learn.microsoft.com/azure/app-service/app-service-key-vault-references.)
+     */
+    private keyReader(name: string, args: FrontEndArgs, keyVault: ApiKeyVault) {
+        const at = placement(args, "front-end");
+        const identity = new managedidentity.UserAssignedIdentity(`${name}-key-reader`, {
+            resourceName: at.name(azureNames.userAssignedIdentity, "front-end", "key-reader"),
+            resourceGroupName: at.resourceGroupName,
+            location: at.location,
+            tags: at.tags,
+        }, { parent: this });
+        const grant = grantRole(`${name}-read-api-key`, {
+            principalId: identity.principalId, role: "keyVaultSecretsUser", scope: keyVault.secretId, subscription: args.subscription,
+        }, { parent: this });
+        return { id: identity.id, grants: [grant] };
+    }
+
+    /** The app's data-plane grants: send on each queue level and topic, claim-check writes, job reads. */
+    private grants(name: string, args: FrontEndArgs, principalId: pulumi.Output<string>): pulumi.Resource[] {
+        const send = (key: string, scope: pulumi.Input<string>) =>
+            grantRole(`${name}-send-${key}`, { principalId, role: "serviceBusDataSender", scope, subscription: args.subscription }, { parent: this });
+        const grants: pulumi.Resource[] = args.queues.flatMap((queue) =>
+            queue.levels ? queue.levels.map((l) => send(`${queue.name}-${l.level}`, l.queueId)) : [send(queue.name, queue.queueId)]);
+        grants.push(...(args.topics ?? []).map((topic) => send(`topic-${topic.name}`, topic.topicId)));
+        if (args.largeMessages) {
+            grants.push(grantLargeMessageAccess(`${name}-write-large-messages`, { principalId, store: args.largeMessages, access: "write", subscription: args.subscription }, { parent: this }));
+        }
+        if (args.datastore) {
+            grants.push(grantContainerAccess(`${name}-read-jobs`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName, access: "read" }, { parent: this }));
+        }
+        return grants;
     }
 }
 

@@ -1,15 +1,31 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
+import { deployedRuntimes } from "../runtimes";
+import { archiveDigest } from "./code";
 import { type AzurePlacement, placement } from "./context";
 import { azureNames } from "./names";
 import { grantRole, principalIdOf } from "./roles";
 import { privateBlobStore } from "./storage";
 
-/** Node.js version of every queuestack Function App (bundles target the same version). */
-export const functionsNodeVersion = "20";
-/** Blob the Flex Consumption host deploys from. */
+/**
+ * `functionAppConfig.runtime.version` of every queuestack Function App, from the dated runtime
+ * table (components/runtimes.ts). Flex accepts only versions in its regional catalog, as listed:
+ * ARM takes any other string and every instance then fails to start
+ * (https://github.com/Azure/Azure-Functions/issues/2666).
+ */
+export const functionsNodeVersion = deployedRuntimes.azureFunctions.id;
+/**
+ * Blob the Flex Consumption host runs from: the name One Deploy gives the package in the
+ * deployment container (https://learn.microsoft.com/azure/azure-functions/functions-infrastructure-as-code?pivots=flex-consumption-plan#deployment-package).
+ */
 export const packageBlobName = "released-package.zip";
+/**
+ * App setting holding the package's SHA-256: a code change changes the app's settings, which
+ * restarts the app; a started Flex host loads the package and syncs its triggers
+ * (https://learn.microsoft.com/azure/azure-functions/functions-deployment-technologies#trigger-syncing).
+ */
+export const packageDigestSetting = "QUEUESTACK_PACKAGE_SHA256";
 
 /** Flex Consumption instance sizes, MiB. */
 const instanceSizesMb = [512, 2048, 4096] as const;
@@ -36,6 +52,24 @@ export interface FunctionAppArgs extends AzurePlacement {
     uniqueScope: pulumi.Input<string>;
     /** Subscription of the built-in role definitions. */
     subscription: pulumi.Input<string>;
+    /**
+     * A user-assigned identity the app resolves Key Vault references with, already granted read on
+     * the secrets: the app is created after `grants`, so a reference resolves at the first start
+     * (a system identity exists only once the app does, so its grant always comes too late).
+     * @default none: the app has its system-assigned identity only
+     */
+    keyVaultReferenceIdentity?: { id: pulumi.Input<string>; grants: pulumi.Input<pulumi.Resource>[] };
+    /**
+     * Creates the role's own grants to the app's system identity (queues, containers, secrets);
+     * the app's settings wait for them, so the app starts with its configuration only once it may
+     * use what the configuration names. @default none
+     */
+    grants?: (principalId: pulumi.Output<string>) => pulumi.Resource[];
+    /**
+     * Tags on the site declaring what infrastructure cannot show (components/declarations.ts),
+     * e.g. `QUEUESTACK_IDEMPOTENCY_STORE`; the settings live in their own resource. @default {}
+     */
+    declarations?: Record<string, pulumi.Input<string>>;
 }
 
 /** What a role hands on to its Function App besides sizing and settings. */
@@ -60,20 +94,27 @@ export class FunctionApp extends pulumi.ComponentResource {
     readonly principalId: pulumi.Output<string>;
     /** `<app>.azurewebsites.net` */
     readonly defaultHostName: pulumi.Output<string>;
+    /** The app's settings (Microsoft.Web/sites/config "appsettings"), applied once its grants exist. */
+    readonly settings: web.WebAppApplicationSettings;
 
     constructor(name: string, args: FunctionAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("queuestack:azure:FunctionApp", name, {}, opts);
         const at = placement(args, args.role);
         const parent = { parent: this };
         const { account, container, containerUrl } = privateBlobStore(name, at, { uniqueScope: args.uniqueScope, nameParts: [args.role], containerName: "deployments" }, this);
-        new storage.Blob(`${name}-package`, {
+        const packageBlob = new storage.Blob(`${name}-package`, {
             accountName: account.name,
             containerName: container.name,
             resourceGroupName: at.resourceGroupName,
             blobName: packageBlobName,
             contentType: "application/zip",
             source: args.code,
-        }, parent);
+        }, {
+            ...parent,
+            // The name is fixed, so a new package must not be written before the old blob is
+            // deleted (create-before-delete would delete the new package).
+            deleteBeforeReplace: true,
+        });
         const plan = new web.AppServicePlan(`${name}-plan`, {
             name: at.name(azureNames.appServicePlan, args.role),
             resourceGroupName: at.resourceGroupName,
@@ -83,6 +124,12 @@ export class FunctionApp extends pulumi.ComponentResource {
             sku: { name: "FC1", tier: "FlexConsumption" },
             tags: at.tags,
         }, parent);
+        const referenceIdentity = args.keyVaultReferenceIdentity;
+        // No siteConfig at all: the SDK fills netFrameworkVersion "v4.6" and http20Enabled into
+        // any siteConfig it is given, and Flex refuses Site.SiteConfig.NetFrameworkVersion (and
+        // FtpsState) with a 400 (https://github.com/pulumi/pulumi-azure-native/issues/4168,
+        // https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
+        // Flex serves TLS 1.2 and above and has no FTP endpoint; app settings are their own resource.
         this.app = new web.WebApp(`${name}-site`, {
             name: at.globalName(azureNames.functionApp, args.uniqueScope, args.role),
             resourceGroupName: at.resourceGroupName,
@@ -90,7 +137,10 @@ export class FunctionApp extends pulumi.ComponentResource {
             kind: "functionapp,linux",
             serverFarmId: plan.id,
             httpsOnly: true,
-            identity: { type: "SystemAssigned" },
+            identity: referenceIdentity
+                ? { type: "SystemAssigned, UserAssigned", userAssignedIdentities: [referenceIdentity.id] }
+                : { type: "SystemAssigned" },
+            ...(referenceIdentity ? { keyVaultReferenceIdentity: referenceIdentity.id } : {}),
             functionAppConfig: {
                 deployment: {
                     storage: {
@@ -105,26 +155,29 @@ export class FunctionApp extends pulumi.ComponentResource {
                     maximumInstanceCount: args.maximumInstanceCount,
                 },
             },
-            siteConfig: {
-                minTlsVersion: "1.2",
-                ftpsState: "Disabled",
-                appSettings: pulumi.output(args.appSettings).apply((custom) =>
-                    Object.entries({
-                        ...custom,
-                        AzureWebJobsStorage__accountName: account.name,
-                        AzureWebJobsStorage__credential: "managedidentity",
-                        APPLICATIONINSIGHTS_CONNECTION_STRING: args.appInsights.connectionString,
-                        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
-                    }).map(([settingName, value]) => ({ name: settingName, value })),
-                ),
-            },
-            tags: at.tags,
-        }, parent);
+            tags: { ...at.tags, ...args.declarations },
+        }, { ...parent, dependsOn: referenceIdentity?.grants ?? [] });
         this.principalId = principalIdOf(this.app.identity);
         const grant = { principalId: this.principalId, subscription: args.subscription };
         // Host storage (leases, timers) and its own deployment package: this account only.
-        grantRole(`${name}-storage-access`, { ...grant, role: "storageBlobDataOwner", scope: account.id }, parent);
-        grantRole(`${name}-telemetry`, { ...grant, role: "monitoringMetricsPublisher", scope: args.appInsights.id }, parent);
+        const hostGrants = [
+            grantRole(`${name}-storage-access`, { ...grant, role: "storageBlobDataOwner", scope: account.id }, parent),
+            grantRole(`${name}-telemetry`, { ...grant, role: "monitoringMetricsPublisher", scope: args.appInsights.id }, parent),
+        ];
+        // Replaces the app's whole settings on every change; the package digest makes a code change a
+        // settings change, so the app restarts onto the new package.
+        this.settings = new web.WebAppApplicationSettings(`${name}-settings`, {
+            name: this.app.name,
+            resourceGroupName: at.resourceGroupName,
+            properties: pulumi.all([args.appSettings, pulumi.output(args.code).apply(archiveDigest), account.name, args.appInsights.connectionString]).apply(([custom, digest, accountName, connectionString]) => ({
+                ...custom,
+                AzureWebJobsStorage__accountName: accountName,
+                AzureWebJobsStorage__credential: "managedidentity",
+                APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+                APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+                [packageDigestSetting]: digest,
+            })),
+        }, { ...parent, dependsOn: [packageBlob, ...hostGrants, ...(args.grants?.(this.principalId) ?? [])] });
         this.appName = this.app.name;
         this.appId = this.app.id;
         this.defaultHostName = this.app.defaultHostName;

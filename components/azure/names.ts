@@ -30,6 +30,8 @@ export const azureNames = {
     appServicePlan: { maxLength: 60, disallowed: /[^A-Za-z0-9-]/g, separator: "-", lowercase: false },
     /** Global (`<name>.vault.azure.net`); 3-24 letters, digits, hyphens, starts with a letter. */
     keyVault: { maxLength: 24, disallowed: lowerAlnumHyphen, separator: "-", lowercase: true },
+    /** User-assigned managed identity; 3-128 letters, digits, hyphens, underscores. */
+    userAssignedIdentity: { maxLength: 128, disallowed: /[^A-Za-z0-9_-]/g, separator: "-", lowercase: false },
     keyVaultSecret: { maxLength: 127, disallowed: /[^A-Za-z0-9-]/g, separator: "-", lowercase: false },
     virtualMachineScaleSet: { maxLength: 64, disallowed: /[^A-Za-z0-9._-]/g, separator: "-", lowercase: false },
     /** Linux host name prefix of scale set instances (a suffix of 6 characters is added by Azure). */

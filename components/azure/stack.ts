@@ -88,6 +88,8 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const cosmos = {
             accountName: datastore.accountName, accountId: datastore.accountId, endpoint: datastore.endpoint,
             databaseName: datastore.databaseName, containerName: datastore.containerName, containerScope: datastore.containerScope,
+            // One queue for every grant on the account: front end and every worker.
+            roleAssignments: datastore.roleAssignments,
         };
 
         const functions: WatchedFunction[] = [];

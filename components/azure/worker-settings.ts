@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { CosmosRoleAssignmentQueue } from "./cosmos-role-queue";
 import type { WorkerSpec } from "../spec";
 import { runtimeEnvironment } from "../worker-environment";
 
@@ -49,6 +50,12 @@ export interface CosmosContainerRef {
     containerName: pulumi.Input<string>;
     /** `<accountId>/dbs/<db>/colls/<container>` */
     containerScope: pulumi.Input<string>;
+    /**
+     * The account's queue of data-plane role assignments (Datastore `roleAssignments`): every grant
+     * on the account joins it, so they are created one at a time across the whole stack.
+     * @default a queue per ref object (grants made through one ref are still serialised)
+     */
+    roleAssignments?: CosmosRoleAssignmentQueue;
 }
 
 export interface WorkerSettingsArgs {

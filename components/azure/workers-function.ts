@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type WorkerSpec, type WorkerSpecInput, levelShares, parseSpecPart, workerSchema } from "../spec";
+import { idempotencyStoreKey } from "../declarations";
 import type { AzurePlacement } from "./context";
 import { grantContainerAccess } from "./cosmos-access";
 import { FunctionApp, hostingOf } from "./function-app";
@@ -93,13 +94,16 @@ export class FunctionWorker extends pulumi.ComponentResource {
                 ...serviceBusHostSettings(perInstance, timeoutSeconds, target.queue.sessions),
                 ServiceBusConnection__fullyQualifiedNamespace: target.queue.fullyQualifiedNamespace,
             },
+            declarations: { [idempotencyStoreKey]: args.datastore.containerName },
+            // The trigger starts receiving as soon as the app starts: its grants come first.
+            grants: (principalId) => [
+                grantRole(`${name}-receive`, { principalId, role: "serviceBusDataReceiver", scope: target.queue.queueId, subscription: args.subscription }, { parent: this }),
+                grantContainerAccess(`${name}-results`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName }, { parent: this }),
+                ...(args.largeMessages
+                    ? [grantLargeMessageAccess(`${name}-read-large-messages`, { principalId, store: args.largeMessages, access: "read", subscription: args.subscription }, { parent: this })]
+                    : []),
+            ],
         }, { parent: this });
-        const principalId = app.principalId;
-        grantRole(`${name}-receive`, { principalId, role: "serviceBusDataReceiver", scope: target.queue.queueId, subscription: args.subscription }, { parent: this });
-        grantContainerAccess(`${name}-results`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName }, { parent: this });
-        if (args.largeMessages) {
-            grantLargeMessageAccess(`${name}-read-large-messages`, { principalId, store: args.largeMessages, access: "read", subscription: args.subscription }, { parent: this });
-        }
         return app;
     }
 }

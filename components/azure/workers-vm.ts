@@ -3,6 +3,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { deployedRuntimes } from "../runtimes";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { workerPaths, workerServiceScript } from "../vm/worker-service";
 import { type AzurePlacement, placement } from "./context";
@@ -17,8 +19,30 @@ import { type CosmosContainerRef, type ServiceBusQueueRef, workerSettings } from
 /** Spec instance size -> Azure VM size. */
 export const azureVmSizes = { small: "Standard_B1ms", medium: "Standard_B2s", large: "Standard_B2ms" } as const;
 
-/** Node.js release installed on instances (bundles target Node.js 20). */
-export const vmNodeVersion = "20.18.1";
+/** Node.js major version installed on instances, from the dated runtime table (components/runtimes.ts). */
+export const vmNodeMajor = deployedRuntimes.vm.nodeMajor;
+
+/**
+ * Installs the newest release of Node.js `major` from nodejs.org, checked against the release's
+ * published SHA-256 sums (https://nodejs.org/dist/latest-v24.x/SHASUMS256.txt lists the archives).
+ */
+export function installNodeMajor(major: number): string {
+    const dist = `https://nodejs.org/dist/latest-v${major}.x`;
+    return [
+        "cd /tmp",
+        `curl -fsSL --retry 5 -o SHASUMS256.txt ${dist}/SHASUMS256.txt`,
+        "archive=$(grep -oE 'node-v[0-9.]+-linux-x64\\.tar\\.xz$' SHASUMS256.txt)",
+        `curl -fsSL --retry 5 -o "$archive" "${dist}/$archive"`,
+        'grep " $archive$" SHASUMS256.txt | sha256sum -c -',
+        'tar -xJf "$archive" -C /usr/local --strip-components=1 && rm -f "$archive" SHASUMS256.txt',
+        "cd /",
+    ].join("\n");
+}
+
+/** `worker-<sha256 prefix>.js`: the bundle's blob name, so a code change changes the scale set model. */
+export function bundleBlobName(code: string): string {
+    return `worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
+}
 
 /** Ubuntu 24.04 LTS, Gen2 (Trusted Launch). */
 const image = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" };
@@ -73,7 +97,9 @@ export class VmWorker extends pulumi.ComponentResource {
             accountName: account.name,
             containerName: container.name,
             resourceGroupName: at.resourceGroupName,
-            blobName: "worker.js",
+            // Named by content: new code is a new blob and a new boot script, so the scale set
+            // model changes and instances are upgraded onto it (the old blob goes after the update).
+            blobName: pulumi.output(args.code).apply(bundleBlobName),
             contentType: "application/javascript",
             source: pulumi.output(args.code).apply((code) => new pulumi.asset.StringAsset(code)),
         }, parent);
@@ -86,7 +112,7 @@ export class VmWorker extends pulumi.ComponentResource {
             .apply((env) => env as Record<string, string>);
         const bootScript = pulumi.all([environment, blobUrl]).apply(([env, url]) =>
             workerServiceScript({
-                installNode: `curl -fsSL --retry 5 https://nodejs.org/dist/v${vmNodeVersion}/node-v${vmNodeVersion}-linux-x64.tar.xz | tar -xJ -C /usr/local --strip-components=1`,
+                installNode: installNodeMajor(vmNodeMajor),
                 fetchBundle: fetchWithManagedIdentity(url, workerPaths.bundle),
                 environment: env,
                 stopTimeoutSeconds: timeoutSeconds + 30,

@@ -168,6 +168,8 @@ function azureComputed(args: MockResourceArgs, name: string): Record<string, unk
             return { ...computed, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
         case "azure-native:applicationinsights:Component":
             return { ...computed, connectionString: `InstrumentationKey=${name};IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/` };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return { ...computed, principalId: `principal-${args.name}`, clientId: `client-${args.name}` };
         case "azure-native:keyvault:Secret":
             return { ...computed, properties: { ...args.inputs.properties, secretUri: `https://${args.inputs.vaultName}.vault.azure.net/secrets/${name}` } };
         default:

@@ -57,7 +57,8 @@ export function serviceBusConsumers(resources: readonly PolicyResource[]): Servi
         ...ofType(resources, "azure-native:web:WebApp").map((resource) => ({
             resource,
             kind: "Function App" as const,
-            declaredStore: text(asList<Props>(resource.props.siteConfig?.appSettings).find((s) => s.name === idempotencyStoreKey)?.value),
+            declaredStore: text(resource.props.tags?.[idempotencyStoreKey]) ??
+                text(asList<Props>(resource.props.siteConfig?.appSettings).find((s) => s.name === idempotencyStoreKey)?.value),
         })),
         ...ofType(resources, "azure-native:compute:VirtualMachineScaleSet").map((resource) => ({
             resource,

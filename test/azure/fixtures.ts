@@ -41,10 +41,11 @@ export const fixedCode: AzureCodeSource = {
     vmReceiver: (handlerModule) => `/* receiver for ${handlerModule} */`,
 };
 
-/** App settings as a name -> value map. */
-export function settingsOf(inputs: Record<string, unknown>): Record<string, string> {
-    const list = (inputs.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings;
-    return Object.fromEntries(list.map((s) => [s.name, s.value]));
+/** The app settings of a planned Function App site (its WebAppApplicationSettings), as a name -> value map. */
+export function settingsOf(resources: PlannedResource[], site: PlannedResource): Record<string, string> {
+    const settings = resources.filter((r) => r.type === "azure-native:web:WebAppApplicationSettings" && r.inputs.name === site.inputs.name);
+    if (settings.length !== 1) throw new Error(`${site.name}: expected one app settings resource, found ${settings.length}`);
+    return settings[0].inputs.properties as Record<string, string>;
 }
 
 /** What a plain app setting must never hold: keys, passwords, SAS tokens, connection strings with secrets. */
@@ -63,4 +64,27 @@ export async function mockedIdOf(): Promise<(resource: PlannedResource) => strin
         armStyle
             ? String(computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, provider: "", id: "", custom: true }).id)
             : `${resource.name}-id`;
+}
+
+interface RegisterRequest {
+    getName(): string;
+    getDependenciesList(): string[];
+}
+
+/**
+ * Runs `program` offline and also records, per resource name, the names of the resources it
+ * depends on (explicit `dependsOn` and inputs from other resources), as the engine would see them.
+ */
+export async function runWithDependencies<T>(program: () => T): Promise<{ resources: PlannedResource[]; dependsOn: Map<string, string[]> }> {
+    const dependsOn = new Map<string, string[]>();
+    const { resources } = await runOffline(() => {
+        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): Promise<void> };
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, cb) => {
+            dependsOn.set(req.getName(), req.getDependenciesList().map((urn) => urn.split("::").pop()!));
+            return register(req, cb);
+        };
+        return program();
+    });
+    return { resources, dependsOn };
 }

@@ -1,33 +1,33 @@
 import { strict as assert } from "node:assert";
 import { FrontEnd } from "../../components/azure/front-end";
 import { builtInRoles, cosmosDataReaderRole } from "../../components/azure/roles";
+import { azureNames, globalNameOf } from "../../components/azure/names";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
-import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, roleId, secretPattern, settingsOf, where } from "./fixtures";
+import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, roleId, runWithDependencies, secretPattern, settingsOf, where } from "./fixtures";
 
 const ordersId = queueId.replace("shop-dev-jobs", "shop-dev-orders");
-const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, datastore?: typeof datastoreRef) =>
-    runOffline(() =>
-        new FrontEnd("api", {
-            ...where,
-            ...global,
-            appInsights,
-            frontEnd,
-            tenantId: "11111111-1111-1111-1111-111111111111",
-            fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
-            code: fixedCode.frontEnd(),
-            datastore,
-            queues: [
-                { name: "jobs", queueId, queueName: "shop-dev-jobs", sessions: false },
-                { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true },
-            ],
-        }),
-    );
+const program = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, datastore?: typeof datastoreRef) =>
+    new FrontEnd("api", {
+        ...where,
+        ...global,
+        appInsights,
+        frontEnd,
+        tenantId: "11111111-1111-1111-1111-111111111111",
+        fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
+        code: fixedCode.frontEnd(),
+        datastore,
+        queues: [
+            { name: "jobs", queueId, queueName: "shop-dev-jobs", sessions: false },
+            { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true },
+        ],
+    });
+const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, datastore?: typeof datastoreRef) => runOffline(() => program(frontEnd, datastore));
 
 describe("azure FrontEnd", () => {
     it("checks an API key read from Key Vault through a reference, never a plain setting", async () => {
         const { result, resources } = await plan();
-        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        const settings = settingsOf(resources, one(resources, "azure-native:web:WebApp"));
         assert.equal(settings.QUEUESTACK_AUTH, "apiKey");
         assert.match(settings.QUEUESTACK_API_KEY, /^@Microsoft\.KeyVault\(SecretUri=https:\/\/shop-dev-kv-[0-9a-f]{6}\.vault\.azure\.net\/secrets\/shop-dev-api-key\)$/);
         for (const [name, value] of Object.entries(settings)) assert.doesNotMatch(value, secretPattern, `${name} holds a secret`);
@@ -40,7 +40,8 @@ describe("azure FrontEnd", () => {
     });
 
     it("limits request bodies to maxBodyKb in the host and the handler", async () => {
-        const settings = settingsOf(one((await plan({ maxBodyKb: 64 })).resources, "azure-native:web:WebApp").inputs);
+        const planned = (await plan({ maxBodyKb: 64 })).resources;
+        const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         assert.equal(settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, "65536");
         assert.equal(settings.QUEUESTACK_MAX_BODY_BYTES, "65536");
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_QUEUES), [
@@ -57,15 +58,41 @@ describe("azure FrontEnd", () => {
             .filter((r) => r.parentType === "queuestack:azure:FrontEnd")
             .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId]);
         assert.deepEqual(grants, [
+            ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), secretId, "principal-api-key-reader"],
             ["api-send-jobs", roleId(builtInRoles.serviceBusDataSender), queueId, principal],
             ["api-send-orders", roleId(builtInRoles.serviceBusDataSender), ordersId, principal],
-            ["api-read-api-key", roleId(builtInRoles.keyVaultSecretsUser), secretId, principal],
         ]);
+    });
+
+    it("resolves the key with a user-assigned identity granted before the app exists, so the first start reads it", async () => {
+        const { resources, dependsOn } = await runWithDependencies(() => program());
+        const reader = one(resources, "azure-native:managedidentity:UserAssignedIdentity");
+        assert.deepEqual(reader.inputs, { resourceName: "shop-dev-front-end-key-reader", resourceGroupName: "shop-dev", location: "westeurope", tags: { "queuestack:role": "front-end" } });
+        const readerId = (await mockedIdOf())(reader);
+        const site = one(resources, "azure-native:web:WebApp");
+        assert.deepEqual(site.inputs.identity, { type: "SystemAssigned, UserAssigned", userAssignedIdentities: [readerId] });
+        assert.equal(site.inputs.keyVaultReferenceIdentity, readerId);
+        assert.equal(dependsOn.get("api-functions-site")!.includes("api-read-api-key"), true);
+        assert.equal(dependsOn.get("api-read-api-key")!.includes("api-functions-site"), false);
+        // The settings (with the reference) wait for every send grant too.
+        for (const grant of ["api-send-jobs", "api-send-orders"]) assert.equal(dependsOn.get("api-functions-settings")!.includes(grant), true, grant);
+    });
+
+    it("names the vault per incarnation of the stack, so destroy and up again never meets the soft-deleted vault", async () => {
+        const { resources } = await plan();
+        const incarnation = one(resources, "random:index/randomString:RandomString");
+        assert.deepEqual(incarnation.inputs, { length: 6, special: false, upper: false });
+        const vault = one(resources, "azure-native:keyvault:Vault");
+        const expected = globalNameOf(azureNames.keyVault, ["shop", "dev", "kv"], `${global.uniqueScope}/offline-${incarnation.name}-value`);
+        assert.equal(vault.inputs.vaultName, expected);
+        // The fixed name the vault had before: refused with 409 for 7 days after a destroy.
+        assert.notEqual(vault.inputs.vaultName, globalNameOf(azureNames.keyVault, ["shop", "dev", "kv"], global.uniqueScope));
+        assert.equal((vault.inputs.properties as { softDeleteRetentionInDays: number }).softDeleteRetentionInDays, 7);
     });
 
     it("reads job status from the one Cosmos DB container, with the Data Reader role scoped to it", async () => {
         const { resources } = await plan({ auth: "none" }, datastoreRef);
-        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        const settings = settingsOf(resources, one(resources, "azure-native:web:WebApp"));
         assert.deepEqual(
             [settings.QUEUESTACK_COSMOS_ENDPOINT, settings.QUEUESTACK_COSMOS_DATABASE, settings.QUEUESTACK_COSMOS_CONTAINER],
             ["https://shop-dev-db.documents.azure.com:443/", "shop-dev-db", "shop-dev-results"],
@@ -82,7 +109,7 @@ describe("azure FrontEnd", () => {
 
     it("has no Cosmos DB settings or access without a datastore", async () => {
         const { resources } = await plan({ auth: "none" });
-        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        const settings = settingsOf(resources, one(resources, "azure-native:web:WebApp"));
         assert.deepEqual(Object.keys(settings).filter((k) => k.startsWith("QUEUESTACK_COSMOS_")), []);
         assert.equal(ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").length, 0);
     });
@@ -96,7 +123,7 @@ describe("azure FrontEnd", () => {
         const { resources } = await plan({ auth: "none" });
         assert.equal(ofType(resources, "azure-native:keyvault:Vault").length, 0);
         assert.equal(ofType(resources, "random:index/randomPassword:RandomPassword").length, 0);
-        const settings = settingsOf(one(resources, "azure-native:web:WebApp").inputs);
+        const settings = settingsOf(resources, one(resources, "azure-native:web:WebApp"));
         assert.equal(settings.QUEUESTACK_AUTH, "none");
         assert.equal(settings.QUEUESTACK_API_KEY, undefined);
         assert.equal(ofType(resources, "azure-native:authorization:RoleAssignment").filter((r) => r.name === "api-read-api-key").length, 0);

@@ -58,7 +58,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
     it("runs one Function App per level, each with its share of concurrency (10 over 3:1:1 -> 6, 2, 2)", async () => {
         const perLevel = ["high", "normal", "low"].map((level) => {
             const site = app(`shop-fast-${level}`);
-            const settings = settingsOf(site.inputs);
+            const settings = settingsOf(resources, site);
             const scale = (site.inputs.functionAppConfig as { scaleAndConcurrency: { maximumInstanceCount: number } }).scaleAndConcurrency;
             return [settings.QUEUESTACK_QUEUE_NAME, settings.AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls, scale.maximumInstanceCount, settings.QUEUESTACK_CONCURRENCY];
         });
@@ -68,7 +68,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
             ["shop-fast-normal-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId("jobs-normal")],
             ["shop-fast-low-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId("jobs-low")],
         ]);
-        for (const level of ["high", "normal", "low"]) assert.equal(settingsOf(app(`shop-fast-${level}`).inputs).QUEUESTACK_QUEUE_LEVELS, undefined);
+        for (const level of ["high", "normal", "low"]) assert.equal(settingsOf(resources, app(`shop-fast-${level}`)).QUEUESTACK_QUEUE_LEVELS, undefined);
         assert.equal(ofType(resources, "azure-native:web:WebApp").filter((r) => r.parent === "shop-fast-functions").length, 0, "no app for the queue as a whole");
     });
 
@@ -96,7 +96,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
     });
 
     it("tells the front end each queue's routing, its topics, the claim-check container and the longest wait", async () => {
-        const settings = settingsOf(app("shop-front-end").inputs);
+        const settings = settingsOf(resources, app("shop-front-end"));
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_QUEUES), [
             {
                 name: "jobs", entity: "shop-dev-jobs-low", sessions: false, defaultLevel: "low", maxDelaySeconds: 86_400, maxMessageBytes: 65_536,
@@ -141,7 +141,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
     it("creates no topic, claim-check store or pattern setting when the spec asks for none", async () => {
         const plain = await runOffline(() => new AzureWebQueueWorker("shop", { spec: { name: "shop", queues: [{ name: "jobs" }], workers: [{ name: "worker", queue: "jobs", kind: "function" }] }, code: fixedCode }), { stack: "dev" });
         for (const type of ["azure-native:servicebus:Topic", "azure-native:servicebus:Subscription", "azure-native:storage:ManagementPolicy"]) assert.equal(ofType(plain.resources, type).length, 0, type);
-        const settings = ofType(plain.resources, "azure-native:web:WebApp").map((r) => settingsOf(r.inputs));
+        const settings = ofType(plain.resources, "azure-native:web:WebApp").map((r) => settingsOf(plain.resources, r));
         for (const s of settings) for (const key of ["QUEUESTACK_TOPICS", "QUEUESTACK_LARGE_MESSAGES_URL", "QUEUESTACK_LARGE_MESSAGE_MAX_BYTES", "QUEUESTACK_QUEUE_LEVELS"]) assert.equal(s[key], undefined, key);
         assert.deepEqual(JSON.parse(settings.find((e) => e.QUEUESTACK_QUEUES)!.QUEUESTACK_QUEUES), [{ name: "jobs", entity: "shop-dev-jobs", sessions: false, maxMessageBytes: 262_144 }]);
     });

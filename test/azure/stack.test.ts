@@ -4,7 +4,7 @@ import { SpecError, type SpecInput } from "../../components/spec";
 import { runOffline, valueOf } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
 import { everyCloudSpec } from "../helpers/specs";
-import { fixedCode, mockedIdOf, secretPattern, settingsOf } from "./fixtures";
+import { fixedCode, mockedIdOf, runWithDependencies, secretPattern, settingsOf } from "./fixtures";
 
 const spec = everyCloudSpec;
 const config = { "azure-native:location": "westeurope" };
@@ -56,6 +56,15 @@ describe("AzureWebQueueWorker", () => {
         );
     });
 
+    it("creates the Cosmos DB data-plane role assignments of the front end and every worker one after another", async () => {
+        const { resources, dependsOn } = await runWithDependencies(() => new AzureWebQueueWorker("portfolio", { spec: spec as SpecInput, code: fixedCode }));
+        const assignments = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").map((r) => r.name);
+        assert.deepEqual(assignments, ["portfolio-scraper-results", "portfolio-publisher-results", "portfolio-front-end-read-jobs"]);
+        // Each waits for the one before it (a chain across components), and the first for none.
+        const earlier = (name: string) => (dependsOn.get(name) ?? []).filter((d) => assignments.includes(d));
+        assert.deepEqual(assignments.map(earlier), [[], ["portfolio-scraper-results"], ["portfolio-publisher-results"]]);
+    });
+
     it("lets the front end read job records from the workers' container only", async () => {
         const { resources } = await plan();
         const cosmosGrants = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
@@ -66,7 +75,7 @@ describe("AzureWebQueueWorker", () => {
         assert.equal(workerScopes.length, 2);
         for (const scope of workerScopes) assert.equal(frontEnd[0].inputs.scope, scope);
         assert.match(String(frontEnd[0].inputs.scope), /\/dbs\/[^/]+\/colls\/[^/]+$/);
-        const settings = settingsOf(ofType(resources, "azure-native:web:WebApp").find((w) => w.parentType === "queuestack:azure:FunctionApp" && w.name.startsWith("portfolio-front-end"))!.inputs);
+        const settings = settingsOf(resources, ofType(resources, "azure-native:web:WebApp").find((w) => w.parentType === "queuestack:azure:FunctionApp" && w.name.startsWith("portfolio-front-end"))!);
         assert.deepEqual(Object.keys(settings).filter((k) => k.startsWith("QUEUESTACK_COSMOS_")).sort(), ["QUEUESTACK_COSMOS_CONTAINER", "QUEUESTACK_COSMOS_DATABASE", "QUEUESTACK_COSMOS_ENDPOINT"]);
     });
 
@@ -79,7 +88,7 @@ describe("AzureWebQueueWorker", () => {
     it("keeps every plain app setting free of keys and passwords, and gives no instance a public IP", async () => {
         const { resources } = await plan();
         for (const app of ofType(resources, "azure-native:web:WebApp")) {
-            for (const [name, value] of Object.entries(settingsOf(app.inputs))) assert.doesNotMatch(value, secretPattern, `${app.name} ${name}`);
+            for (const [name, value] of Object.entries(settingsOf(resources, app))) assert.doesNotMatch(value, secretPattern, `${app.name} ${name}`);
         }
         assert.equal(JSON.stringify(one(resources, "azure-native:compute:VirtualMachineScaleSet").inputs).includes("publicIPAddressConfiguration"), false);
         assert.deepEqual(ofType(resources, "azure-native:network:PublicIPAddress").map((r) => r.name), ["portfolio-network-egress-ip"]);

@@ -2,24 +2,25 @@ import { strict as assert } from "node:assert";
 import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/roles";
 import { flexInstanceMemoryMb } from "../../components/azure/function-app";
 import { FunctionWorker } from "../../components/azure/workers-function";
-import { runOffline } from "../../components/testing/offline";
+import { archiveDigest } from "../../components/azure/code";
+import { runOffline, valueOf } from "../../components/testing/offline";
+import { deployedRuntimes } from "../../components/runtimes";
 import { ofType, one } from "../helpers/resources";
-import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, queueRef, roleId, secretPattern, settingsOf, where } from "./fixtures";
+import { appInsights, datastoreRef, fixedCode, global, mockedIdOf, queueId, queueRef, roleId, runWithDependencies, secretPattern, settingsOf, where } from "./fixtures";
 
-const plan = (sessions = false) =>
-    runOffline(() =>
-        new FunctionWorker("resize", {
-            ...where,
-            ...global,
-            appInsights,
-            worker: { name: "resize", queue: "jobs", concurrency: 40, memoryMb: 1024, idempotency: { key: "body.url", ttlHours: 6 }, environment: { LOG_LEVEL: "debug" } },
-            queue: { ...queueRef, sessions },
-            datastore: datastoreRef,
-            timeoutSeconds: 45,
-            resultTtlDays: 7,
-            code: fixedCode.functionWorker("workers/example"),
-        }),
-    );
+const program = (sessions = false) =>
+    new FunctionWorker("resize", {
+        ...where,
+        ...global,
+        appInsights,
+        worker: { name: "resize", queue: "jobs", concurrency: 40, memoryMb: 1024, idempotency: { key: "body.url", ttlHours: 6 }, environment: { LOG_LEVEL: "debug" } },
+        queue: { ...queueRef, sessions },
+        datastore: datastoreRef,
+        timeoutSeconds: 45,
+        resultTtlDays: 7,
+        code: fixedCode.functionWorker("workers/example"),
+    });
+const plan = (sessions = false) => runOffline(() => program(sessions));
 
 describe("azure FunctionWorker", () => {
     it("runs a Linux Flex Consumption Function App with a system-assigned identity", async () => {
@@ -31,7 +32,8 @@ describe("azure FunctionWorker", () => {
         assert.equal(site.inputs.httpsOnly, true);
         assert.deepEqual(site.inputs.identity, { type: "SystemAssigned" });
         const config = site.inputs.functionAppConfig as { runtime: unknown; scaleAndConcurrency: unknown; deployment: { storage: { authentication: unknown; value: string } } };
-        assert.deepEqual(config.runtime, { name: "node", version: "20" });
+        assert.deepEqual(config.runtime, { name: "node", version: deployedRuntimes.azureFunctions.id });
+        assert.equal(deployedRuntimes.azureFunctions.id, "22");
         assert.deepEqual(config.scaleAndConcurrency, { instanceMemoryMB: 2048, maximumInstanceCount: 3 });
         assert.deepEqual(config.deployment.storage.authentication, { type: "SystemAssignedIdentity" });
         assert.match(config.deployment.storage.value, /^https:\/\/shopdevwor[0-9a-f]{14}\.blob\.core\.windows\.net\/deployments$/);
@@ -41,7 +43,8 @@ describe("azure FunctionWorker", () => {
     });
 
     it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt, 16 calls per instance", async () => {
-        const settings = settingsOf(one((await plan()).resources, "azure-native:web:WebApp").inputs);
+        const planned = (await plan()).resources;
+        const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         assert.deepEqual(settings, {
             LOG_LEVEL: "debug",
             QUEUESTACK_SERVICEBUS_NAMESPACE: "shop-dev-bus.servicebus.windows.net",
@@ -68,19 +71,46 @@ describe("azure FunctionWorker", () => {
             AzureWebJobsStorage__credential: "managedidentity",
             APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.connectionString,
             APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
+            QUEUESTACK_PACKAGE_SHA256: await archiveDigest(await valueOf(fixedCode.functionWorker("workers/example"))),
         });
         assert.match(settings.AzureWebJobsStorage__accountName, /^shopdevwor[0-9a-f]{14}$/);
     });
 
+    it("sends Flex no siteConfig, so none of the properties Flex refuses (netFrameworkVersion, ftpsState...) reaches ARM", async () => {
+        const { resources } = await plan();
+        const site = one(resources, "azure-native:web:WebApp");
+        // Any siteConfig gets netFrameworkVersion "v4.6" and http20Enabled from the SDK's defaults.
+        assert.equal("siteConfig" in site.inputs, false);
+        const planned = JSON.stringify(site.inputs);
+        for (const refused of ["netFrameworkVersion", "ftpsState", "http20Enabled", "linuxFxVersion", "alwaysOn", "appSettings"]) assert.equal(planned.includes(refused), false, refused);
+        assert.deepEqual(Object.keys(site.inputs).sort(), [
+            "clientAffinityEnabled", "functionAppConfig", "httpsOnly", "hyperV", "identity", "isXenon", "kind", "location", "name", "resourceGroupName", "scmSiteAlsoStopped", "serverFarmId", "tags",
+        ]);
+        // Site-level SDK defaults (not SiteConfig properties), all false.
+        assert.deepEqual([site.inputs.clientAffinityEnabled, site.inputs.hyperV, site.inputs.isXenon, site.inputs.scmSiteAlsoStopped], [false, false, false, false]);
+        assert.deepEqual(site.inputs.tags, { "queuestack:role": "worker-resize", QUEUESTACK_IDEMPOTENCY_STORE: "shop-dev-results" });
+    });
+
+    it("applies its settings (and so starts its trigger) only after its package and every grant exist", async () => {
+        const { dependsOn } = await runWithDependencies(() => program());
+        // The site and the storage account are inputs (app name, account name); the rest is ordering.
+        assert.deepEqual(dependsOn.get("resize-functions-settings")!.sort(), [
+            "resize-functions-package", "resize-functions-site", "resize-functions-storage", "resize-functions-storage-access", "resize-functions-telemetry", "resize-receive", "resize-results",
+        ]);
+        assert.equal(dependsOn.get("resize-functions-package")!.includes("resize-functions-site"), false);
+    });
+
     it("limits concurrent sessions instead of calls on session queues", async () => {
-        const settings = settingsOf(one((await plan(true)).resources, "azure-native:web:WebApp").inputs);
+        const planned = (await plan(true)).resources;
+        const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         assert.equal(settings.AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentSessions, "16");
         assert.equal(settings.AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls, undefined);
         assert.equal(settings.QUEUESTACK_QUEUE_SESSIONS, "true");
     });
 
     it("keeps keys, passwords and connection strings with secrets out of its settings", async () => {
-        const settings = settingsOf(one((await plan()).resources, "azure-native:web:WebApp").inputs);
+        const planned = (await plan()).resources;
+        const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         for (const [name, value] of Object.entries(settings)) {
             assert.doesNotMatch(value, secretPattern, `${name} holds a secret`);
             assert.doesNotMatch(name, /^AzureWebJobsStorage$|ServiceBusConnection$|__connectionString$/i, `${name} is a connection string setting`);

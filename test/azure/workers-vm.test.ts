@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { WorkerNetwork } from "../../components/azure/network";
 import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/roles";
-import { VmWorker } from "../../components/azure/workers-vm";
+import { bundleBlobName, VmWorker } from "../../components/azure/workers-vm";
+import { deployedRuntimes } from "../../components/runtimes";
 import { runOffline } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
 import { datastoreRef, fixedCode, global, mockedIdOf, namespaceId, queueId, queueRef, roleId, secretPattern, where } from "./fixtures";
@@ -56,9 +57,13 @@ describe("azure VmWorker", () => {
         const inputs = one(resources, "azure-native:compute:VirtualMachineScaleSet").inputs as unknown as ScaleSetInputs;
         const script = Buffer.from(inputs.virtualMachineProfile.osProfile.customData, "base64").toString();
         assert.match(script, /^#!\/bin\/bash\nset -euo pipefail\n/);
-        assert.match(script, /https:\/\/nodejs\.org\/dist\/v20\.18\.1\/node-v20\.18\.1-linux-x64\.tar\.xz/);
+        // Node.js from the runtime table, checked against the release's SHA-256 sums.
+        assert.equal(deployedRuntimes.vm.nodeMajor, 24);
+        assert.match(script, /curl -fsSL --retry 5 -o SHASUMS256\.txt https:\/\/nodejs\.org\/dist\/latest-v24\.x\/SHASUMS256\.txt\n/);
+        assert.match(script, /\ngrep " \$archive\$" SHASUMS256\.txt \| sha256sum -c -\n/);
+        assert.doesNotMatch(script, /v20\./);
         assert.match(script, /169\.254\.169\.254\/metadata\/identity\/oauth2\/token\?api-version=2018-02-01&resource=https%3A%2F%2Fstorage\.azure\.com%2F/);
-        assert.match(script, /-o \/opt\/queuestack\/worker\.js 'https:\/\/shopdevcodecrawl[0-9a-f]+\.blob\.core\.windows\.net\/worker\/worker\.js'/);
+        assert.match(script, /-o \/opt\/queuestack\/worker\.js 'https:\/\/shopdevcodecrawl[0-9a-f]+\.blob\.core\.windows\.net\/worker\/worker-[0-9a-f]{16}\.js'/);
         assert.match(script, /QUEUESTACK_QUEUE_NAME="shop-dev-jobs"\n/);
         assert.match(script, /QUEUESTACK_IDEMPOTENCY_STORE="shop-dev-results"\n/);
         assert.match(script, /QUEUESTACK_WORKER_TIMEOUT_SECONDS="600"\n/);
@@ -66,7 +71,7 @@ describe("azure VmWorker", () => {
         assert.match(script, /systemctl enable --now queuestack-worker\.service/);
         assert.doesNotMatch(script, secretPattern);
         const blob = one(resources, "azure-native:storage:Blob");
-        assert.equal(blob.inputs.blobName, "worker.js");
+        assert.equal(blob.inputs.blobName, bundleBlobName("/* receiver for workers/example */"));
     });
 
     it("autoscales on ActiveMessages per instance, from zero, and scales in only when the queue is empty", async () => {
