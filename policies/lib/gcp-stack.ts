@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { idempotencyStoreKey } from "./declarations";
+import { declaredStoreOf } from "./idempotency";
 import { durationSeconds, pubsubDefaults, pubsubSubscriptionType, topicNameOf } from "./gcp";
 import { asList, ofType, type Props, text } from "./stack";
 
@@ -81,7 +82,7 @@ export function pubsubConsumers(resources: readonly PolicyResource[], subscripti
             subscription,
             timeoutSeconds: fn.props.serviceConfig?.timeoutSeconds ?? cloudFunctionDefaultTimeoutSeconds,
             serviceAccountEmail: text(fn.props.serviceConfig?.serviceAccountEmail),
-            declaredStore: text(fn.props.serviceConfig?.environmentVariables?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(fn.props.serviceConfig?.environmentVariables?.[idempotencyStoreKey], fn.props.labels),
         }];
     });
     return [...functions, ...templateConsumers(resources, subscriptions)];
@@ -103,7 +104,7 @@ function templateConsumers(resources: readonly PolicyResource[], subscriptions: 
             kind: "instance template" as const,
             subscription,
             serviceAccountEmail: text(asList<Props>(template.props.serviceAccount)[0]?.email),
-            declaredStore: text(template.props.metadata?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(template.props.metadata?.[idempotencyStoreKey], template.props.labels),
         }];
     });
 }

@@ -33,7 +33,7 @@ describe("offline policy run (npm run policy)", function () {
             "mandatory aws-lambda-event-source-mapping-require-partial-batch-failures worker-source",
             "mandatory aws-sqs-queue-require-dead-letter-queue orders",
             "mandatory aws-sqs-dead-letter-queue-require-longer-retention payments-dlq",
-            "mandatory aws-sqs-queue-require-fifo-deduplication events",
+            "advisory aws-sqs-queue-require-fifo-deduplication events",
             "mandatory aws-sqs-queue-require-visibility-timeout-above-worker-timeout orders",
             "mandatory aws-sqs-dead-letter-queue-require-depth-alarm payments-dlq",
             "mandatory aws-sqs-dead-letter-queue-require-depth-alarm events-dlq",
