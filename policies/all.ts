@@ -8,8 +8,6 @@ import { awsSqsQueueRequireEncryptionAtRest } from "./aws/aws-sqs-queue-require-
 import { awsSqsQueueRequireFifoDeadLetterQueue } from "./aws/aws-sqs-queue-require-fifo-dead-letter-queue";
 import { azureServicebusNamespaceRequireMinimumTls } from "./azure/azure-servicebus-namespace-require-minimum-tls";
 import { azureServicebusQueueLimitMaxDeliveryCount } from "./azure/azure-servicebus-queue-limit-max-delivery-count";
-import { azureServicebusQueueLimitMessageTimeToLive } from "./azure/azure-servicebus-queue-limit-message-time-to-live";
-import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./azure/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireDuplicateDetection } from "./azure/azure-servicebus-queue-require-duplicate-detection";
 import { gcpCloudtasksQueueLimitRetryAttempts } from "./gcp/gcp-cloudtasks-queue-limit-retry-attempts";
 import { gcpPubsubSubscriptionLimitMaxDeliveryAttempts } from "./gcp/gcp-pubsub-subscription-limit-max-delivery-attempts";
@@ -31,6 +29,8 @@ import { awsSqsQueueRequireFifoDeduplication } from "./stack/aws-sqs-queue-requi
 import { awsSqsQueueRequireTlsOnlyAccess } from "./stack/aws-sqs-queue-require-tls-only-access";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
 import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
+import { azureServicebusQueueLimitMessageTimeToLive } from "./stack/azure-servicebus-queue-limit-message-time-to-live";
+import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./stack/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
 import { azureServicebusQueueRequireDeadLetterAlarm } from "./stack/azure-servicebus-queue-require-dead-letter-alarm";
 import { azureServicebusTopicRequireDeadLetterAlarm } from "./stack/azure-servicebus-topic-require-dead-letter-alarm";
@@ -57,8 +57,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     awsLambdaEventSourceMappingRequirePartialBatchFailures,
     azureServicebusNamespaceRequireMinimumTls,
     azureServicebusQueueLimitMaxDeliveryCount,
-    azureServicebusQueueLimitMessageTimeToLive,
-    azureServicebusQueueRequireDeadLetteringOnExpiration,
     azureServicebusQueueRequireDuplicateDetection,
     gcpPubsubSubscriptionLimitMaxDeliveryAttempts,
     gcpPubsubSubscriptionLimitMessageRetention,
@@ -99,6 +97,8 @@ export const stackPolicies: StackValidationPolicy[] = [
     azureServicebusTopicRequireDeadLetterAlarm,
     azureStorageAccountRequireObjectExpiration,
     azureStorageAccountRequirePrivateBlobs,
+    azureServicebusQueueLimitMessageTimeToLive,
+    azureServicebusQueueRequireDeadLetteringOnExpiration,
 ];
 
 /** Every policy of the pack. Importing this module constructs no PolicyPack and starts no server. */
