@@ -1,4 +1,11 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsLambdaFunctionRequireSupportedRuntime } from "./aws/aws-lambda-function-require-supported-runtime";
+import { awsLambdaFunctionLimitEnvironmentSize } from "./aws/aws-lambda-function-limit-environment-size";
+import { awsLambdaEventSourceMappingLimitFifoBatchingWindow } from "./aws/aws-lambda-event-source-mapping-limit-fifo-batching-window";
+import { awsLambdaPermissionRequireSourceArn } from "./aws/aws-lambda-permission-require-source-arn";
+import { awsSqsQueueRequireSenderPermission } from "./stack/aws-sqs-queue-require-sender-permission";
+import { awsSqsQueueRequireSingleQueuePolicy } from "./stack/aws-sqs-queue-require-single-queue-policy";
+import { awsSqsQueueLimitLambdaMaxReceiveCount } from "./stack/aws-sqs-queue-limit-lambda-max-receive-count";
 import { awsLambdaEventSourceMappingRequirePartialBatchFailures } from "./aws/aws-lambda-event-source-mapping-require-partial-batch-failures";
 import { awsSnsTopicSubscriptionRequireRawMessageDelivery } from "./aws/aws-sns-topic-subscription-require-raw-message-delivery";
 import { awsSqsQueueLimitMaxReceiveCount } from "./aws/aws-sqs-queue-limit-max-receive-count";
@@ -67,6 +74,10 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     gcpCloudtasksQueueLimitRetryAttempts,
     gcpStorageBucketRequireObjectExpiration,
     gcpStorageBucketRequirePublicAccessPrevention,
+    awsLambdaFunctionRequireSupportedRuntime,
+    awsLambdaFunctionLimitEnvironmentSize,
+    awsLambdaEventSourceMappingLimitFifoBatchingWindow,
+    awsLambdaPermissionRequireSourceArn,
 ];
 
 /** Policies that look across the whole stack, on resource outputs. */
@@ -99,6 +110,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     azureStorageAccountRequirePrivateBlobs,
     azureServicebusQueueLimitMessageTimeToLive,
     azureServicebusQueueRequireDeadLetteringOnExpiration,
+    awsSqsQueueRequireSenderPermission,
+    awsSqsQueueRequireSingleQueuePolicy,
+    awsSqsQueueLimitLambdaMaxReceiveCount,
 ];
 
 /** Every policy of the pack. Importing this module constructs no PolicyPack and starts no server. */

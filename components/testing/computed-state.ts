@@ -5,7 +5,7 @@ import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
  * on them resolve in offline runs. Shaped after each cloud's formats; never sent anywhere.
  */
 export function computedState(args: MockResourceArgs): Record<string, unknown> {
-    const name: string = args.inputs.name ?? args.name;
+    const name: string = args.inputs.name ?? autoName(args);
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {
@@ -41,6 +41,15 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     return common;
 }
 
+/**
+ * The physical name a provider gives a resource created without one. The AWS provider appends
+ * `.fifo` to the generated name of a FIFO queue (SQS requires it), so its ARN and URL end in it.
+ */
+function autoName(args: MockResourceArgs): string {
+    const fifoQueue = args.type === "aws:sqs/queue:Queue" && args.inputs.fifoQueue === true;
+    return fifoQueue ? `${args.name}.fifo` : args.name;
+}
+
 /** GCP fields whose format other resources rely on (full resource names, function URLs). */
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
@@ -49,6 +58,11 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:firestore/database:Database":
             return { id: `projects/demo-project/databases/${name}` };
+        case "gcp:projects/serviceIdentity:ServiceIdentity": {
+            // A Google-managed service agent: service-<project number>@gcp-sa-<service>.iam.gserviceaccount.com.
+            const email = `service-123456789012@gcp-sa-${String(args.inputs.service ?? "").split(".")[0]}.iam.gserviceaccount.com`;
+            return { email, member: `serviceAccount:${email}` };
+        }
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":
