@@ -12,7 +12,8 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
         // AWS ids are the physical name for most resources, the URL for queues (as the provider sets them).
         Object.assign(common, {
             id: args.type === "aws:sqs/queue:Queue" ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}` : awsIdIsName.has(args.type) ? name : `${name}-id`,
-            arn: awsArn(args.type, name),
+            // A resource that takes another's ARN as input (an EventBridge target) keeps it as output.
+            arn: args.inputs.arn ?? awsArn(args.type, name),
             url: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`,
             name,
         });
@@ -110,6 +111,7 @@ function awsArn(type: string, name: string): string {
     const account = "123456789012";
     const formats: Record<string, string> = {
         "aws:cloudwatch/logGroup:LogGroup": `arn:aws:logs:${region}:${account}:log-group:${name}`,
+        "aws:cloudwatch/eventRule:EventRule": `arn:aws:events:${region}:${account}:rule/${name}`,
         "aws:dynamodb/table:Table": `arn:aws:dynamodb:${region}:${account}:table/${name}`,
         "aws:lambda/function:Function": `arn:aws:lambda:${region}:${account}:function:${name}`,
         "aws:iam/role:Role": `arn:aws:iam::${account}:role/${name}`,
