@@ -1,4 +1,7 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { azureWebFunctionAppRequireSupportedRuntime } from "./azure/azure-web-function-app-require-supported-runtime";
+import { gcpCloudfunctionsFunctionRequireSupportedRuntime } from "./gcp/gcp-cloudfunctions-function-require-supported-runtime";
+import { gcpCloudfunctionsFunctionRequireEventRetries } from "./gcp/gcp-cloudfunctions-function-require-event-retries";
 import { awsLambdaFunctionRequireSupportedRuntime } from "./aws/aws-lambda-function-require-supported-runtime";
 import { awsLambdaFunctionLimitEnvironmentSize } from "./aws/aws-lambda-function-limit-environment-size";
 import { awsLambdaEventSourceMappingLimitFifoBatchingWindow } from "./aws/aws-lambda-event-source-mapping-limit-fifo-batching-window";
@@ -78,6 +81,9 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     awsLambdaFunctionLimitEnvironmentSize,
     awsLambdaEventSourceMappingLimitFifoBatchingWindow,
     awsLambdaPermissionRequireSourceArn,
+    azureWebFunctionAppRequireSupportedRuntime,
+    gcpCloudfunctionsFunctionRequireSupportedRuntime,
+    gcpCloudfunctionsFunctionRequireEventRetries,
 ];
 
 /** Policies that look across the whole stack, on resource outputs. */

@@ -11,7 +11,7 @@ const platformNames: Record<RuntimePlatform, string> = {
 /** What each platform does with a runtime past its end of support (see the sources in components/runtimes.ts). */
 const consequences: Record<RuntimePlatform, string> = {
     "aws-lambda": "Lambda blocks creating and then updating functions on a deprecated runtime",
-    "azure-functions": "Azure Functions no longer supports it, and Flex Consumption drops it from its catalog",
+    "azure-functions": "Azure Functions no longer supports it and Flex Consumption drops it from its catalog",
     "gcp-functions": "Cloud Functions refuses deploys of it once it is decommissioned",
     node: "it gets no security fixes",
 };

@@ -53,7 +53,7 @@ function undeclaredStoreProblem(resources: readonly PolicyResource[], consumer: 
         who: `${consumer.kind} "${consumer.resource.name}"`,
         consumes: `Pub/Sub subscription "${consumer.subscription.resource.name}"`,
         store: "Firestore database with a TTL field in this stack that its service account may write (roles/datastore.user)",
-        carrier: consumer.kind === "Cloud Function" ? "label the function" : "label the instance template",
+        carrier: { "Cloud Function": "label the function", "Cloud Run service": "label the service", "instance template": "label the instance template" }[consumer.kind],
         consumerName: consumer.resource.name,
         policyName: name,
     });
