@@ -1,8 +1,7 @@
+import { cloudFunctionGen1Type as gen1, cloudFunctionGen2Type as gen2 } from "../lib/gcp";
 import { resourcePolicy } from "../lib/policy";
 import type { Props } from "../lib/stack";
 
-const gen2 = "gcp:cloudfunctionsv2/function:Function";
-const gen1 = "gcp:cloudfunctions/function:Function";
 
 /**
  * Event-triggered Cloud Functions retry failed events. Without retries (the default) an event

@@ -1,9 +1,8 @@
+import { cloudFunctionGen1Type as gen1, cloudFunctionGen2Type as gen2 } from "../lib/gcp";
 import { resourcePolicy } from "../lib/policy";
 import { endedRuntime, endedRuntimeMessage, nodeMajorOf } from "../lib/runtimes";
 import type { Props } from "../lib/stack";
 
-const gen2 = "gcp:cloudfunctionsv2/function:Function";
-const gen1 = "gcp:cloudfunctions/function:Function";
 
 /**
  * Cloud Functions run on a Node.js runtime Google still supports, per the dated table in
