@@ -1,4 +1,14 @@
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { azureWebFunctionAppRequireSupportedRuntime } from "./azure/azure-web-function-app-require-supported-runtime";
+import { gcpCloudfunctionsFunctionRequireSupportedRuntime } from "./gcp/gcp-cloudfunctions-function-require-supported-runtime";
+import { gcpCloudfunctionsFunctionRequireEventRetries } from "./gcp/gcp-cloudfunctions-function-require-event-retries";
+import { awsLambdaFunctionRequireSupportedRuntime } from "./aws/aws-lambda-function-require-supported-runtime";
+import { awsLambdaFunctionLimitEnvironmentSize } from "./aws/aws-lambda-function-limit-environment-size";
+import { awsLambdaEventSourceMappingLimitFifoBatchingWindow } from "./aws/aws-lambda-event-source-mapping-limit-fifo-batching-window";
+import { awsLambdaPermissionRequireSourceArn } from "./aws/aws-lambda-permission-require-source-arn";
+import { awsSqsQueueRequireSenderPermission } from "./stack/aws-sqs-queue-require-sender-permission";
+import { awsSqsQueueRequireSingleQueuePolicy } from "./stack/aws-sqs-queue-require-single-queue-policy";
+import { awsSqsQueueLimitLambdaMaxReceiveCount } from "./stack/aws-sqs-queue-limit-lambda-max-receive-count";
 import { awsLambdaEventSourceMappingRequirePartialBatchFailures } from "./aws/aws-lambda-event-source-mapping-require-partial-batch-failures";
 import { awsSnsTopicSubscriptionRequireRawMessageDelivery } from "./aws/aws-sns-topic-subscription-require-raw-message-delivery";
 import { awsSqsQueueLimitMaxReceiveCount } from "./aws/aws-sqs-queue-limit-max-receive-count";
@@ -8,8 +18,6 @@ import { awsSqsQueueRequireEncryptionAtRest } from "./aws/aws-sqs-queue-require-
 import { awsSqsQueueRequireFifoDeadLetterQueue } from "./aws/aws-sqs-queue-require-fifo-dead-letter-queue";
 import { azureServicebusNamespaceRequireMinimumTls } from "./azure/azure-servicebus-namespace-require-minimum-tls";
 import { azureServicebusQueueLimitMaxDeliveryCount } from "./azure/azure-servicebus-queue-limit-max-delivery-count";
-import { azureServicebusQueueLimitMessageTimeToLive } from "./azure/azure-servicebus-queue-limit-message-time-to-live";
-import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./azure/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireDuplicateDetection } from "./azure/azure-servicebus-queue-require-duplicate-detection";
 import { gcpCloudtasksQueueLimitRetryAttempts } from "./gcp/gcp-cloudtasks-queue-limit-retry-attempts";
 import { gcpPubsubSubscriptionLimitMaxDeliveryAttempts } from "./gcp/gcp-pubsub-subscription-limit-max-delivery-attempts";
@@ -31,6 +39,8 @@ import { awsSqsQueueRequireFifoDeduplication } from "./stack/aws-sqs-queue-requi
 import { awsSqsQueueRequireTlsOnlyAccess } from "./stack/aws-sqs-queue-require-tls-only-access";
 import { awsSqsQueueRequireVisibilityTimeoutAboveWorkerTimeout } from "./stack/aws-sqs-queue-require-visibility-timeout-above-worker-timeout";
 import { azureServicebusConsumerRequireIdempotencyStore } from "./stack/azure-servicebus-consumer-require-idempotency-store";
+import { azureServicebusQueueLimitMessageTimeToLive } from "./stack/azure-servicebus-queue-limit-message-time-to-live";
+import { azureServicebusQueueRequireDeadLetteringOnExpiration } from "./stack/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireBacklogAlarm } from "./stack/azure-servicebus-queue-require-backlog-alarm";
 import { azureServicebusQueueRequireDeadLetterAlarm } from "./stack/azure-servicebus-queue-require-dead-letter-alarm";
 import { azureServicebusTopicRequireDeadLetterAlarm } from "./stack/azure-servicebus-topic-require-dead-letter-alarm";
@@ -57,8 +67,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     awsLambdaEventSourceMappingRequirePartialBatchFailures,
     azureServicebusNamespaceRequireMinimumTls,
     azureServicebusQueueLimitMaxDeliveryCount,
-    azureServicebusQueueLimitMessageTimeToLive,
-    azureServicebusQueueRequireDeadLetteringOnExpiration,
     azureServicebusQueueRequireDuplicateDetection,
     gcpPubsubSubscriptionLimitMaxDeliveryAttempts,
     gcpPubsubSubscriptionLimitMessageRetention,
@@ -69,6 +77,13 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     gcpCloudtasksQueueLimitRetryAttempts,
     gcpStorageBucketRequireObjectExpiration,
     gcpStorageBucketRequirePublicAccessPrevention,
+    awsLambdaFunctionRequireSupportedRuntime,
+    awsLambdaFunctionLimitEnvironmentSize,
+    awsLambdaEventSourceMappingLimitFifoBatchingWindow,
+    awsLambdaPermissionRequireSourceArn,
+    azureWebFunctionAppRequireSupportedRuntime,
+    gcpCloudfunctionsFunctionRequireSupportedRuntime,
+    gcpCloudfunctionsFunctionRequireEventRetries,
 ];
 
 /** Policies that look across the whole stack, on resource outputs. */
@@ -99,6 +114,11 @@ export const stackPolicies: StackValidationPolicy[] = [
     azureServicebusTopicRequireDeadLetterAlarm,
     azureStorageAccountRequireObjectExpiration,
     azureStorageAccountRequirePrivateBlobs,
+    azureServicebusQueueLimitMessageTimeToLive,
+    azureServicebusQueueRequireDeadLetteringOnExpiration,
+    awsSqsQueueRequireSenderPermission,
+    awsSqsQueueRequireSingleQueuePolicy,
+    awsSqsQueueLimitLambdaMaxReceiveCount,
 ];
 
 /** Every policy of the pack. Importing this module constructs no PolicyPack and starts no server. */

@@ -10,14 +10,15 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     const name: string = args.type === "aws:s3/bucket:Bucket"
         ? (args.inputs.bucket ?? `${args.name}-bucket`)
         // `namePrefix`: the provider appends a 26-character unique suffix.
-        : (args.inputs.name ?? (args.inputs.namePrefix !== undefined ? `${args.inputs.namePrefix}20261204000000000000000001` : args.name));
+        : (args.inputs.name ?? (args.inputs.namePrefix !== undefined ? `${args.inputs.namePrefix}20261204000000000000000001` : autoName(args)));
     const [pkg] = args.type.split(":");
     const common: Record<string, unknown> = { id: `${name}-id` };
     if (pkg === "aws") {
         // AWS ids are the physical name for most resources, the URL for queues (as the provider sets them).
         Object.assign(common, {
             id: args.type === "aws:sqs/queue:Queue" ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}` : awsIdIsName.has(args.type) ? name : `${name}-id`,
-            arn: awsArn(args.type, name),
+            // A resource that takes another's ARN as input (an EventBridge target) keeps it as output.
+            arn: args.inputs.arn ?? awsArn(args.type, name),
             url: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`,
             name,
         });
@@ -48,6 +49,15 @@ export function computedState(args: MockResourceArgs): Record<string, unknown> {
     return common;
 }
 
+/**
+ * The physical name a provider gives a resource created without one. The AWS provider appends
+ * `.fifo` to the generated name of a FIFO queue (SQS requires it), so its ARN and URL end in it.
+ */
+function autoName(args: MockResourceArgs): string {
+    const fifoQueue = args.type === "aws:sqs/queue:Queue" && args.inputs.fifoQueue === true;
+    return fifoQueue ? `${args.name}.fifo` : args.name;
+}
+
 /** GCP fields whose format other resources rely on (full resource names, function URLs). */
 function gcpComputed(args: MockResourceArgs, name: string): Record<string, unknown> {
     const location: string = args.inputs.location ?? "europe-west1";
@@ -56,6 +66,11 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:firestore/database:Database":
             return { id: `projects/demo-project/databases/${name}` };
+        case "gcp:projects/serviceIdentity:ServiceIdentity": {
+            // A Google-managed service agent: service-<project number>@gcp-sa-<service>.iam.gserviceaccount.com.
+            const email = `service-123456789012@gcp-sa-${String(args.inputs.service ?? "").split(".")[0]}.iam.gserviceaccount.com`;
+            return { email, member: `serviceAccount:${email}` };
+        }
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":
@@ -109,6 +124,7 @@ function awsArn(type: string, name: string): string {
     const account = "123456789012";
     const formats: Record<string, string> = {
         "aws:cloudwatch/logGroup:LogGroup": `arn:aws:logs:${region}:${account}:log-group:${name}`,
+        "aws:cloudwatch/eventRule:EventRule": `arn:aws:events:${region}:${account}:rule/${name}`,
         "aws:dynamodb/table:Table": `arn:aws:dynamodb:${region}:${account}:table/${name}`,
         "aws:lambda/function:Function": `arn:aws:lambda:${region}:${account}:function:${name}`,
         "aws:iam/role:Role": `arn:aws:iam::${account}:role/${name}`,

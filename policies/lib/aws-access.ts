@@ -52,3 +52,24 @@ export function allowsServiceFromSource(document: unknown, service: string, acti
             conditionValues(s, "aws:SourceArn").some((pattern) => globMatches(pattern, sourceArn)),
     );
 }
+
+/** Whether a statement's principal is anyone (`"*"` or `{"AWS": "*"}`). */
+function isAnyone(statement: Statement): boolean {
+    const principal = statement.Principal;
+    return principal === "*" || (typeof principal === "object" && principal !== null && asList((principal as { AWS?: string | string[] }).AWS).includes("*"));
+}
+
+/**
+ * Whether a document lets `service` deliver: an Allow for `action` on `resourceArn` to the service
+ * (or to anyone), whose `aws:SourceArn` condition, if it has one, admits `sourceArn`. Looser than
+ * allowsServiceFromSource: it asks whether delivery works at all, not whether it is scoped.
+ */
+export function allowsDelivery(document: unknown, service: string, action: string, resourceArn: string, sourceArn: string): boolean {
+    return statementsOf(document).some((s) => {
+        if (s.Effect !== "Allow" || !(servicePrincipals(s).includes(service) || isAnyone(s))) return false;
+        if (!asList(s.Action).some((pattern) => globMatches(pattern, action))) return false;
+        if (s.Resource !== undefined && !asList(s.Resource).some((pattern) => globMatches(pattern, resourceArn))) return false;
+        const sources = conditionValues(s, "aws:SourceArn");
+        return sources.length === 0 || sources.some((pattern) => globMatches(pattern, sourceArn));
+    });
+}

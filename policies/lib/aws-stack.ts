@@ -2,6 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { lambdaDefaultTimeoutSeconds, type Redrive, redriveOf, sqsDefaults, sqsQueueType, sqsRedrivePolicyType } from "./aws";
 import { roleOfAutoScalingGroup, roleOfFunction } from "./aws-iam";
 import { idempotencyStoreKey } from "./declarations";
+import { declaredStoreOf } from "./idempotency";
 import { asList, ofType, type Props, text } from "./stack";
 
 /** An SQS queue as the stack policies see it, with its redrive policy wherever it was set. */
@@ -24,7 +25,7 @@ export interface SqsConsumer {
     /** Longest one invocation may run; undefined when the infrastructure does not say (VMs). */
     timeoutSeconds?: number;
     role?: PolicyResource;
-    /** The idempotency store the worker declares (see declarations.ts). */
+    /** The idempotency store the worker declares (variable or tag, see declarations.ts and idempotency.ts). */
     declaredStore?: string;
 }
 
@@ -77,7 +78,7 @@ function functionConsumers(resources: readonly PolicyResource[], queues: readonl
             queue,
             timeoutSeconds: fn.props.timeout ?? lambdaDefaultTimeoutSeconds,
             role: roleOfFunction(resources, fn),
-            declaredStore: text(fn.props.environment?.variables?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(fn.props.environment?.variables?.[idempotencyStoreKey], fn.props.tags),
         }];
     });
 }
@@ -90,12 +91,13 @@ function groupConsumers(resources: readonly PolicyResource[], queues: readonly S
         const names = queueNameDimensions(policy.props);
         const queue = queues.find((q) => names.includes(q.physicalName));
         if (!group || !queue) return [];
+        const tags = Object.fromEntries(asList<{ key?: string; value?: string }>(group.props.tags).map((t) => [t.key, t.value]));
         return [{
             resource: group,
             kind: "Auto Scaling group" as const,
             queue,
             role: roleOfAutoScalingGroup(resources, group),
-            declaredStore: text(asList<{ key?: string; value?: string }>(group.props.tags).find((t) => t.key === idempotencyStoreKey)?.value),
+            declaredStore: declaredStoreOf(tags[idempotencyStoreKey], tags),
         }];
     });
 }

@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { serviceBusQueueType } from "./azure";
 import { idempotencyStoreKey } from "./declarations";
+import { declaredStoreOf } from "./idempotency";
 import { asList, ofType, type Props, text } from "./stack";
 
 /** Built-in roles that may receive from Service Bus: Azure Service Bus Data Receiver and Data Owner. */
@@ -57,13 +58,16 @@ export function serviceBusConsumers(resources: readonly PolicyResource[]): Servi
         ...ofType(resources, "azure-native:web:WebApp").map((resource) => ({
             resource,
             kind: "Function App" as const,
-            declaredStore: text(resource.props.tags?.[idempotencyStoreKey]) ??
-                text(asList<Props>(resource.props.siteConfig?.appSettings).find((s) => s.name === idempotencyStoreKey)?.value),
+            declaredStore: declaredStoreOf(
+                text(resource.props.tags?.[idempotencyStoreKey]) ??
+                    text(asList<Props>(resource.props.siteConfig?.appSettings).find((s) => s.name === idempotencyStoreKey)?.value),
+                resource.props.tags,
+            ),
         })),
         ...ofType(resources, "azure-native:compute:VirtualMachineScaleSet").map((resource) => ({
             resource,
             kind: "VM Scale Set" as const,
-            declaredStore: text(resource.props.tags?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(resource.props.tags?.[idempotencyStoreKey], resource.props.tags),
         })),
     ];
     return candidates.flatMap((c) => {

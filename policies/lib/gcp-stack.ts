@@ -1,10 +1,13 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { idempotencyStoreKey } from "./declarations";
+import { declaredStoreOf } from "./idempotency";
 import { durationSeconds, pubsubDefaults, pubsubSubscriptionType, topicNameOf } from "./gcp";
 import { asList, ofType, type Props, text } from "./stack";
 
-/** Cloud Functions (2nd gen) default timeout, seconds. */
+/** Cloud Functions (1st and 2nd gen) default timeout, seconds. */
 export const cloudFunctionDefaultTimeoutSeconds = 60;
+/** Cloud Run's default request timeout, seconds (https://cloud.google.com/run/docs/configuring/request-timeout). */
+export const cloudRunDefaultTimeoutSeconds = 300;
 
 /** A Pub/Sub subscription as the stack policies see it. */
 export interface PubsubSubscription {
@@ -25,7 +28,7 @@ export interface PubsubSubscription {
 /** A worker consuming a subscription: a function behind a push subscription, or an instance group autoscaled on it. */
 export interface PubsubConsumer {
     resource: PolicyResource;
-    kind: "Cloud Function" | "instance template";
+    kind: "Cloud Function" | "Cloud Run service" | "instance template";
     subscription: PubsubSubscription;
     timeoutSeconds?: number;
     serviceAccountEmail?: string;
@@ -81,10 +84,41 @@ export function pubsubConsumers(resources: readonly PolicyResource[], subscripti
             subscription,
             timeoutSeconds: fn.props.serviceConfig?.timeoutSeconds ?? cloudFunctionDefaultTimeoutSeconds,
             serviceAccountEmail: text(fn.props.serviceConfig?.serviceAccountEmail),
-            declaredStore: text(fn.props.serviceConfig?.environmentVariables?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(fn.props.serviceConfig?.environmentVariables?.[idempotencyStoreKey], fn.props.labels),
         }];
     });
-    return [...functions, ...templateConsumers(resources, subscriptions)];
+    return [...functions, ...pushedServices(resources, subscriptions), ...templateConsumers(resources, subscriptions)];
+}
+
+/** 1st gen functions (`httpsTriggerUrl`, `timeout` seconds) and Cloud Run services (`uri`, `template.timeout`) behind a push subscription. */
+function pushedServices(resources: readonly PolicyResource[], subscriptions: readonly PubsubSubscription[]): PubsubConsumer[] {
+    const pushedTo = (url: unknown) => subscriptions.find((s) => s.pushEndpoint && text(url) && s.pushEndpoint.startsWith(String(url)));
+    const gen1 = ofType(resources, "gcp:cloudfunctions/function:Function").flatMap((fn) => {
+        const subscription = pushedTo(fn.props.httpsTriggerUrl);
+        if (!subscription) return [];
+        return [{
+            resource: fn,
+            kind: "Cloud Function" as const,
+            subscription,
+            timeoutSeconds: fn.props.timeout ?? cloudFunctionDefaultTimeoutSeconds,
+            serviceAccountEmail: text(fn.props.serviceAccountEmail),
+            declaredStore: declaredStoreOf(fn.props.environmentVariables?.[idempotencyStoreKey], fn.props.labels),
+        }];
+    });
+    const run = ofType(resources, "gcp:cloudrunv2/service:Service").flatMap((service) => {
+        const subscription = pushedTo(service.props.uri);
+        if (!subscription) return [];
+        const timeout = text(service.props.template?.timeout);
+        return [{
+            resource: service,
+            kind: "Cloud Run service" as const,
+            subscription,
+            timeoutSeconds: (timeout && durationSeconds(timeout)) || cloudRunDefaultTimeoutSeconds,
+            serviceAccountEmail: text(service.props.template?.serviceAccount),
+            declaredStore: declaredStoreOf(undefined, service.props.labels),
+        }];
+    });
+    return [...gen1, ...run];
 }
 
 /** Instance templates whose instance group is autoscaled on a subscription's backlog. */
@@ -103,7 +137,7 @@ function templateConsumers(resources: readonly PolicyResource[], subscriptions: 
             kind: "instance template" as const,
             subscription,
             serviceAccountEmail: text(asList<Props>(template.props.serviceAccount)[0]?.email),
-            declaredStore: text(template.props.metadata?.[idempotencyStoreKey]),
+            declaredStore: declaredStoreOf(template.props.metadata?.[idempotencyStoreKey], template.props.labels),
         }];
     });
 }

@@ -17,3 +17,7 @@ export function durationSeconds(duration: string): number | undefined {
 export function topicNameOf(topic: string): string {
     return topic.split("/").pop() ?? topic;
 }
+
+/** Cloud Functions resource types: 2nd gen (`buildConfig`, `serviceConfig`) and 1st gen (flat). */
+export const cloudFunctionGen2Type = "gcp:cloudfunctionsv2/function:Function";
+export const cloudFunctionGen1Type = "gcp:cloudfunctions/function:Function";

@@ -6,14 +6,27 @@ import { asList, ofType, type Props } from "../lib/stack";
 
 const serviceAgent = /^serviceAccount:service-\d+@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/;
 
+/**
+ * Members that are the Pub/Sub service agent: its well-known address, or the email or member of a
+ * `gcp.projects.ServiceIdentity` for pubsub.googleapis.com (how many programs get the agent).
+ */
+function agentMembers(resources: readonly PolicyResource[]): (member: unknown) => boolean {
+    const identities = ofType(resources, "gcp:projects/serviceIdentity:ServiceIdentity")
+        .filter((identity) => identity.props.service === "pubsub.googleapis.com")
+        .flatMap((identity) => [identity.props.member, identity.props.email && `serviceAccount:${identity.props.email}`])
+        .filter((member): member is string => typeof member === "string");
+    return (member) => typeof member === "string" && (serviceAgent.test(member) || identities.includes(member));
+}
+
 /** Whether the Pub/Sub service agent holds `role` on the named topic or subscription (or on the whole project). */
 function agentHolds(resources: readonly PolicyResource[], role: string, kind: "topic" | "subscription", name: string): boolean {
+    const isAgent = agentMembers(resources);
     const onTarget = ofType(resources, `gcp:pubsub/${kind}IAMMember:${kind === "topic" ? "Topic" : "Subscription"}IAMMember`, `gcp:pubsub/${kind}IAMBinding:${kind === "topic" ? "Topic" : "Subscription"}IAMBinding`)
         .filter((binding) => topicNameOf(String(binding.props[kind] ?? "")) === name);
     const onProject = ofType(resources, "gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding");
     return [...onTarget, ...onProject].some((binding) => {
         const p: Props = binding.props;
-        return p.role === role && [p.member, ...asList(p.members)].some((m) => typeof m === "string" && serviceAgent.test(m));
+        return p.role === role && [p.member, ...asList(p.members)].some(isAgent);
     });
 }
 

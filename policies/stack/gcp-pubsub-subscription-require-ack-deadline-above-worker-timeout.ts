@@ -5,7 +5,8 @@ import { requiredVisibilitySeconds, type VisibilityConfig, visibilitySchema } fr
 
 /**
  * A push subscription's ack deadline (also its push request timeout) is at least
- * `timeoutMultiple` (default 6) times the timeout of the Cloud Function it pushes to, capped at
+ * `timeoutMultiple` (default 6) times the timeout of the function it pushes to (Cloud Functions 1st
+ * or 2nd gen, or a Cloud Run service), capped at
  * Pub/Sub's 600 s. Shorter, and Pub/Sub redelivers while the first delivery still runs.
  */
 export const gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout = stackPolicy<VisibilityConfig>({
@@ -15,12 +16,12 @@ export const gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout = stackPo
     configSchema: visibilitySchema,
     validate: ({ args, config, report }) => {
         const consumers = pubsubConsumers(args.resources, pubsubSubscriptions(args.resources)).filter((c) => c.timeoutSeconds !== undefined);
-        if (consumers.length === 0) return args.notApplicable("No Cloud Function consumes a Pub/Sub subscription in this stack");
-        for (const { subscription, resource, timeoutSeconds = 0 } of consumers) {
+        if (consumers.length === 0) return args.notApplicable("No Cloud Function or Cloud Run service consumes a Pub/Sub subscription in this stack");
+        for (const { subscription, resource, kind, timeoutSeconds = 0 } of consumers) {
             const required = requiredVisibilitySeconds(timeoutSeconds, config.timeoutMultiple, pubsubDefaults.maxAckDeadlineSeconds);
             if (subscription.ackDeadlineSeconds >= required) continue;
             report(
-                `Pub/Sub subscription "${subscription.resource.name}" has an ack deadline of ${subscription.ackDeadlineSeconds} s, below ${config.timeoutMultiple} x the ${timeoutSeconds} s timeout of Cloud Function "${resource.name}" that consumes it. ` +
+                `Pub/Sub subscription "${subscription.resource.name}" has an ack deadline of ${subscription.ackDeadlineSeconds} s, below ${config.timeoutMultiple} x the ${timeoutSeconds} s timeout of ${kind} "${resource.name}" that consumes it. ` +
                     `Set ackDeadlineSeconds to at least ${required}.`,
                 subscription.resource.urn,
             );

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import { azureServicebusNamespaceRequireMinimumTls as minimumTls } from "../../policies/azure/azure-servicebus-namespace-require-minimum-tls";
 import { azureServicebusQueueLimitMaxDeliveryCount as maxDelivery } from "../../policies/azure/azure-servicebus-queue-limit-max-delivery-count";
-import { azureServicebusQueueLimitMessageTimeToLive as timeToLive } from "../../policies/azure/azure-servicebus-queue-limit-message-time-to-live";
-import { azureServicebusQueueRequireDeadLetteringOnExpiration as deadLettering } from "../../policies/azure/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusQueueRequireDuplicateDetection as duplicates } from "../../policies/azure/azure-servicebus-queue-require-duplicate-detection";
 import { isoDurationSeconds } from "../../policies/lib/azure";
-import { checkResource } from "./helpers";
+import { azureServicebusQueueLimitMessageTimeToLive as timeToLive } from "../../policies/stack/azure-servicebus-queue-limit-message-time-to-live";
+import { azureServicebusQueueRequireDeadLetteringOnExpiration as deadLettering } from "../../policies/stack/azure-servicebus-queue-require-dead-lettering-on-expiration";
+import { checkResource, checkStack, stackResource } from "./helpers";
 
 const queueType = "azure-native:servicebus:Queue";
 const subscriptionType = "azure-native:servicebus:Subscription";
@@ -33,22 +33,30 @@ describe("policies/azure", () => {
     });
 
     describe("azure-servicebus-queue-require-dead-lettering-on-expiration", () => {
+        const namespace = (tier: string) => stackResource("azure-native:servicebus:Namespace", "bus", { namespaceName: "bus", sku: { name: tier, tier } });
         it("accepts queues and subscriptions that dead-letter expired messages", async () => {
-            assert.deepEqual(await checkResource(deadLettering, queueType, queue), { violations: [] });
-            assert.deepEqual(await checkResource(deadLettering, subscriptionType, { deadLetteringOnMessageExpiration: true }), { violations: [] });
+            assert.deepEqual(await checkStack(deadLettering, [stackResource(queueType, "orders", queue), stackResource(subscriptionType, "audit", { deadLetteringOnMessageExpiration: true })]), { violations: [] });
         });
-        it("reports entities that drop expired messages", async () => {
+        it("reports entities that drop expired messages, with when they expire", async () => {
             for (const value of [false, undefined]) {
-                assert.deepEqual((await checkResource(deadLettering, queueType, { ...queue, deadLetteringOnMessageExpiration: value }, { name: "orders" })).violations, [
-                    'Service Bus queue "orders" drops messages that expire unprocessed. Set deadLetteringOnMessageExpiration: true.',
+                assert.deepEqual((await checkStack(deadLettering, [stackResource(queueType, "orders", { ...queue, deadLetteringOnMessageExpiration: value })])).violations, [
+                    'orders: Service Bus queue "orders" drops messages that expire unprocessed (after 4 days). Set deadLetteringOnMessageExpiration: true.',
                 ]);
             }
-            assert.deepEqual((await checkResource(deadLettering, subscriptionType, {}, { name: "audit" })).violations, [
-                'Service Bus subscription "audit" drops messages that expire unprocessed. Set deadLetteringOnMessageExpiration: true.',
+            const basicDefault = [namespace("Basic"), stackResource(queueType, "orders", { namespaceName: "bus", queueName: "orders" })];
+            assert.deepEqual((await checkStack(deadLettering, basicDefault)).violations, [
+                'orders: Service Bus queue "orders" drops messages that expire unprocessed (after 14 days, Basic\'s default TTL). Set deadLetteringOnMessageExpiration: true.',
             ]);
         });
-        it("does not apply to other types", async () => {
-            assert.equal((await checkResource(deadLettering, "azure-native:servicebus:Topic", queue)).notApplicable, bothTypes);
+        it("leaves entities whose messages never expire to the TTL policy: one cause, one violation", async () => {
+            const unset = [namespace("Standard"), stackResource(queueType, "orders", { namespaceName: "bus", queueName: "orders" })];
+            assert.deepEqual(await checkStack(deadLettering, unset), { violations: [] });
+            assert.deepEqual((await checkStack(timeToLive, unset)).violations, [
+                'orders: Service Bus queue "orders": defaultMessageTimeToLive is not set, so on its Standard namespace its messages never expire; allowed: 1 to 14 days. Set defaultMessageTimeToLive between "P1D" and "P14D", and deadLetteringOnMessageExpiration: true so expired messages are dead-lettered, not dropped.',
+            ]);
+        });
+        it("does not apply without Service Bus queues or subscriptions", async () => {
+            assert.equal((await checkStack(deadLettering, [stackResource("azure-native:servicebus:Topic", "t", {})])).notApplicable, "No Service Bus queues or subscriptions");
         });
     });
 
@@ -71,19 +79,29 @@ describe("policies/azure", () => {
     });
 
     describe("azure-servicebus-queue-limit-message-time-to-live", () => {
-        it("accepts 1 to 14 days", async () => {
-            for (const ttl of ["P1D", "PT24H", "P4D", "P14D"]) assert.deepEqual(await checkResource(timeToLive, queueType, { ...queue, defaultMessageTimeToLive: ttl }), { violations: [] });
+        const namespace = (tier: string) => stackResource("azure-native:servicebus:Namespace", "bus", { namespaceName: "bus", sku: { name: tier, tier } });
+        const run = async (defaultMessageTimeToLive: string | undefined, tier?: string) =>
+            (await checkStack(timeToLive, [...(tier ? [namespace(tier)] : []), stackResource(queueType, "orders", { ...queue, defaultMessageTimeToLive })])).violations;
+        it("accepts 1 to 14 days, and an unset TTL on a Basic namespace (Basic expires after 14 days)", async () => {
+            for (const ttl of ["P1D", "PT24H", "P4D", "P14D"]) assert.deepEqual(await run(ttl), [], ttl);
+            assert.deepEqual(await run(undefined, "Basic"), []);
         });
-        it("reports a TTL outside the bounds, unset (never expires) or unreadable", async () => {
+        it("reports a TTL outside the bounds, unset on Standard or Premium (never expires), never, or unreadable", async () => {
             const fix = 'Set defaultMessageTimeToLive between "P1D" and "P14D".';
-            const run = async (defaultMessageTimeToLive: string | undefined) => (await checkResource(timeToLive, queueType, { ...queue, defaultMessageTimeToLive }, { name: "orders" })).violations;
-            assert.deepEqual(await run("PT12H"), [`Service Bus queue "orders" keeps messages for 12 hours; allowed: 1 to 14 days. ${fix}`]);
-            assert.deepEqual(await run("P30D"), [`Service Bus queue "orders" keeps messages for 30 days; allowed: 1 to 14 days. ${fix}`]);
-            assert.deepEqual(await run(undefined), [`Service Bus queue "orders" never expires messages (defaultMessageTimeToLive is not set); allowed: 1 to 14 days. ${fix}`]);
-            assert.deepEqual(await run("4 days"), [`Service Bus queue "orders" has an unreadable defaultMessageTimeToLive "4 days". ${fix}`]);
+            assert.deepEqual(await run("PT12H"), [`orders: Service Bus queue "orders" keeps messages for 12 hours; allowed: 1 to 14 days. ${fix}`]);
+            assert.deepEqual(await run("P30D"), [`orders: Service Bus queue "orders" keeps messages for 30 days; allowed: 1 to 14 days. ${fix}`]);
+            assert.deepEqual(await run(undefined), [`orders: Service Bus queue "orders": defaultMessageTimeToLive is not set, so on a Standard or Premium namespace its messages never expire (Basic expires them after 14 days); allowed: 1 to 14 days. ${fix}`]);
+            assert.deepEqual(await run(undefined, "Premium"), [`orders: Service Bus queue "orders": defaultMessageTimeToLive is not set, so on its Premium namespace its messages never expire; allowed: 1 to 14 days. ${fix}`]);
+            assert.deepEqual(await run("P10675199DT2H48M5.4775807S", "Standard"), [`orders: Service Bus queue "orders": defaultMessageTimeToLive "P10675199DT2H48M5.4775807S" means its messages never expire; allowed: 1 to 14 days. ${fix}`]);
+            assert.deepEqual(await run("4 days"), [`orders: Service Bus queue "orders" has an unreadable defaultMessageTimeToLive "4 days". ${fix}`]);
         });
-        it("does not apply to other types", async () => {
-            assert.equal((await checkResource(timeToLive, "azure-native:servicebus:Topic", {})).notApplicable, bothTypes);
+        it("reports a TTL above 14 days on a Basic namespace as a deploy failure, whatever the configured bounds", async () => {
+            const config = { "azure-servicebus-queue-limit-message-time-to-live": { maximumRetentionDays: 30 } };
+            const resources = [namespace("Basic"), stackResource(queueType, "orders", { ...queue, defaultMessageTimeToLive: "P20D" })];
+            assert.deepEqual((await checkStack(timeToLive, resources, config)).violations, [
+                'orders: Service Bus queue "orders" sets defaultMessageTimeToLive "P20D" on a Basic namespace, which refuses more than 14 days at deploy. Set it to "P14D" or less, or move the namespace to Standard.',
+            ]);
+            assert.deepEqual((await checkStack(timeToLive, [namespace("Standard"), resources[1]], config)).violations, []);
         });
     });
 

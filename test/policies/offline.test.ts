@@ -33,7 +33,7 @@ describe("offline policy run (npm run policy)", function () {
             "mandatory aws-lambda-event-source-mapping-require-partial-batch-failures worker-source",
             "mandatory aws-sqs-queue-require-dead-letter-queue orders",
             "mandatory aws-sqs-dead-letter-queue-require-longer-retention payments-dlq",
-            "mandatory aws-sqs-queue-require-fifo-deduplication events",
+            "advisory aws-sqs-queue-require-fifo-deduplication events",
             "mandatory aws-sqs-queue-require-visibility-timeout-above-worker-timeout orders",
             "mandatory aws-sqs-dead-letter-queue-require-depth-alarm payments-dlq",
             "mandatory aws-sqs-dead-letter-queue-require-depth-alarm events-dlq",
@@ -90,7 +90,7 @@ describe("offline policy run (npm run policy)", function () {
     it("the CLI checks every stack with --all (reporting one that cannot be planned), prints violations like the Pulumi CLI, and exits 1 on a mandatory one", () => {
         const all = policyCli("--all", "--dir", fixture);
         assert.equal(all.status, 1, all.stderr);
-        assert.match(all.stdout, /^Stack "broken": FAILED \(8 mandatory, 8 advisory violations, 10 resources checked\)\nPolicies:\n {4}❌ queuestack@v0\.1\.0 \(local: policies\)\n/);
+        assert.match(all.stdout, /^Stack "broken": FAILED \(7 mandatory, 9 advisory violations, 10 resources checked\)\nPolicies:\n {4}❌ queuestack@v0\.1\.0 \(local: policies\)\n/);
         assert.ok(all.stdout.includes(
             "        - [mandatory]  aws-sqs-queue-require-dead-letter-queue  (aws:sqs/queue:Queue: orders)\n" +
                 "          Every SQS work queue dead-letters messages that keep failing, instead of retrying them until retention deletes them.\n" +

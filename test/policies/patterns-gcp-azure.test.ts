@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { azureServicebusQueueLimitMaxDeliveryCount as maxDeliveries } from "../../policies/azure/azure-servicebus-queue-limit-max-delivery-count";
-import { azureServicebusQueueRequireDeadLetteringOnExpiration as expiryDeadLetters } from "../../policies/azure/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { gcpCloudtasksQueueLimitRetryAttempts as taskRetries } from "../../policies/gcp/gcp-cloudtasks-queue-limit-retry-attempts";
 import { gcpStorageBucketRequireObjectExpiration as gcsExpiration } from "../../policies/gcp/gcp-storage-bucket-require-object-expiration";
 import { gcpStorageBucketRequirePublicAccessPrevention as gcsPrivate } from "../../policies/gcp/gcp-storage-bucket-require-public-access-prevention";
+import { azureServicebusQueueRequireDeadLetteringOnExpiration as expiryDeadLetters } from "../../policies/stack/azure-servicebus-queue-require-dead-lettering-on-expiration";
 import { azureServicebusTopicRequireDeadLetterAlarm as topicAlarm } from "../../policies/stack/azure-servicebus-topic-require-dead-letter-alarm";
 import { azureStorageAccountRequireObjectExpiration as blobExpiration } from "../../policies/stack/azure-storage-account-require-object-expiration";
 import { azureStorageAccountRequirePrivateBlobs as privateBlobs } from "../../policies/stack/azure-storage-account-require-private-blobs";
@@ -84,12 +84,12 @@ describe("policies for the queue patterns (gcp, azure)", () => {
         const type = "azure-native:servicebus:Subscription";
         const subscription = { namespaceName: "bus", topicName: "shop-order-events", subscriptionName: "emails", forwardTo: "shop-emails", maxDeliveryCount: 5, deadLetteringOnMessageExpiration: true, defaultMessageTimeToLive: "P4D" };
         it("the existing subscription rules accept a forwarding subscription with its own dead-lettering", async () => {
-            assert.deepEqual(await checkResource(expiryDeadLetters, type, subscription), { violations: [] });
+            assert.deepEqual(await checkStack(expiryDeadLetters, [stackResource(type, "order-events-emails", subscription)]), { violations: [] });
             assert.deepEqual(await checkResource(maxDeliveries, type, subscription), { violations: [] });
         });
         it("and report one that drops expired events or retries too often", async () => {
-            assert.deepEqual((await checkResource(expiryDeadLetters, type, { ...subscription, deadLetteringOnMessageExpiration: undefined }, { name: "order-events-emails" })).violations, [
-                'Service Bus subscription "order-events-emails" drops messages that expire unprocessed. Set deadLetteringOnMessageExpiration: true.',
+            assert.deepEqual((await checkStack(expiryDeadLetters, [stackResource(type, "order-events-emails", { ...subscription, deadLetteringOnMessageExpiration: undefined })])).violations, [
+                'order-events-emails: Service Bus subscription "order-events-emails" drops messages that expire unprocessed (after 4 days). Set deadLetteringOnMessageExpiration: true.',
             ]);
             assert.deepEqual((await checkResource(maxDeliveries, type, { ...subscription, maxDeliveryCount: 50 }, { name: "order-events-emails" })).violations, [
                 'Service Bus subscription "order-events-emails" dead-letters a message after 50 deliveries; allowed: 3 to 10. Set maxDeliveryCount between 3 and 10.',

@@ -58,7 +58,7 @@ describe("policies/stack (aws)", () => {
 
     describe("aws-sqs-queue-require-fifo-deduplication", () => {
         const fifo = [...stack, ...fifoPair()];
-        const expected = 'events: FIFO SQS queue "events" does not deduplicate: contentBasedDeduplication is off. Set contentBasedDeduplication: true, or, if every sender sets MessageDeduplicationId, tag the queue "queuestack:deduplication" = "messageId".';
+        const expected = 'events: FIFO SQS queue "events" has contentBasedDeduplication off, so SQS refuses every send without a MessageDeduplicationId (InvalidParameterValue). If every sender sets one, tag the queue "queuestack:deduplication" = "messageId" to record it; otherwise set contentBasedDeduplication: true.';
         it("reports a FIFO work queue without deduplication, but not its dead-letter queue", async () => {
             const off = withChange(withChange(fifo, "events", (o) => ({ ...o, contentBasedDeduplication: false })), "events-dlq", (o) => ({ ...o, contentBasedDeduplication: false }));
             assert.deepEqual((await checkStack(fifoDedup, off)).violations, [expected]);
@@ -128,10 +128,29 @@ describe("policies/stack (aws)", () => {
 
     describe("aws-sqs-consumer-require-idempotency-store", () => {
         const run = async (resources: typeof stack) => (await checkStack(idempotency, resources)).violations;
-        it("reports a Lambda consumer that declares no store", async () => {
-            assert.deepEqual(await run(withChange(stack, "worker", (o) => ({ ...o, environment: undefined }))), [
-                'worker: Lambda function "worker" consumes SQS queue "orders" (at-least-once delivery) but declares no idempotency store. Set the environment variable QUEUESTACK_IDEMPOTENCY_STORE to a DynamoDB table with TTL that it may write, and guard the handler with it.',
+        const undeclared = (who: string, carrier: string) =>
+            `${who.split(" ").pop()?.replace(/"/g, "")}: ${who} consumes SQS queue "orders" (at-least-once delivery) and shows no idempotency guard: no DynamoDB table with TTL in this stack that its IAM role may write (dynamodb:PutItem), and no declaration. ` +
+            `Guard the handler with such a store, or declare it: ${carrier} "queuestack-idempotency" = <store name> (checked like QUEUESTACK_IDEMPOTENCY_STORE), or "external" when the store is outside this stack or the handler is idempotent by design; ` +
+            `or list "${who.split(" ").pop()?.replace(/"/g, "")}" in idempotentConsumers of the aws-sqs-consumer-require-idempotency-store policy config.`;
+        const noVariable = withChange(stack, "worker", (o) => ({ ...o, environment: undefined }));
+        it("reports a Lambda consumer with no writable table with TTL and no declaration", async () => {
+            assert.deepEqual(await run(without(noVariable, "worker-role-policy")), [undeclared('Lambda function "worker"', "tag the function")]);
+            assert.deepEqual(await run(withChange(noVariable, "jobs", (o) => ({ ...o, ttl: undefined }))), [undeclared('Lambda function "worker"', "tag the function")]);
+        });
+        it("recognises a table with TTL the consumer may write, under any variable name, without a declaration", async () => {
+            assert.deepEqual(await run(withChange(noVariable, "worker", (o) => ({ ...o, environment: { variables: { IDEMPOTENCY_TABLE: "jobs" } } }))), []);
+            const updateOnly = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: tableArn }] });
+            assert.deepEqual(await run(withChange(noVariable, "worker-role-policy", (o) => ({ ...o, policy: updateOnly }))), []);
+        });
+        it("takes a queuestack-idempotency tag naming the table, or external, or the consumer listed in the policy config", async () => {
+            const unguarded = without(noVariable, "worker-role-policy");
+            assert.deepEqual(await run(withChange(unguarded, "worker", (o) => ({ ...o, tags: { "queuestack-idempotency": "external" } }))), []);
+            assert.deepEqual(await run(withChange(unguarded, "worker", (o) => ({ ...o, tags: { "queuestack-idempotency": "jobs" } }))), [
+                `worker: Lambda function "worker" may not write its idempotency store "jobs": IAM role "worker-role" has no Allow for dynamodb:PutItem on ${tableArn}. Grant dynamodb:GetItem, PutItem, UpdateItem and DeleteItem on the table.`,
             ]);
+            const config = { "aws-sqs-consumer-require-idempotency-store": { idempotentConsumers: ["worker"] } };
+            assert.deepEqual(await checkStack(idempotency, unguarded, config), { violations: [] });
+            assert.deepEqual((await checkStack(idempotency, unguarded, { "aws-sqs-consumer-require-idempotency-store": { idempotentConsumers: ["other"] } })).violations, [undeclared('Lambda function "worker"', "tag the function")]);
         });
         it("reports a declared store that is missing, has no TTL, or that the role may not write", async () => {
             assert.deepEqual(await run(without(stack, "jobs")), [
@@ -159,9 +178,11 @@ describe("policies/stack (aws)", () => {
         });
         it("follows an Auto Scaling group to its role through launch template and instance profile", async () => {
             assert.deepEqual(await run([...stack, ...autoScalingWorker()]), []);
-            assert.deepEqual(await run([...stack, ...autoScalingWorker([])]), [
-                'vm-group: Auto Scaling group "vm-group" consumes SQS queue "orders" (at-least-once delivery) but declares no idempotency store. Set the tag QUEUESTACK_IDEMPOTENCY_STORE to a DynamoDB table with TTL that it may write, and guard the handler with it.',
+            assert.deepEqual(await run([...stack, ...autoScalingWorker([])]), []);
+            assert.deepEqual(await run([...stack, ...autoScalingWorker([{ key: "queuestack-idempotency", value: "missing" }])]), [
+                'vm-group: Auto Scaling group "vm-group" declares idempotency store "missing", but no DynamoDB table named "missing" is in this stack. Create it with ttl enabled, or correct QUEUESTACK_IDEMPOTENCY_STORE.',
             ]);
+            assert.deepEqual(await run(withChange([...stack, ...autoScalingWorker([])], "jobs", (o) => ({ ...o, ttl: undefined }))).then((v) => v.map((m) => m.split(":")[0])), ["worker", "vm-group"]);
             assert.deepEqual(await run([...without(stack, "worker-role-policy"), ...autoScalingWorker()]).then((v) => v.map((m) => m.split(":")[0])), ["worker", "vm-group"]);
         });
     });

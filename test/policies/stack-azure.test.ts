@@ -39,9 +39,14 @@ describe("policies/stack (azure)", () => {
     });
 
     it("azure-servicebus-consumer-require-idempotency-store reports each missing piece", async () => {
-        assert.deepEqual(await run(idempotency, withChange(stack, "worker", (o) => ({ ...o, siteConfig: { appSettings: [] } }))), [
-            'worker: Function App "worker" receives from Service Bus (at-least-once delivery) but declares no idempotency store. Set the app setting QUEUESTACK_IDEMPOTENCY_STORE to a Cosmos DB container with a default TTL that it may write, and guard the handler with it.',
+        const undeclared = withChange(stack, "worker", (o) => ({ ...o, siteConfig: { appSettings: [] } }));
+        assert.deepEqual(await run(idempotency, undeclared), [], "a writable container with TTL is recognised without a declaration");
+        assert.deepEqual(await run(idempotency, without(undeclared, "worker-jobs")), [
+            'worker: Function App "worker" consumes Service Bus (at-least-once delivery) and shows no idempotency guard: no Cosmos DB container with a default TTL in this stack on which its identity has a Cosmos DB SQL role assignment, and no declaration. ' +
+                'Guard the handler with such a store, or declare it: tag the Function App "queuestack-idempotency" = <store name> (checked like QUEUESTACK_IDEMPOTENCY_STORE), or "external" when the store is outside this stack or the handler is idempotent by design; ' +
+                'or list "worker" in idempotentConsumers of the azure-servicebus-consumer-require-idempotency-store policy config.',
         ]);
+        assert.deepEqual(await run(idempotency, withChange(without(undeclared, "worker-jobs"), "worker", (o) => ({ ...o, tags: { "queuestack-idempotency": "external" } }))), []);
         assert.deepEqual(await run(idempotency, without(stack, "jobs")), [
             'worker: Function App "worker" declares idempotency store "jobs", but no Cosmos DB container with id "jobs" is in this stack. Create it with resource.defaultTtl set, or correct QUEUESTACK_IDEMPOTENCY_STORE.',
         ]);

@@ -83,8 +83,14 @@ describe("policies/stack (gcp)", () => {
 
     it("gcp-pubsub-consumer-require-idempotency-store reports each missing piece", async () => {
         const noEnv = withChange(stack, "worker", (o) => ({ ...o, serviceConfig: { ...o.serviceConfig, environmentVariables: {} } }));
-        assert.deepEqual(await run(idempotency, noEnv), [
-            'worker: Cloud Function "worker" consumes Pub/Sub subscription "orders" (at-least-once delivery) but declares no idempotency store. Set the environment variable (serviceConfig.environmentVariables) QUEUESTACK_IDEMPOTENCY_STORE to a Firestore database with a TTL field that it may write, and guard the handler with it.',
+        assert.deepEqual(await run(idempotency, noEnv), [], "a writable database with a TTL field is recognised without a declaration");
+        assert.deepEqual(await run(idempotency, without(noEnv, "worker-datastore")), [
+            'worker: Cloud Function "worker" consumes Pub/Sub subscription "orders" (at-least-once delivery) and shows no idempotency guard: no Firestore database with a TTL field in this stack that its service account may write (roles/datastore.user), and no declaration. ' +
+                'Guard the handler with such a store, or declare it: label the function "queuestack-idempotency" = <store name> (checked like QUEUESTACK_IDEMPOTENCY_STORE), or "external" when the store is outside this stack or the handler is idempotent by design; ' +
+                'or list "worker" in idempotentConsumers of the gcp-pubsub-consumer-require-idempotency-store policy config.',
+        ]);
+        assert.deepEqual(await run(idempotency, withChange(without(noEnv, "worker-datastore"), "worker", (o) => ({ ...o, labels: { "queuestack-idempotency": "jobs" } }))), [
+            'worker: Cloud Function "worker" may not write its idempotency store "jobs": serviceAccount:worker@demo-project.iam.gserviceaccount.com has no roles/datastore.user grant in this stack. Grant roles/datastore.user to its service account (conditioned on the database if you like).',
         ]);
         assert.deepEqual(await run(idempotency, without(stack, "jobs")), [
             'worker: Cloud Function "worker" declares idempotency store "jobs", but no Firestore database named "jobs" is in this stack. Create it with a TTL field, or correct QUEUESTACK_IDEMPOTENCY_STORE.',
@@ -99,9 +105,7 @@ describe("policies/stack (gcp)", () => {
 
     it("gcp-pubsub-consumer-require-idempotency-store follows an autoscaled instance group to its template", async () => {
         assert.deepEqual(await run(idempotency, [...stack, ...gcpInstanceGroupWorker()]), []);
-        assert.deepEqual(await run(idempotency, [...stack, ...gcpInstanceGroupWorker({})]), [
-            'vm-template: instance template "vm-template" consumes Pub/Sub subscription "orders" (at-least-once delivery) but declares no idempotency store. Set the metadata key QUEUESTACK_IDEMPOTENCY_STORE to a Firestore database with a TTL field that it may write, and guard the handler with it.',
-        ]);
+        assert.deepEqual(await run(idempotency, [...stack, ...gcpInstanceGroupWorker({})]), []);
         assert.deepEqual(await run(idempotency, without([...stack, ...gcpInstanceGroupWorker()], "vm-datastore")), [
             'vm-template: instance template "vm-template" may not write its idempotency store "jobs": serviceAccount:vm@demo-project.iam.gserviceaccount.com has no roles/datastore.user grant in this stack. Grant roles/datastore.user to its service account (conditioned on the database if you like).',
         ]);
