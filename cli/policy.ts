@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { SpecError } from "../components/spec";
 import policyPackage from "../policies/package.json";
 import { checkStack, formatCheck, PolicyConfigError, readPolicyConfig } from "./policy-check";
-import { StackConfigError, stackNames } from "./stack-config";
+import { StackConfigError, stackNames } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { countByType, planTree } from "../../cli/plan-format";
 import { runStackOffline } from "../../cli/offline-stack";
-import { StackConfigError, loadStackConfig, stackNames } from "../../cli/stack-config";
+import { StackConfigError, loadStackConfig, stackNames } from "../../components/stack-config";
 import { one } from "../helpers/resources";
 
 const root = path.resolve(__dirname, "..", "..");
