@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { type PlannedResource, runOffline } from "../components/testing/offline";
-import { loadStackConfig } from "./stack-config";
+import { loadStackConfig } from "../components/stack-config";
 
 export interface OfflineStack {
     stack: string;

@@ -4,7 +4,7 @@ import { runStackOffline } from "./offline-stack";
 import { mermaidDiagram } from "./plan-diagram";
 import { planPolicyReport } from "./plan-policy";
 import { countByType, planTree } from "./plan-format";
-import { StackConfigError } from "./stack-config";
+import { StackConfigError } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
 const usage = "usage: queuestack plan --stack <name> [--format text|json]";

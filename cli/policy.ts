@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { SpecError } from "../components/spec";
 import policyPackage from "../policies/package.json";
 import { checkStack, formatCheck, PolicyConfigError, readPolicyConfig } from "./policy-check";
-import { StackConfigError, stackNames } from "./stack-config";
+import { StackConfigError, stackNames } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
 /**
@@ -11,7 +11,7 @@ import { exitWhenFlushed } from "./exit";
  * evaluates the queuestack policy pack on it. Exit code 1 when any mandatory policy is violated
  * (or a stack cannot be planned), 0 otherwise, so CI can gate on it.
  */
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     const command = new Command("policy")
         .description("Evaluate the queuestack policy pack on stacks, offline (no Pulumi CLI, engine or credentials).")
         .addOption(new Option("-s, --stack <name>", "stack to check (reads Pulumi.<name>.yaml)").conflicts("all"))
@@ -64,4 +64,4 @@ function describe(error: unknown): string {
     return known ? (error as Error).message : ((error as Error)?.stack ?? String(error));
 }
 
-main(process.argv.slice(2)).then(exitWhenFlushed);
+if (require.main === module) main(process.argv.slice(2)).then(exitWhenFlushed);

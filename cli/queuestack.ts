@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { SpecError } from "../components/spec";
+import { SpecError } from "../components/spec/issues";
 import { LocalQueueError } from "../local/engine/types";
-import { runLocal, userErrorNames, withLocalOptions, type LocalCommandOptions } from "../local/main";
+import type { LocalCommandOptions } from "../local/main";
 import { dlqCommands } from "./commands/dlq";
 import { processIo, type CliIo } from "./commands/io";
 import { sendCommand } from "./commands/send";
@@ -12,35 +12,17 @@ import { exitWhenFlushed } from "./exit";
 export { exitWhenFlushed };
 
 /**
- * The `queuestack` program: plan, status, dlq list|show|purge|redrive, send. Commander's own error
- * output goes to `errors` (run prints it as one line); help asked for goes to io.out.
+ * The `queuestack` program: plan, policy, local, status, dlq list|show|purge|redrive, send. Commander's own error
+ * output goes to `errors` (run prints it as one line); help asked for goes to io.out. `argv` (the
+ * command line it will parse) decides which heavy commands are loaded up front: only the one it names.
  */
-export function queuestackProgram(io: CliIo, errors: string[] = []): Command {
+export function queuestackProgram(io: CliIo, errors: string[] = [], argv: readonly string[] = []): Command {
     const output = { writeOut: (text: string) => io.out(text.trimEnd()), writeErr: (text: string) => void errors.push(text) };
     const program = new Command("queuestack")
         .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.");
-    program
-        .command("plan")
-        .description("everything `pulumi up` would create, offline, as a tree and a Mermaid diagram")
-        .helpOption(false)
-        .allowUnknownOption(true)
-        .allowExcessArguments(true)
-        .action(async (_options, command: Command) => {
-            // Loaded on use: the plan pulls in Pulumi and every provider SDK.
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const { main } = require("./plan") as typeof import("./plan");
-            process.exitCode = await main(command.args);
-        });
-    withLocalOptions(program.command("local"))
-        .description("run the stack on this machine: SQLite queue and datastore, the real workers, the front end and a dashboard on 127.0.0.1")
-        .action(async (options: LocalCommandOptions) => {
-            try {
-                await runLocal(options, io.out);
-            } catch (error) {
-                if (!(error instanceof Error && userErrorNames.includes(error.name))) throw error;
-                throw new OperationError(error.message);
-            }
-        });
+    program.addCommand(delegated("plan", "everything `pulumi up` would create, offline, as a tree and a Mermaid diagram", (args) => (require("./plan") as typeof import("./plan")).main(args)));
+    program.addCommand(delegated("policy", "evaluate the queuestack policy pack offline on stacks (Pulumi.<stack>.yaml and the program beside it)", (args) => (require("./policy") as typeof import("./policy")).main(args)));
+    program.addCommand(localCommand(io, output, argv[0] === "local"));
     program.addCommand(statusCommand(io));
     program.addCommand(dlqCommands(io));
     program.addCommand(sendCommand(io));
@@ -53,12 +35,64 @@ export function queuestackProgram(io: CliIo, errors: string[] = []): Command {
     return program;
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- commands load their modules on use */
+
+/**
+ * A command that parses its own arguments (plan, policy): registered by name and description only,
+ * its module (Pulumi, every provider SDK, the policy pack) loaded when it runs, so `--help` and the
+ * other commands never pay for it.
+ */
+function delegated(name: string, description: string, main: (args: string[]) => Promise<number>): Command {
+    return new Command(name)
+        .description(description)
+        .helpOption(false)
+        .allowUnknownOption(true)
+        .allowExcessArguments(true)
+        .action(async (_options, command: Command) => {
+            process.exitCode = await main(command.args);
+        });
+}
+
+/**
+ * `queuestack local`: its flags are the local runner's own (withLocalOptions), and loading them
+ * loads the runner (SQLite, the front end, the worker pool). So the runner is loaded only when the
+ * command line asks for `local`; otherwise a stand-in with the same name and description lists it
+ * in the help and hands over to the real command if it is reached another way.
+ */
+function localCommand(io: CliIo, output: { writeOut(text: string): void; writeErr(text: string): void }, eager: boolean): Command {
+    const description = "run the stack on this machine: SQLite queue and datastore, the real workers, the front end and a dashboard on 127.0.0.1";
+    const real = () => {
+        const local = require("../local/main") as typeof import("../local/main");
+        return local.withLocalOptions(new Command("local"))
+            .description(description)
+            .action(async (options: LocalCommandOptions) => {
+                try {
+                    await local.runLocal(options, io.out);
+                } catch (error) {
+                    if (!(error instanceof Error && local.userErrorNames.includes(error.name))) throw error;
+                    throw new OperationError(error.message);
+                }
+            });
+    };
+    if (eager) return real();
+    return new Command("local")
+        .description(description)
+        .helpOption(false)
+        .allowUnknownOption(true)
+        .allowExcessArguments(true)
+        .action(async (_options, command: Command) => {
+            await real().exitOverride().configureOutput(output).parseAsync(command.args, { from: "user" });
+        });
+}
+
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
     process.exitCode = undefined;
     const errors: string[] = [];
     try {
-        await queuestackProgram(io, errors).parseAsync(argv, { from: "user" });
+        await queuestackProgram(io, errors, argv).parseAsync(argv, { from: "user" });
         return Number(process.exitCode ?? 0);
     } catch (error) {
         if (error instanceof CommanderError) {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadCloudStack } from "./cloud-loader";
 import type { QueueEndpoints, WebQueueWorkerOutputs } from "./contract";
 import { type Cloud, type Spec, type SpecInput, validateSpec } from "./spec";
+import { checkWorkerCode } from "./worker-code";
 
 export interface WebQueueWorkerArgs {
     /** Target cloud: aws | azure | gcp. */
@@ -26,6 +27,7 @@ export class WebQueueWorker extends pulumi.ComponentResource implements WebQueue
     constructor(name: string, args: WebQueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate and load the cloud before registering anything: bad input creates no resource.
         const spec = validateSpec(args.spec, args.cloud);
+        checkWorkerCode(spec);
         const CloudStack = loadCloudStack(args.cloud);
         super("queuestack:index:WebQueueWorker", name, {}, opts);
         this.cloud = args.cloud;

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { StackConfigError, loadStackConfig } from "../cli/stack-config";
+import { StackConfigError, loadStackConfig } from "../components/stack-config";
 import { largeMessageExpireDays, validateSpec, type Spec } from "../components/spec";
 import { createLogger, createProcessor, workerFromModule, type Logger } from "../workers/runtime";
 import { FileBlobStore } from "./blobs/file-blob-store";

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { clouds } from "../../components/spec";
-import { loadStackContext, queueSpec, type StackContext } from "../ops/stack-context";
-import { openTarget, type TargetFlags } from "../targets";
+import { clouds } from "../../components/spec/clouds";
+import type { StackContext } from "../ops/stack-context";
+import type { TargetFlags } from "../targets";
 import type { OpsTarget } from "../targets/types";
 
 /** Adds the flags every live command takes: which stack, which target, and how to reach it. */
@@ -38,6 +38,12 @@ export async function withTarget<T>(
     flags: TargetFlags & { queue?: string },
     work: (target: OpsTarget, context: StackContext, queues: string[]) => Promise<T>,
 ): Promise<T> {
+    // Loaded when a command runs, not when it is registered: the spec's schema and the targets are
+    // what `queuestack --help` must not wait for.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { loadStackContext, queueSpec } = require("../ops/stack-context") as typeof import("../ops/stack-context");
+    const { openTarget } = require("../targets") as typeof import("../targets");
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const context = loadStackContext(flags);
     const queues = flags.queue ? [queueSpec(context, flags.queue).name] : context.spec.queues.map((q) => q.name);
     const target = await openTarget(context, flags, queues);

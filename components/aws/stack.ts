@@ -27,6 +27,7 @@ import type { QueueRef } from "./refs";
 import { Topic } from "./topic";
 import { VmWorker } from "./workers-vm";
 import { FunctionWorker } from "./workers-function";
+import { checkWorkerCode } from "../worker-code";
 
 /**
  * The whole web-queue-worker stack on AWS from one spec: API Gateway + Lambda front end, SQS
@@ -47,6 +48,7 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
 
     constructor(name: string, args: CloudStackArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "aws");
+        checkWorkerCode(spec);
         super("queuestack:aws:WebQueueWorker", name, {}, opts);
         this.spec = spec;
         const where = { namePrefix: [spec.name, pulumi.getStack()], tags: { ...spec.tags, "queuestack:stack": spec.name } };

@@ -17,6 +17,7 @@ import { ServiceBusNamespace } from "./service-bus";
 import { Topic } from "./topic";
 import { FunctionWorker } from "./workers-function";
 import { VmWorker } from "./workers-vm";
+import { checkWorkerCode } from "../worker-code";
 
 export interface AzureWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the function and VM code comes from. @default the bundled Azure adapters (workers/azure) */
@@ -44,6 +45,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
 
     constructor(name: string, args: AzureWebQueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "azure");
+        checkWorkerCode(spec);
         super("queuestack:azure:WebQueueWorker", name, {}, opts);
         this.spec = spec;
         const code = args.code ?? bundledAzureCode;

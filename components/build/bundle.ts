@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build, type Plugin } from "esbuild";
 import { deployedRuntimes } from "../runtimes";
+import { moduleSuffixes, resolveModuleFile } from "../worker-code";
 
 /** The import specifier adapters use for the user's worker module. */
 export const handlerSpecifier = "queuestack:handler";
@@ -42,17 +43,6 @@ export interface BundleWorkerArgs {
     handlerModule?: string;
     /** Directory `handlerModule` is relative to. @default process.cwd() (the Pulumi project directory) */
     projectRoot?: string;
-}
-
-const moduleSuffixes = ["", ".ts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"];
-
-/** The file a module path names, as Node/TypeScript resolve it, or undefined. */
-function resolveModuleFile(absolute: string): string | undefined {
-    for (const suffix of moduleSuffixes) {
-        const candidate = absolute + suffix;
-        if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    }
-    return undefined;
 }
 
 /** Resolves `queuestack:handler` to the user's module, or fails naming the path. */

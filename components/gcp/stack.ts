@@ -15,6 +15,7 @@ import { SourceBucket } from "./source-bucket";
 import { FunctionBuild } from "./function-build";
 import { ServiceAgents } from "./service-agents";
 import { type StackQueueContext, deployQueue, deployTopics, deployVmWorkers, frontEndQueue, topicSettings, watchedQueues } from "./stack-queues";
+import { checkWorkerCode } from "../worker-code";
 
 export interface GcpWebQueueWorkerArgs extends CloudStackArgs {
     /** Where the functions' and VMs' code comes from. @default bundledGcpCode (the workers/gcp adapters with each worker's `code`) */
@@ -43,6 +44,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
 
     constructor(name: string, args: GcpWebQueueWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "gcp");
+        checkWorkerCode(spec);
         super("queuestack:gcp:WebQueueWorker", name, {}, opts);
         this.spec = spec;
         const where = { namePrefix: [spec.name, pulumi.getStack()], labels: { ...spec.tags, "queuestack-stack": spec.name } };

@@ -8,7 +8,8 @@ import { ruleWithFix } from "./zod-issues";
 export const logicalName = (what: string, maxLength: number) =>
     z
         .string()
-        .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+        // One character passes this pattern, so its length problem is the one reported (min below).
+        .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
             error: ruleWithFix(
                 "must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
                 'Rename it, e.g. "orders" or "image-resize".',

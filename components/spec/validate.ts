@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { type Cloud, clouds } from "./clouds";
-import { type SpecIssue, SpecError, formatPath, suggestion } from "./issues";
+import { type SpecIssue, SpecError, formatIssue, formatPath, suggestion } from "./issues";
 import { specRules } from "./rules";
 import type { QueueSpec } from "./queue-schema";
 import { type Spec, specSchema } from "./schema";
@@ -31,17 +31,28 @@ const placeholder = (expected: string, round: number, index: number): unknown =>
     expected === "string" ? `placeholder-${round}-${index}` : expected === "number" ? 1 : undefined;
 
 /**
+ * True when a cross-field problem found on the repaired spec speaks of a stand-in: it is about a
+ * value the person did not write (its real problem is already reported), so it is left out.
+ */
+const mentionsStandIn = (issue: SpecIssue, standIns: ReadonlySet<string>) =>
+    [...standIns].some((standIn) => formatIssue(issue).includes(standIn));
+
+/**
  * Cross-field rules need a typed spec. When the structure has problems, the faulty values are set
  * aside (their defaults, or neutral stand-ins, take their place) so the rules can still report on
  * everything else in the same pass.
  */
-function repairedForRules(input: unknown, issues: readonly z.core.$ZodIssue[]): Spec | undefined {
+function repairedForRules(input: unknown, issues: readonly z.core.$ZodIssue[], standIns: Set<string>): Spec | undefined {
     const draft: unknown = structuredClone(input);
     let pending = issues;
     for (let round = 0; round < 4; round++) {
         pending.forEach((problem, index) => {
             if (problem.code === "unrecognized_keys") problem.keys.forEach((key) => setAt(draft, [...problem.path, key], undefined));
-            else if (round > 0 && problem.code === "invalid_type") setAt(draft, problem.path, placeholder(problem.expected, round, index));
+            else if (round > 0 && problem.code === "invalid_type") {
+                const standIn = placeholder(problem.expected, round, index);
+                if (typeof standIn === "string") standIns.add(standIn);
+                setAt(draft, problem.path, standIn);
+            }
             else setAt(draft, problem.path, undefined);
         });
         const result = specSchema.safeParse(draft);
@@ -76,9 +87,10 @@ export function checkSpec(input: unknown, cloud: Cloud): SpecCheck {
         return issues.length ? { issues } : { spec: parsed.data, issues };
     }
     const structural = firstPerPath(fromZodIssues(specSchema, input, parsed.error.issues));
-    const repaired = repairedForRules(input, parsed.error.issues);
+    const standIns = new Set<string>();
+    const repaired = repairedForRules(input, parsed.error.issues, standIns);
     const crossField = repaired ? specRules.flatMap((rule) => rule(repaired, cloud)) : [];
-    return { issues: [...structural, ...crossField.filter((c) => !structural.some((s) => overlaps(c, s)))] };
+    return { issues: [...structural, ...crossField.filter((c) => !structural.some((s) => overlaps(c, s)) && !mentionsStandIn(c, standIns))] };
 }
 
 /** Validates a spec for `cloud`; throws one SpecError listing every problem. */

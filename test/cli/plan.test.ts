@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { countByType, planTree } from "../../cli/plan-format";
 import { runStackOffline } from "../../cli/offline-stack";
-import { StackConfigError, loadStackConfig, stackNames } from "../../cli/stack-config";
+import { StackConfigError, loadStackConfig, stackNames } from "../../components/stack-config";
 import { one } from "../helpers/resources";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -78,7 +78,7 @@ describe("offline plan", () => {
             name: "SpecError",
             message: [
                 "Invalid queuestack spec (2 problems):",
-                '  name: must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (got "x"). Rename it, e.g. "orders" or "image-resize".',
+                '  name: must be at least 2 characters (got "x"). Use at least 2 characters.',
                 "  queues: must list at least 1 item (got []). Add one.",
             ].join("\n"),
         });

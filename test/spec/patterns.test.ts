@@ -78,7 +78,7 @@ describe("spec: queue patterns", () => {
                 "queues[0].priorities.levels[0].weight: must be at least 1 (got 0). Raise it to 1 or more.",
                 'queues[0].priorities.levels: must list at least 2 items (got [{"name":"High","weight":0}]). Add at least 2 items.',
                 "queues[0].priorities.promoteAfterSeconds: must be at least 1 (got 0). Raise it to 1 or more.",
-                'topics[0].name: must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (got "t"). Rename it, e.g. "orders" or "image-resize".',
+                'topics[0].name: must be at least 2 characters (got "t"). Use at least 2 characters.',
                 "topics[0].subscribers: must list at least 1 item (got []). Add one.",
                 "largeMessages.maxBodyMb: must be at most 100 (got 101). Lower it to 100 or less.",
                 "largeMessages.expireDays: must be at least 1 (got 0). Raise it to 1 or more.",

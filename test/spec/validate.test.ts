@@ -146,7 +146,7 @@ describe("spec validation", () => {
 
     it("still runs cross-field rules when the structure has problems elsewhere", () => {
         assert.deepEqual(problems({ name: "portfolio", queues: [{ name: "scrape", retentionDays: 30 }], workers: [{ name: "x", queue: "nope" }] }), [
-            'workers[0].name: must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (got "x"). Rename it, e.g. "orders" or "image-resize".',
+            'workers[0].name: must be at least 2 characters (got "x"). Use at least 2 characters.',
             'workers[0].queue: must name a queue in queues (got "nope"). Use one of the queues: scrape.',
             "queues[0].deadLetter.retentionDays: must be longer than the queue's retentionDays (30) (got 14). Raise it, or lower the queue's retentionDays, so dead letters are not dropped before anyone sees them.",
             "queues[0].retentionDays: must be at most 14 on aws (got 30). Lower it to 14 days or less.",
