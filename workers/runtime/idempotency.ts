@@ -29,7 +29,10 @@ export interface IdempotencyStore {
 
 /** What the datastore knows about one message (job), by message id. */
 export type JobRecord =
-    | { status: "done"; result: unknown; at: Date }
+    /** Accepted by the front end; no attempt has finished yet. */
+    | { status: "queued"; at: Date }
+    /** Finished; `duplicateOf` is the message whose result this is, when the idempotency key had been seen. */
+    | { status: "done"; result: unknown; at: Date; duplicateOf?: string }
     | { status: "retrying"; reason: string; attempt: number; at: Date }
     | { status: "dead-letter"; reason: string; attempt: number; at: Date };
 

@@ -43,6 +43,21 @@ class AttemptTimeout extends Error {
     override readonly name = "AttemptTimeout";
 }
 
+/**
+ * What the idempotency store keeps for a completed key: the result and the message that produced
+ * it, so a later message with the same key can point at the original job. Records written before
+ * the job id was kept hold the bare result.
+ */
+const completedBy = "queuestack.completedBy";
+const completion = (result: unknown, messageId: string) => ({ [completedBy]: messageId, result });
+function fromCompletion(stored: unknown): { result: unknown; messageId?: string } {
+    if (stored !== null && typeof stored === "object" && typeof (stored as Record<string, unknown>)[completedBy] === "string") {
+        const { [completedBy]: messageId, result } = stored as Record<string, unknown>;
+        return { result, messageId: messageId as string };
+    }
+    return { result: stored };
+}
+
 /** A processor for one worker: decode, guard, run with a deadline, record the outcome. */
 export function createProcessor(options: ProcessorOptions): Processor {
     const { worker, settings, store, logger, scope, blobStore } = options;
@@ -113,9 +128,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
             try {
                 const claimed = await store.claim(key, leaseSeconds);
                 if (claimed.status === "completed") {
-                    // Another message (same key) did the work: this message's job shares its result.
-                    await store.putJob(raw.id, { status: "done", result: claimed.result, at: claimed.completedAt }, settings.resultTtlSeconds).catch((error: unknown) => log.warn({ err: error }, "could not record the job"));
-                    return finish({ kind: "duplicate", result: claimed.result });
+                    // Another message (same key) did the work: this message's job shares its result and points at it.
+                    const { result, messageId } = fromCompletion(claimed.result);
+                    const duplicateOf = messageId !== undefined && messageId !== raw.id ? { duplicateOf: messageId } : {};
+                    await store.putJob(raw.id, { status: "done", result, at: claimed.completedAt, ...duplicateOf }, settings.resultTtlSeconds).catch((error: unknown) => log.warn({ err: error }, "could not record the job"));
+                    return finish({ kind: "duplicate", result });
                 }
                 if (claimed.status === "in-progress") {
                     return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
@@ -145,7 +162,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
             const result = (await Promise.race([Promise.resolve().then(() => worker.handle(message, context)), timeout])) ?? null;
             clearTimeout(timer);
             try {
-                if (claim) await store!.complete(claim.key, claim.token, result, settings.idempotency.ttlSeconds);
+                if (claim) await store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds);
                 await store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds);
             } catch (error) {
                 log.error({ err: error }, "the work is done but its record could not be stored");
