@@ -47,6 +47,11 @@ export function checkApiKey(given: string | undefined, expected: string): void {
     }
 }
 
+/** 413 for a request body of `bytes` (or more than `bytes`, when `atLeast`) over `maxBodyBytes`. */
+export function bodyTooLargeError(bytes: number, maxBodyBytes: number, atLeast = false): IntakeError {
+    return new IntakeError(413, `Request body is ${atLeast ? "over " : ""}${bytes} bytes; the limit is ${maxBodyBytes} bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests.`);
+}
+
 /**
  * Deepest nesting of arrays and objects a request body may have. Real messages nest a handful of
  * levels; the bound keeps a hostile body (thousands of `[`) from exhausting the stack of whatever
@@ -94,9 +99,7 @@ function nestingDepth(text: string, limit: number): number {
  * deeper than `maxJsonDepth`.
  */
 export function parseIntakeBody(body: Buffer, maxBodyBytes: number): { items: object[]; batch: boolean } {
-    if (body.length > maxBodyBytes) {
-        throw new IntakeError(413, `Request body is ${body.length} bytes; the limit is ${maxBodyBytes} bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests.`);
-    }
+    if (body.length > maxBodyBytes) throw bodyTooLargeError(body.length, maxBodyBytes);
     if (body.length === 0) throw new IntakeError(400, "Request body is empty. Send a JSON object, or a JSON array of objects to enqueue one message per item.");
     if (!isUtf8(body)) {
         const at = firstInvalidUtf8Byte(body);
