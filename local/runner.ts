@@ -10,6 +10,7 @@ import { groupCommit, openDatabase } from "./engine/database";
 import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
+import { seenWork, type GuardedWorker } from "./front-end/seen-work";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
@@ -114,12 +115,14 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         });
         const metrics = new WorkerMetrics(spec.workers.map((w) => w.name));
         const pools: WorkerPool[] = [];
+        const guarded: GuardedWorker[] = [];
         for (const workerSpec of spec.workers) {
             const modulePath = path.resolve(dir, workerSpec.code);
             for (const [name, value] of Object.entries(workerSpec.environment)) process.env[name] ??= value;
             const worker = workerFromModule(loadModule(modulePath), `${workerSpec.code} (spec workers[${workerSpec.name}].code)`);
             const settings = localRuntimeSettings(spec, workerSpec);
             const workerLogger = logger.child({ worker: workerSpec.name });
+            guarded.push({ queue: workerSpec.queue, worker, settings });
             pools.push(
                 new WorkerPool({
                     name: workerSpec.name,
@@ -154,7 +157,8 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        const seen = seenWork(guarded, (key) => store.completedBy(key));
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });

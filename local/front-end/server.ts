@@ -11,6 +11,7 @@ import type { AlarmState } from "../observability/alarms";
 import { renderMetrics, type MetricsSnapshot } from "../observability/prometheus";
 import { createLocalIntake, type IntakeAnswer } from "./intake";
 import { acceptRawBodies, UndrainedBodyError } from "./request-body";
+import type { SeenWork } from "./seen-work";
 
 /** What the local front end serves. */
 export interface LocalFrontEndOptions {
@@ -23,6 +24,8 @@ export interface LocalFrontEndOptions {
     /** Required in `x-api-key` on the queue, job and dashboard API routes; undefined when the spec's auth is "none". */
     apiKey?: string;
     logger: Logger;
+    /** The message that already did an item's work, for the 202 to say so. @default none known */
+    seenWork?: SeenWork;
     /** Current numbers, for /metrics and the dashboard. */
     snapshot: () => MetricsSnapshot & { alarms: AlarmState[] };
 }
@@ -39,7 +42,7 @@ const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
 export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInstance {
     const { spec, engine, jobs, apiKey, logger } = options;
     const maxBodyBytes = spec.frontEnd.maxBodyKb * 1024;
-    const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), logger });
+    const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), ...(options.seenWork ? { seenWork: options.seenWork } : {}), logger });
     const dashboard = readFileSync(dashboardFile, "utf8");
     // Each engine queue's sender address: its spec queue, and its priority level when it is one.
     const sendTargets = new Map(spec.queues.flatMap((q) => queueLevels(q).map((l) => [l.name, { queue: q.name, ...(l.level ? { level: l.level } : {}) }] as const)));

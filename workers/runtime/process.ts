@@ -1,7 +1,7 @@
 import { checkOut, type BlobStore } from "./claim-check";
 import type { WorkerDefinition } from "./define-worker";
 import { describeError, isPermanent } from "./errors";
-import { idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
+import { completion, fromCompletion, idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
 import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
 import { correlationAttribute } from "./priority";
@@ -41,21 +41,6 @@ export type Processor = (message: RawMessage, options?: { deadline?: Date }) => 
 
 class AttemptTimeout extends Error {
     override readonly name = "AttemptTimeout";
-}
-
-/**
- * What the idempotency store keeps for a completed key: the result and the message that produced
- * it, so a later message with the same key can point at the original job. Records written before
- * the job id was kept hold the bare result.
- */
-const completedBy = "queuestack.completedBy";
-const completion = (result: unknown, messageId: string) => ({ [completedBy]: messageId, result });
-function fromCompletion(stored: unknown): { result: unknown; messageId?: string } {
-    if (stored !== null && typeof stored === "object" && typeof (stored as Record<string, unknown>)[completedBy] === "string") {
-        const { [completedBy]: messageId, result } = stored as Record<string, unknown>;
-        return { result, messageId: messageId as string };
-    }
-    return { result: stored };
 }
 
 /** A processor for one worker: decode, guard, run with a deadline, record the outcome. */
