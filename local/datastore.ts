@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClaimResult, JobRecord, WorkerStore } from "../workers/runtime";
+import { fromCompletion } from "../workers/runtime/idempotency";
 import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./engine/database";
 
 interface KeyRow {
@@ -75,6 +76,12 @@ export class SqliteWorkerStore implements WorkerStore {
         if (!row) return undefined;
         const parsed = JSON.parse(row.record) as Omit<JobRecord, "at"> & { at: string };
         return { ...parsed, at: new Date(parsed.at) } as JobRecord;
+    }
+
+    /** The message that completed `key`, while its record lasts; undefined when the key is not completed (or was completed before message ids were kept). */
+    completedBy(key: string): string | undefined {
+        const row = statement(this.db, "SELECT result FROM idempotency WHERE key = ? AND state = 'completed' AND expires_at > ?").get(key, this.now()) as { result: string | null } | undefined;
+        return row ? fromCompletion(JSON.parse(row.result ?? "null")).messageId : undefined;
     }
 
     /** Drops in-progress claims made by other runs (their process is gone). Returns how many. */

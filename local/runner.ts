@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { StackConfigError, loadStackConfig } from "../components/stack-config";
-import { largeMessageExpireDays, validateSpec, type Spec } from "../components/spec";
-import { createLogger, createProcessor, workerFromModule, type Logger } from "../workers/runtime";
+import { checkSpec, clouds, largeMessageExpireDays, SpecError, validateSpec, type Cloud, type Spec } from "../components/spec";
+import { createLogger, createProcessor, type Logger } from "../workers/runtime";
 import { FileBlobStore } from "./blobs/file-blob-store";
 import { apiKeyFor, lockDataDir } from "./data-dir";
 import { SqliteWorkerStore } from "./datastore";
@@ -10,10 +10,12 @@ import { groupCommit, openDatabase } from "./engine/database";
 import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
+import { seenWork, type GuardedWorker } from "./front-end/seen-work";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
 import { WorkerPool } from "./worker-pool";
+import { loadWorkerModules } from "./worker-modules";
 
 /** How the local stack runs. */
 export interface LocalRunnerOptions {
@@ -62,12 +64,6 @@ export class PortInUseError extends Error {
     override readonly name = "PortInUseError";
 }
 
-/** Loads a worker module through the running loader (tsx compiles TypeScript modules and resolves folders to index.ts). */
-function loadModule(file: string): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file);
-}
-
 /** Reads and validates the stack's spec for the local target. Throws SpecError listing every problem. */
 export function loadLocalSpec(stack: string, dir: string): Spec {
     const config = loadStackConfig(stack, dir);
@@ -75,6 +71,9 @@ export function loadLocalSpec(stack: string, dir: string): Spec {
     if (raw === undefined) {
         throw new StackConfigError(`Pulumi.${stack}.yaml has no queuestack:spec. Add the spec under config (see Pulumi.dev.yaml).`);
     }
+    // The stack's own target is checked as plan and `pulumi up` check it, so a typo fails here too.
+    const cloud = String(config["queuestack:cloud"] ?? "aws");
+    if (!(clouds as readonly string[]).includes(cloud)) throw new SpecError(checkSpec(raw, cloud as Cloud).issues);
     return validateSpec(raw, "local");
 }
 
@@ -113,13 +112,15 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
             return [new Promoter({ engine, levels: levels.map((l) => l.queue), promoteAfterSeconds, logger: logger.child({ queue: queue.name }), ...(everyMs ? { everyMs } : {}) })];
         });
         const metrics = new WorkerMetrics(spec.workers.map((w) => w.name));
+        for (const workerSpec of spec.workers) for (const [name, value] of Object.entries(workerSpec.environment)) process.env[name] ??= value;
+        const definitions = loadWorkerModules(spec, dir);
         const pools: WorkerPool[] = [];
-        for (const workerSpec of spec.workers) {
-            const modulePath = path.resolve(dir, workerSpec.code);
-            for (const [name, value] of Object.entries(workerSpec.environment)) process.env[name] ??= value;
-            const worker = workerFromModule(loadModule(modulePath), `${workerSpec.code} (spec workers[${workerSpec.name}].code)`);
+        const guarded: GuardedWorker[] = [];
+        for (const [index, workerSpec] of spec.workers.entries()) {
+            const worker = definitions[index]!;
             const settings = localRuntimeSettings(spec, workerSpec);
             const workerLogger = logger.child({ worker: workerSpec.name });
+            guarded.push({ queue: workerSpec.queue, worker, settings });
             pools.push(
                 new WorkerPool({
                     name: workerSpec.name,
@@ -154,7 +155,8 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        const seen = seenWork(guarded, (key) => store.completedBy(key));
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });

@@ -21,6 +21,7 @@ import { parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake
 import { unknownTopicError } from "../../workers/runtime/unknown-topic";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
+import type { SeenWork } from "./seen-work";
 
 /** An HTTP answer: status and JSON body. */
 export interface IntakeAnswer {
@@ -37,6 +38,8 @@ export interface LocalIntakeOptions {
     /** Where claim-checked bodies go; undefined when spec largeMessages is off (bodies over the queue's limit get 413). */
     blobStore?: BlobStore;
     logger: Logger;
+    /** The message that already did an item's work (its idempotency key is completed): the 202 says so. @default none known */
+    seenWork?: SeenWork;
 }
 
 type Copy = SendOptions & { queue: string; body: string };
@@ -127,7 +130,9 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         const ids = await enqueueCopies(copies);
         logger.info({ queue: queueName, count: ids.length }, "enqueued");
         const correlationId = routed[0]!.correlationId;
-        return acceptedReply({ ids, batch, waitSeconds, jobs, ...(correlationId !== undefined ? { correlationId } : {}) });
+        const duplicateOf = options.seenWork ? items.map((item) => options.seenWork!(queue.name, item)) : [];
+        const onRecordError = (error: unknown) => logger.warn({ err: error }, "could not record an accepted message");
+        return acceptedReply({ ids, batch, waitSeconds, jobs, duplicateOf, onRecordError, ...(correlationId !== undefined ? { correlationId } : {}) });
     };
 
     const publish = async (topicName: string, request: RequestParts, raw: Buffer): Promise<IntakeAnswer> => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Socket } from "node:net";
 import * as path from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { queueLevels, type Spec } from "../../components/spec";
@@ -9,6 +10,8 @@ import { LocalQueueError } from "../engine/types";
 import type { AlarmState } from "../observability/alarms";
 import { renderMetrics, type MetricsSnapshot } from "../observability/prometheus";
 import { createLocalIntake, type IntakeAnswer } from "./intake";
+import { acceptRawBodies, UndrainedBodyError } from "./request-body";
+import type { SeenWork } from "./seen-work";
 
 /** What the local front end serves. */
 export interface LocalFrontEndOptions {
@@ -21,6 +24,8 @@ export interface LocalFrontEndOptions {
     /** Required in `x-api-key` on the queue, job and dashboard API routes; undefined when the spec's auth is "none". */
     apiKey?: string;
     logger: Logger;
+    /** The message that already did an item's work, for the 202 to say so. @default none known */
+    seenWork?: SeenWork;
     /** Current numbers, for /metrics and the dashboard. */
     snapshot: () => MetricsSnapshot & { alarms: AlarmState[] };
 }
@@ -37,14 +42,18 @@ const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
 export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInstance {
     const { spec, engine, jobs, apiKey, logger } = options;
     const maxBodyBytes = spec.frontEnd.maxBodyKb * 1024;
-    const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), logger });
+    const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), ...(options.seenWork ? { seenWork: options.seenWork } : {}), logger });
     const dashboard = readFileSync(dashboardFile, "utf8");
     // Each engine queue's sender address: its spec queue, and its priority level when it is one.
     const sendTargets = new Map(spec.queues.flatMap((q) => queueLevels(q).map((l) => [l.name, { queue: q.name, ...(l.level ? { level: l.level } : {}) }] as const)));
-    // Bodies up to twice the limit reach the handler, which answers 413 with the spec's limit.
-    const app = Fastify({ logger: false, bodyLimit: 2 * maxBodyBytes });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+    // Fastify's own answers (a URL it cannot decode, a request it cannot parse) in the documented { "error" } shape.
+    const app = Fastify({
+        logger: false,
+        frameworkErrors: (error, request, reply) =>
+            (reply as FastifyReply).code(400).send({ error: `The URL ${JSON.stringify(request.url)} is not valid percent-encoding (${error.message}). Encode path segments with encodeURIComponent.` }),
+        clientErrorHandler: answerMalformedRequest,
+    });
+    acceptRawBodies(app, maxBodyBytes);
 
     const answer = (reply: FastifyReply, result: IntakeAnswer) => reply.code(result.statusCode).send(result.body);
     const viaIntake = (run: (request: FastifyRequest, parts: RequestParts, body: Buffer) => Promise<IntakeAnswer>) =>
@@ -115,14 +124,26 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     );
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, _request, reply) => {
         if (error instanceof LocalQueueError) return reply.code(404).send({ error: error.message });
-        if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-            return reply.code(413).send({ error: `Request body is larger than ${maxBodyBytes} bytes, the limit (spec frontEnd.maxBodyKb). Split the batch into smaller requests.` });
-        }
+        if (error instanceof UndrainedBodyError) void reply.header("connection", "close");
+        if (error instanceof IntakeError) return reply.code(error.statusCode).send({ error: error.message });
         if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.message });
         logger.error({ err: error }, "front end failed");
         return reply.code(500).send({ error: "The front end failed; see the runner's log." });
     });
     return app;
+}
+
+/** Answers a request Node's HTTP parser refused (bad request line or headers) with 400, or 431 for oversized headers, as `{ "error" }`. */
+function answerMalformedRequest(error: Error & { code?: string }, socket: Socket): void {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+        socket.destroy();
+        return;
+    }
+    const [status, reason, text] = error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", "The request's headers are too large. Send fewer or shorter headers."]
+        : [400, "Bad Request", `The request is not valid HTTP/1.1 (${error.code ?? error.message}). Check the request line, the headers and the body's framing.`];
+    const body = JSON.stringify({ error: text });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** The headers (lower-case names, repeated ones joined by ",") and query parameters (the first of repeated ones) routing reads. */

@@ -137,11 +137,19 @@ describe("local runner: front end -> SQLite queue -> example worker -> datastore
     });
 
     it("suppresses a repeated URL with the idempotency guard, and redrives a fixed message to done", async () => {
-        const again = (await (await post(JSON.stringify({ url: `${site.base}/article` }))).json()) as { messageId: string };
+        const first = stack.store.completedBy(`scrape#${site.base}/article`)!;
+        assert.match(first, /^[0-9a-f-]{36}$/);
+        // The worker keys on its decoded body: an upper-case scheme is the same URL, so the same work.
+        const again = (await (await post(JSON.stringify({ url: `${site.base.replace("http://", "HTTP://")}/article` }))).json()) as Record<string, unknown>;
+        const original = { messageId: first, statusUrl: `/jobs/${first}` };
+        assert.deepEqual(again, { messageId: again.messageId, statusUrl: `/jobs/${again.messageId}`, deduplicated: true, duplicateOf: original });
         await waitFor("the duplicate to be deleted", () => (stack.engine.stats("scrape").visible + stack.engine.stats("scrape").inFlight === 0 ? true : undefined));
         assert.equal(site.hits.get("/article"), 1, "the page was not fetched again");
-        const shared = await settled(again.messageId, "done");
+        const shared = await settled(again.messageId as string, "done");
         assert.equal((shared.result as { title: string }).title, "Queues at home", "the duplicate's job shares the first result");
+        assert.deepEqual([shared.deduplicated, shared.duplicateOf], [true, original]);
+        const originalJob = (await job(first))!;
+        assert.deepEqual([originalJob.status, originalJob.deduplicated, originalJob.duplicateOf], ["done", undefined, undefined]);
 
         routes["/flaky"] = { body: articlePage("Back up") };
         const dlq = (await (await fetch(`${stack.url}/api/queues/scrape/dead-letters`, { headers: { "x-api-key": stack.apiKey! } })).json()) as { deadLetters: { id: string; body: string }[] };

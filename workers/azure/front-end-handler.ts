@@ -121,7 +121,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<HttpResponseInit> => {
         if (!options.jobs) throw noJobStatus();
-        return { status: 200, jsonBody: await jobStatus(options.jobs, id) };
+        return { status: 200, jsonBody: await jobStatus(options.jobs, id, "/api") };
     };
 
     const route = async (req: FrontEndRequest): Promise<HttpResponseInit> => {

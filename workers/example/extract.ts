@@ -24,7 +24,7 @@ export interface Article {
 /** Average adult silent reading speed used for reading time. */
 export const wordsPerMinute = 230;
 
-const ignoredText = new Set(["script", "style", "noscript", "template", "svg", "head"]);
+const ignoredText = new Set(["script", "style", "noscript", "template", "svg", "head", "title"]);
 const dateMetas = ["article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publish-date", "dc.date", "dc.date.issued"];
 
 const clean = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -74,7 +74,8 @@ export function extractArticle(html: string, url: string): Article {
             },
             ontext(text) {
                 const inside = open[open.length - 1];
-                if (inside === "title" && open.includes("head")) titleText += text;
+                // HTML5 lets a page leave out <head>: the document's <title> is the first one outside <svg>.
+                if (inside === "title" && !open.includes("svg")) titleText += text;
                 if (heading) heading.text += text;
                 if (!open.some((tag) => ignoredText.has(tag))) words += text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
             },

@@ -13,15 +13,24 @@ export interface ScrapeRequest {
     url: string;
 }
 
+/** Longest excerpt of a bad body quoted in a failure reason: reasons are stored and listed with every dead letter. */
+export const maxQuotedChars = 200;
+
+/** `value` as JSON, cut to maxQuotedChars with how much was left out. */
+const quoted = (value: unknown) => {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length <= maxQuotedChars ? text : `${text.slice(0, maxQuotedChars)}... (${text.length} characters)`;
+};
+
 /** Checks the body: an object with an http(s) `url`. */
 export function decodeScrapeRequest(body: unknown): ScrapeRequest {
     const url = (body as { url?: unknown } | null)?.url;
-    if (typeof url !== "string") throw new PermanentError(`the body needs a "url" string (got ${JSON.stringify(body)})`);
+    if (typeof url !== "string") throw new PermanentError(`the body needs a "url" string (got ${quoted(body)})`);
     let parsed: URL;
     try {
         parsed = new URL(url);
     } catch {
-        throw new PermanentError(`"${url}" is not a URL`);
+        throw new PermanentError(`${quoted(url)} is not a URL`);
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new PermanentError(`"${url}" is not an http(s) URL`);
     return { url: parsed.href };

@@ -29,7 +29,10 @@ export interface IdempotencyStore {
 
 /** What the datastore knows about one message (job), by message id. */
 export type JobRecord =
-    | { status: "done"; result: unknown; at: Date }
+    /** Accepted by the front end; no attempt has finished yet. */
+    | { status: "queued"; at: Date }
+    /** Finished; `duplicateOf` is the message whose result this is, when the idempotency key had been seen. */
+    | { status: "done"; result: unknown; at: Date; duplicateOf?: string }
     | { status: "retrying"; reason: string; attempt: number; at: Date }
     | { status: "dead-letter"; reason: string; attempt: number; at: Date };
 
@@ -41,6 +44,25 @@ export interface JobStore {
 
 /** Everything the runtime keeps in a cloud's datastore. */
 export interface WorkerStore extends IdempotencyStore, JobStore {}
+
+/**
+ * What the idempotency store keeps for a completed key: the result and the message that produced
+ * it, so a later message with the same key can point at the original job. Records written before
+ * the message id was kept hold the bare result.
+ */
+const completedBy = "queuestack.completedBy";
+
+/** The value `complete` stores for `result`, produced by message `messageId`. */
+export const completion = (result: unknown, messageId: string) => ({ [completedBy]: messageId, result });
+
+/** The result and producing message of a stored completion (`messageId` absent for older records). */
+export function fromCompletion(stored: unknown): { result: unknown; messageId?: string } {
+    if (stored !== null && typeof stored === "object" && typeof (stored as Record<string, unknown>)[completedBy] === "string") {
+        const { [completedBy]: messageId, result } = stored as Record<string, unknown>;
+        return { result, messageId: messageId as string };
+    }
+    return { result: stored };
+}
 
 /** Raised when the configured key cannot be read from a message; the message is dead-lettered. */
 export class IdempotencyKeyError extends Error {

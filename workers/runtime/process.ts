@@ -1,7 +1,7 @@
 import { checkOut, type BlobStore } from "./claim-check";
 import type { WorkerDefinition } from "./define-worker";
 import { describeError, isPermanent } from "./errors";
-import { idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
+import { completion, fromCompletion, idempotencyKeyOf, IdempotencyKeyError, type WorkerStore } from "./idempotency";
 import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
 import { correlationAttribute } from "./priority";
@@ -113,9 +113,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
             try {
                 const claimed = await store.claim(key, leaseSeconds);
                 if (claimed.status === "completed") {
-                    // Another message (same key) did the work: this message's job shares its result.
-                    await store.putJob(raw.id, { status: "done", result: claimed.result, at: claimed.completedAt }, settings.resultTtlSeconds).catch((error: unknown) => log.warn({ err: error }, "could not record the job"));
-                    return finish({ kind: "duplicate", result: claimed.result });
+                    // Another message (same key) did the work: this message's job shares its result and points at it.
+                    const { result, messageId } = fromCompletion(claimed.result);
+                    const duplicateOf = messageId !== undefined && messageId !== raw.id ? { duplicateOf: messageId } : {};
+                    await store.putJob(raw.id, { status: "done", result, at: claimed.completedAt, ...duplicateOf }, settings.resultTtlSeconds).catch((error: unknown) => log.warn({ err: error }, "could not record the job"));
+                    return finish({ kind: "duplicate", result });
                 }
                 if (claimed.status === "in-progress") {
                     return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
@@ -145,7 +147,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
             const result = (await Promise.race([Promise.resolve().then(() => worker.handle(message, context)), timeout])) ?? null;
             clearTimeout(timer);
             try {
-                if (claim) await store!.complete(claim.key, claim.token, result, settings.idempotency.ttlSeconds);
+                if (claim) await store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds);
                 await store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds);
             } catch (error) {
                 log.error({ err: error }, "the work is done but its record could not be stored");

@@ -8,6 +8,29 @@ export interface AcceptedReply {
     body: Record<string, unknown>;
 }
 
+/**
+ * How long the front end's record of an accepted message is kept: the longest any queue keeps a
+ * message (Pub/Sub 31 days), so a message still waiting never reads as unknown. The worker's own
+ * record, kept for datastore.ttlDays, supersedes it once an attempt finishes.
+ */
+export const acceptedRecordTtlSeconds = 31 * 86_400;
+
+/**
+ * Where the front end notes that it accepted a message: a record of its own beside the job's, so a
+ * late write can never hide the worker's result, whatever order the two writes land in.
+ */
+const acceptedKey = (id: string) => `${id}.accepted`;
+
+/**
+ * Notes that the front end accepted these messages, so `GET /jobs/{id}` answers "queued" until a
+ * worker records an outcome. Best effort: the messages are enqueued already, so a failed write is
+ * logged, not answered.
+ */
+export async function recordAccepted(jobs: JobStore, ids: readonly string[], onError?: (error: unknown) => void): Promise<void> {
+    const at = new Date();
+    await Promise.all(ids.map((id) => jobs.putJob(acceptedKey(id), { status: "queued", at }, acceptedRecordTtlSeconds).catch((error: unknown) => onError?.(error))));
+}
+
 /** What the front end enqueued for one request. */
 export interface Accepted {
     /** The queue's message ids, one per item, in request order. */
@@ -22,20 +45,34 @@ export interface Accepted {
     jobs: JobStore;
     /** Path the front end's routes sit under, e.g. "/api" on Azure Functions. @default "" */
     basePath?: string;
+    /**
+     * Per item, the message that already did this work (its idempotency key was seen), when the
+     * front end can tell at intake; the reply says so and points at it. @default none known
+     */
+    duplicateOf?: readonly (string | undefined)[];
+    /** Told when the record of an accepted message could not be written. @default ignored */
+    onRecordError?: (error: unknown) => void;
 }
 
 /** The path of a job's status on a front end whose routes sit under `basePath` (e.g. "/api"). */
 const statusPath = (id: string, basePath = "") => `${basePath}/jobs/${encodeURIComponent(id)}`;
 
-/** A job record that will not change any more: done or dead-lettered (a retrying job may still finish). */
-const isFinal = (record: JobRecord | undefined): record is Exclude<JobRecord, { status: "retrying" }> =>
-    record?.status === "done" || record?.status === "dead-letter";
+type FinalRecord = Extract<JobRecord, { status: "done" | "dead-letter" }>;
 
-/** One finished job as the reply shows it. */
-function finished(id: string, record: Exclude<JobRecord, { status: "retrying" }>): Record<string, unknown> {
-    return record.status === "done"
-        ? { id, status: "done", result: record.result, at: record.at.toISOString() }
-        : { id, status: "dead-letter", reason: record.reason, attempt: record.attempt, at: record.at.toISOString() };
+/** A job record that will not change any more: done or dead-lettered (a queued or retrying job may still finish). */
+const isFinal = (record: JobRecord | undefined): record is FinalRecord => record?.status === "done" || record?.status === "dead-letter";
+
+/** Where a duplicate's original job is: its id and status path. */
+const original = (id: string, basePath: string) => ({ duplicateOf: { messageId: id, statusUrl: statusPath(id, basePath) } });
+
+/** One job record as the front end shows it: a duplicate points at the message that did the work. */
+function shown(id: string, record: JobRecord, basePath: string): Record<string, unknown> {
+    const { at, ...rest } = record;
+    if (rest.status === "done" && rest.duplicateOf !== undefined) {
+        const { duplicateOf, ...done } = rest;
+        return { id, ...done, deduplicated: true, ...original(duplicateOf, basePath), at: at.toISOString() };
+    }
+    return { id, ...rest, at: at.toISOString() };
 }
 
 /**
@@ -45,26 +82,33 @@ function finished(id: string, record: Exclude<JobRecord, { status: "retrying" }>
  * "not finished" (the messages are accepted already, so the answer falls back to 202).
  */
 export async function acceptedReply(accepted: Accepted): Promise<AcceptedReply> {
-    const { ids, batch, correlationId, waitSeconds, jobs, basePath = "" } = accepted;
+    const { ids, batch, correlationId, waitSeconds, jobs, basePath = "", duplicateOf = [] } = accepted;
     const status = (id: string) => statusPath(id, basePath);
     const echo = correlationId === undefined ? {} : { correlationId };
+    await recordAccepted(jobs, ids, accepted.onRecordError);
     const results = await waitForJob(async () => {
         const records = await Promise.all(ids.map((id) => jobs.getJob(id)));
         return records.every(isFinal) ? records : undefined;
     }, waitSeconds);
     if (results) {
-        const items = ids.map((id, i) => finished(id, results[i]!));
+        const items = ids.map((id, i) => shown(id, results[i]!, basePath));
         return { statusCode: 200, body: batch ? { ...echo, jobs: items } : { ...echo, ...items[0] } };
     }
-    return {
-        statusCode: 202,
-        body: batch ? { messageIds: ids, ...echo, statusUrls: ids.map(status) } : { messageId: ids[0], ...echo, statusUrl: status(ids[0]!) },
-    };
+    const seen = (i: number) => (duplicateOf[i] === undefined ? {} : { deduplicated: true, ...original(duplicateOf[i]!, basePath) });
+    if (batch) {
+        const duplicates = ids.flatMap((id, i) => (duplicateOf[i] === undefined ? [] : [{ messageId: id, ...seen(i) }]));
+        return { statusCode: 202, body: { messageIds: ids, ...echo, statusUrls: ids.map(status), ...(duplicates.length ? { duplicates } : {}) } };
+    }
+    return { statusCode: 202, body: { messageId: ids[0], ...echo, statusUrl: status(ids[0]!), ...seen(0) } };
 }
 
-/** `GET /jobs/{id}`: the job's record as every front end answers it; IntakeError 404 when there is none. */
-export async function jobStatus(jobs: JobStore, id: string): Promise<Record<string, unknown>> {
-    const job = await jobs.getJob(id);
+/**
+ * `GET /jobs/{id}`: the job's record as every front end answers it: "queued" from the front end's
+ * note of acceptance until a worker records "retrying", "done" or "dead-letter"; IntakeError 404
+ * for an id the front end never accepted (or whose records have expired).
+ */
+export async function jobStatus(jobs: JobStore, id: string, basePath = ""): Promise<Record<string, unknown>> {
+    const job = (await jobs.getJob(id)) ?? (await jobs.getJob(acceptedKey(id)));
     if (!job) throw jobNotFoundError(id);
-    return { id, ...job, at: job.at.toISOString() };
+    return shown(id, job, basePath);
 }

@@ -136,7 +136,7 @@ describe("aws: HTTP API front end on moto (SQS, Secrets Manager, DynamoDB)", fun
         assert.deepEqual(JSON.parse(found.body), { id: "m-42", status: "done", result: { title: "Hi" }, at: "2026-01-01T00:00:00.000Z" });
         const missing = await handler(get("m-43"));
         assert.equal(missing.statusCode, 404);
-        assert.equal(errorOf(missing), 'No job record for message "m-43": it is still queued, or its record has expired.');
+        assert.equal(errorOf(missing), 'No job "m-43": this front end never accepted a message with that id, or its record has expired (spec datastore.ttlDays). Use the messageId or statusUrl a POST answered with.');
     });
 
     });

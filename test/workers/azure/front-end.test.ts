@@ -122,7 +122,7 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         });
         assert.deepEqual(await handler(request("GET", "jobs/m-queued")), {
             status: 404,
-            jsonBody: { error: 'No job record for message "m-queued": it is still queued, or its record has expired.' },
+            jsonBody: { error: 'No job "m-queued": this front end never accepted a message with that id, or its record has expired (spec datastore.ttlDays). Use the messageId or statusUrl a POST answered with.' },
         });
         assert.deepEqual(await handler(request("GET", "jobs/m-done", "", {})), {
             status: 401,

@@ -39,6 +39,13 @@ describe("example: extractArticle", () => {
         });
     });
 
+    it("reads <title> from a page without an explicit <head> (valid HTML5), and does not count it as words", () => {
+        const article = extractArticle("<!doctype html><title>No head here</title><p>one two three</p>", "https://site.test/a");
+        assert.equal(article.title, "No head here");
+        assert.equal(article.wordCount, 3);
+        assert.equal(extractArticle("<body><svg><title>icon</title></svg><p>x</p></body>", "https://site.test/a").title, null);
+    });
+
     it("returns nulls and zeros for an empty document rather than guessing", () => {
         assert.deepEqual(extractArticle("<html><body></body></html>", "https://site.test/empty"), {
             url: "https://site.test/empty",

@@ -74,5 +74,12 @@ describe("example: the content-portfolio scraper worker over a local HTTP server
             kind: "dead-letter",
             reason: 'the message body is not valid input: PermanentError: "ftp://files.test/a" is not an http(s) URL',
         });
+        // A 240 KB poison message is quoted in its reason by its first 200 characters, not whole.
+        const poison = { link: "y".repeat(240 * 1024) };
+        const quoted = JSON.stringify(poison);
+        assert.deepEqual(await processor()(message("m-9", poison)), {
+            kind: "dead-letter",
+            reason: `the message body is not valid input: PermanentError: the body needs a "url" string (got ${quoted.slice(0, 200)}... (${quoted.length} characters))`,
+        });
     });
 });

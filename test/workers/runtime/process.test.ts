@@ -62,6 +62,26 @@ describe("runtime: processMessage and the idempotency guard", () => {
         assert.deepEqual(ran, ["m-1", "m-3"]);
         const shared = await store.getJob("m-2");
         assert.deepEqual(shared?.status === "done" && shared.result, { scraped: "https://a.test/1" }, "the duplicate's job shows the shared result");
+        assert.deepEqual(shared?.status === "done" && shared.duplicateOf, "m-1", "and names the message that did the work");
+        const original = await store.getJob("m-1");
+        assert.deepEqual(original?.status === "done" && Object.hasOwn(original, "duplicateOf"), false);
+        // A redelivery of the original is not a duplicate of itself.
+        await run(raw("m-1", { url: "https://a.test/1" }, 2));
+        const redelivered = await store.getJob("m-1");
+        assert.deepEqual(redelivered?.status === "done" && Object.hasOwn(redelivered, "duplicateOf"), false);
+    });
+
+    it("reads a completion stored before the message id was kept as the bare result", async () => {
+        const { worker, ran } = recordingWorker();
+        const store = new MemoryWorkerStore();
+        const claimed = await store.claim("scrape#https://a.test/old", 30);
+        assert.equal(claimed.status, "claimed");
+        await store.complete("scrape#https://a.test/old", (claimed as { token: string }).token, { scraped: "old" }, 60);
+        const run = createProcessor({ worker, settings: settings({ key: "body.url" }), store, logger: capturedLogger().logger, scope: "scrape" });
+        assert.deepEqual(await run(raw("m-9", { url: "https://a.test/old" })), { kind: "duplicate", result: { scraped: "old" } });
+        assert.deepEqual(ran, []);
+        const job = await store.getJob("m-9");
+        assert.deepEqual(job && { ...job, at: undefined }, { status: "done", result: { scraped: "old" }, at: undefined });
     });
 
     it("prefers the worker's own idempotencyKey over the configured one", async () => {
