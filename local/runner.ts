@@ -13,7 +13,10 @@ import { createLocalFrontEnd } from "./front-end/server";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
+import { startLocalTracing } from "./tracing/local-tracing";
 import { WorkerPool } from "./worker-pool";
+import { messagingSystems } from "../workers/runtime/tracing";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 /** How the local stack runs. */
 export interface LocalRunnerOptions {
@@ -37,6 +40,8 @@ export interface LocalRunnerOptions {
     drainSeconds?: number;
     /** Time between priority promotion passes. @default a tenth of each queue's promoteAfterSeconds, 50 ms to 1 s */
     promoteEveryMs?: number;
+    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter). @default none */
+    spanProcessors?: SpanProcessor[];
 }
 
 /** A running local stack. */
@@ -101,6 +106,8 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     try {
         const engine = new QueueEngine(db, localQueues(spec));
         const store = new SqliteWorkerStore(db, engine.owner);
+        const traces = startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) });
+        closers.unshift(() => traces.tracing?.shutdown());
         const recovered = engine.recoverAbandoned();
         const claims = store.releaseAbandonedClaims();
         if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
@@ -126,7 +133,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
                     queue: workerSpec.queue,
                     levels: localLevels(spec.queues.find((q) => q.name === workerSpec.queue)!).levels,
                     engine,
-                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue, ...(blobStore ? { blobStore } : {}) }),
+                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue, messagingSystem: messagingSystems.local, ...(blobStore ? { blobStore } : {}) }),
                     concurrency: workerSpec.concurrency,
                     logger: workerLogger,
                     jobs: store,
@@ -154,7 +161,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces.tracing ? { spans: traces.store } : {}) });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });
@@ -173,6 +180,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const sweepTimer = setInterval(() => {
             engine.sweep();
             store.sweep();
+            traces.store.sweep();
             blobStore?.purgeExpired(largeMessageExpireDays(spec));
         }, 60_000);
 
