@@ -80,7 +80,7 @@ describe("tracing on the local target: one trace per job, through retries, the d
         const timeline = await waitFor("the stored timeline", async () => {
             const answer = await fetch(`${stack.url}/api/jobs/${id}/trace`, { headers: { "x-api-key": stack.apiKey! } });
             const body = (await answer.json()) as { steps: { kind: string; label: string; failed: boolean }[] };
-            return body.steps?.at(-1)?.label === "attempt 1: done" ? body.steps : undefined;
+            return body.steps?.[0]?.kind === "accepted" && body.steps.at(-1)?.label === "attempt 1: done" ? body.steps : undefined;
         });
         assert.deepEqual(timeline.map((s) => [s.kind, s.kind === "waited" ? s.label.replace(/\d+ ms/, "N ms") : s.label, s.failed]), [
             ["accepted", "accepted (POST /queues/:queue/messages -> 202)", false],
