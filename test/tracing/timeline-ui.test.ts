@@ -100,7 +100,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
         await waitFor("the done attempt", async () => {
             await page.reload();
             await page.locator('tr[data-testid="step"]').first().waitFor();
-            const kinds = await page.locator('tr[data-testid="step"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.kind));
+            const kinds = await page.locator('tr[data-testid="step"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")));
             // The request's span ends after its send: it may be stored a moment after the attempt.
             return kinds[0] === "accepted" && kinds.at(-1) === "attempt" ? kinds : undefined;
         });
