@@ -22,14 +22,17 @@ const operationOf = (span: StoredSpan) => span.attributes[semconv.operationName]
 export function timelineOf(spans: readonly StoredSpan[]): TimelineStep[] {
     const steps: TimelineStep[] = [];
     let readySince: number | undefined;
-    for (const span of spans) {
+    // A request's span can start a fraction of a millisecond "after" its child's on the SDK's anchored clock: it goes first.
+    const ordered = [...spans].sort((a, b) => Number(b.kind === spanKinds.server) - Number(a.kind === spanKinds.server) || a.startMs - b.startMs);
+    const accepted = ordered.some((span) => span.kind === spanKinds.server);
+    for (const span of ordered) {
         const at = { startMs: span.startMs, endMs: span.endMs };
         if (span.kind === spanKinds.server) {
             steps.push({ kind: "accepted", label: `accepted (${span.name} -> ${String(span.attributes[semconv.httpStatusCode] ?? "?")})`, ...at, failed: span.status === 2 });
         } else if (span.kind === spanKinds.producer) {
             const redrive = operationOf(span) === "redrive";
             if (redrive) steps.push({ kind: "redriven", label: `redriven to ${String(span.attributes[semconv.destinationName])}`, ...at, failed: span.status === 2 });
-            else if (!steps.some((s) => s.kind === "accepted")) steps.push({ kind: "accepted", label: `sent to ${String(span.attributes[semconv.destinationName])}`, ...at, failed: span.status === 2 });
+            else if (!accepted && !steps.some((s) => s.kind === "accepted")) steps.push({ kind: "accepted", label: `sent to ${String(span.attributes[semconv.destinationName])}`, ...at, failed: span.status === 2 });
             readySince = span.endMs;
         } else if (span.kind === spanKinds.consumer) {
             if (readySince !== undefined && span.startMs > readySince) {

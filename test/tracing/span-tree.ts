@@ -4,13 +4,14 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 const shown = ["queuestack.attempt", "queuestack.outcome", "queuestack.outcome.reason", "messaging.operation.type", "messaging.destination.name"];
 
 /**
- * The spans of the traces touching message `id`, drawn as indented lines, children in start order:
+ * The spans about message `id` (or any of several ids: a queue may name a message differently from its sender) and their ancestors, drawn as indented lines, children in start order:
  * `name KIND key=value... links=[linked span names]`. The messaging.system and message id are
  * checked separately, so one expected tree fits every target.
  */
-export function spanTree(spans: readonly ReadableSpan[], id: string): string[] {
+export function spanTree(spans: readonly ReadableSpan[], id: string | string[]): string[] {
+    const ids = new Set(typeof id === "string" ? [id] : id);
     const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
-    const about = (s: ReadableSpan) => s.attributes["messaging.message.id"] === id || s.links.some((l) => l.attributes?.["messaging.message.id"] === id);
+    const about = (s: ReadableSpan) => ids.has(String(s.attributes["messaging.message.id"])) || s.links.some((l) => ids.has(String(l.attributes?.["messaging.message.id"])));
     // The spans about the message (sends, attempts, settlements, redrives) and their ancestors.
     const keep = new Set<ReadableSpan>();
     for (const span of spans.filter(about)) {
