@@ -14,8 +14,11 @@ import { seenWork, type GuardedWorker } from "./front-end/seen-work";
 import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
+import { startLocalTracing } from "./tracing/local-tracing";
 import { WorkerPool } from "./worker-pool";
 import { loadWorkerModules } from "./worker-modules";
+import { messagingSystems } from "../workers/runtime/tracing";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 /** How the local stack runs. */
 export interface LocalRunnerOptions {
@@ -39,6 +42,8 @@ export interface LocalRunnerOptions {
     drainSeconds?: number;
     /** Time between priority promotion passes. @default a tenth of each queue's promoteAfterSeconds, 50 ms to 1 s */
     promoteEveryMs?: number;
+    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter). @default none */
+    spanProcessors?: SpanProcessor[];
 }
 
 /** A running local stack. */
@@ -100,6 +105,8 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     try {
         const engine = new QueueEngine(db, localQueues(spec));
         const store = new SqliteWorkerStore(db, engine.owner);
+        const traces = startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) });
+        closers.unshift(() => traces.tracing?.shutdown());
         const recovered = engine.recoverAbandoned();
         const claims = store.releaseAbandonedClaims();
         if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
@@ -127,7 +134,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
                     queue: workerSpec.queue,
                     levels: localLevels(spec.queues.find((q) => q.name === workerSpec.queue)!).levels,
                     engine,
-                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue, ...(blobStore ? { blobStore } : {}) }),
+                    processor: createProcessor({ worker, settings, store, logger: workerLogger, scope: workerSpec.queue, messagingSystem: messagingSystems.local, ...(blobStore ? { blobStore } : {}) }),
                     concurrency: workerSpec.concurrency,
                     logger: workerLogger,
                     jobs: store,
@@ -156,7 +163,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const seen = seenWork(guarded, (key) => store.completedBy(key));
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot });
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces.tracing ? { spans: traces.store } : {}) });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });
@@ -175,6 +182,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const sweepTimer = setInterval(() => {
             engine.sweep();
             store.sweep();
+            traces.store.sweep();
             blobStore?.purgeExpired(largeMessageExpireDays(spec));
         }, 60_000);
 

@@ -1,6 +1,7 @@
 import { describeError, WeightedPicker, type JobStore, type Logger, type Outcome, type Processor } from "../workers/runtime";
 import type { QueueEngine } from "./engine/queue-engine";
 import type { Delivery } from "./engine/types";
+import { settledLocally } from "./tracing/local-spans";
 
 /** One settled delivery, for metrics and alarms. */
 export interface Settled {
@@ -183,6 +184,7 @@ export class WorkerPool {
             .then((outcome) => {
                 if (!this.running.delete(delivery.receipt)) return; // returned to the queue by stop()
                 const disposition = this.settle(delivery, outcome);
+                settledLocally(this.options.queue, delivery, disposition, outcome);
                 this.options.onSettled?.({ worker: this.options.name, queue: this.options.queue, outcome: outcome.kind, disposition, durationMs: Date.now() - started });
                 if (this.running.size === 0) for (const resolve of this.drained) resolve();
                 this.schedulePump();

@@ -66,9 +66,10 @@ export class DeadLetterQueues {
     /**
      * Moves dead-lettered messages back to their queue (all, or those in `ids`), visible now, with
      * their id, body, attributes and group key, a fresh receive count and a fresh enqueue time (the
-     * wait that priority promotion measures starts again). Returns how many moved.
+     * wait that priority promotion measures starts again). Returns how many moved. `attributesOf`
+     * may give a message new attributes (a redrive's trace context).
      */
-    redrive(queue: string, ids?: string[]): number {
+    redrive(queue: string, ids?: string[], attributesOf?: (id: string) => Record<string, string> | undefined): number {
         const config = this.config(queue);
         const now = this.now();
         const wanted = ids ? new Set(ids) : undefined;
@@ -79,11 +80,13 @@ export class DeadLetterQueues {
                 statement(
                     this.db,
                     `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)
-                     SELECT id, queue, body, attributes, group_key, deduplication_id, sent_at, ?, ?, ? FROM dead_letters WHERE id = ?`,
-                ).run(now, now, now + config.retentionSeconds * 1000, row.id);
+                     SELECT id, queue, body, COALESCE(?, attributes), group_key, deduplication_id, sent_at, ?, ?, ? FROM dead_letters WHERE id = ?`,
+                ).run(attributesJson(attributesOf?.(row.id)), now, now, now + config.retentionSeconds * 1000, row.id);
                 statement(this.db, "DELETE FROM dead_letters WHERE id = ?").run(row.id);
             }
             return rows.length;
         })();
     }
 }
+
+const attributesJson = (attributes: Record<string, string> | undefined) => (attributes ? JSON.stringify(attributes) : null);

@@ -22,6 +22,7 @@ import { unknownTopicError } from "../../workers/runtime/unknown-topic";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
 import type { SeenWork } from "./seen-work";
+import { localDestinations, publishCopies } from "../tracing/local-spans";
 
 /** An HTTP answer: status and JSON body. */
 export interface IntakeAnswer {
@@ -76,6 +77,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
     const largeLimitBytes = spec.largeMessages.maxBodyMb * 1024 * 1024;
     const store = spec.largeMessages.enabled ? blobStore : undefined;
     if (spec.largeMessages.enabled && !blobStore) throw new Error("createLocalIntake: largeMessages is enabled but no blob store was given");
+    const destinations = localDestinations(spec);
 
     /** The body to enqueue for `item`: as it is, or a claim-check reference when over `limitBytes`. */
     const bodyOf = async (item: object, limitBytes: number, key: string): Promise<string> => {
@@ -105,7 +107,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
     /** Stores every copy in one transaction, on disk before it resolves. */
     const enqueueCopies = async (copies: Copy[]): Promise<string[]> => {
         try {
-            return (await engine.group.run(() => engine.sendMany(copies))).map((r) => r.id);
+            return (await publishCopies(destinations, copies, () => engine.group.run(() => engine.sendMany(copies)))).map((r) => r.id);
         } catch (error) {
             if (error instanceof LocalQueueError) throw new IntakeError(400, error.message);
             throw error;

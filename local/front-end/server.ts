@@ -9,6 +9,10 @@ import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError } from "../engine/types";
 import type { AlarmState } from "../observability/alarms";
 import { renderMetrics, type MetricsSnapshot } from "../observability/prometheus";
+import { traceAccept } from "../../workers/runtime/tracing";
+import { acceptedRequest, localDestinations, redriveTraced } from "../tracing/local-spans";
+import type { SqliteSpanStore } from "../tracing/span-store";
+import { registerTimeline } from "../tracing/timeline-routes";
 import { createLocalIntake, type IntakeAnswer } from "./intake";
 import { acceptRawBodies, UndrainedBodyError } from "./request-body";
 import type { SeenWork } from "./seen-work";
@@ -28,6 +32,8 @@ export interface LocalFrontEndOptions {
     seenWork?: SeenWork;
     /** Current numbers, for /metrics and the dashboard. */
     snapshot: () => MetricsSnapshot & { alarms: AlarmState[] };
+    /** Recorded spans, for the dashboard's job timeline. @default none: the timeline answers 404 */
+    spans?: SqliteSpanStore;
 }
 
 const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
@@ -45,6 +51,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     const intake = createLocalIntake({ spec, engine, jobs, ...(options.blobStore ? { blobStore: options.blobStore } : {}), ...(options.seenWork ? { seenWork: options.seenWork } : {}), logger });
     const dashboard = readFileSync(dashboardFile, "utf8");
     // Each engine queue's sender address: its spec queue, and its priority level when it is one.
+    const destinations = localDestinations(spec);
     const sendTargets = new Map(spec.queues.flatMap((q) => queueLevels(q).map((l) => [l.name, { queue: q.name, ...(l.level ? { level: l.level } : {}) }] as const)));
     // Fastify's own answers (a URL it cannot decode, a request it cannot parse) in the documented { "error" } shape.
     const app = Fastify({
@@ -61,7 +68,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
             const parts = requestParts(request);
             try {
                 if (apiKey !== undefined) checkApiKey(parts.header("x-api-key"), apiKey);
-                return answer(reply, await run(request, parts, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)));
+                return answer(reply, await traceAccept(acceptedRequest(request, parts), () => run(request, parts, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0))));
             } catch (error) {
                 if (error instanceof IntakeError) return answer(reply, { statusCode: error.statusCode, body: { error: error.message } });
                 logger.error({ err: error }, "front end failed");
@@ -89,6 +96,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
             return false;
         }
     };
+    registerTimeline(app, options.spans, authorized);
     app.get("/api/overview", async (request, reply) => {
         if (!authorized(request, reply)) return reply;
         const snapshot = options.snapshot();
@@ -114,7 +122,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
             return reply.code(400).send({ error: 'Send {"ids": ["<message id>", ...]} to redrive some messages, or no body to redrive all.' });
         }
         const queue = (request.params as { queue: string }).queue;
-        const redriven = await engine.group.run(() => engine.deadLetters.redrive(queue, ids as string[] | undefined));
+        const redriven = await redriveTraced(engine, destinations, queue, ids as string[] | undefined);
         logger.info({ queue, redriven }, "redrove dead letters");
         return { redriven };
     });

@@ -15,6 +15,7 @@ import { DynamoDbWorkerStore } from "./dynamodb-store";
 import { type QueueLevels, readQueueLevels } from "./queue-levels";
 import { S3BlobStore } from "./s3-blob-store";
 import { queueNameOf } from "./sqs-message";
+import { messagingSystems } from "../runtime/tracing/semconv";
 
 /** Everything an AWS worker (Lambda or VM) runs with. */
 export interface AwsWorker {
@@ -51,7 +52,7 @@ export function awsWorkerFromEnv(exported: unknown, env: Env, logger: Logger, cl
     const store = new DynamoDbWorkerStore({ client: clients.dynamodb ?? new DynamoDBClient({}), tableName });
     const bucket = env.QUEUESTACK_BLOB_BUCKET;
     const blobStore = bucket === undefined ? undefined : new S3BlobStore({ client: clients.s3 ?? new S3Client({}), bucket });
-    const processor = createProcessor({ worker, settings, store, logger, scope: queueNameOf(queueUrl), blobStore });
+    const processor = createProcessor({ worker, settings, store, logger, scope: queueNameOf(queueUrl), blobStore, messagingSystem: messagingSystems.aws });
     const levels = readQueueLevels(env);
     return { processor, settings, queueUrl, ...(levels ? { levels } : {}), sqs: clients.sqs ?? new SQSClient({}), store, ...(blobStore ? { blobStore } : {}) };
 }

@@ -14,6 +14,7 @@ import {
 import { FirestoreWorkerStore } from "./firestore-store";
 import { gcsBlobStoreFromEnv } from "./gcs-blob-store";
 import { type GoogleApiCall, googleApi } from "./google-api";
+import { messagingSystems } from "../runtime/tracing/semconv";
 
 /** Everything a GCP worker (push function or VM poller) runs with. */
 export interface GcpWorker {
@@ -58,5 +59,5 @@ export function gcpWorkerFromEnv(exported: unknown, env: Env, logger: Logger, ap
     const scope = requireString(env, "QUEUESTACK_QUEUE_NAME", "the spec name of the queue this worker consumes");
     const blobStore = gcsBlobStoreFromEnv(env);
     const keyed = { ...worker, idempotencyKey: senderDeduplicated(worker.idempotencyKey ?? settings.idempotency.key) };
-    return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore }), settings, store };
+    return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore, messagingSystem: messagingSystems.gcp }), settings, store };
 }

@@ -6,6 +6,7 @@ import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
 import { correlationAttribute } from "./priority";
 import type { RuntimeSettings } from "./settings";
+import { traceAttempt } from "./tracing/spans";
 
 /** What became of one delivery; each adapter maps it onto its cloud. */
 export type Outcome =
@@ -34,6 +35,8 @@ export interface ProcessorOptions {
      * @default none: a reference is dead-lettered with the reason
      */
     blobStore?: BlobStore;
+    /** `messaging.system` of the attempt spans (messagingSystems: aws_sqs, servicebus, gcp_pubsub, queuestack_local). @default none */
+    messagingSystem?: string;
 }
 
 /** Runs one delivery to its outcome. Never throws: every failure becomes `retry` or `dead-letter`. */
@@ -60,7 +63,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
         }
     };
 
-    return async (raw, { deadline } = {}) => {
+    const destination = { ...(options.messagingSystem ? { system: options.messagingSystem } : {}), queue: scope };
+    const processOne: Processor = async (raw, { deadline } = {}) => {
         const correlationId = raw.attributes[correlationAttribute];
         const log = logger.child({
             messageId: raw.id,
@@ -163,4 +167,5 @@ export function createProcessor(options: ProcessorOptions): Processor {
             return finish({ kind: "retry", reason });
         }
     };
+    return (raw, processOptions) => traceAttempt(destination, raw, () => processOne(raw, processOptions));
 }

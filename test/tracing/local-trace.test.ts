@@ -1,0 +1,97 @@
+import { strict as assert } from "node:assert";
+import { rmSync } from "node:fs";
+import * as path from "node:path";
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { startLocalStack, type LocalStack } from "../../local/runner";
+import { capturedLogger } from "../workers/helpers/capture-logs";
+import { waitFor, writeStack } from "../local/helpers";
+import { repaired } from "./fixtures/flaky-worker";
+import { spanTree } from "./span-tree";
+
+describe("tracing on the local target: one trace per job, through retries, the dead-letter queue and redrive", function () {
+    this.timeout(30_000);
+    const exporter = new InMemorySpanExporter();
+    let dir: string;
+    let stack: LocalStack;
+
+    const post = async (body: object) => {
+        const response = await fetch(`${stack.url}/queues/scrape/messages`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": stack.apiKey! }, body: JSON.stringify(body) });
+        assert.equal(response.status, 202);
+        return ((await response.json()) as { messageId: string }).messageId;
+    };
+    const spansNamed = (id: string, name: string) => exporter.getFinishedSpans().filter((s) => s.name === name && s.attributes["messaging.message.id"] === id);
+    const settled = (id: string, name: string, count = 1) => waitFor(`${count} ${name} span(s) for ${id}`, () => (spansNamed(id, name).length >= count ? true : undefined));
+
+    before(async () => {
+        dir = writeStack("test", {
+            name: "traced",
+            queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
+            workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), concurrency: 2, idempotency: { enabled: false } }],
+        });
+        stack = await startLocalStack({ stack: "test", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.05, pollIntervalMs: 20, drainSeconds: 0.2, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    });
+    after(async () => {
+        await stack?.stop();
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("traces a job that fails once and then succeeds: accepted, sent, two attempts under the send, each settled", async () => {
+        const id = await post({ mode: "fail-once" });
+        await settled(id, "ack scrape");
+        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), [
+            "POST /queues/:queue/messages SERVER",
+            "  send scrape PRODUCER operation.type=send destination.name=scrape",
+            "    process scrape CONSUMER attempt=1 outcome=retry outcome.reason=Error: the first attempt fails operation.type=process destination.name=scrape links=[send scrape]",
+            "      nack scrape CLIENT attempt=1 outcome.reason=Error: the first attempt fails operation.type=settle destination.name=scrape",
+            "    process scrape CONSUMER attempt=2 outcome=done operation.type=process destination.name=scrape links=[send scrape]",
+            "      ack scrape CLIENT attempt=2 operation.type=settle destination.name=scrape",
+        ]);
+        const spans = exporter.getFinishedSpans().filter((s) => s.attributes["messaging.message.id"] === id);
+        assert.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1, "one trace for the whole job");
+        assert.deepEqual([...new Set(spans.map((s) => s.attributes["messaging.system"]))], ["queuestack_local"]);
+        const correlated = spans.filter((s) => s.attributes["messaging.message.conversation_id"] === id).map((s) => s.name);
+        assert.deepEqual(correlated, ["send scrape", "process scrape", "process scrape"], "the correlation id (the job id when none is sent) on sends and attempts");
+    });
+
+    it("traces a job that dead-letters and is redriven: the redrive starts a new trace linked to the job's send", async () => {
+        const id = await post({ mode: "broken", key: "dlq" });
+        await settled(id, "dead_letter scrape");
+        repaired.add("dlq");
+        const response = await fetch(`${stack.url}/api/queues/scrape/redrive`, { method: "POST", headers: { "x-api-key": stack.apiKey! }, body: JSON.stringify({ ids: [id] }) });
+        assert.deepEqual(await response.json(), { redriven: 1 });
+        await settled(id, "ack scrape");
+        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), [
+            "POST /queues/:queue/messages SERVER",
+            "  send scrape PRODUCER operation.type=send destination.name=scrape",
+            "    process scrape CONSUMER attempt=1 outcome=retry outcome.reason=Error: the page is broken operation.type=process destination.name=scrape links=[send scrape]",
+            "      nack scrape CLIENT attempt=1 outcome.reason=Error: the page is broken operation.type=settle destination.name=scrape",
+            "    process scrape CONSUMER attempt=2 outcome=retry outcome.reason=Error: the page is broken operation.type=process destination.name=scrape links=[send scrape]",
+            "      dead_letter scrape CLIENT attempt=2 outcome.reason=Error: the page is broken operation.type=settle destination.name=scrape",
+            "redrive scrape PRODUCER operation.type=send destination.name=scrape links=[send scrape]",
+            "  process scrape CONSUMER attempt=1 outcome=done operation.type=process destination.name=scrape links=[redrive scrape]",
+            "    ack scrape CLIENT attempt=1 operation.type=settle destination.name=scrape",
+        ]);
+        const [send] = spansNamed(id, "send scrape");
+        const [redrive] = exporter.getFinishedSpans().filter((s) => s.name === "redrive scrape");
+        assert.notEqual(redrive!.spanContext().traceId, send!.spanContext().traceId, "the redrive is a trace of its own");
+        assert.deepEqual(redrive!.links.map((l) => [l.context.traceId, l.context.spanId, l.attributes]), [[send!.spanContext().traceId, send!.spanContext().spanId, { "messaging.message.id": id }]]);
+
+        // The runner's own store feeds the dashboard's timeline with the same spans.
+        const timeline = await waitFor("the stored timeline", async () => {
+            const answer = await fetch(`${stack.url}/api/jobs/${id}/trace`, { headers: { "x-api-key": stack.apiKey! } });
+            const body = (await answer.json()) as { steps: { kind: string; label: string; failed: boolean }[] };
+            return body.steps?.[0]?.kind === "accepted" && body.steps.at(-1)?.label === "attempt 1: done" ? body.steps : undefined;
+        });
+        assert.deepEqual(timeline.map((s) => [s.kind, s.kind === "waited" ? s.label.replace(/\d+ ms/, "N ms") : s.label, s.failed]), [
+            ["accepted", "accepted (POST /queues/:queue/messages -> 202)", false],
+            ["waited", "waited N ms in the queue", false],
+            ["attempt", "attempt 1 failed: Error: the page is broken", true],
+            ["waited", "waited N ms in the queue", false],
+            ["attempt", "attempt 2 failed: Error: the page is broken", true],
+            ["dead-lettered", "dead-lettered: Error: the page is broken", true],
+            ["redriven", "redriven to scrape", false],
+            ["waited", "waited N ms in the queue", false],
+            ["attempt", "attempt 1: done", false],
+        ]);
+    });
+});
