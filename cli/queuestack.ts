@@ -31,6 +31,18 @@ export function queuestackProgram(io: CliIo, errors: string[] = []): Command {
             const { main } = require("./plan") as typeof import("./plan");
             process.exitCode = await main(command.args);
         });
+    program
+        .command("rehearse")
+        .description("run the planned stack on local emulators with its bundled code and permissions, before `pulumi up`")
+        .helpOption(false)
+        .allowUnknownOption(true)
+        .allowExcessArguments(true)
+        .action(async (_options, command: Command) => {
+            // Loaded on use, like plan: the rehearsal plans the stack (Pulumi and the provider SDKs).
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { main } = require("./rehearse") as typeof import("./rehearse");
+            process.exitCode = await main(command.args);
+        });
     withLocalOptions(program.command("local"))
         .description("run the stack on this machine: SQLite queue and datastore, the real workers, the front end and a dashboard on 127.0.0.1")
         .action(async (options: LocalCommandOptions) => {
