@@ -36,4 +36,6 @@ export interface StackDriver {
     deadLetters(route: DeadLetterRoute): Promise<string[]>;
     /** Moves every dead letter of `route` back to its source queue with the operator's redrive; the count moved. */
     redrive(route: DeadLetterRoute): Promise<number>;
+    /** Error answers the emulators gave the stack's code since the last call, in their own words (e.g. "403 AccessDenied: ..."). */
+    emulatorErrors(): string[];
 }

@@ -22,11 +22,13 @@ export interface Report {
 export const passed = (report: Report) => report.checks.every((c) => c.status !== "fail");
 
 /** Runs a check; any exception becomes a failed row with its message (an emulator's own error text included). */
-export async function check(kind: Check["kind"], name: string, run: () => Promise<string>): Promise<Check> {
+export async function check(kind: Check["kind"], name: string, run: () => Promise<string>, emulatorErrors: () => string[] = () => []): Promise<Check> {
+    emulatorErrors();
     try {
         return { kind, name, status: "pass", detail: await run() };
     } catch (error) {
-        return { kind, name, status: "fail", detail: errorText(error) };
+        const said = [...new Set(emulatorErrors())];
+        return { kind, name, status: "fail", detail: errorText(error) + (said.length ? ` | the emulator answered: ${said.join("; ")}` : "") };
     }
 }
 

@@ -7,6 +7,7 @@ import { startFunction, type FunctionHost } from "../function-host";
 import { archiveFiles, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
 import { httpApiEvent, matchRoute, plannedRoutes } from "./api-gateway";
 import { awsClients, closeClients } from "./clients";
+import { startErrorRecorder } from "./error-recorder";
 import { pollOnce, type SqsTrigger } from "./sqs-trigger";
 import type { AwsStandUp } from "./stand-up";
 
@@ -41,8 +42,11 @@ export interface AwsDriverArgs {
  * routes, and each planned SQS event source mapping polled with the planned batch size.
  */
 export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { stop(): Promise<void> }> {
-    const { endpoint, region, resources, standUp } = args;
-    const admin = awsClients(endpoint, region, standUp.admin);
+    const { region, resources, standUp } = args;
+    // The bundles reach moto through the recorder, so failures can quote moto's own error text.
+    const recorder = await startErrorRecorder(args.endpoint);
+    const endpoint = recorder.endpoint;
+    const admin = awsClients(args.endpoint, region, standUp.admin);
     const hosts = new Map<string, FunctionHost>();
     const assume = (roleArn: string) => {
         const credentials = standUp.roles.get(roleArn);
@@ -63,7 +67,8 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
                 handler: stringInput(fn, "handler") ?? "index.handler",
                 timeoutSeconds,
                 env: {
-                    ...substitute(planned, standUp.refs),
+                    // moto's queue URLs point at the recorder too: the SQS client sends to the queue URL's host.
+                    ...substitute(substitute(planned, standUp.refs), new Map([[args.endpoint, endpoint]])),
                     AWS_REGION: region,
                     AWS_DEFAULT_REGION: region,
                     AWS_ENDPOINT_URL: endpoint,
@@ -86,7 +91,7 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
         triggers.push({
             functionName: nameOf(fn),
             queueArn,
-            queueUrl,
+            queueUrl: queueUrl.replace(args.endpoint, endpoint),
             batchSize: Number(mapping.inputs.batchSize ?? 10),
             partialBatch: ((mapping.inputs.functionResponseTypes as string[] | undefined) ?? []).includes("ReportBatchItemFailures"),
             sqs: new SQSClient({ endpoint, region, credentials: assume(substitute(stringInput(fn, "role")!, standUp.refs)), maxAttempts: 1 }),
@@ -166,7 +171,9 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             await Promise.all([...hosts.values()].map((host) => host.stop()));
             triggers.forEach((t) => t.sqs.destroy());
             closeClients(admin);
+            await recorder.stop();
         },
+        emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
     };
 
 }

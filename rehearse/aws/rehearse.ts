@@ -38,18 +38,18 @@ export async function rehearseAws(context: RehearsalContext): Promise<Check[]> {
     try {
         const queue = spec.workers.find((w) => w.kind === "function")?.queue ?? spec.queues[0]!.name;
         context.progress(`walking the paths of queue "${queue}"`);
-        checks.push(await check("path", "accept -> queue -> worker -> datastore -> GET /jobs/{id}", () => acceptPath(driver, queue, samples.good)));
-        if (spec.frontEnd.auth === "apiKey") checks.push(await check("path", "request without the API key is refused", () => refusesUnauthenticated(driver, queue, samples.good)));
+        checks.push(await check("path", "accept -> queue -> worker -> datastore -> GET /jobs/{id}", () => acceptPath(driver, queue, samples.good), driver.emulatorErrors));
+        if (spec.frontEnd.auth === "apiKey") checks.push(await check("path", "request without the API key is refused", () => refusesUnauthenticated(driver, queue, samples.good), driver.emulatorErrors));
         let poisoned: Poisoned | undefined;
         checks.push(
             await check("path", "poison -> dead-letter queue after the planned attempts", async () => {
-                poisoned = await poisonPath(driver, queue, samples.poison);
+                poisoned = await poisonPath(driver, queue, samples.poison, spec.queues.find((q) => q.name === queue)!.maxReceiveCount);
                 return poisoned.detail;
-            }),
+            }, driver.emulatorErrors),
         );
         checks.push(
             poisoned
-                ? await check("path", "redrive back to the queue", () => redrivePath(driver, poisoned!))
+                ? await check("path", "redrive back to the queue", () => redrivePath(driver, poisoned!), driver.emulatorErrors)
                 : { kind: "path", name: "redrive back to the queue", status: "fail", detail: "no dead letter to redrive (the poison path failed)" },
         );
     } finally {

@@ -25,10 +25,11 @@ export async function acceptPath(driver: StackDriver, queue: string, body: objec
     const statusUrl = await enqueue(driver, queue, body);
     const { deliveries, errors } = await driver.drain();
     const delivered = deliveries.get(JSON.stringify(body)) ?? 0;
-    const record = await jobRecord(driver, statusUrl);
-    if (record.status !== "done") {
-        throw new Error(`${statusUrl} is ${JSON.stringify(record)} after ${delivered} deliveries; expected status "done"${errors.length ? `. Errors: ${errors.join("; ")}` : ""}`);
-    }
+    const seen = errors.length ? ` Errors: ${[...new Set(errors)].join("; ")}` : "";
+    const record = await jobRecord(driver, statusUrl).catch((error: Error) => {
+        throw new Error(`${error.message} after ${delivered} deliveries.${seen}`);
+    });
+    if (record.status !== "done") throw new Error(`${statusUrl} is ${JSON.stringify(record)} after ${delivered} deliveries; expected status "done".${seen}`);
     return `202 -> ${delivered} delivery -> ${statusUrl} done`;
 }
 

@@ -13,7 +13,7 @@ export interface Poisoned {
  * (maxReceiveCount / maxDeliveryAttempts), then sits in the planned dead-letter queue, and
  * GET /jobs/{id} says "dead-letter" with the worker's reason.
  */
-export async function poisonPath(driver: StackDriver, queue: string, body: object): Promise<Poisoned> {
+export async function poisonPath(driver: StackDriver, queue: string, body: object, specAttempts: number): Promise<Poisoned> {
     const text = JSON.stringify(body);
     const statusUrl = await enqueue(driver, queue, body);
     const { deliveries, errors } = await driver.drain();
@@ -24,6 +24,9 @@ export async function poisonPath(driver: StackDriver, queue: string, body: objec
     if (!found) throw new Error(`the poison message was delivered ${attempts} times and is in no dead-letter queue (${driver.deadLetterRoutes().map((r) => r.deadLetter).join(", ")}).${extra}`);
     if (attempts !== found.maxAttempts) {
         throw new Error(`the poison message reached ${found.deadLetter} after ${attempts} deliveries; ${found.source} plans exactly ${found.maxAttempts}.${extra}`);
+    }
+    if (attempts !== specAttempts) {
+        throw new Error(`the poison message reached ${found.deadLetter} after ${attempts} deliveries, as ${found.source} plans; the spec asks for maxReceiveCount ${specAttempts} (queues "${queue}").`);
     }
     const record = await jobRecord(driver, statusUrl);
     if (record.status !== "dead-letter" || typeof record.reason !== "string") {
