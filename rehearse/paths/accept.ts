@@ -3,8 +3,8 @@ import type { HttpAnswer, StackDriver } from "../driver";
 const describe = (answer: HttpAnswer) => `${answer.status} ${JSON.stringify(answer.body)}${answer.logs ? ` (front end log: ${answer.logs})` : ""}`;
 
 /** POSTs one body to `queue` through the front end with the stack's credentials; the job's status path. */
-export async function enqueue(driver: StackDriver, queue: string, body: object): Promise<string> {
-    const answer = await driver.request({ method: "POST", path: `/queues/${encodeURIComponent(queue)}/messages`, headers: { "content-type": "application/json", ...(await driver.credentials()) }, body: JSON.stringify(body) });
+export async function enqueue(driver: StackDriver, queue: string, body: object, routing: Record<string, string> = {}): Promise<string> {
+    const answer = await driver.request({ method: "POST", path: `/queues/${encodeURIComponent(queue)}/messages`, headers: { "content-type": "application/json", ...routing, ...(await driver.credentials()) }, body: JSON.stringify(body) });
     const statusUrl = (answer.body as { statusUrl?: unknown } | undefined)?.statusUrl;
     if (answer.status !== 202 || typeof statusUrl !== "string") throw new Error(`POST /queues/${queue}/messages answered ${describe(answer)}; expected 202 with a statusUrl`);
     return statusUrl;
@@ -21,8 +21,8 @@ export async function jobRecord(driver: StackDriver, statusUrl: string): Promise
  * The accept path: POST /queues/{queue}/messages with the API key -> 202 -> the planned queue ->
  * the planned trigger runs the worker bundle -> the result in the datastore -> GET /jobs/{id} done.
  */
-export async function acceptPath(driver: StackDriver, queue: string, body: object): Promise<string> {
-    const statusUrl = await enqueue(driver, queue, body);
+export async function acceptPath(driver: StackDriver, queue: string, body: object, routing: Record<string, string> = {}): Promise<string> {
+    const statusUrl = await enqueue(driver, queue, body, routing);
     const { deliveries, errors } = await driver.drain();
     const delivered = deliveries.get(JSON.stringify(body)) ?? 0;
     const seen = errors.length ? ` Errors: ${[...new Set(errors)].join("; ")}` : "";

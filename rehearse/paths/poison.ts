@@ -13,9 +13,9 @@ export interface Poisoned {
  * (maxReceiveCount / maxDeliveryAttempts), then sits in the planned dead-letter queue, and
  * GET /jobs/{id} says "dead-letter" with the worker's reason.
  */
-export async function poisonPath(driver: StackDriver, queue: string, body: object, specAttempts: number): Promise<Poisoned> {
+export async function poisonPath(driver: StackDriver, queue: string, body: object, specAttempts: number, routing: Record<string, string> = {}): Promise<Poisoned> {
     const text = JSON.stringify(body);
-    const statusUrl = await enqueue(driver, queue, body);
+    const statusUrl = await enqueue(driver, queue, body, routing);
     const { deliveries, errors } = await driver.drain();
     const attempts = deliveries.get(text) ?? 0;
     let found: DeadLetterRoute | undefined;
