@@ -22,6 +22,7 @@ export function queuestackProgram(io: CliIo, errors: string[] = [], argv: readon
         .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.");
     program.addCommand(delegated("plan", "everything `pulumi up` would create, offline, as a tree and a Mermaid diagram", (args) => (require("./plan") as typeof import("./plan")).main(args)));
     program.addCommand(delegated("policy", "evaluate the queuestack policy pack offline on stacks (Pulumi.<stack>.yaml and the program beside it)", (args) => (require("./policy") as typeof import("./policy")).main(args)));
+    program.addCommand(delegated("rehearse", "run the planned stack on local emulators with its bundled code and permissions, before `pulumi up`", (args) => (require("./rehearse") as typeof import("./rehearse")).main(args)));
     program.addCommand(localCommand(io, output, argv[0] === "local"));
     program.addCommand(statusCommand(io));
     program.addCommand(dlqCommands(io));

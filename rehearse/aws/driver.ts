@@ -1,0 +1,179 @@
+import { SQSClient, ReceiveMessageCommand, ChangeMessageVisibilityBatchCommand } from "@aws-sdk/client-sqs";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { AwsTarget } from "../../cli/targets/aws";
+import { redrive } from "../../cli/ops/redrive";
+import type { DeadLetterRoute, StackDriver } from "../driver";
+import { startFunction, type FunctionHost } from "../function-host";
+import { archiveFiles, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
+import { httpApiEvent, matchRoute, plannedRoutes } from "./api-gateway";
+import { awsClients, closeClients } from "./clients";
+import { startErrorRecorder } from "./error-recorder";
+import { pollOnce, type SqsTrigger } from "./sqs-trigger";
+import type { AwsStandUp } from "./stand-up";
+
+/** The last error a function logged (pino JSON lines: its `err.message` or `msg`), or its last line. */
+function lastError(logs: string): string {
+    for (const line of logs.split("\n").reverse()) {
+        try {
+            const entry = JSON.parse(line) as { level?: number | string; msg?: string; err?: { type?: string; message?: string } };
+            if (entry.err?.message) return `${entry.msg ?? ""}: ${entry.err.type ?? ""} ${entry.err.message}`.trim();
+        } catch {
+            // not a JSON line
+        }
+    }
+    return logs.split("\n").pop() ?? "";
+}
+
+/** The most delivery rounds one drain makes (a stuck loop fails instead of spinning). */
+const maxRounds = 200;
+
+/** What the AWS driver needs. */
+export interface AwsDriverArgs {
+    endpoint: string;
+    region: string;
+    resources: PlannedResource[];
+    standUp: AwsStandUp;
+}
+
+/**
+ * The AWS stack on moto, driven as AWS would: each planned Lambda function's bundle in its own
+ * process with exactly its planned environment (references mapped to moto) and the credentials of
+ * its planned role (assumed in moto, with authorization on), API Gateway v2 events for the planned
+ * routes, and each planned SQS event source mapping polled with the planned batch size.
+ */
+export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { stop(): Promise<void> }> {
+    const { region, resources, standUp } = args;
+    // The bundles reach moto through the recorder, so failures can quote moto's own error text.
+    const recorder = await startErrorRecorder(args.endpoint);
+    const endpoint = recorder.endpoint;
+    const admin = awsClients(args.endpoint, region, standUp.admin);
+    const hosts = new Map<string, FunctionHost>();
+    const assume = (roleArn: string) => {
+        const credentials = standUp.roles.get(roleArn);
+        if (!credentials) throw new Error(`no planned role ${roleArn}`);
+        return credentials;
+    };
+    const functions = ofType(resources, "aws:lambda/function:Function");
+    const nameOf = (fn: PlannedResource) => stringInput(fn, "name") ?? fn.name;
+    for (const fn of functions) {
+        const role = assume(substitute(stringInput(fn, "role")!, standUp.refs));
+        const planned = ((fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {});
+        const timeoutSeconds = Number(fn.inputs.timeout ?? 3);
+        hosts.set(
+            nameOf(fn),
+            startFunction({
+                name: nameOf(fn),
+                files: await archiveFiles(fn.inputs.code),
+                handler: stringInput(fn, "handler") ?? "index.handler",
+                timeoutSeconds,
+                env: {
+                    // moto's queue URLs point at the recorder too: the SQS client sends to the queue URL's host.
+                    ...substitute(substitute(planned, standUp.refs), new Map([[args.endpoint, endpoint]])),
+                    AWS_REGION: region,
+                    AWS_DEFAULT_REGION: region,
+                    AWS_ENDPOINT_URL: endpoint,
+                    AWS_ACCESS_KEY_ID: role.accessKeyId,
+                    AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+                    AWS_SESSION_TOKEN: role.sessionToken ?? "",
+                    AWS_LAMBDA_FUNCTION_NAME: nameOf(fn),
+                    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.inputs.memorySize ?? 128),
+                },
+            }),
+        );
+    }
+    const triggers: SqsTrigger[] = [];
+    for (const mapping of ofType(resources, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
+        const target = stringInput(mapping, "functionName")!;
+        const fn = functions.find((f) => [plannedRefs(f).arn, nameOf(f)].includes(target));
+        const queueArn = substitute(stringInput(mapping, "eventSourceArn")!, standUp.refs);
+        const queueUrl = standUp.queueUrls.get(queueArn);
+        if (!fn || !queueUrl) throw new Error(`event source mapping ${mapping.name}: no planned function "${target}" or queue "${queueArn}"`);
+        triggers.push({
+            functionName: nameOf(fn),
+            queueArn,
+            queueUrl: queueUrl.replace(args.endpoint, endpoint),
+            batchSize: Number(mapping.inputs.batchSize ?? 10),
+            partialBatch: ((mapping.inputs.functionResponseTypes as string[] | undefined) ?? []).includes("ReportBatchItemFailures"),
+            sqs: new SQSClient({ endpoint, region, credentials: assume(substitute(stringInput(fn, "role")!, standUp.refs)), maxAttempts: 1 }),
+            host: hosts.get(nameOf(fn))!,
+        });
+    }
+    const routes = plannedRoutes(resources);
+    const deadLetterRoutes: DeadLetterRoute[] = ofType(resources, "aws:sqs/queue:Queue").flatMap((queue) => {
+        const redrivePolicy = stringInput(queue, "redrivePolicy");
+        if (!redrivePolicy) return [];
+        const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(redrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number };
+        return [{ source: stringInput(queue, "name")!, deadLetter: deadLetterTargetArn.split(":").pop()!, maxAttempts: maxReceiveCount }];
+    });
+    const urlOfName = (name: string) => [...standUp.queueUrls.entries()].find(([arn]) => arn.endsWith(`:${name}`))?.[1];
+    const pair = (route: DeadLetterRoute) => ({ url: urlOfName(route.source)!, deadLetterUrl: urlOfName(route.deadLetter)! });
+
+    return {
+        async request(request) {
+            const url = new URL(request.path, "https://api.rehearsal.invalid");
+            const matched = matchRoute(routes, request.method, url.pathname);
+            // API Gateway's own answer for a path no route takes.
+            if (!matched) return { status: 404, body: { message: "Not Found" } };
+            const host = hosts.get(matched.route.functionName)!;
+            const outcome = await host.invoke(httpApiEvent(request, matched.route.routeKey, matched.pathParameters));
+            // API Gateway answers 500 when the integration fails.
+            if (!outcome.ok) return { status: 500, body: { message: "Internal Server Error", error: outcome.error.split("\n")[0] } };
+            const result = outcome.result as { statusCode: number; body?: string };
+            let body: unknown = result.body;
+            try {
+                body = JSON.parse(result.body ?? "");
+            } catch {
+                // not JSON: kept as text
+            }
+            // A 5xx says "see its logs": the rehearsal shows them (the cloud's error text, e.g. AccessDenied).
+            if (result.statusCode >= 500) return { status: result.statusCode, body, logs: lastError(host.logs()) };
+            return { status: result.statusCode, body };
+        },
+        async credentials(): Promise<Record<string, string>> {
+            // The key users hold is the planned secret's value, read back as users would (Secrets Manager).
+            const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+            for (const secret of secrets) {
+                const { SecretString } = await admin.secrets.send(new GetSecretValueCommand({ SecretId: standUp.refs.get(plannedRefs(secret).arn!) }));
+                if (SecretString) return { "x-api-key": SecretString };
+            }
+            return {};
+        },
+        async drain() {
+            const deliveries = new Map<string, number>();
+            const errors: string[] = [];
+            const seen = (body: string) => deliveries.set(body, (deliveries.get(body) ?? 0) + 1);
+            for (let round = 0; round < maxRounds; round++) {
+                let delivered = 0;
+                for (const trigger of triggers) {
+                    const outcome = await pollOnce(trigger, region, seen);
+                    delivered += outcome.delivered;
+                    errors.push(...outcome.errors);
+                }
+                if (delivered === 0) break;
+            }
+            return { deliveries, errors };
+        },
+        deadLetterRoutes: () => deadLetterRoutes,
+        async deadLetters(route) {
+            const url = pair(route).deadLetterUrl;
+            const { Messages = [] } = await admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
+            if (Messages.length > 0) {
+                await admin.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+            }
+            return Messages.map((m) => m.Body ?? "");
+        },
+        async redrive(route) {
+            // The operator's own redrive (`queuestack dlq redrive`), signed by the rehearsal's administrator.
+            const target = new AwsTarget({ region, queues: { [route.source]: pair(route) }, sqs: admin.sqs });
+            return (await redrive(target, route.source)).moved;
+        },
+        async stop() {
+            await Promise.all([...hosts.values()].map((host) => host.stop()));
+            triggers.forEach((t) => t.sqs.destroy());
+            closeClients(admin);
+            await recorder.stop();
+        },
+        emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
+    };
+
+}
