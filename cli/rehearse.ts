@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { SpecError } from "../components/spec";
 import { EmulatorPool, formatReport, passed, rehearse, type Report } from "../rehearse";
 import { planStack } from "../rehearse/plan-stack";
-import { StackConfigError } from "./stack-config";
+import { StackConfigError } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
 const usage = "usage: queuestack rehearse --stack <name> [--stack <name> ...] [--format text|json]";

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { runOffline } from "../components/testing/offline";
-import { loadStackConfig } from "../cli/stack-config";
+import { loadStackConfig } from "../components/stack-config";
 import type { PlannedStack } from "./index";
 import type { PlannedResource } from "./plan";
 
