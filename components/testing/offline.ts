@@ -28,6 +28,7 @@ export interface OfflineOptions {
 
 const defaultCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] }),
+    "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({ serviceType: args.inputs.serviceType, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], serviceName: `com.amazonaws.eu-west-1.${args.inputs.service}` }),
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/offline", userId: "offline" }),
     "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
