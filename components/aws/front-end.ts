@@ -65,6 +65,8 @@ export class FrontEnd extends pulumi.ComponentResource {
         const statements = [
             ...frontEndStatements({ queues: args.queues, topics, delayScheduler: args.delayScheduler, largeMessages: args.largeMessages }),
             { sid: "ReadJobStatus", actions: ["dynamodb:GetItem"], resources: [args.table.tableArn] },
+            // The "queued" note written at intake (`<id>.accepted`, workers/runtime/reply.ts recordAccepted).
+            { sid: "RecordAcceptedJobs", actions: ["dynamodb:PutItem"], resources: [args.table.tableArn] },
             ...(secret ? [{ sid: "ReadApiKey", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] }] : []),
         ];
         const routingTable = routesDocument(args.queues, topics, args.largeMessages !== undefined);

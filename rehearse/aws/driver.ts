@@ -63,7 +63,9 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             nameOf(fn),
             startFunction({
                 name: nameOf(fn),
-                files: await archiveFiles(fn.inputs.code),
+                // Data files shipped beside the code (the front end's routing table) name planned
+                // resources too: point them at moto's, as the environment is.
+                files: substituteDataFiles(await archiveFiles(fn.inputs.code), (text) => substitute(substitute(text, standUp.refs), new Map([[args.endpoint, endpoint]]))),
                 handler: stringInput(fn, "handler") ?? "index.handler",
                 timeoutSeconds,
                 env: {
@@ -176,4 +178,9 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
         emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
     };
 
+}
+
+/** The archive's JSON files with `rewrite` applied; code files as planned. */
+function substituteDataFiles(files: Record<string, string>, rewrite: (text: string) => string): Record<string, string> {
+    return Object.fromEntries(Object.entries(files).map(([name, body]) => [name, name.endsWith(".json") ? rewrite(body) : body]));
 }

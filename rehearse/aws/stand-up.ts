@@ -136,7 +136,7 @@ async function standUpData(clients: AwsClients, resources: PlannedResource[], re
     }
     const secretArns = new Map<string, string>();
     for (const secret of ofType(resources, "aws:secretsmanager/secret:Secret")) {
-        const { ARN } = await clients.secrets.send(new CreateSecretCommand({ Name: stringInput(secret, "name"), Description: stringInput(secret, "description") }));
+        const { ARN } = await clients.secrets.send(new CreateSecretCommand({ Name: stringInput(secret, "name") ?? plannedRefs(secret).name, Description: stringInput(secret, "description") }));
         refer(secret, { id: ARN, arn: ARN });
         for (const planned of [plannedRefs(secret).id!, plannedRefs(secret).arn!]) secretArns.set(planned, ARN!);
         count(secret.type);

@@ -42,6 +42,7 @@ describe("aws FrontEnd with queue patterns", () => {
             { Sid: "PassDelayRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: delayScheduler.roleArn, Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } } },
             { Sid: "WriteLargeMessages", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::shop-dev-messages/*" },
             { Sid: "ReadJobStatus", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: table.tableArn },
+            { Sid: "RecordAcceptedJobs", Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: table.tableArn },
         ]);
         assert.ok(!JSON.stringify(statements).includes("s3:GetObject"), "the front end never reads bodies back");
     });

@@ -51,6 +51,7 @@ describe("aws FrontEnd", () => {
         assert.deepEqual(statements.slice(1), [
             { Sid: "SendToOwnQueues", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queues.jobs.arn, queues.orders.arn] },
             { Sid: "ReadJobStatus", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: table.tableArn },
+            { Sid: "RecordAcceptedJobs", Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: table.tableArn },
             { Sid: "ReadApiKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf" },
         ]);
         assert.equal(await valueOf(result.apiKeySecretArn!), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-dev-api-key-20261204000000000000000001-AbCdEf");

@@ -70,7 +70,7 @@ describe("rehearse: AWS on moto with IAM authorization on", function () {
         const report = await rehearse(dropped, { emulators });
         const accept = row(report, "accept -> queue -> worker -> datastore -> GET /jobs/{id}");
         assert.equal(accept.status, "fail");
-        assert.match(accept.detail, /the emulator answered: 403 AccessDenied: User: arn:aws:sts::123456789012:assumed-role\/portfolio-dev-front-end\/queuestack-rehearsal is not authorized to perform: sqs:SendMessage/);
+        assert.match(accept.detail, /the emulator answered: 403 AccessDenied: User: arn:aws:sts::123456789012:assumed-role\/portfolio-dev-eu-west-1-front-end\/queuestack-rehearsal is not authorized to perform: sqs:SendMessage/);
         assert.equal(row(report, "request without the API key is refused").status, "pass");
     });
 
