@@ -66,11 +66,6 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
             return { name: `projects/demo-project/serviceAccounts/${args.inputs.accountId}@demo-project.iam.gserviceaccount.com` };
         case "gcp:firestore/database:Database":
             return { id: `projects/demo-project/databases/${name}` };
-        case "gcp:projects/serviceIdentity:ServiceIdentity": {
-            // A Google-managed service agent: service-<project number>@gcp-sa-<service>.iam.gserviceaccount.com.
-            const email = `service-123456789012@gcp-sa-${String(args.inputs.service ?? "").split(".")[0]}.iam.gserviceaccount.com`;
-            return { email, member: `serviceAccount:${email}` };
-        }
         case "gcp:pubsub/topic:Topic":
             return { id: `projects/demo-project/topics/${name}` };
         case "gcp:pubsub/subscription:Subscription":
@@ -86,7 +81,8 @@ function gcpComputed(args: MockResourceArgs, name: string): Record<string, unkno
         case "gcp:projects/serviceIdentity:ServiceIdentity": {
             // The agents' documented emails (https://cloud.google.com/iam/docs/service-agents).
             const agent = ({ "pubsub.googleapis.com": "gcp-sa-pubsub", "monitoring.googleapis.com": "gcp-sa-monitoring-notification" } as Record<string, string>)[args.inputs.service];
-            const email = `service-123456789012@${agent ?? args.inputs.service}.iam.gserviceaccount.com`;
+            // Others follow service-<project number>@gcp-sa-<service>.iam.gserviceaccount.com.
+            const email = `service-123456789012@${agent ?? `gcp-sa-${String(args.inputs.service ?? "").split(".")[0]}`}.iam.gserviceaccount.com`;
             return { id: `projects/demo-project/services/${args.inputs.service}`, email, member: `serviceAccount:${email}` };
         }
         case "gcp:monitoring/notificationChannel:NotificationChannel":
