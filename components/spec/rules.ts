@@ -2,6 +2,7 @@ import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf, longestAttemptSeconds, secondsPerDay, workerTimeoutSeconds } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
+import { frontEndAccessRules } from "./front-end-access-rules";
 import { gcpRules } from "./gcp-rules";
 import { patternRules } from "./pattern-rules";
 
@@ -177,6 +178,7 @@ export const specRules: readonly Rule[] = [
     deadLetterOutlivesQueue,
     queueCloudLimits,
     frontEndLimits,
+    frontEndAccessRules,
     visibilityCoversAttempt,
     retentionOutlivesAgeAlarm,
     workerLimits,
