@@ -86,7 +86,11 @@ export class FrontEnd extends pulumi.ComponentResource {
                     ...(secret ? { QUEUESTACK_API_KEY_SECRET_ARN: secret.arn } : {}),
                     ...(settings.maxWaitSeconds > 0 ? { QUEUESTACK_MAX_WAIT_SECONDS: String(settings.maxWaitSeconds) } : {}),
                     ...(args.delayScheduler
-                        ? { QUEUESTACK_SCHEDULE_GROUP: args.delayScheduler.groupName, QUEUESTACK_SCHEDULER_ROLE_ARN: args.delayScheduler.roleArn }
+                        ? {
+                              QUEUESTACK_SCHEDULE_GROUP: args.delayScheduler.groupName,
+                              QUEUESTACK_SCHEDULER_ROLE_ARN: args.delayScheduler.roleArn,
+                              QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN: args.delayScheduler.deadLetterArn,
+                          }
                         : {}),
                     ...(args.largeMessages ? { QUEUESTACK_BLOB_BUCKET: args.largeMessages.bucketName } : {}),
                 },

@@ -59,13 +59,12 @@ export async function enqueue(context: EnqueueContext, queue: FrontEndQueue, mes
     for (const [index, { body, routing }] of messages.entries()) {
         const target = targetOf(queue, routing);
         if (routing.delaySeconds > sqsMaxDelaySeconds) {
-            if (!context.scheduler || !target.arn || !target.deadLetterArn) throw new Error(`the front end has no delay scheduler for a ${routing.delaySeconds} s delay`);
+            if (!context.scheduler || !target.arn) throw new Error(`the front end has no delay scheduler for a ${routing.delaySeconds} s delay`);
             const jobId = randomUUID();
             await scheduleMessage(context.scheduler, {
                 jobId,
                 queueUrl: target.url,
                 queueArn: target.arn,
-                deadLetterArn: target.deadLetterArn,
                 body,
                 attributes: messageAttributes(routing, now, jobId),
                 at: new Date(now.getTime() + routing.delaySeconds * 1000),
