@@ -83,6 +83,13 @@ export function dlqCommands(io: CliIo): Command {
                         ...(expected !== undefined ? { expected } : {}),
                     });
                     io.out(`Redrove ${plural(result.moved, "dead letter")} back to ${where(queue, context.stack, target.cloud)}.`);
+                    if (result.unredrivable) {
+                        const [first] = result.unredrivable;
+                        throw new OperationError(
+                            `left ${plural(result.unredrivable.length, "dead letter")} in the dead-letter queue that ${result.unredrivable.length === 1 ? "is not a job" : "are not jobs"}: ` +
+                                `${first!.id}${result.unredrivable.length > 1 ? " and others" : ""} is ${first!.why}. Read it with \`queuestack dlq show --id ${first!.id}\`, resend the job by hand if it should run, then purge.`,
+                        );
+                    }
                     if (result.deferred) {
                         throw new OperationError(
                             `left ${plural(result.deferred.count, "dead letter")} in the dead-letter queue: they went through the FIFO queue less than 5 minutes ago, ` +

@@ -11,6 +11,7 @@ import {
     type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
 import { OperationError } from "../ops/errors";
+import { scheduleEventOf } from "./aws-schedule-events";
 import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
 
 /** A queue and its dead-letter queue, by URL (the stack outputs `queues[name].id` / `.deadLetterId`). */
@@ -196,7 +197,36 @@ function stringAttributes(attributes: Record<string, string>): Record<string, Me
     return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
 }
 
+/**
+ * A dead letter as taken. An EventBridge Scheduler dead-letter event (a delay schedule that could
+ * not send) is unwrapped: its body and attributes are the delayed job's, its reason Scheduler's
+ * error, so a redrive sends the job itself; an event without the whole job is never redriven.
+ */
 function toTaken(message: Message): TakenMessage {
+    const event = scheduleEventOf(message.Body ?? "", message.MessageAttributes ?? {});
+    const taken = toTakenMessage(message);
+    if (!event) return taken;
+    const { groupKey: _g, deduplicationId: _d, notBefore: _n, ...rest } = taken;
+    if (!event.job) {
+        return {
+            ...rest,
+            reason: event.reason,
+            ...(event.attempts !== undefined ? { attempts: event.attempts } : {}),
+            unredrivable: "an EventBridge Scheduler dead-letter event without the delayed job (its payload was truncated or is not a SendMessage request)",
+        };
+    }
+    const native = event.job.attributes;
+    return {
+        ...rest,
+        body: event.job.body,
+        attributes: Object.fromEntries(Object.entries(native).map(([name, a]) => [name, a.StringValue ?? `<${a.DataType}>`])),
+        nativeAttributes: native,
+        reason: `${event.reason} (delayed job for ${event.job.queueUrl})`,
+        ...(event.attempts !== undefined ? { attempts: event.attempts } : {}),
+    };
+}
+
+function toTakenMessage(message: Message): TakenMessage {
     const system = message.Attributes ?? {};
     const native = message.MessageAttributes ?? {};
     // Received before this receive: it went through the source queue, which saw its deduplication id.
