@@ -42,7 +42,7 @@ describe("azure FunctionWorker", () => {
         assert.equal(one(resources, "azure-native:storage:BlobContainer").inputs.publicAccess, "None");
     });
 
-    it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt, 16 calls per instance", async () => {
+    it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt and its hold, 16 calls per instance", async () => {
         const planned = (await plan()).resources;
         const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         assert.deepEqual(settings, {
@@ -63,9 +63,11 @@ describe("azure FunctionWorker", () => {
             QUEUESTACK_CONCURRENCY: "40",
             AzureFunctionsJobHost__extensions__serviceBus__autoCompleteMessages: "true",
             AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls: "16",
-            AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:00:45",
+            // Room for another delivery's lease (45 + 5 s), a 45 s attempt and a hold: 2 x 45 + 15 s.
+            AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:01:45",
             AzureFunctionsJobHost__extensions__serviceBus__prefetchCount: "0",
-            AzureFunctionsJobHost__functionTimeout: "00:00:45",
+            AzureFunctionsJobHost__functionTimeout: "00:01:45",
+            QUEUESTACK_INVOCATION_SECONDS: "105",
             ServiceBusConnection__fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
             AzureWebJobsStorage__accountName: settings.AzureWebJobsStorage__accountName,
             AzureWebJobsStorage__credential: "managedidentity",
