@@ -119,7 +119,7 @@ describe("azure FunctionWorker", () => {
         }
     });
 
-    it("may receive from its one queue, write its one container, and use its own storage and telemetry", async () => {
+    it("may receive from and manage its one queue (trigger scaling), write its one container, and use its own storage and telemetry", async () => {
         const { resources } = await plan();
         const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId, r.inputs.principalType]);
         const storageId = (await mockedIdOf())(one(resources, "azure-native:storage:StorageAccount"));
@@ -127,9 +127,12 @@ describe("azure FunctionWorker", () => {
         assert.deepEqual(grants.sort(), [
             ["resize-functions-storage-access", roleId(builtInRoles.storageBlobDataOwner), storageId, principal, "ServicePrincipal"],
             ["resize-functions-telemetry", roleId(builtInRoles.monitoringMetricsPublisher), appInsights.id, principal, "ServicePrincipal"],
-            ["resize-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId, principal, "ServicePrincipal"],
+            ["resize-receive", roleId(builtInRoles.serviceBusDataOwner), queueId, principal, "ServicePrincipal"],
         ]);
-        assert.equal(roleId(builtInRoles.serviceBusDataReceiver), "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0");
+        // Azure Service Bus Data Owner: the only built-in data role with Manage, which the trigger's
+        // target-based scaling needs to read the queue's message count; scoped to the queue, never the namespace.
+        assert.equal(roleId(builtInRoles.serviceBusDataOwner), "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/090c5cfd-751d-490a-894a-3ce6f1109419");
+        assert.equal(grants.filter(([, role]) => role === roleId(builtInRoles.serviceBusDataReceiver)).length, 0, "Data Owner covers receiving: no second grant");
         const cosmos = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
         assert.equal(cosmos.inputs.roleDefinitionId, `${datastoreRef.accountId}/sqlRoleDefinitions/${cosmosDataContributorRole}`);
         assert.equal(cosmos.inputs.scope, datastoreRef.containerScope);
