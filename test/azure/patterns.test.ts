@@ -106,7 +106,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
                 name: "bulk", entity: "shop-dev-bulk-urgent", sessions: false, defaultLevel: "urgent", maxMessageBytes: 262_144,
                 levels: [{ name: "urgent", entity: "shop-dev-bulk-urgent" }, { name: "routine", entity: "shop-dev-bulk-routine" }],
             },
-            { name: "orders", entity: "shop-dev-orders", sessions: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 262_144 },
+            { name: "orders", entity: "shop-dev-orders", sessions: true, groupKey: "body.customerId", deduplication: "messageId", deduplicationKey: "body.orderId", maxMessageBytes: 262_144 },
         ]);
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events", sessions: false, maxMessageBytes: 65_536 }]);
         assert.match(settings.QUEUESTACK_LARGE_MESSAGES_URL, /^https:\/\/shopdevlarge[0-9a-f]{6}\.blob\.core\.windows\.net\/large-messages$/);
