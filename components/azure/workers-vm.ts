@@ -144,6 +144,11 @@ export class VmWorker extends pulumi.ComponentResource {
                     osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
                 },
                 securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+                // Scale-in safety: a deleted instance first gets a Terminate scheduled event and is
+                // kept until notBeforeTimeout or until it approves the event; the receiver drains
+                // on the event and approves once drained (workers/azure/scheduled-events.ts;
+                // "Terminate notification for Azure Virtual Machine Scale Set instances").
+                scheduledEventsProfile: { terminateNotificationProfile: { enable: true, notBeforeTimeout: terminateNotBefore(timeoutSeconds) } },
                 networkProfile: {
                     networkInterfaceConfigurations: [{
                         name: "worker-nic",
@@ -186,6 +191,16 @@ export class VmWorker extends pulumi.ComponentResource {
 
         this.registerOutputs({ scaleSetId: this.scaleSetId, principalId: this.principalId });
     }
+}
+
+/**
+ * How long a scale-in waits for the instance to drain (notBeforeTimeout, ISO 8601 minutes): the
+ * drain (worker timeout + 5 s) plus the notice poll and a receive wait (10 s), rounded up to
+ * whole minutes, within the 5 to 15 minutes Azure accepts. A worker timeout over about 14.5
+ * minutes gets 15: attempts still running then are returned to the queue by the SIGTERM drain.
+ */
+export function terminateNotBefore(timeoutSeconds: number): string {
+    return `PT${Math.min(15, Math.max(5, Math.ceil((timeoutSeconds + 15) / 60)))}M`;
 }
 
 /** Shell that downloads a blob with the instance's managed identity, retrying until its role assignment is live. */
