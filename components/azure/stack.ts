@@ -90,6 +90,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const cosmos = {
             accountName: datastore.accountName, accountId: datastore.accountId, endpoint: datastore.endpoint,
             databaseName: datastore.databaseName, containerName: datastore.containerName, containerScope: datastore.containerScope,
+            metadataRoleId: datastore.metadataRoleId,
             // One queue for every grant on the account: front end and every worker.
             roleAssignments: datastore.roleAssignments,
         };

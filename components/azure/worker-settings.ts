@@ -51,6 +51,12 @@ export interface CosmosContainerRef {
     /** `<accountId>/dbs/<db>/colls/<container>` */
     containerScope: pulumi.Input<string>;
     /**
+     * Resource id of the account's metadata-only role (Datastore `metadataRoleId`): granted at
+     * account scope beside each container grant, for the SDK's account and database metadata reads.
+     * @default none: container grants only
+     */
+    metadataRoleId?: pulumi.Input<string>;
+    /**
      * The account's queue of data-plane role assignments (Datastore `roleAssignments`): every grant
      * on the account joins it, so they are created one at a time across the whole stack.
      * @default a queue per ref object (grants made through one ref are still serialised)
