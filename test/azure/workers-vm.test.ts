@@ -51,6 +51,9 @@ describe("azure VmWorker", () => {
         assert.deepEqual(nics.map((n) => n.ipConfigurations), [[{ name: "private", primary: true, subnet: { id: subnetId } }]]);
         assert.equal(JSON.stringify(inputs).includes("publicIPAddressConfiguration"), false);
         assert.deepEqual(inputs.virtualMachineProfile.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+        // Uniform: disks and NICs belong to the instance; deleteOption (a Flexible / single-VM setting) is not sent.
+        assert.equal(scaleSet.inputs.orchestrationMode, "Uniform");
+        assert.equal(JSON.stringify(inputs).includes("deleteOption"), false);
     });
 
     it("gives a deleted instance a Terminate notice long enough to drain: worker timeout + 15 s, in minutes, 5 to 15 (issue 14, item 11)", async () => {
