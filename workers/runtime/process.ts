@@ -14,8 +14,12 @@ export type Outcome =
     | { kind: "done"; result: unknown }
     /** The work was already done by an earlier delivery: delete / complete / ack, do not run again. */
     | { kind: "duplicate"; result: unknown }
-    /** Try again later: leave / abandon / nack the message; the queue redelivers or dead-letters it. */
-    | { kind: "retry"; reason: string }
+    /**
+     * Try again later: leave / abandon / nack the message; the queue redelivers or dead-letters it.
+     * `heldUntil`: another delivery holds the message's idempotency key until then (its lease), so
+     * no retry can run the handler before; an adapter may wait and run the delivery again.
+     */
+    | { kind: "retry"; reason: string; heldUntil?: Date }
     /** Retrying cannot help: dead-letter with `reason` where the cloud allows, else fail fast. */
     | { kind: "dead-letter"; reason: string };
 
@@ -124,7 +128,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
                     return finish({ kind: "duplicate", result });
                 }
                 if (claimed.status === "in-progress") {
-                    return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
+                    return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}`, heldUntil: claimed.leaseExpiresAt });
                 }
                 claim = { key, token: claimed.token };
             } catch (error) {
