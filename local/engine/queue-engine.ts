@@ -15,6 +15,16 @@ export interface QueueEngineOptions {
 const defaultDeduplicationWindowSeconds = 300;
 
 /**
+ * The row a receipt settles: receipts are `<seq>.<random uuid>`, so settling finds the row by its
+ * primary key (no receipt index to write on every receive and delete) and the uuid part keeps an
+ * older receipt of the same row stale. Anything else names no row.
+ */
+function seqOf(receipt: string): number {
+    const seq = Number(receipt.slice(0, receipt.indexOf(".")));
+    return Number.isSafeInteger(seq) && seq > 0 ? seq : -1;
+}
+
+/**
  * A durable message queue on SQLite with SQS semantics: delays, visibility timeouts, receive counts
  * with dead-lettering after maxReceiveCount, retention, FIFO groups (one message in flight per
  * group, in send order), deduplication windows and redrive. Every call is one transaction,
@@ -125,7 +135,7 @@ export class QueueEngine {
                         this.deadLetters.move(row.id, `received ${row.receive_count} times without being deleted (maxReceiveCount ${config.maxReceiveCount})${last}`);
                         continue;
                     }
-                    const receipt = randomUUID();
+                    const receipt = `${row.seq}.${randomUUID()}`;
                     this.sql("UPDATE messages SET receive_count = receive_count + 1, receipt = ?, owner = ?, visible_at = ? WHERE seq = ?")
                         .run(receipt, this.owner, now + hideMs, row.seq);
                     deliveries.push(toDelivery(row, receipt));
@@ -144,13 +154,13 @@ export class QueueEngine {
 
     /** Deletes received messages (done). Returns how many receipts were still valid. */
     delete(receipts: string[]): number {
-        const remove = this.sql("DELETE FROM messages WHERE receipt = ?");
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + remove.run(receipt).changes, 0))();
+        const remove = this.sql("DELETE FROM messages WHERE seq = ? AND receipt = ?");
+        return this.db.transaction(() => receipts.reduce((n, receipt) => n + remove.run(seqOf(receipt), receipt).changes, 0))();
     }
 
     /** Hides (or, with 0, shows) a received message for `seconds` from now. False when the receipt is stale. */
     changeVisibility(receipt: string, seconds: number): boolean {
-        return this.sql("UPDATE messages SET visible_at = ? WHERE receipt = ?").run(this.now() + seconds * 1000, receipt).changes === 1;
+        return this.sql("UPDATE messages SET visible_at = ? WHERE seq = ? AND receipt = ?").run(this.now() + seconds * 1000, seqOf(receipt), receipt).changes === 1;
     }
 
     /**
@@ -159,7 +169,7 @@ export class QueueEngine {
      */
     release(receipt: string, reason: string, delaySeconds: number): "retry" | "dead-letter" | "stale" {
         return this.db.transaction(() => {
-            const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE receipt = ?").get(receipt) as
+            const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as
                 | { id: string; queue: string; receive_count: number }
                 | undefined;
             if (!row) return "stale" as const;
@@ -177,7 +187,7 @@ export class QueueEngine {
     /** Moves a received message to the dead-letter queue at once (retrying cannot help). */
     deadLetter(receipt: string, reason: string): boolean {
         return this.db.transaction(() => {
-            const row = this.sql("SELECT id FROM messages WHERE receipt = ?").get(receipt) as { id: string } | undefined;
+            const row = this.sql("SELECT id FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as { id: string } | undefined;
             if (row) this.deadLetters.move(row.id, reason);
             return row !== undefined;
         })();
@@ -189,9 +199,9 @@ export class QueueEngine {
      */
     returnToQueue(receipts: string[]): number {
         const giveBack = this.sql(
-            "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE receipt = ?",
+            "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE seq = ? AND receipt = ?",
         );
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), receipt).changes, 0))();
+        return this.db.transaction(() => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), seqOf(receipt), receipt).changes, 0))();
     }
 
     /**
