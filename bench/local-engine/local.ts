@@ -8,7 +8,7 @@ import { QueueEngine } from "../../local/engine/queue-engine";
 import { WorkerPool } from "../../local/worker-pool";
 import { createLogger, createProcessor, defineWorker } from "../../workers/runtime";
 import type { BenchOptions, BenchResult } from "./measure";
-import { latencyTracker } from "./measure";
+import { diskWrites, latencyTracker } from "./measure";
 
 /**
  * The local engine end to end as `npm start` runs it: durable batch sends (each resolves after its
@@ -49,6 +49,7 @@ export async function benchLocalEngine({ messages, concurrency, batch }: BenchOp
     });
     try {
         pool.start();
+        const writtenBefore = diskWrites();
         const started = Date.now();
         for (let sent = 0; sent < messages; sent += batch) {
             const count = Math.min(batch, messages - sent);
@@ -62,7 +63,7 @@ export async function benchLocalEngine({ messages, concurrency, batch }: BenchOp
         const seconds = (Date.now() - started) / 1000;
         const left = engine.stats("bench");
         if (left.visible + left.inFlight + left.delayed !== 0) throw new Error(`the local engine left messages behind: ${JSON.stringify(left)}`);
-        return { messages, seconds, perSecond: messages / seconds, p99Ms: latency.p99(), p50Ms: latency.p50() };
+        return { messages, seconds, perSecond: messages / seconds, p99Ms: latency.p99(), p50Ms: latency.p50(), diskBytes: diskWrites() - writtenBefore };
     } finally {
         await pool.stop(0);
         db.close();

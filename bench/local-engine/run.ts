@@ -29,7 +29,7 @@ const options = new Command("bench/local-engine")
     .opts<BenchOptions & { runs: number; warmup: number }>();
 
 const line = (label: string, r: BenchResult) =>
-    `${label.padEnd(62)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms`;
+    `${label.padEnd(62)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   disk ${((r.diskBytes ?? 0) / r.messages / 1024).toFixed(1)} KiB/msg`;
 
 interface Contender {
     label: string;
@@ -39,7 +39,7 @@ interface Contender {
 const withRedis = (args: string[]) => async (messages: number) => {
     const redis = await startRedis(args);
     try {
-        return await benchBullMq({ ...options, messages }, redis.port);
+        return await benchBullMq({ ...options, messages }, redis.port, redis.pid);
     } finally {
         await redis.stop();
     }

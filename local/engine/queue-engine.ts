@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
 import { candidates, toDelivery } from "./message-rows";
@@ -13,6 +13,20 @@ export interface QueueEngineOptions {
 }
 
 const defaultDeduplicationWindowSeconds = 300;
+
+/**
+ * A new message id: a UUID version 7 (RFC 9562: 48-bit Unix milliseconds, then random bits), so
+ * ids made close in time sort close together and the id index and the job records keyed by it
+ * take each new id on the same few pages, not on a random page per message as a version 4 would.
+ */
+export function timeOrderedId(now: number = Date.now()): string {
+    const bytes = randomBytes(16);
+    bytes.writeUIntBE(now, 0, 6);
+    bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+    bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+    const hex = bytes.toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /**
  * The row a receipt settles: receipts are `<seq>.<random uuid>`, so settling finds the row by its
@@ -263,7 +277,7 @@ export class QueueEngine {
                 .get(config.name, dedupId, now) as { message_id: string } | undefined;
             if (earlier) return { id: earlier.message_id, duplicate: true };
         }
-        const id = message.id ?? randomUUID();
+        const id = message.id ?? timeOrderedId(now);
         const delay = message.delaySeconds ?? config.deliveryDelaySeconds ?? 0;
         this.sql(
                 `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)
