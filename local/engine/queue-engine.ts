@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
+import { atomic, groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
 import { candidates, toDelivery } from "./message-rows";
 import { LocalQueueError, type Delivery, type LocalQueueConfig, type QueueStats, type SendOptions, type SendResult } from "./types";
@@ -99,7 +99,7 @@ export class QueueEngine {
      */
     sendMany(messages: (SendOptions & { queue: string; body: string })[]): SendResult[] {
         const configs = messages.map((message) => this.config(message.queue));
-        const results = this.db.transaction(() => messages.map((message, i) => this.insert(configs[i], message)))();
+        const results = atomic(this.db, () => messages.map((message, i) => this.insert(configs[i], message)));
         this.notify(new Set(messages.filter((_, i) => !results[i].duplicate).map((m) => m.queue)));
         return results;
     }
@@ -137,7 +137,7 @@ export class QueueEngine {
     receive(queue: string, max: number, visibilityTimeoutSeconds?: number): Delivery[] {
         const config = this.config(queue);
         const hideMs = 1000 * (visibilityTimeoutSeconds ?? config.visibilityTimeoutSeconds);
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const deliveries: Delivery[] = [];
             while (deliveries.length < max) {
                 const now = this.now();
@@ -156,7 +156,7 @@ export class QueueEngine {
                 }
             }
             return deliveries;
-        })();
+        });
     }
 
     /** Whether the queue has a message visible now (for a FIFO queue: possibly behind its group's message in flight). */
@@ -169,7 +169,7 @@ export class QueueEngine {
     /** Deletes received messages (done). Returns how many receipts were still valid. */
     delete(receipts: string[]): number {
         const remove = this.sql("DELETE FROM messages WHERE seq = ? AND receipt = ?");
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + remove.run(seqOf(receipt), receipt).changes, 0))();
+        return atomic(this.db, () => receipts.reduce((n, receipt) => n + remove.run(seqOf(receipt), receipt).changes, 0));
     }
 
     /** Hides (or, with 0, shows) a received message for `seconds` from now. False when the receipt is stale. */
@@ -182,7 +182,7 @@ export class QueueEngine {
      * deliveries, else makes it visible again after `delaySeconds`.
      */
     release(receipt: string, reason: string, delaySeconds: number): "retry" | "dead-letter" | "stale" {
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as
                 | { id: string; queue: string; receive_count: number }
                 | undefined;
@@ -195,16 +195,16 @@ export class QueueEngine {
             this.sql("UPDATE messages SET receipt = NULL, owner = NULL, last_error = ?, visible_at = ? WHERE id = ?")
                 .run(reason, this.now() + delaySeconds * 1000, row.id);
             return "retry" as const;
-        })();
+        });
     }
 
     /** Moves a received message to the dead-letter queue at once (retrying cannot help). */
     deadLetter(receipt: string, reason: string): boolean {
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const row = this.sql("SELECT id FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as { id: string } | undefined;
             if (row) this.deadLetters.move(row.id, reason);
             return row !== undefined;
-        })();
+        });
     }
 
     /**
@@ -215,7 +215,7 @@ export class QueueEngine {
         const giveBack = this.sql(
             "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE seq = ? AND receipt = ?",
         );
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), seqOf(receipt), receipt).changes, 0))();
+        return atomic(this.db, () => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), seqOf(receipt), receipt).changes, 0));
     }
 
     /**
@@ -231,12 +231,12 @@ export class QueueEngine {
     /** Drops messages past retention, dead letters past theirs and ended deduplication windows. */
     sweep(): { expired: number; deadLettersExpired: number } {
         const now = this.now();
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const expired = this.sql("DELETE FROM messages WHERE expires_at <= ?").run(now).changes;
             const deadLettersExpired = this.sql("DELETE FROM dead_letters WHERE expires_at <= ?").run(now).changes;
             this.sql("DELETE FROM deduplication WHERE expires_at <= ?").run(now);
             return { expired, deadLettersExpired };
-        })();
+        });
     }
 
     /** Depths and ages of a queue. */
