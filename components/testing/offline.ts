@@ -62,7 +62,9 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
         {
             newResource(args: MockResourceArgs) {
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-                const state = { ...args.inputs, ...computedState(args) };
+                // Code packages are not echoed: the SDK would serialize (and stringify, for a debug
+                // log) every Function's bundle again, and no resource reads a package back.
+                const state = { ...withoutAssets(args.inputs), ...computedState(args) };
                 // Ids as each provider sets them (AWS names or URLs, Azure ARM ids, GCP resource names),
                 // since other resources take them as input.
                 return { id: args.custom === false ? undefined : String(state.id), state };
@@ -90,6 +92,33 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
     } finally {
         process.off("unhandledRejection", fail);
     }
+}
+
+/**
+ * `inputs` without its assets and archives (at any depth), for the state a mock echoes back;
+ * returns `inputs` itself when it holds none.
+ */
+export function withoutAssets(inputs: Record<string, unknown>): Record<string, unknown> {
+    return strip(inputs) as Record<string, unknown>;
+}
+
+const isAsset = (value: unknown) => pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value);
+
+function strip(value: unknown): unknown {
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+        const items = value.map((item) => (isAsset(item) ? undefined : strip(item)));
+        return items.every((item, i) => item === value[i]) ? value : items;
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+        const stripped = isAsset(item) ? undefined : strip(item);
+        if (stripped === item) continue;
+        copy ??= { ...(value as Record<string, unknown>) };
+        if (stripped === undefined) delete copy[key];
+        else copy[key] = stripped;
+    }
+    return copy ?? value;
 }
 
 /** Wraps the mock monitor so each recorded resource learns its parent's name and type, and what it waits for. */

@@ -1,4 +1,4 @@
-import { statement, type LocalDatabase } from "./database";
+import { atomic, statement, type LocalDatabase } from "./database";
 import type { DeadLetter, LocalQueueConfig } from "./types";
 
 interface DeadLetterRow {
@@ -73,7 +73,7 @@ export class DeadLetterQueues {
         const config = this.config(queue);
         const now = this.now();
         const wanted = ids ? new Set(ids) : undefined;
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const rows = (statement(this.db, "SELECT id, sent_at FROM dead_letters WHERE queue = ? ORDER BY seq").all(queue) as { id: string; sent_at: number }[])
                 .filter((row) => !wanted || wanted.has(row.id));
             for (const row of rows) {
@@ -85,7 +85,7 @@ export class DeadLetterQueues {
                 statement(this.db, "DELETE FROM dead_letters WHERE id = ?").run(row.id);
             }
             return rows.length;
-        })();
+        });
     }
 }
 

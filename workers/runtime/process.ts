@@ -155,8 +155,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
             const result = (await Promise.race([Promise.resolve().then(() => worker.handle(message, context)), timeout])) ?? null;
             clearTimeout(timer);
             try {
-                if (claim) await store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds);
-                await store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds);
+                // Both at once: one round trip (one commit on the local target) instead of two in a row.
+                await Promise.all([
+                    claim && store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds),
+                    store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds),
+                ]);
             } catch (error) {
                 log.error({ err: error }, "the work is done but its record could not be stored");
             }
