@@ -11,7 +11,8 @@ import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
 import { seenWork, type GuardedWorker } from "./front-end/seen-work";
-import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
+import { AlarmLog, evaluateAlarms } from "./observability/alarms";
+import type { QueueStats } from "./engine/types";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
 import { startLocalTracing } from "./tracing/local-tracing";
@@ -147,19 +148,21 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         }
 
         const alarmLog = new AlarmLog(logger);
-        let alarms: AlarmState[] = [];
         const queueStats = () => engine.queueNames.map((q) => engine.stats(q));
-        const evaluate = () => {
-            const workerErrors = Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)]));
-            alarms = alarmLog.update(evaluateAlarms(spec.alarms, spec.workers, { queues: queueStats(), workerErrors }));
+        const alarmsOf = (queues: QueueStats[]) => evaluateAlarms(spec.alarms, spec.workers, { queues, workerErrors: Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)])) });
+        // The timer logs transitions; a snapshot evaluates the alarms on its own queue reading, so
+        // the dashboard's alarm text and its cards always show the same numbers.
+        const evaluate = () => void alarmLog.update(alarmsOf(queueStats()));
+        const snapshot = () => {
+            const queues = queueStats();
+            return {
+                queues,
+                inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
+                outcomes: metrics.outcomes(),
+                latencies: metrics.latencies(),
+                alarms: alarmsOf(queues),
+            };
         };
-        const snapshot = () => ({
-            queues: queueStats(),
-            inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
-            outcomes: metrics.outcomes(),
-            latencies: metrics.latencies(),
-            alarms,
-        });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const seen = seenWork(guarded, (key) => store.completedBy(key));
