@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../workers/runtime";
+import { samplePage } from "./front-end/sample-page";
 import { startLocalStack, type LocalStack } from "./runner";
 
 /** What `queuestack local` takes. */
@@ -34,9 +35,14 @@ export function banner(stackName: string, stack: LocalStack): string {
         `  Metrics:   ${stack.url}/metrics`,
         stack.apiKey ? `  API key:   ${stack.apiKey}   (send it as x-api-key)` : "  API key:   none (spec frontEnd.auth is none)",
         `  Data:      ${stack.dataDir}`,
-        `  Try:       curl -X POST ${stack.url}/queues/${stack.spec.queues[0].name}/messages ${key}-d '{"url": "https://example.com/"}'`,
+        `  Try:       ${tryCommand(stack, key)}`,
         "  Ctrl-C stops it; unfinished messages go back to the queue.",
     ].join("\n");
+}
+
+/** A first message that works offline: the URL of the sample article the local front end serves itself. */
+function tryCommand(stack: LocalStack, key: string): string {
+    return `curl -X POST ${stack.url}/queues/${stack.spec.queues[0].name}/messages ${key}-d '{"url": "${stack.url}${samplePage.path}"}'`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { acceptedRequest, localDestinations } from "../tracing/local-spans";
 import type { SqliteSpanStore } from "../tracing/span-store";
 import { registerTimeline } from "../tracing/timeline-routes";
 import { registerDashboardApi } from "./dashboard-api";
+import { samplePage } from "./sample-page";
 import { createLocalIntake, type IntakeAnswer } from "./intake";
 import { acceptRawBodies, UndrainedBodyError } from "./request-body";
 import type { SeenWork } from "./seen-work";
@@ -43,7 +44,7 @@ const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
  * The local front end (Fastify on 127.0.0.1): `POST /queues/{queue}/messages`,
  * `POST /topics/{topic}` and `GET /jobs/{id}` through the local intake (the runtime's shared
  * checks, routing and messages, so status codes and errors match the clouds), `GET /metrics` in
- * Prometheus text format, the dashboard at `/dashboard` and its JSON API under `/api` (overview,
+ * Prometheus text format, a sample article at `/sample` (what the banner's "Try" command sends), the dashboard at `/dashboard` and its JSON API under `/api` (overview,
  * dead letters, redrive).
  */
 export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInstance {
@@ -83,6 +84,8 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
 
     app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(options.snapshot())));
     app.get("/", async (_request, reply) => reply.redirect("/dashboard"));
+    // Public, like the dashboard's page: the worker fetches it without the API key.
+    app.get(samplePage.path, async (_request, reply) => reply.type("text/html; charset=utf-8").send(samplePage.html));
     app.get("/dashboard", async (_request, reply) => reply.type("text/html; charset=utf-8").send(dashboard));
 
     const authorized = (request: FastifyRequest, reply: FastifyReply): boolean => {
