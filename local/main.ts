@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../workers/runtime";
 import { samplePage } from "./front-end/sample-page";
+import { procStat } from "./proc-stat";
 import { startLocalStack, type LocalStack } from "./runner";
 
 /** What `queuestack local` takes. */
@@ -55,14 +56,55 @@ export async function runLocal(options: LocalCommandOptions, out: (text: string)
     out(banner(options.stack, stack));
     await new Promise<void>((resolve, reject) => {
         let signals = 0;
+        let stopping = false;
+        const stop = (why: Record<string, unknown>) => {
+            if (stopping) return;
+            stopping = true;
+            unwatch();
+            logger.info(why, "stopping");
+            stack.stop().then(resolve, reject);
+        };
         const shutdown = (signal: NodeJS.Signals) => {
             if (++signals > 1) process.exit(130);
-            logger.info({ signal }, "stopping");
-            stack.stop().then(resolve, reject);
+            stop({ signal });
         };
         process.on("SIGINT", shutdown);
         process.on("SIGTERM", shutdown);
+        // Under `npm start` the pid a user sees is npm's, and npm cannot pass on a SIGKILL: the
+        // runner stops when npm is gone instead of serving on with the data directory locked.
+        const parent = process.ppid;
+        const unwatch = startedByNpm() ? watchParent(parent, () => stop({ parentPid: parent, reason: "npm, which started this runner, is gone" })) : () => {};
     });
+}
+
+/** Whether an npm script started this process (npm sets npm_lifecycle_event for its scripts). */
+export function startedByNpm(env: NodeJS.ProcessEnv = process.env): boolean {
+    return env.npm_lifecycle_event !== undefined;
+}
+
+/**
+ * Calls `onGone` once the process `parentPid` no longer exists (checked every `everyMs`, without
+ * keeping the event loop alive). Returns the function that stops watching.
+ */
+export function watchParent(parentPid: number, onGone: () => void, everyMs = 500): () => void {
+    const gone = () => {
+        // On Linux the live parent pid: it changes when the parent dies, even while the dead parent is an unreaped zombie.
+        const now = procStat("self")?.ppid;
+        if (now !== undefined) return now !== parentPid;
+        try {
+            process.kill(parentPid, 0);
+            return false;
+        } catch (error) {
+            return (error as NodeJS.ErrnoException).code !== "EPERM";
+        }
+    };
+    const timer = setInterval(() => {
+        if (!gone()) return;
+        clearInterval(timer);
+        onGone();
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
 }
 
 /** The `local` command's options, shared by `npm start` and `queuestack local`. */

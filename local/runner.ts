@@ -94,14 +94,17 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     const logger = options.logger ?? createLogger({ name: "queuestack-local" });
     const spec = loadLocalSpec(stack, dir);
     const dataDir = path.resolve(options.dataDir ?? path.join(dir, ".queuestack", stack));
-    const unlock = lockDataDir(dataDir);
+    const lock = lockDataDir(dataDir);
+    if (lock.tookOverFrom !== undefined) {
+        logger.warn({ dataDir, stalePid: lock.tookOverFrom }, `took over ${dataDir}: its lock was left by pid ${lock.tookOverFrom}, which is no longer running (a run that was killed); its unfinished work is taken back`);
+    }
     const db = openDatabase(path.join(dataDir, "queuestack.db"));
     const closers: (() => void | Promise<unknown>)[] = [
         () => {
             groupCommit(db).flush();
             db.close();
         },
-        unlock,
+        lock.release,
     ];
     try {
         const engine = new QueueEngine(db, localQueues(spec));
