@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../workers/runtime";
 import { samplePage } from "./front-end/sample-page";
+import { logFormat, prettyDestination } from "./log-format";
 import { procStat } from "./proc-stat";
 import { startLocalStack, type LocalStack } from "./runner";
 
@@ -51,7 +52,7 @@ function tryCommand(stack: LocalStack, key: string): string {
  * has stopped cleanly. A second signal exits at once (code 130).
  */
 export async function runLocal(options: LocalCommandOptions, out: (text: string) => void = (text) => void process.stdout.write(`${text}\n`)): Promise<void> {
-    const logger = createLogger({ name: "queuestack-local" });
+    const logger = createLogger({ name: "queuestack-local", ...(logFormat() === "pretty" ? { destination: prettyDestination() } : {}) });
     const stack = await startLocalStack({ stack: options.stack, port: options.port, dir: options.dir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), logger });
     out(banner(options.stack, stack));
     await new Promise<void>((resolve, reject) => {
