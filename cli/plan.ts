@@ -1,19 +1,21 @@
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SpecError, validateSpec, type Cloud } from "../components/spec";
 import { runStackOffline } from "./offline-stack";
 import { mermaidDiagram } from "./plan-diagram";
+import { svgDiagram } from "./plan-svg";
 import { planPolicyReport } from "./plan-policy";
 import { countByType, planTree } from "./plan-format";
 import { StackConfigError } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
-const usage = "usage: queuestack plan --stack <name> [--format text|json]";
+const usage = "usage: queuestack plan --stack <name> [--format text|json] [--svg <file>]";
 
 /** `npm run plan -- --stack dev`: everything `pulumi up` would create, offline. */
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; format?: string; help?: boolean };
+    let values: { stack?: string; format?: string; svg?: string; help?: boolean };
     try {
-        ({ values } = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } }));
+        ({ values } = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, format: { type: "string", default: "text" }, svg: { type: "string" }, help: { type: "boolean", short: "h" } } }));
     } catch (error) {
         console.error(`plan: ${(error as Error).message}\n${usage}`);
         return 2;
@@ -29,7 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     try {
         const { resources, config } = await runStackOffline(values.stack);
         const cloud = String(config["queuestack:cloud"] ?? "aws") as Cloud;
-        const diagram = mermaidDiagram(validateSpec(config["queuestack:spec"], cloud), cloud);
+        const spec = validateSpec(config["queuestack:spec"], cloud);
+        const diagram = mermaidDiagram(spec, cloud);
+        // The same diagram as a picture, for people who want one (--svg <file>).
+        if (values.svg) writeFileSync(values.svg, svgDiagram(spec, cloud));
         const policy = await planPolicyReport(values.stack, resources);
         if (values.format === "json") {
             const policies = policy && { failed: policy.check.failed, violations: policy.check.violations };
@@ -42,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`\nResources by type:`);
         for (const [type, count] of countByType(custom)) console.log(`  ${String(count).padStart(3)}  ${type}`);
         console.log(`\nDiagram (Mermaid):\n\n\`\`\`mermaid\n${diagram}\n\`\`\``);
+        if (values.svg) console.log(`\nDiagram (SVG): ${values.svg}`);
         if (policy) console.log(`\n${policy.text}`);
         return 0;
     } catch (error) {

@@ -11,7 +11,8 @@ import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
 import { seenWork, type GuardedWorker } from "./front-end/seen-work";
-import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
+import { AlarmLog, evaluateAlarms } from "./observability/alarms";
+import type { QueueStats } from "./engine/types";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
 import { startLocalTracing } from "./tracing/local-tracing";
@@ -93,14 +94,17 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     const logger = options.logger ?? createLogger({ name: "queuestack-local" });
     const spec = loadLocalSpec(stack, dir);
     const dataDir = path.resolve(options.dataDir ?? path.join(dir, ".queuestack", stack));
-    const unlock = lockDataDir(dataDir);
+    const lock = lockDataDir(dataDir);
+    if (lock.tookOverFrom !== undefined) {
+        logger.warn({ dataDir, stalePid: lock.tookOverFrom }, `took over ${dataDir}: its lock was left by pid ${lock.tookOverFrom}, which is no longer running (a run that was killed); its unfinished work is taken back`);
+    }
     const db = openDatabase(path.join(dataDir, "queuestack.db"));
     const closers: (() => void | Promise<unknown>)[] = [
         () => {
             groupCommit(db).flush();
             db.close();
         },
-        unlock,
+        lock.release,
     ];
     try {
         const engine = new QueueEngine(db, localQueues(spec));
@@ -147,19 +151,21 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         }
 
         const alarmLog = new AlarmLog(logger);
-        let alarms: AlarmState[] = [];
         const queueStats = () => engine.queueNames.map((q) => engine.stats(q));
-        const evaluate = () => {
-            const workerErrors = Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)]));
-            alarms = alarmLog.update(evaluateAlarms(spec.alarms, spec.workers, { queues: queueStats(), workerErrors }));
+        const alarmsOf = (queues: QueueStats[]) => evaluateAlarms(spec.alarms, spec.workers, { queues, workerErrors: Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)])) });
+        // The timer logs transitions; a snapshot evaluates the alarms on its own queue reading, so
+        // the dashboard's alarm text and its cards always show the same numbers.
+        const evaluate = () => void alarmLog.update(alarmsOf(queueStats()));
+        const snapshot = () => {
+            const queues = queueStats();
+            return {
+                queues,
+                inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
+                outcomes: metrics.outcomes(),
+                latencies: metrics.latencies(),
+                alarms: alarmsOf(queues),
+            };
         };
-        const snapshot = () => ({
-            queues: queueStats(),
-            inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
-            outcomes: metrics.outcomes(),
-            latencies: metrics.latencies(),
-            alarms,
-        });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const seen = seenWork(guarded, (key) => store.completedBy(key));
