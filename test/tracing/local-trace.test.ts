@@ -28,7 +28,7 @@ describe("tracing on the local target: one trace per job, through retries, the d
             queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
             workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), concurrency: 2, idempotency: { enabled: false } }],
         });
-        stack = await startLocalStack({ stack: "test", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.05, pollIntervalMs: 20, drainSeconds: 0.2, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+        stack = await startLocalStack({ stack: "test", dir, port: 0, tracing: true, logger: capturedLogger().logger, retryBaseSeconds: 0.05, pollIntervalMs: 20, drainSeconds: 0.2, spanProcessors: [new SimpleSpanProcessor(exporter)] });
     });
     after(async () => {
         await stack?.stop();

@@ -39,7 +39,7 @@ describe("tracing on moto SQS: the trace context travels in SQS message attribut
         const { logger } = capturedLogger();
         const env = {
             QUEUESTACK_QUEUE_URL: url, QUEUESTACK_TABLE_NAME: "traced", QUEUESTACK_IDEMPOTENCY_ENABLED: "false", QUEUESTACK_RESULT_TTL_DAYS: "1",
-            QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "1", QUEUESTACK_WORKER_TIMEOUT_SECONDS: "5",
+            QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "1", QUEUESTACK_WORKER_TIMEOUT_SECONDS: "5", QUEUESTACK_MAX_RECEIVE_COUNT: "3",
         };
         const aws = awsWorkerFromEnv(flakyWorker, env, logger, { sqs: moto().sqs, dynamodb: moto().dynamodb });
         const poller = new SqsPoller({ processor: aws.processor, sqs: moto().sqs, queueUrl: url, logger, concurrency: 2, visibilityTimeoutSeconds: 1, waitSeconds: 1, drainSeconds: 1 });
@@ -56,7 +56,9 @@ describe("tracing on moto SQS: the trace context travels in SQS message attribut
         assert.deepEqual(spanTree(spans, ["job-1", sent.MessageId!]), [
             "send traced PRODUCER operation.type=send destination.name=traced",
             "  process traced CONSUMER attempt=1 outcome=retry outcome.reason=Error: the first attempt fails operation.type=process destination.name=traced links=[send traced]",
+            "    nack traced CLIENT attempt=1 outcome.reason=Error: the first attempt fails operation.type=settle destination.name=traced",
             "  process traced CONSUMER attempt=2 outcome=done operation.type=process destination.name=traced links=[send traced]",
+            "    ack traced CLIENT attempt=2 operation.type=settle destination.name=traced",
         ]);
         assert.deepEqual([...new Set(spans.map((s) => s.attributes["messaging.system"]))], ["aws_sqs"]);
         assert.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1);

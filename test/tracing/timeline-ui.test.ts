@@ -27,7 +27,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
             workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), concurrency: 2, idempotency: { enabled: false } }],
         });
-        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20 });
+        stack = await startLocalStack({ stack: "ui", dir, port: 0, tracing: true, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20 });
         profile = mkdtempSync(path.join(tmpdir(), "queuestack-chromium-"));
         browser = await chromium.launchPersistentContext(profile, {
             executablePath: chromiumPath,
