@@ -5,3 +5,4 @@ export type { Destination, OutgoingMessage, RedrivenMessage, Settlement, SettleF
 export { startTracing, otlpRequested } from "./setup";
 export type { Tracing, TracingOptions } from "./setup";
 export { settleSpansFromEnv } from "./settle-env";
+export { routeTemplate } from "./http-route";
