@@ -76,7 +76,7 @@ export function dlqCommands(io: CliIo): Command {
                 await withTarget(flags, async (target, context, [queue]) => {
                     const expected = await target.status(queue).then((s) => s.deadLetters, () => undefined);
                     // The redrive spans go where the OTEL_* variables say (nowhere when they name no endpoint); loaded only here.
-                    const { startTracing } = await import("../../workers/runtime/tracing/setup");
+                    const { startTracing } = require("../../workers/runtime/tracing/setup") as typeof import("../../workers/runtime/tracing/setup");
                     const tracing = startTracing({ serviceName: `queuestack-cli-${context.stack}` });
                     const result = await redrive(target, queue, {
                         ...(flags.id.length ? { ids: flags.id } : {}),

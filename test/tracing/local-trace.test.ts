@@ -6,6 +6,7 @@ import { startLocalStack, type LocalStack } from "../../local/runner";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { waitFor, writeStack } from "../local/helpers";
 import { repaired } from "./fixtures/flaky-worker";
+import { deadLetteredAndRedrivenTree, failsOnceTree } from "./expected-trees";
 import { spanTree } from "./span-tree";
 
 describe("tracing on the local target: one trace per job, through retries, the dead-letter queue and redrive", function () {
@@ -38,14 +39,7 @@ describe("tracing on the local target: one trace per job, through retries, the d
     it("traces a job that fails once and then succeeds: accepted, sent, two attempts under the send, each settled", async () => {
         const id = await post({ mode: "fail-once" });
         await settled(id, "ack scrape");
-        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), [
-            "POST /queues/:queue/messages SERVER",
-            "  send scrape PRODUCER operation.type=send destination.name=scrape",
-            "    process scrape CONSUMER attempt=1 outcome=retry outcome.reason=Error: the first attempt fails operation.type=process destination.name=scrape links=[send scrape]",
-            "      nack scrape CLIENT attempt=1 outcome.reason=Error: the first attempt fails operation.type=settle destination.name=scrape",
-            "    process scrape CONSUMER attempt=2 outcome=done operation.type=process destination.name=scrape links=[send scrape]",
-            "      ack scrape CLIENT attempt=2 operation.type=settle destination.name=scrape",
-        ]);
+        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), failsOnceTree("scrape", "Error: the first attempt fails"));
         const spans = exporter.getFinishedSpans().filter((s) => s.attributes["messaging.message.id"] === id);
         assert.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1, "one trace for the whole job");
         assert.deepEqual([...new Set(spans.map((s) => s.attributes["messaging.system"]))], ["queuestack_local"]);
@@ -60,17 +54,7 @@ describe("tracing on the local target: one trace per job, through retries, the d
         const response = await fetch(`${stack.url}/api/queues/scrape/redrive`, { method: "POST", headers: { "x-api-key": stack.apiKey! }, body: JSON.stringify({ ids: [id] }) });
         assert.deepEqual(await response.json(), { redriven: 1 });
         await settled(id, "ack scrape");
-        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), [
-            "POST /queues/:queue/messages SERVER",
-            "  send scrape PRODUCER operation.type=send destination.name=scrape",
-            "    process scrape CONSUMER attempt=1 outcome=retry outcome.reason=Error: the page is broken operation.type=process destination.name=scrape links=[send scrape]",
-            "      nack scrape CLIENT attempt=1 outcome.reason=Error: the page is broken operation.type=settle destination.name=scrape",
-            "    process scrape CONSUMER attempt=2 outcome=retry outcome.reason=Error: the page is broken operation.type=process destination.name=scrape links=[send scrape]",
-            "      dead_letter scrape CLIENT attempt=2 outcome.reason=Error: the page is broken operation.type=settle destination.name=scrape",
-            "redrive scrape PRODUCER operation.type=send destination.name=scrape links=[send scrape]",
-            "  process scrape CONSUMER attempt=1 outcome=done operation.type=process destination.name=scrape links=[redrive scrape]",
-            "    ack scrape CLIENT attempt=1 operation.type=settle destination.name=scrape",
-        ]);
+        assert.deepEqual(spanTree(exporter.getFinishedSpans(), id), deadLetteredAndRedrivenTree("scrape", "Error: the page is broken", 2));
         const [send] = spansNamed(id, "send scrape");
         const [redrive] = exporter.getFinishedSpans().filter((s) => s.name === "redrive scrape");
         assert.notEqual(redrive!.spanContext().traceId, send!.spanContext().traceId, "the redrive is a trace of its own");
@@ -83,7 +67,7 @@ describe("tracing on the local target: one trace per job, through retries, the d
             return body.steps?.[0]?.kind === "accepted" && body.steps.at(-1)?.label === "attempt 1: done" ? body.steps : undefined;
         });
         assert.deepEqual(timeline.map((s) => [s.kind, s.kind === "waited" ? s.label.replace(/\d+ ms/, "N ms") : s.label, s.failed]), [
-            ["accepted", "accepted (POST /queues/:queue/messages -> 202)", false],
+            ["accepted", "accepted (POST /queues/{queue}/messages -> 202)", false],
             ["waited", "waited N ms in the queue", false],
             ["attempt", "attempt 1 failed: Error: the page is broken", true],
             ["waited", "waited N ms in the queue", false],

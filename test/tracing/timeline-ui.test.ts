@@ -65,7 +65,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return now[0]?.startsWith("accepted") && now.includes("dead-lettered: Error: the page is broken") ? true : undefined;
         });
         assert.deepEqual((await labels()).map((l) => l.replace(/\d+ ms/, "N ms")), [
-            "accepted (POST /queues/:queue/messages -> 202)",
+            "accepted (POST /queues/{queue}/messages -> 202)",
             "waited N ms in the queue",
             "attempt 1 failed: Error: the page is broken",
             "waited N ms in the queue",
@@ -105,6 +105,6 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return kinds[0] === "accepted" && kinds.at(-1) === "attempt" ? kinds : undefined;
         });
         assert.equal(await page.locator("#job-id").textContent(), id);
-        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/:queue/messages -> 202)", "attempt 1: done"]);
+        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/{queue}/messages -> 202)", "attempt 1: done"]);
     });
 });
