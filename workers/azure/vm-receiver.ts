@@ -13,8 +13,10 @@ import { createLogger, requireInteger, runService } from "../runtime";
 import { PriorityQueueReceiver } from "./priority-receiver";
 import { ServiceBusQueueReceiver } from "./receiver";
 import { azureWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
+startEntryTracing("queuestack-vm-worker");
 
 runService(logger, () => {
     const env = process.env;

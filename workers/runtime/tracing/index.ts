@@ -6,3 +6,5 @@ export { startTracing, otlpRequested } from "./setup";
 export type { Tracing, TracingOptions } from "./setup";
 export { settleSpansFromEnv } from "./settle-env";
 export { routeTemplate } from "./http-route";
+export { startEntryTracing } from "./entry";
+export type { EntryTracing } from "./entry";
