@@ -4,6 +4,7 @@ import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
 import { gcpRules } from "./gcp-rules";
 import { patternRules } from "./pattern-rules";
+import { tracingRule } from "./tracing-schema";
 
 /** A rule over a structurally valid spec: returns its problems (empty when it holds). */
 type Rule = (spec: Spec, cloud: Cloud) => SpecIssue[];
@@ -184,5 +185,6 @@ export const specRules: readonly Rule[] = [
     azureRules,
     gcpRules,
     patternRules,
+    (spec, cloud) => tracingRule(spec.tracing, cloud),
 ];
 
