@@ -6,7 +6,7 @@
  *    process and settle spans exported over OTLP/HTTP to a sink on 127.0.0.1.
  * Off and on alternate; prints each round and the ratio of the medians (on / off).
  *   npx tsx bench/tracing/run.ts [--messages 5000] [--concurrency 50] [--batch 100] [--rounds 3]
- *                                [--poller-messages 1000] [--handler-ms 20] [--backlog 100] [--skip-poller]
+ *                                [--poller-messages 1000] [--handler-ms 20] [--backlog 100] [--skip-poller] [--skip-local]
  */
 import { parseArgs } from "node:util";
 import { benchPollerTracing, loadMotoHelpers, startOtlpSink } from "./aws-poller";
@@ -22,6 +22,7 @@ const { values } = parseArgs({
         "handler-ms": { type: "string", default: "20" },
         backlog: { type: "string", default: "100" },
         "skip-poller": { type: "boolean", default: false },
+        "skip-local": { type: "boolean", default: false },
     },
 });
 const rounds = Number(values.rounds);
@@ -40,7 +41,7 @@ async function compare(label: string, once: (traced: boolean, round: number) => 
 
 async function main() {
     const local = { messages: Number(values.messages), concurrency: Number(values.concurrency), batch: Number(values.batch) };
-    const summary = [await compare("local", (traced) => benchLocalTracing({ ...local, traced }))];
+    const summary = values["skip-local"] ? [] : [await compare("local", (traced) => benchLocalTracing({ ...local, traced }))];
     if (!values["skip-poller"]) {
         const helpers = await loadMotoHelpers();
         if (!helpers.motoAvailable()) throw new Error("moto_server is not on PATH: install it with `pip install 'moto[server]'`, or pass --skip-poller.");
