@@ -3,6 +3,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { startLocalStack, type LocalStack } from "../../local/runner";
+import { localTracingRequested } from "../../local/tracing/local-tracing";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { waitFor, writeStack } from "../local/helpers";
 import { repaired } from "./fixtures/flaky-worker";
@@ -77,5 +78,44 @@ describe("tracing on the local target: one trace per job, through retries, the d
             ["waited", "waited N ms in the queue", false],
             ["attempt", "attempt 1: done", false],
         ]);
+    });
+});
+
+describe("tracing on the local target is opt-in", function () {
+    this.timeout(30_000);
+
+    it("is on for QUEUESTACK_TRACING=on or an OTLP endpoint, off otherwise and for QUEUESTACK_TRACING=off", () => {
+        const cases: [NodeJS.ProcessEnv, boolean][] = [
+            [{}, false],
+            [{ QUEUESTACK_TRACING: "on" }, true],
+            [{ QUEUESTACK_TRACING: "true" }, true],
+            [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }, true],
+            [{ OTEL_TRACES_EXPORTER: "otlp" }, true],
+            [{ QUEUESTACK_TRACING: "off", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }, false],
+            [{ OTEL_TRACES_EXPORTER: "none", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }, false],
+        ];
+        assert.deepEqual(cases.map(([env]) => localTracingRequested(env)), cases.map(([, on]) => on));
+    });
+
+    it("without it, records no span and the timeline says how to turn tracing on", async () => {
+        const exporter = new InMemorySpanExporter();
+        const dir = writeStack("untraced", {
+            name: "untraced",
+            queues: [{ name: "scrape" }],
+            workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), idempotency: { enabled: false } }],
+        });
+        const stack = await startLocalStack({ stack: "untraced", dir, port: 0, tracing: false, logger: capturedLogger().logger, pollIntervalMs: 20, drainSeconds: 0.2, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+        try {
+            const posted = await fetch(`${stack.url}/queues/scrape/messages`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": stack.apiKey! }, body: JSON.stringify({ mode: "fine" }) });
+            const { messageId } = (await posted.json()) as { messageId: string };
+            await waitFor("the job to finish", async () => ((await stack.store.getJob(messageId))?.status === "done" ? true : undefined));
+            const answer = await fetch(`${stack.url}/api/jobs/${messageId}/trace`, { headers: { "x-api-key": stack.apiKey! } });
+            assert.equal(answer.status, 404);
+            assert.deepEqual(await answer.json(), { error: "This runner records no traces: tracing is opt-in locally. Restart it with `npm start -- --trace` (or QUEUESTACK_TRACING=on), and without OTEL_SDK_DISABLED=true." });
+            assert.deepEqual(exporter.getFinishedSpans(), []);
+        } finally {
+            await stack.stop();
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
