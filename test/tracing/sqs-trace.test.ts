@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { redrive } from "../../cli/ops/redrive";
@@ -10,6 +11,8 @@ import { awsWorkerFromEnv } from "../../workers/aws/worker-setup";
 import { startTracing, traceContextAttributes, type Tracing } from "../../workers/runtime/tracing";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { createQueueWithDlq, createTable, useMoto } from "../workers/helpers/moto";
+import { receive } from "../workers/helpers/sqs";
+import { patternClients, queueWithArn } from "../workers/aws/pattern-clients";
 import { deadLetteredAndRedrivenTree, failsOnceTree } from "./expected-trees";
 import flakyWorker, { repaired } from "./fixtures/flaky-worker";
 import { spanTree } from "./span-tree";
@@ -97,6 +100,26 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
             assert.deepEqual(redriveSpan!.links.map((l) => [l.context.traceId, l.context.spanId, l.attributes]), [[send!.spanContext().traceId, send!.spanContext().spanId, { "messaging.message.id": id }]]);
         } finally {
             await target.close();
+        }
+    });
+
+    it("continues an incoming traceparent, and each subscriber queue of a fan-out topic gets the send span's context in its message attributes", async () => {
+        const { sns } = patternClients(moto());
+        const subscribers = [await queueWithArn(moto(), "traced-billing"), await queueWithArn(moto(), "traced-audit")];
+        const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "traced-signups" }));
+        for (const queue of subscribers) await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queue.arn, Attributes: { RawMessageDelivery: "true" } }));
+        const frontEnd = createFrontEndHandler({ queues: {}, topics: { signups: { arn: TopicArn!, fifo: false } }, sns, maxBodyBytes: 1024, sqs: moto().sqs, jobs: { getJob: async () => undefined, putJob: async () => undefined }, logger: capturedLogger().logger });
+        const caller = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331" };
+        const answer = await frontEnd({ routeKey: "POST /topics/{topic}", pathParameters: { topic: "signups" }, requestContext: { http: { method: "POST" } }, headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` }, body: '{"user":"ada"}' });
+        assert.equal(answer.statusCode, 202, answer.body);
+        const id = (JSON.parse(answer.body!) as { messageId: string }).messageId;
+        const [send] = exporter.getFinishedSpans().filter((s) => s.name === "send signups");
+        const [request] = exporter.getFinishedSpans().filter((s) => s.name === "POST /topics/{topic}");
+        assert.deepEqual([request!.spanContext().traceId, request!.parentSpanId], [caller.traceId, caller.spanId], "the request continues the caller's trace");
+        assert.deepEqual([send!.parentSpanId, send!.attributes["messaging.message.id"], send!.attributes["messaging.destination.name"]], [request!.spanContext().spanId, id, "signups"]);
+        for (const queue of subscribers) {
+            const [copy] = await receive(moto(), queue.url, 1);
+            assert.equal(copy?.MessageAttributes?.traceparent?.StringValue, `00-${caller.traceId}-${send!.spanContext().spanId}-01`, `the copy in ${queue.url}`);
         }
     });
 });
