@@ -12,7 +12,8 @@ import { startTracing, traceContextAttributes, type Tracing } from "../../worker
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { createQueueWithDlq, createTable, useMoto } from "../workers/helpers/moto";
 import { receive } from "../workers/helpers/sqs";
-import { patternClients, queueWithArn } from "../workers/aws/pattern-clients";
+import { createScheduleGroup, patternClients, queueWithArn } from "../workers/aws/pattern-clients";
+import { GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import { deadLetteredAndRedrivenTree, failsOnceTree } from "./expected-trees";
 import flakyWorker, { repaired } from "./fixtures/flaky-worker";
 import { spanTree } from "./span-tree";
@@ -121,5 +122,24 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
             const [copy] = await receive(moto(), queue.url, 1);
             assert.equal(copy?.MessageAttributes?.traceparent?.StringValue, `00-${caller.traceId}-${send!.spanContext().spanId}-01`, `the copy in ${queue.url}`);
         }
+    });
+
+    it("a delay beyond SQS's 900 s keeps the send span's context in the schedule's message attributes", async () => {
+        const clients = patternClients(moto());
+        await createScheduleGroup(clients.scheduler, "traced-delays");
+        const later = await queueWithArn(moto(), "traced-later");
+        const dlq = await queueWithArn(moto(), "traced-later-dlq");
+        const frontEnd = createFrontEndHandler({
+            queues: { later: { url: later.url, arn: later.arn, deadLetterArn: dlq.arn, fifo: false, maxDelaySeconds: 86_400 } },
+            scheduler: { client: clients.scheduler, groupName: "traced-delays", roleArn: "arn:aws:iam::123456789012:role/traced-delays" },
+            maxBodyBytes: 1024, sqs: moto().sqs, jobs: { getJob: async () => undefined, putJob: async () => undefined }, logger: capturedLogger().logger,
+        });
+        const answer = await frontEnd({ routeKey: "POST /queues/{queue}/messages", pathParameters: { queue: "later" }, requestContext: { http: { method: "POST" } }, headers: { "x-delay-seconds": "3600" }, body: '{"n":1}' });
+        assert.equal(answer.statusCode, 202, answer.body);
+        const id = (JSON.parse(answer.body!) as { messageId: string }).messageId;
+        const [send] = exporter.getFinishedSpans().filter((s) => s.name === "send later" && s.attributes["messaging.message.id"] === id);
+        const schedule = await clients.scheduler.send(new GetScheduleCommand({ Name: `queuestack-${id}`, GroupName: "traced-delays" }));
+        const attributes = (JSON.parse(schedule.Target!.Input!) as { MessageAttributes: Record<string, { StringValue: string }> }).MessageAttributes;
+        assert.equal(attributes.traceparent?.StringValue, `00-${send!.spanContext().traceId}-${send!.spanContext().spanId}-01`);
     });
 });
