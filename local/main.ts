@@ -15,6 +15,8 @@ export interface LocalCommandOptions {
     port: number;
     dir: string;
     dataDir?: string;
+    /** --trace: record spans for the dashboard's job timeline (and OTLP export when OTEL_* asks). */
+    trace?: boolean;
 }
 
 /** Parses a --port value: 0-65535, 0 picking a free port. */
@@ -53,7 +55,7 @@ function tryCommand(stack: LocalStack, key: string): string {
  */
 export async function runLocal(options: LocalCommandOptions, out: (text: string) => void = (text) => void process.stdout.write(`${text}\n`)): Promise<void> {
     const logger = createLogger({ name: "queuestack-local", ...(logFormat() === "pretty" ? { destination: prettyDestination() } : {}) });
-    const stack = await startLocalStack({ stack: options.stack, port: options.port, dir: options.dir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), logger });
+    const stack = await startLocalStack({ stack: options.stack, port: options.port, dir: options.dir, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.trace ? { tracing: true } : {}), logger });
     out(banner(options.stack, stack));
     await new Promise<void>((resolve, reject) => {
         let signals = 0;
@@ -114,7 +116,8 @@ export function withLocalOptions(command: Command): Command {
         .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml to run", "dev")
         .option("-p, --port <port>", "front-end port on 127.0.0.1 (0 picks a free one)", parsePort, 8080)
         .option("-d, --dir <path>", "project root (stack files and workers[].code)", process.cwd())
-        .option("--data-dir <path>", "where the queue, datastore and API key are kept (default <dir>/.queuestack/<stack>)");
+        .option("--data-dir <path>", "where the queue, datastore and API key are kept (default <dir>/.queuestack/<stack>)")
+        .option("--trace", "record a trace per job: the dashboard's timeline, and OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set (also QUEUESTACK_TRACING=on); costs throughput, see bench/tracing");
 }
 
 if (require.main === module) {

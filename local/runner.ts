@@ -15,7 +15,7 @@ import { AlarmLog, evaluateAlarms } from "./observability/alarms";
 import type { QueueStats } from "./engine/types";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
-import { startLocalTracing } from "./tracing/local-tracing";
+import { localTracingRequested, startLocalTracing } from "./tracing/local-tracing";
 import { WorkerPool } from "./worker-pool";
 import { loadWorkerModules } from "./worker-modules";
 import { messagingSystems } from "../workers/runtime/tracing";
@@ -43,7 +43,14 @@ export interface LocalRunnerOptions {
     drainSeconds?: number;
     /** Time between priority promotion passes. @default a tenth of each queue's promoteAfterSeconds, 50 ms to 1 s */
     promoteEveryMs?: number;
-    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter). @default none */
+    /**
+     * Record traces: every span kept in the stack's SQLite file for the dashboard's job timeline, and
+     * exported over OTLP when the OTEL_* variables name an endpoint. Opt-in, as it costs throughput
+     * (bench/tracing). `OTEL_SDK_DISABLED=true` turns it off whatever this says.
+     * @default on when QUEUESTACK_TRACING=on or the OTEL_* variables ask for OTLP export; else off
+     */
+    tracing?: boolean;
+    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter); only with tracing on. @default none */
     spanProcessors?: SpanProcessor[];
 }
 
@@ -109,8 +116,10 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     try {
         const engine = new QueueEngine(db, localQueues(spec));
         const store = new SqliteWorkerStore(db, engine.owner);
-        const traces = startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) });
-        closers.unshift(() => traces.tracing?.shutdown());
+        const traces = (options.tracing ?? localTracingRequested(process.env))
+            ? startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) })
+            : undefined;
+        closers.unshift(() => traces?.tracing?.shutdown());
         const recovered = engine.recoverAbandoned();
         const claims = store.releaseAbandonedClaims();
         if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
@@ -169,7 +178,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const seen = seenWork(guarded, (key) => store.completedBy(key));
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces.tracing ? { spans: traces.store } : {}) });
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces?.tracing ? { spans: traces.store } : {}) });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });
@@ -188,7 +197,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const sweepTimer = setInterval(() => {
             engine.sweep();
             store.sweep();
-            traces.store.sweep();
+            traces?.store.sweep();
             blobStore?.purgeExpired(largeMessageExpireDays(spec));
         }, 60_000);
 

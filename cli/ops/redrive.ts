@@ -1,3 +1,5 @@
+import { messagingSystems } from "../../workers/runtime/tracing/semconv";
+import { traceRedrive } from "../../workers/runtime/tracing/spans";
 import type { DeadLetterMessage, DeadLetterReader, OpsTarget, TakenMessage } from "../targets/types";
 import type { Progress } from "./progress";
 import { RateLimiter } from "./rate-limit";
@@ -69,12 +71,16 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
             held.push(...fresh.filter((m) => !selected.includes(m)));
             if (selected.length === 0) continue;
             await limiter.take(selected.length);
-            if (reader.moveBack) {
-                await reader.moveBack(selected);
-            } else {
-                await target.send(queue, selected.map(contentOf));
-                await reader.remove(selected);
-            }
+            // Each batch under a redrive span linked to each message's earlier trace; the copies carry it as their trace context.
+            await traceRedrive({ system: messagingSystems[target.cloud], queue }, selected, async (attributes) => {
+                const redriven = selected.map((m, i) => ({ ...m, attributes: attributes[i]! }));
+                if (reader.moveBack) {
+                    await reader.moveBack(redriven);
+                } else {
+                    await target.send(queue, redriven.map(contentOf));
+                    await reader.remove(selected);
+                }
+            });
             moved += selected.length;
             options.progress?.increment(selected.length);
         }

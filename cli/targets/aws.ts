@@ -1,3 +1,4 @@
+import { traceContextAttributes } from "../../workers/runtime/tracing/propagation";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
     ChangeMessageVisibilityBatchCommand,
@@ -119,7 +120,7 @@ export class AwsTarget implements OpsTarget {
                         Entries: chunk.map((m, i) => ({
                             Id: String(i),
                             MessageBody: m.body,
-                            MessageAttributes: (m.nativeAttributes as Record<string, MessageAttributeValue> | undefined) ?? stringAttributes(m.attributes),
+                            MessageAttributes: withTraceContext(m.nativeAttributes as Record<string, MessageAttributeValue> | undefined, m.attributes),
                             ...(m.groupKey !== undefined ? { MessageGroupId: m.groupKey } : {}),
                             ...(m.deduplicationId !== undefined ? { MessageDeduplicationId: m.deduplicationId } : {}),
                         })),
@@ -191,6 +192,17 @@ export class AwsTarget implements OpsTarget {
             throw new OperationError(`could not ${what}: ${e.name}: ${e.message}`);
         }
     }
+}
+
+/**
+ * The typed attributes a message came with (as they were), its trace context taken from `attributes`
+ * instead (a redrive gives each copy a new one); String attributes from `attributes` when it came with none.
+ */
+function withTraceContext(native: Record<string, MessageAttributeValue> | undefined, attributes: Record<string, string>): Record<string, MessageAttributeValue> {
+    if (!native) return stringAttributes(attributes);
+    const kept = Object.entries(native).filter(([name]) => !(traceContextAttributes as readonly string[]).includes(name));
+    const context = traceContextAttributes.filter((name) => attributes[name] !== undefined).map((name) => [name, { DataType: "String", StringValue: attributes[name] }] as const);
+    return Object.fromEntries([...kept, ...context]);
 }
 
 function stringAttributes(attributes: Record<string, string>): Record<string, MessageAttributeValue> {

@@ -58,7 +58,7 @@ export class FrontEnd extends pulumi.ComponentResource {
     constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(frontEndSchema, args.frontEnd ?? {}, `front end "${name}"`);
         super("queuestack:aws:FrontEnd", name, {}, opts);
-        const { name: physical, globalName, tags } = placement(args, "front-end");
+        const { name: physical, globalName, tags, tracing } = placement(args, "front-end");
         const secret = settings.auth === "apiKey" ? apiKeySecret(name, physical(awsNames.secret, "api-key"), tags, this) : undefined;
         const topics = args.topics ?? {};
         const timeoutSeconds = frontEndTimeoutSeconds(settings.maxWaitSeconds);
@@ -97,6 +97,7 @@ export class FrontEnd extends pulumi.ComponentResource {
                 timeoutSeconds,
                 memoryMb: 256,
                 tags,
+                tracing,
             },
             this,
         );

@@ -53,7 +53,7 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
         checkWorkerCode(spec);
         super("queuestack:aws:WebQueueWorker", name, {}, opts);
         this.spec = spec;
-        const where = { namePrefix: [spec.name, pulumi.getStack()], tags: { ...spec.tags, "queuestack:stack": spec.name } };
+        const where = { namePrefix: [spec.name, pulumi.getStack()], tags: { ...spec.tags, "queuestack:stack": spec.name }, tracing: spec.tracing };
         const child = { parent: this };
 
         const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);

@@ -55,7 +55,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const client = authorization.getClientConfigOutput(child);
 
         const group = new ResourceGroup(`${name}-group`, { existingName: spec.azure.resourceGroupName, namePrefix, tags }, child);
-        const where = { namePrefix, tags, resourceGroupName: group.resourceGroupName, location: group.location };
+        const where = { namePrefix, tags, resourceGroupName: group.resourceGroupName, location: group.location, tracing: spec.tracing };
         const global = { uniqueScope: group.resourceGroupId, subscription: client.subscriptionId };
         const appInsights = { id: group.appInsights.id, connectionString: group.appInsightsConnectionString };
 

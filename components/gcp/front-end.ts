@@ -117,7 +117,7 @@ export class FrontEnd extends pulumi.ComponentResource {
     constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(frontEndSchema, args.frontEnd ?? {}, `front end "${name}"`);
         super("queuestack:gcp:FrontEnd", name, {}, opts);
-        const { name: physical, labels, region } = gcpPlacement(args, "front-end");
+        const { name: physical, labels, region, tracing } = gcpPlacement(args, "front-end");
         const parent = childOptions(this, opts);
         const location = region();
 
@@ -180,6 +180,7 @@ export class FrontEnd extends pulumi.ComponentResource {
                 memoryMb: 256,
                 maxInstances: args.maxInstances ?? 100,
                 ingress: "ALLOW_ALL",
+                tracing,
                 labels,
                 build: args.build,
             },

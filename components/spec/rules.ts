@@ -5,6 +5,7 @@ import type { Spec } from "./schema";
 import { frontEndAccessRules } from "./front-end-access-rules";
 import { gcpRules } from "./gcp-rules";
 import { patternRules } from "./pattern-rules";
+import { tracingRule } from "./tracing-schema";
 
 /** A rule over a structurally valid spec: returns its problems (empty when it holds). */
 type Rule = (spec: Spec, cloud: Cloud) => SpecIssue[];
@@ -186,5 +187,6 @@ export const specRules: readonly Rule[] = [
     azureRules,
     gcpRules,
     patternRules,
+    (spec, cloud) => tracingRule(spec.tracing, cloud),
 ];
 

@@ -4,6 +4,7 @@ import { ruleWithFix } from "./zod-issues";
 import { queueSchema } from "./queue-schema";
 import { workerSchema } from "./worker-schema";
 import { largeMessagesSchema, topicSchema } from "./pattern-schema";
+import { tracingSchema } from "./tracing-schema";
 
 /** Largest `frontEnd.maxBodyKb` the schema takes, KiB (a cloud may allow less: cloudLimits requestBodyMaxKb). */
 export const frontEndMaxBodyKb = 10_240;
@@ -149,6 +150,8 @@ export const specSchema = z
         alarms: alarmsSchema.prefault({}),
         /** Where VM workers run. */
         network: networkSchema.prefault({}),
+        /** Trace export from the deployed stack (off by default). */
+        tracing: tracingSchema.prefault({}),
         /** Azure-only settings (ignored on other clouds). */
         azure: azureSchema.prefault({}),
         /** Tags / labels put on every resource that takes them. @default {} */
@@ -164,4 +167,5 @@ export type FrontEndSpec = Spec["frontEnd"];
 export type DatastoreSpec = Spec["datastore"];
 export type AlarmsSpec = Spec["alarms"];
 export type AzureSpec = Spec["azure"];
+export type { TracingSpec } from "./tracing-schema";
 export type { LargeMessagesSpec, PrioritiesSpec, PriorityLevelSpec, TopicSpec } from "./pattern-schema";

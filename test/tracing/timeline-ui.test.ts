@@ -21,7 +21,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
             workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), concurrency: 2, idempotency: { enabled: false } }],
         });
-        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20 });
+        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20, tracing: true });
         chromium = await launchChromium();
         page = chromium.page;
     });
@@ -51,7 +51,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return now[0]?.startsWith("accepted") && now.includes("dead-lettered: Error: the page is broken") ? true : undefined;
         });
         assert.deepEqual((await labels()).map((l) => l.replace(/\d+ ms/, "N ms")), [
-            "accepted (POST /queues/:queue/messages -> 202)",
+            "accepted (POST /queues/{queue}/messages -> 202)",
             "waited N ms in the queue",
             "attempt 1 failed: Error: the page is broken",
             "waited N ms in the queue",
@@ -91,6 +91,6 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return kinds[0] === "accepted" && kinds.at(-1) === "attempt" ? kinds : undefined;
         });
         assert.equal(await page.locator("#job-id").textContent(), id);
-        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/:queue/messages -> 202)", "attempt 1: done"]);
+        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/{queue}/messages -> 202)", "attempt 1: done"]);
     });
 });

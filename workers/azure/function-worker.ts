@@ -10,6 +10,7 @@ import exported from "queuestack:handler";
 import { createLogger, requireInteger } from "../runtime";
 import { createServiceBusFunctionHandler, type FunctionWorkerReady, serviceBusTriggerOptions } from "./function-handler";
 import { azureWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker" });
 let worker: FunctionWorkerReady | undefined;
@@ -17,8 +18,10 @@ const ready = (): FunctionWorkerReady => ({
     ...azureWorkerFromEnv(exported, process.env, logger),
     invocationSeconds: requireInteger(process.env, "QUEUESTACK_INVOCATION_SECONDS", "the Functions host's functionTimeout, seconds", { min: 1, max: 86_400 }),
 });
+const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker");
+const handle = createServiceBusFunctionHandler(() => (worker ??= ready()), logger);
 
 app.serviceBusQueue("worker", {
     ...serviceBusTriggerOptions(process.env),
-    handler: createServiceBusFunctionHandler(() => (worker ??= ready()), logger),
+    handler: (...args: Parameters<typeof handle>) => tracing.around(() => handle(...args)),
 });

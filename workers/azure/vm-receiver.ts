@@ -16,8 +16,10 @@ import { PriorityQueueReceiver } from "./priority-receiver";
 import { ServiceBusQueueReceiver } from "./receiver";
 import { ScheduledEvents } from "./scheduled-events";
 import { azureWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
+startEntryTracing("queuestack-vm-worker");
 
 runService(logger, () => {
     const env = process.env;

@@ -6,7 +6,7 @@ import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
 import { correlationAttribute } from "./priority";
 import type { RuntimeSettings } from "./settings";
-import { traceAttempt } from "./tracing/spans";
+import { traceAttempt, type SettleFromOutcome } from "./tracing/spans";
 
 /** What became of one delivery; each adapter maps it onto its cloud. */
 export type Outcome =
@@ -41,6 +41,12 @@ export interface ProcessorOptions {
     blobStore?: BlobStore;
     /** `messaging.system` of the attempt spans (messagingSystems: aws_sqs, servicebus, gcp_pubsub, queuestack_local). @default none */
     messagingSystem?: string;
+    /**
+     * Record each attempt's settle span from its outcome (the cloud adapters, with the queue's
+     * maxReceiveCount from QUEUESTACK_MAX_RECEIVE_COUNT when set). @default none: the adapter records
+     * its own (the local pool, from the engine's answer)
+     */
+    settleSpans?: SettleFromOutcome;
 }
 
 /** Runs one delivery to its outcome. Never throws: every failure becomes `retry` or `dead-letter`. */
@@ -174,5 +180,5 @@ export function createProcessor(options: ProcessorOptions): Processor {
             return finish({ kind: "retry", reason });
         }
     };
-    return (raw, processOptions) => traceAttempt(destination, raw, () => processOne(raw, processOptions));
+    return (raw, processOptions) => traceAttempt(destination, raw, () => processOne(raw, processOptions), options.settleSpans);
 }
