@@ -36,6 +36,8 @@ export interface StackDriver {
     deadLetters(route: DeadLetterRoute): Promise<string[]>;
     /** Moves every dead letter of `route` back to its source queue with the operator's redrive; the count moved. */
     redrive(route: DeadLetterRoute): Promise<number>;
+    /** The last lines of workers that run on their own (VM services), for a failed path's detail. @default none */
+    consumerLogs?(): string[];
     /** Error answers the emulators gave the stack's code since the last call, in their own words (e.g. "403 AccessDenied: ..."). */
     emulatorErrors(): string[];
 }

@@ -12,8 +12,12 @@ export const ofType = (resources: PlannedResource[], type: string) => resources.
  * what other resources' planned inputs (environment variables, policies) refer to it by.
  */
 export function plannedRefs(resource: PlannedResource): Record<string, string> {
-    const state = computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, custom: true } as MockResourceArgs);
-    return Object.fromEntries(Object.entries(state).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    return Object.fromEntries(Object.entries(plannedState(resource)).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** Everything the offline plan computed for a resource (nested outputs too, e.g. a function's serviceConfig.uri). */
+export function plannedState(resource: PlannedResource): Record<string, unknown> {
+    return computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, custom: true } as MockResourceArgs);
 }
 
 /** Pulumi's marker for a secret value inside serialized inputs. */

@@ -7,7 +7,7 @@ import { startFunction, type FunctionHost } from "../function-host";
 import { archiveFiles, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
 import { httpApiEvent, matchRoute, plannedRoutes } from "./api-gateway";
 import { awsClients, closeClients } from "./clients";
-import { startErrorRecorder } from "./error-recorder";
+import { startErrorRecorder } from "../emulators/error-recorder";
 import { pollOnce, type SqsTrigger } from "./sqs-trigger";
 import type { AwsStandUp } from "./stand-up";
 
