@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { EmulatorPool, rehearse, type Check, type Report } from "../../rehearse";
+import { EmulatorPool, rehearse } from "../../rehearse";
+import { broken, row } from "./helpers";
 import { installed } from "../../rehearse/emulators/process";
 import type { PlannedStack } from "../../rehearse/index";
 import { planStack } from "../../rehearse/plan-stack";
@@ -16,25 +17,6 @@ const pathNames = [
     "poison -> dead-letter queue after the planned attempts",
     "redrive back to the queue",
 ];
-
-const row = (report: Report, name: string): Check => {
-    const found = report.checks.find((c) => c.name === name);
-    assert.ok(found, `no row "${name}" in ${JSON.stringify(report.checks.map((c) => c.name))}`);
-    return found;
-};
-
-/** A copy of the plan with `change` applied to the inputs of every resource `pick` selects (exactly `count`). */
-function broken(planned: PlannedStack, count: number, pick: (r: PlannedResource) => boolean, change: (inputs: Record<string, unknown>) => Record<string, unknown>): PlannedStack {
-    let changed = 0;
-    const resources = planned.resources.map((r) => {
-        if (!pick(r)) return r;
-        changed++;
-        return { ...r, inputs: change({ ...r.inputs }) };
-    });
-    assert.equal(changed, count, "the test changes the planned resources it means to");
-    // Without replan: the emulator paths and the single-plan contracts only.
-    return { ...planned, resources, replan: undefined };
-}
 
 describe("rehearse: AWS on moto with IAM authorization on", function () {
     this.timeout(120_000);
