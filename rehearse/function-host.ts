@@ -140,3 +140,19 @@ export function startFunction(spec: FunctionSpec): FunctionHost {
         },
     };
 }
+
+/**
+ * The last error in a process's logs (pino JSON lines: its `err.message` with the line's `msg`), or
+ * its last line when none is an error; "" when `errorsOnly` and no line is an error.
+ */
+export function lastError(logs: string, errorsOnly = false): string {
+    for (const line of logs.split("\n").reverse()) {
+        try {
+            const entry = JSON.parse(line) as { msg?: string; err?: { type?: string; message?: string } };
+            if (entry.err?.message) return `${entry.msg ?? ""}: ${entry.err.type ?? ""} ${entry.err.message}`.trim();
+        } catch {
+            // not a JSON line
+        }
+    }
+    return errorsOnly ? "" : (logs.split("\n").pop() ?? "");
+}

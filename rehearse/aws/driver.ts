@@ -3,26 +3,13 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsTarget } from "../../cli/targets/aws";
 import { redrive } from "../../cli/ops/redrive";
 import type { DeadLetterRoute, StackDriver } from "../driver";
-import { startFunction, type FunctionHost } from "../function-host";
+import { lastError, startFunction, type FunctionHost } from "../function-host";
 import { archiveFiles, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
 import { httpApiEvent, matchRoute, plannedRoutes } from "./api-gateway";
 import { awsClients, closeClients } from "./clients";
 import { startErrorRecorder } from "../emulators/error-recorder";
 import { pollOnce, type SqsTrigger } from "./sqs-trigger";
 import type { AwsStandUp } from "./stand-up";
-
-/** The last error a function logged (pino JSON lines: its `err.message` or `msg`), or its last line. */
-function lastError(logs: string): string {
-    for (const line of logs.split("\n").reverse()) {
-        try {
-            const entry = JSON.parse(line) as { level?: number | string; msg?: string; err?: { type?: string; message?: string } };
-            if (entry.err?.message) return `${entry.msg ?? ""}: ${entry.err.type ?? ""} ${entry.err.message}`.trim();
-        } catch {
-            // not a JSON line
-        }
-    }
-    return logs.split("\n").pop() ?? "";
-}
 
 /** The most delivery rounds one drain makes (a stuck loop fails instead of spinning). */
 const maxRounds = 200;

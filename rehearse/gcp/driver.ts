@@ -4,7 +4,7 @@ import { modifyAckDeadline, pull } from "../../workers/gcp/pubsub-api";
 import type { DeadLetterRoute, StackDriver } from "../driver";
 import { startErrorRecorder } from "../emulators/error-recorder";
 import type { Emulator } from "../emulators/process";
-import { startFunction, type FunctionHost } from "../function-host";
+import { lastError, startFunction, type FunctionHost } from "../function-host";
 import { archiveFiles, ofType, plannedState, stringInput, unwrapSecret, type PlannedResource } from "../plan";
 import { bootService, startVmService, type VmService } from "../vm-service";
 import { pushOnce, type PushTrigger } from "./push-trigger";
@@ -149,7 +149,7 @@ export async function gcpDriver(args: GcpDriverArgs): Promise<StackDriver & { vm
             } catch {
                 // not JSON
             }
-            return result.statusCode >= 500 ? { status: result.statusCode, body, logs: frontEnd.host.logs().split("\n").pop() } : { status: result.statusCode, body };
+            return result.statusCode >= 500 ? { status: result.statusCode, body, logs: lastError(frontEnd.host.logs()) } : { status: result.statusCode, body };
         },
         async credentials(): Promise<Record<string, string>> {
             const key = frontEnd?.fn.secrets.find((s) => s.key === "QUEUESTACK_API_KEY");
@@ -214,7 +214,11 @@ export async function gcpDriver(args: GcpDriverArgs): Promise<StackDriver & { vm
                 await target.close();
             }
         },
-        consumerLogs: () => [...vmServices.entries()].filter(([, s]) => s.logs()).map(([name, s]) => `${name}${s.running() ? "" : " (exited)"}: ${s.logs().split("\n").slice(-3).join(" | ")}`),
+        consumerLogs: () =>
+            [...vmServices.entries()].flatMap(([name, s]) => {
+                const said = s.running() ? lastError(s.logs(), true) : lastError(s.logs());
+                return said ? [`VM service ${name}${s.running() ? "" : " exited"}: ${said}`] : [];
+            }),
         emulatorErrors: () => recorders.flatMap((r) => r.take().map((a) => `${a.status} ${a.text}`)).filter((text) => !text.startsWith("404 NOT_FOUND")),
         async stop() {
             await Promise.all([...hosts.values()].map((h) => h.host.stop()));

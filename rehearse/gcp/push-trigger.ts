@@ -1,6 +1,6 @@
 import { acknowledge, modifyAckDeadline, pull, type ReceivedMessage } from "../../workers/gcp/pubsub-api";
 import type { GoogleApiCall } from "../../workers/gcp/google-api";
-import type { FunctionHost, HttpCall } from "../function-host";
+import { lastError, type FunctionHost, type HttpCall } from "../function-host";
 import type { PlannedSubscription } from "./stand-up";
 
 /** A planned push subscription and the function at its planned endpoint. */
@@ -56,7 +56,10 @@ export async function pushOnce(trigger: PushTrigger, pubsub: GoogleApiCall, onDe
             const status = outcome.ok ? (outcome.result as { statusCode: number }).statusCode : 0;
             if (status >= 200 && status < 300) return void (await acknowledge(pubsub, trigger.subscription.name, [r.ackId]));
             if (!outcome.ok) round.errors.push(`${trigger.functionName} failed: ${outcome.error.split("\n")[0]}`);
-            else if (status >= 500 && status !== 503 && !String((outcome.result as { body?: string }).body).includes('"dead-letter"')) round.errors.push(`${trigger.functionName} answered ${status}: ${(outcome.result as { body?: string }).body}`);
+            else if (status >= 500 && status !== 503 && !String((outcome.result as { body?: string }).body).includes('"dead-letter"')) {
+                const said = lastError(trigger.host.logs(), true);
+                round.errors.push(`${trigger.functionName} answered ${status}: ${(outcome.result as { body?: string }).body}${said ? ` (its log: ${said})` : ""}`);
+            }
             round.nacked.push({ messageId: r.message.messageId, attempt: r.deliveryAttempt });
             await modifyAckDeadline(pubsub, trigger.subscription.name, [r.ackId], 0);
         }),

@@ -29,7 +29,7 @@ export async function acceptPath(driver: StackDriver, queue: string, body: objec
         const all = [...errors, ...(driver.consumerLogs?.() ?? [])];
         return all.length ? ` Errors: ${[...new Set(all)].join("; ")}` : "";
     };
-    const deliveredBy = settleSeconds > 0 ? "the VM worker" : `${delivered} delivery`;
+    const deliveredBy = settleSeconds > 0 ? "the VM worker" : `${delivered} ${delivered === 1 ? "delivery" : "deliveries"}`;
     const record = await settled(driver, statusUrl, settleSeconds).catch((error: Error) => {
         throw new Error(`${error.message} after ${deliveredBy}.${seen()}`);
     });

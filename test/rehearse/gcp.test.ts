@@ -59,16 +59,25 @@ describe("rehearse: GCP on the Pub/Sub and Firestore emulators", function () {
         assert.ok(differs.some((d) => d.startsWith("retry backoff (10s-600s) left out")), differs.join("\n"));
     });
 
-    it("names a shrunk dead-letter path: the plan dead-letters after 2 deliveries where the spec asks for 5", async () => {
+    it("names a shrunk dead-letter path: the plan dead-letters after 7 deliveries where the spec asks for 5", async () => {
         const shrunk = broken(planned, 1, (r) => r.type === "gcp:pubsub/subscription:Subscription" && r.name === "portfolio-gcp-scrape-subscription", (inputs) => ({
             ...inputs,
-            deadLetterPolicy: { ...(inputs.deadLetterPolicy as object), maxDeliveryAttempts: 2 },
+            deadLetterPolicy: { ...(inputs.deadLetterPolicy as object), maxDeliveryAttempts: 7 },
         }));
         const report = await rehearse(shrunk, { emulators });
         const poison = row(report, pathNames.poison);
         assert.equal(poison.status, "fail");
-        assert.equal(poison.detail, 'the poison message reached portfolio-gcp-dev-scrape-dlq after 2 deliveries, as portfolio-gcp-dev-scrape plans; the spec asks for maxReceiveCount 5 (queues "scrape").');
+        assert.equal(poison.detail, 'the poison message reached portfolio-gcp-dev-scrape-dlq after 7 deliveries, as portfolio-gcp-dev-scrape plans; the spec asks for maxReceiveCount 5 (queues "scrape").');
         assert.equal(row(report, pathNames.accept).status, "pass");
+    });
+
+    it("names a dead-letter policy Pub/Sub refuses, in the emulator's words (maxDeliveryAttempts 2, under Pub/Sub's 5)", async () => {
+        const refused = broken(planned, 1, (r) => r.name === "portfolio-gcp-scrape-subscription", (inputs) => ({ ...inputs, deadLetterPolicy: { ...(inputs.deadLetterPolicy as object), maxDeliveryAttempts: 2 } }));
+        const report = await rehearse(refused, { emulators });
+        const standUp = row(report, "stand up the planned resources on the Pub/Sub and Firestore emulators");
+        assert.equal(standUp.status, "fail");
+        assert.match(standUp.detail, /^PUT projects\/demo-project\/subscriptions\/portfolio-gcp-dev-scrape: /);
+        assert.equal(report.checks.filter((c) => c.kind === "path").length, 1, "no path is walked on a stand-up that failed");
     });
 
     it("names a renamed environment variable: the push worker refuses every delivery and says which variable it misses", async () => {
@@ -82,6 +91,6 @@ describe("rehearse: GCP on the Pub/Sub and Firestore emulators", function () {
         const accept = row(report, pathNames.accept);
         assert.equal(accept.status, "fail");
         assert.match(accept.detail, /portfolio-gcp-dev-scraper answered 500: .*misconfigured/);
-        assert.match(accept.detail, /QUEUESTACK_FIRESTORE_DATABASE/);
+        assert.match(accept.detail, /\(its log: the worker is misconfigured: \S+ QUEUESTACK_FIRESTORE_DATABASE is not set/);
     });
 });
