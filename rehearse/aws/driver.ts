@@ -70,6 +70,8 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             }),
         );
     }
+    // The front end's routing table (a data file in its package): spec queue -> planned queue URL per level.
+    const routing = await routingTable(functions);
     const triggers: SqsTrigger[] = [];
     for (const mapping of ofType(resources, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
         const target = stringInput(mapping, "functionName")!;
@@ -143,13 +145,19 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             return { deliveries, errors };
         },
         deadLetterRoutes: () => deadLetterRoutes,
+        async waiting(queue) {
+            const planned = routing?.[queue];
+            if (!planned) throw new Error(`the front end's routing table plans no queue "${queue}"`);
+            const levels: { level?: string; url: string }[] = planned.levels ?? [{ url: planned.url }];
+            return Promise.all(
+                levels.map(async ({ level, url }) => {
+                    const moto = substitute(url, standUp.refs);
+                    return { level, queue: moto.split("/").pop()!, bodies: await peek(admin.sqs, moto) };
+                }),
+            );
+        },
         async deadLetters(route) {
-            const url = pair(route).deadLetterUrl;
-            const { Messages = [] } = await admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
-            if (Messages.length > 0) {
-                await admin.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
-            }
-            return Messages.map((m) => m.Body ?? "");
+            return peek(admin.sqs, pair(route).deadLetterUrl);
         },
         async redrive(route) {
             // The operator's own redrive (`queuestack dlq redrive`), signed by the rehearsal's administrator.
@@ -165,6 +173,27 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
         emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
     };
 
+}
+
+/** Up to 10 bodies waiting on `url`, left there (received, then made visible again). */
+async function peek(sqs: SQSClient, url: string): Promise<string[]> {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
+    if (Messages.length > 0) {
+        await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+    }
+    return Messages.map((m) => m.Body ?? "");
+}
+
+/** A spec queue in the front end's routing table (queuestack-routes.json's QUEUESTACK_QUEUES). */
+type RoutedQueue = { url: string; levels?: { level: string; url: string }[] };
+
+/** The routing table shipped in the front end's package, or undefined without one. */
+async function routingTable(functions: PlannedResource[]): Promise<Record<string, RoutedQueue> | undefined> {
+    for (const fn of functions) {
+        const file = (await archiveFiles(fn.inputs.code))["queuestack-routes.json"];
+        if (file) return (JSON.parse(file) as { QUEUESTACK_QUEUES?: Record<string, RoutedQueue> }).QUEUESTACK_QUEUES;
+    }
+    return undefined;
 }
 
 /** The archive's JSON files with `rewrite` applied; code files as planned. */

@@ -1,4 +1,5 @@
 import type { RehearsalContext } from "../context";
+import { patternPaths } from "../paths/patterns";
 import { walkPaths } from "../paths/walk";
 import { check, type Check } from "../report";
 import { notStoodUp } from "../stood-up";
@@ -51,6 +52,7 @@ export async function rehearseAws(context: RehearsalContext): Promise<Check[]> {
                 redriveSkipped: fifo ? `${queue} is FIFO: \`dlq redrive\` waits out its 5-minute deduplication window` : undefined,
             })),
         );
+        checks.push(...(await patternPaths(spec, driver, context.samples, context.progress)));
     } finally {
         await driver.stop();
         await moto.authorize(false);
