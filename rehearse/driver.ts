@@ -41,6 +41,8 @@ export interface StackDriver {
      * first; `level` undefined without priorities), left there. @default the pattern paths are not walked
      */
     waiting?(queue: string): Promise<{ level?: string; queue: string; bodies: string[] }[]>;
+    /** Starts the workers that run on their own (VM services); until then only what the driver delivers is consumed. @default none */
+    startConsumers?(): Promise<void>;
     /** The last lines of workers that run on their own (VM services), for a failed path's detail. @default none */
     consumerLogs?(): string[];
     /** Error answers the emulators gave the stack's code since the last call, in their own words (e.g. "403 AccessDenied: ..."). */

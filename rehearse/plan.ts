@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { computedState } from "../components/testing/computed-state";
 import type { PlannedResource } from "../components/testing/offline";
@@ -56,6 +57,15 @@ export async function archiveFiles(input: unknown): Promise<Record<string, strin
         else Object.assign(files, Object.fromEntries(Object.entries(await archiveFiles(asset)).map(([inner, body]) => [`${name}/${inner}`, body])));
     }
     return files;
+}
+
+/** The text of a planned single-file asset input (a StringAsset's text, a FileAsset's file), or undefined. */
+export async function assetText(input: unknown): Promise<string | undefined> {
+    const asset = input as (AssetLike & { path?: Promise<string> | string }) | undefined;
+    const text = await asset?.text;
+    if (typeof text === "string") return text;
+    const file = await asset?.path;
+    return typeof file === "string" ? readFileSync(file, "utf8") : undefined;
 }
 
 /**

@@ -9,5 +9,6 @@ export function notStoodUp(resources: PlannedResource[], played: Set<string>, cr
     const skipped = new Map<string, number>();
     for (const r of resources) if (r.custom && !played.has(r.type) && !created.has(r.type)) skipped.set(r.type, (skipped.get(r.type) ?? 0) + 1);
     if (!skipped.size) return [];
-    return [{ kind: "not rehearsed", name, status: "skip", detail: [...skipped].map(([type, n]) => `${n} ${type.split(":").pop()}`).join(", ") }];
+    const rows = [...skipped].map(([type, n]) => [type.split(":").pop()!, n] as const).sort(([a], [b]) => a.localeCompare(b));
+    return [{ kind: "not rehearsed", name, status: "skip", detail: rows.map(([type, n]) => `${n} ${type}`).join(", ") }];
 }

@@ -1,6 +1,5 @@
 import type { RehearsalContext } from "../context";
-import { patternPaths } from "../paths/patterns";
-import { walkPaths } from "../paths/walk";
+import { walkWorkers } from "../paths/walk";
 import { check, type Check } from "../report";
 import { notStoodUp } from "../stood-up";
 import { awsDriver } from "./driver";
@@ -21,7 +20,7 @@ const played = new Set([
  * authorization on, then walk the paths with the bundles running under their planned roles.
  */
 export async function rehearseAws(context: RehearsalContext): Promise<Check[]> {
-    const { resources, spec } = context;
+    const { resources } = context;
     const region = String(context.config["aws:region"] ?? "us-east-1");
     const moto = await context.emulators.moto();
     await moto.reset();
@@ -34,25 +33,21 @@ export async function rehearseAws(context: RehearsalContext): Promise<Check[]> {
         }),
     );
     if (!standUp) return checks;
-    const functionWorker = spec.workers.find((w) => w.kind === "function");
-    if (!functionWorker) {
-        checks.push({ kind: "not rehearsed", name: "user paths", status: "skip", detail: "every worker is a VM: the VM poller service is not rehearsed yet, so no path was walked" });
-        return [...checks, ...notStoodUpOnMoto(resources, standUp)];
-    }
     await moto.authorize(true);
-    const driver = await awsDriver({ endpoint: moto.endpoint, region, resources, standUp });
+    const stood = standUp;
+    let driver: Awaited<ReturnType<typeof awsDriver>>;
     try {
-        const queue = functionWorker.queue;
-        const fifo = spec.queues.find((q) => q.name === queue)?.ordering === "fifo";
+        driver = await awsDriver({ endpoint: moto.endpoint, region, resources, standUp: stood });
+    } catch (error) {
+        // A planned function or VM service that cannot even start (no bundle, no role) fails here, with why.
+        await moto.authorize(false);
+        return [...checks, { kind: "path", name: "start the planned code (functions and VM services)", status: "fail", detail: (error as Error).message }];
+    }
+    try {
         checks.push(
-            ...(await walkPaths(context, driver, queue, {
-                // An ordered (FIFO) queue takes messages with a group key only.
-                routing: fifo ? { "x-group-key": "rehearsal" } : {},
-                // `dlq redrive` holds a FIFO dead letter back for the source's 5-minute deduplication window, so it cannot move in a rehearsal.
-                redriveSkipped: fifo ? `${queue} is FIFO: \`dlq redrive\` waits out its 5-minute deduplication window` : undefined,
-            })),
+            // `dlq redrive` holds a FIFO dead letter back for the source's 5-minute deduplication window, so it cannot move in a rehearsal.
+            ...(await walkWorkers(context, driver, (queue) => (queue.ordering === "fifo" ? `${queue.name} is FIFO: \`dlq redrive\` waits out its 5-minute deduplication window` : undefined))),
         );
-        checks.push(...(await patternPaths(spec, driver, context.samples, context.progress)));
     } finally {
         await driver.stop();
         await moto.authorize(false);

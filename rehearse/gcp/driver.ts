@@ -110,17 +110,6 @@ export async function gcpDriver(args: GcpDriverArgs): Promise<StackDriver & { vm
         return [{ subscription, functionName: target.fn.name, host: target.host }];
     });
     const vmServices = new Map<string, VmService>();
-    for (const template of ofType(resources, "gcp:compute/instanceTemplate:InstanceTemplate")) {
-        const metadata = (template.inputs.metadata ?? {}) as Record<string, string>;
-        const script = metadata["startup-script"];
-        if (!script) continue;
-        const service = bootService(script);
-        const [, bucket, object] = /^gs:\/\/([^/]+)\/(.+)$/.exec(service.bundleSource) ?? [];
-        const code = bucketObject(resources, bucket!, object!);
-        const bundle = code && unwrapSecret(code.inputs.content);
-        if (typeof bundle !== "string") throw new Error(`instance template ${template.name}: its boot script fetches ${service.bundleSource}, which no planned bucket object holds`);
-        vmServices.set(stringInput(template, "namePrefix") ?? template.name, startVmService(bundle, service.environment, emulatorEnv));
-    }
     const deadLetterRoutes: DeadLetterRoute[] = standUp.subscriptions.flatMap((s) => {
         const deadLetter = s.deadLetterTopic && standUp.subscriptions.find((d) => d.topic === s.deadLetterTopic);
         return deadLetter ? [{ source: s.name.split("/").pop()!, deadLetter: deadLetter.name.split("/").pop()!, maxAttempts: s.maxDeliveryAttempts ?? 5 }] : [];
@@ -212,6 +201,19 @@ export async function gcpDriver(args: GcpDriverArgs): Promise<StackDriver & { vm
                 return (await redrive(target, route.source)).moved;
             } finally {
                 await target.close();
+            }
+        },
+        async startConsumers() {
+            for (const template of ofType(resources, "gcp:compute/instanceTemplate:InstanceTemplate")) {
+                const metadata = (template.inputs.metadata ?? {}) as Record<string, string>;
+                const script = metadata["startup-script"];
+                if (!script) continue;
+                const service = bootService(script);
+                const [, bucket, object] = /^gs:\/\/([^/]+)\/(.+)$/.exec(service.bundleSource) ?? [];
+                const code = bucketObject(resources, bucket!, object!);
+                const bundle = code && unwrapSecret(code.inputs.content);
+                if (typeof bundle !== "string") throw new Error(`instance template ${template.name}: its boot script fetches ${service.bundleSource}, which no planned bucket object holds`);
+                vmServices.set(stringInput(template, "namePrefix") ?? template.name, startVmService(bundle, service.environment, emulatorEnv));
             }
         },
         consumerLogs: () =>

@@ -1,5 +1,5 @@
 import type { RehearsalContext } from "../context";
-import { walkPaths } from "../paths/walk";
+import { walkWorkers } from "../paths/walk";
 import { ofType, stringInput } from "../plan";
 import { check, type Check } from "../report";
 import { notStoodUp } from "../stood-up";
@@ -27,7 +27,7 @@ const unchecked: Check[] = [
  * subscriptions as Pub/Sub would, and walk the paths of each worker's queue.
  */
 export async function rehearseGcp(context: RehearsalContext): Promise<Check[]> {
-    const { resources, spec } = context;
+    const { resources } = context;
     const topic = ofType(resources, "gcp:pubsub/subscription:Subscription").map((s) => stringInput(s, "topic")).find(Boolean);
     const project = /^projects\/([^/]+)\//.exec(topic ?? "")?.[1] ?? String(context.config["gcp:project"] ?? "demo-project");
     const [pubsubEmulator, firestoreEmulator] = await Promise.all([context.emulators.pubsub(project), context.emulators.firestore(project)]);
@@ -40,23 +40,16 @@ export async function rehearseGcp(context: RehearsalContext): Promise<Check[]> {
         }),
     );
     if (!standUp) return checks;
-    const driver = await gcpDriver({ project, resources, standUp, pubsubEmulator, firestoreEmulator });
+    const stood = standUp;
+    let driver: Awaited<ReturnType<typeof gcpDriver>>;
     try {
-        for (const worker of spec.workers) {
-            const queue = spec.queues.find((q) => q.name === worker.queue)!;
-            const routing: Record<string, string> = queue.ordering === "fifo" ? { "x-group-key": "rehearsal" } : {};
-            if (worker.kind === "function") checks.push(...(await walkPaths(context, driver, worker.queue, { routing })));
-            else {
-                checks.push(
-                    ...(await walkPaths(context, driver, worker.queue, {
-                        routing,
-                        label: ` (VM worker "${worker.name}")`,
-                        settleSeconds: (worker.timeoutSeconds ?? queue.processingTimeSeconds) + 30,
-                        acceptOnly: "the VM poller's poison and redrive paths are walked on the function worker's queue; here only its intake",
-                    })),
-                );
-            }
-        }
+        driver = await gcpDriver({ project, resources, standUp: stood, pubsubEmulator, firestoreEmulator });
+    } catch (error) {
+        // A planned function or VM service that cannot even start (no bundle, no role) fails here, with why.
+        return [...checks, { kind: "path", name: "start the planned code (functions and VM services)", status: "fail", detail: (error as Error).message }];
+    }
+    try {
+        checks.push(...(await walkWorkers(context, driver)));
     } finally {
         await driver.stop();
     }

@@ -1,7 +1,9 @@
+import type { Spec } from "../../components/spec";
 import type { RehearsalContext } from "../context";
 import type { StackDriver } from "../driver";
 import { check, type Check } from "../report";
 import { acceptPath, refusesUnauthenticated } from "./accept";
+import { patternPaths } from "./patterns";
 import { poisonPath, redrivePath, type Poisoned } from "./poison";
 
 /** Row names of the user paths, the same on every cloud. */
@@ -55,5 +57,39 @@ export async function walkPaths(context: RehearsalContext, driver: StackDriver, 
                 ? await check("path", name(pathNames.redrive), () => redrivePath(driver, poisoned!), driver.emulatorErrors)
                 : { kind: "path", name: name(pathNames.redrive), status: "fail", detail: "no dead letter to redrive (the poison path failed)" },
         );
+    return checks;
+}
+
+/**
+ * Every path of the stack, in the order that keeps them apart: the pattern paths first (nothing
+ * consumes yet, so a message can be seen where it waits), then the workers that run on their own
+ * start, then each worker's queue is walked: every path for a function worker (named after the
+ * worker when there are several), the intake for a VM worker (it pulls on its own clock).
+ */
+export async function walkWorkers(context: RehearsalContext, driver: StackDriver, redriveSkipped: (queue: Spec["queues"][number]) => string | undefined = () => undefined): Promise<Check[]> {
+    const { spec } = context;
+    const checks = await patternPaths(spec, driver, context.samples, context.progress);
+    try {
+        await driver.startConsumers?.();
+    } catch (error) {
+        return [...checks, { kind: "path", name: "start the VM workers' services", status: "fail", detail: (error as Error).message }];
+    }
+    const functions = spec.workers.filter((w) => w.kind === "function").length;
+    for (const worker of spec.workers) {
+        const queue = spec.queues.find((q) => q.name === worker.queue)!;
+        const routing: Record<string, string> = queue.ordering === "fifo" ? { "x-group-key": "rehearsal" } : {};
+        if (worker.kind === "function") {
+            checks.push(...(await walkPaths(context, driver, worker.queue, { routing, redriveSkipped: redriveSkipped(queue), label: functions > 1 ? ` (worker "${worker.name}")` : "" })));
+        } else {
+            checks.push(
+                ...(await walkPaths(context, driver, worker.queue, {
+                    routing,
+                    label: ` (VM worker "${worker.name}")`,
+                    settleSeconds: (worker.timeoutSeconds ?? queue.processingTimeSeconds) + 30,
+                    acceptOnly: "the VM service pulls on its own clock: its poison and redrive paths are walked on function workers' queues; here its intake",
+                })),
+            );
+        }
+    }
     return checks;
 }

@@ -50,7 +50,7 @@ describe("rehearse: AWS on moto with IAM authorization on", function () {
         );
         assert.equal(row(report, "stand up the planned resources on moto").detail, "2 Queue, 1 RedriveAllowPolicy, 2 QueuePolicy, 1 Table, 1 Secret, 1 SecretVersion, 1 Topic, 2 Role, 2 RolePolicy");
         assert.match(row(report, "accept -> queue -> worker -> datastore -> GET /jobs/{id}").detail, /^202 -> 1 delivery -> \/jobs\/[0-9a-f-]{36} done$/);
-        assert.equal(row(report, "resources moto does not stand up here").detail, "1 RandomPassword, 2 LogGroup, 1 Key, 4 MetricAlarm, 1 Permission, 1 Dashboard");
+        assert.equal(row(report, "resources moto does not stand up here").detail, "1 Dashboard, 1 Key, 2 LogGroup, 4 MetricAlarm, 1 Permission, 1 RandomPassword");
         assert.match(row(report, "poison -> dead-letter queue after the planned attempts").detail, /^5 deliveries \(planned 5\) -> portfolio-dev-scrape-dlq, reason ".*is not a URL"$/);
         assert.match(row(report, "redrive back to the queue").detail, /^1 moved portfolio-dev-scrape-dlq -> portfolio-dev-scrape, delivered again 5x$/);
         const skipped = report.checks.filter((c) => c.kind === "not rehearsed").map((c) => c.detail);
