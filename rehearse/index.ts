@@ -1,6 +1,8 @@
 import { validateSpec, type Cloud } from "../components/spec";
 import type { PlannedResource } from "./plan";
 import { rehearseAws } from "./aws/rehearse";
+import { rehearseGcp } from "./gcp/rehearse";
+import { rehearseAzure } from "./azure/rehearse";
 import type { RehearsalContext } from "./context";
 import { contractChecks, type Replan } from "./contracts";
 import { EmulatorPool } from "./emulators/pool";
@@ -62,6 +64,10 @@ async function onEmulators(cloud: Cloud, context: RehearsalContext): Promise<Che
     switch (cloud) {
         case "aws":
             return rehearseAws(context);
+        case "gcp":
+            return rehearseGcp(context);
+        case "azure":
+            return rehearseAzure(context);
         default:
             return [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
     }

@@ -8,7 +8,11 @@ import type { PlannedResource } from "./plan";
 export async function planWith(dir: string, stack: string, config: Record<string, unknown>): Promise<PlannedResource[]> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { program } = require(path.join(dir, "program")) as typeof import("../program");
-    return (await runOffline(program, { project: "queuestack", stack, config })).resources;
+    // The offline plan answers getRegion with one fixed region: a plan for another region must see its own,
+    // or the second-region collision contract compares a plan with itself.
+    const region = typeof config["aws:region"] === "string" ? config["aws:region"] : undefined;
+    const calls = region ? { "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region }) } : undefined;
+    return (await runOffline(program, { project: "queuestack", stack, config, ...(calls ? { calls } : {}) })).resources;
 }
 
 /** Pulumi.<stack>.yaml in `dir`, planned offline as `npm run plan` does. */

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BenchOptions, BenchResult } from "./measure";
 import { diskWrites, latencyTracker } from "./measure";
+import { freePort } from "../../rehearse/emulators/process";
 
 /** The parts of BullMQ's API the benchmark uses. */
 interface BullMq {
@@ -37,18 +38,6 @@ export function loadBullMq(): BullMq {
     } catch {
         throw new Error("bullmq is not installed. Run `npm install --no-save bullmq@5` first (it is left out of package.json on purpose).");
     }
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 async function waitForPort(port: number, ms: number): Promise<void> {
