@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { MockCallArgs } from "@pulumi/pulumi/runtime";
 import { parse } from "yaml";
 import { policyDocumentJson } from "./policy-document";
@@ -57,12 +58,29 @@ export function defaultInvokeAnswers(config: Record<string, unknown> = {}): Reco
 export class UnansweredInvokeError extends Error {
     override name = "UnansweredInvokeError";
     constructor(readonly token: string, inputs: Record<string, unknown>) {
-        const example = JSON.stringify({ [token]: { id: "..." } });
+        const fields = resultFields(token);
         super(
-            `offline run: the program calls the provider function ${token} (inputs ${JSON.stringify(inputs)}), ` +
-                `which has no offline answer. Give it the result the provider would return: in an answers file ` +
-                `(JSON or YAML, e.g. ${example}) passed with --answers <file>, or in runOffline's options.calls.`,
+            `offline run: the program calls the provider function ${token} (inputs ${JSON.stringify(inputs)}), which has no offline answer. ` +
+                (fields.length ? `Its result has the fields ${fields.join(", ")}: give the ones the program reads` : "Give the fields of its result that the program reads") +
+                ` in an answers file passed with --answers <file> (JSON or YAML: {"${token}": {"${fields.includes("value") ? "value" : (fields[0] ?? "<field>")}": "<what the provider returns>"}}), or in runOffline's calls option.`,
         );
+    }
+}
+
+/**
+ * The fields of a provider function's result, read from its SDK's declarations
+ * (`@pulumi/aws/ssm/getParameter.d.ts`, interface GetParameterResult). Empty when not installed.
+ */
+export function resultFields(token: string): string[] {
+    const [pkg, module, fn] = token.split(":");
+    const dir = module.split("/")[0] === "index" ? "" : module.split("/")[0];
+    try {
+        const root = path.dirname(require.resolve(`@pulumi/${pkg}/package.json`, { paths: [process.cwd(), __dirname] }));
+        const source = readFileSync(path.join(root, dir, `${fn}.d.ts`), "utf8");
+        const body = new RegExp(`export interface ${fn[0].toUpperCase()}${fn.slice(1)}Result \\{([\\s\\S]*?)\\n\\}`).exec(source)?.[1] ?? "";
+        return [...body.matchAll(/^\s*readonly (\w+)\??:/gm)].map((m) => m[1]).sort();
+    } catch {
+        return [];
     }
 }
 

@@ -97,6 +97,9 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
         await Promise.race([drain(), failed]);
         return { result, resources };
     } catch (error) {
+        // The failed run's pending operations are abandoned: not leaks to report when the process exits.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
         throw callError ?? error;
     } finally {
         process.off("unhandledRejection", fail);
