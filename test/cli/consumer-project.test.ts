@@ -21,6 +21,20 @@ function queuestack(project: { dir: string; bin: string }, ...args: string[]) {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+interface JsonPlan {
+    project: string;
+    cloud?: string;
+    resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+}
+
+/** `queuestack plan --stack dev --format json` in the project, and the physical names of its SQS queues. */
+function planJson(project: { dir: string; bin: string }): { planned: JsonPlan; queueNames: unknown[] } {
+    const plan = queuestack(project, "plan", "--stack", "dev", "--format", "json");
+    assert.equal(plan.status, 0, plan.stderr);
+    const planned = JSON.parse(plan.stdout) as JsonPlan;
+    return { planned, queueNames: planned.resources.filter((r) => r.type === "aws:sqs/queue:Queue").map((r) => r.inputs.name).sort() };
+}
+
 const stackFile = "config:\n  aws:region: eu-central-1\n";
 
 describe("queuestack from npm in a consumer's project (installed bin, compiled package, no tsx)", function () {
@@ -42,13 +56,10 @@ describe("queuestack from npm in a consumer's project (installed bin, compiled p
                 "",
             ].join("\n"),
         });
-        const plan = queuestack(project, "plan", "--stack", "dev", "--format", "json");
-        assert.equal(plan.status, 0, plan.stderr);
-        const planned = JSON.parse(plan.stdout) as { project: string; cloud?: string; resources: { type: string; name: string; inputs: Record<string, unknown> }[] };
+        const { planned, queueNames } = planJson(project);
         assert.equal(planned.project, "billing-app");
         assert.equal(planned.cloud, undefined, "no queuestack spec in the stack's config: no diagram");
-        const queues = planned.resources.filter((r) => r.type === "aws:sqs/queue:Queue").map((r) => r.inputs.name).sort();
-        assert.deepEqual(queues, ["billing-app-dev-invoices", "billing-app-dev-invoices-dlq"]);
+        assert.deepEqual(queueNames, ["billing-app-dev-invoices", "billing-app-dev-invoices-dlq"]);
         assert.equal(planned.resources.some((r) => JSON.stringify(r.inputs).includes("queuestack-dev")), false, "no name uses this repository's project name");
 
         const text = queuestack(project, "plan", "--stack", "dev");
@@ -77,11 +88,9 @@ describe("queuestack from npm in a consumer's project (installed bin, compiled p
                 "",
             ].join("\n"),
         });
-        const plan = queuestack(project, "plan", "--stack", "dev", "--format", "json");
-        assert.equal(plan.status, 0, plan.stderr);
-        const planned = JSON.parse(plan.stdout) as { project: string; resources: { type: string; inputs: Record<string, unknown> }[] };
+        const { planned, queueNames } = planJson(project);
         assert.equal(planned.project, "mailer");
-        assert.deepEqual(planned.resources.filter((r) => r.type === "aws:sqs/queue:Queue").map((r) => r.inputs.name).sort(), ["mailer-dev-outbox", "mailer-dev-outbox-dlq"]);
+        assert.deepEqual(queueNames, ["mailer-dev-outbox", "mailer-dev-outbox-dlq"]);
     });
 
     it("names a missing stack file and a project without Pulumi.yaml", async () => {
