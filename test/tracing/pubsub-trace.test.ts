@@ -28,13 +28,13 @@ describe("tracing on the Pub/Sub emulator: the front end's trace context travels
     before(async function () {
         if (!gcloudAvailable()) this.skip();
         emulators = await Promise.all([startEmulator("pubsub"), startEmulator("firestore")]);
-        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulators[0]!.host });
-        firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: emulators[1]!.host });
+        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulators[0]!.hostPort });
+        firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: emulators[1]!.hostPort });
         tracing = startTracing({ serviceName: "pubsub-test", processors: [new SimpleSpanProcessor(exporter)], env: {} });
     });
     after(async () => {
         await tracing?.shutdown();
-        for (const emulator of emulators) emulator.stop();
+        await Promise.all(emulators.map((emulator) => emulator.stop()));
     });
 
     /** Posts `body` through the GCP front end to queue "traced" (its topic named `name`); returns the job id, the queue and how to run the VM poller on it. */
@@ -75,7 +75,7 @@ describe("tracing on the Pub/Sub emulator: the front end's trace context travels
 
     it(`traces a job that dead-letters after ${maxDeliveryAttempts} attempts and is redriven: the redrive is a new trace linked to the send`, async () => {
         const { id, queue, poll } = await postJob("traced-dlq", { mode: "broken", key: "pubsub" });
-        const target = new GcpTarget({ project: "pubsub-test", endpoint: emulators[0]!.host, queues: { traced: { subscription: queue.subscription, deadLetterSubscription: queue.deadLetterSubscription } } });
+        const target = new GcpTarget({ project: "pubsub-test", endpoint: emulators[0]!.hostPort, queues: { traced: { subscription: queue.subscription, deadLetterSubscription: queue.deadLetterSubscription } } });
         try {
             // Pub/Sub moves the message to the dead-letter topic after its last attempt; listing leaves it there.
             await poll(async () => (await listDeadLetters(target.deadLetters("traced"), 10)).length > 0);

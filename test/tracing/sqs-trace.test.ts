@@ -130,8 +130,8 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
         const later = await queueWithArn(moto(), "traced-later");
         const dlq = await queueWithArn(moto(), "traced-later-dlq");
         const frontEnd = createFrontEndHandler({
-            queues: { later: { url: later.url, arn: later.arn, deadLetterArn: dlq.arn, fifo: false, maxDelaySeconds: 86_400 } },
-            scheduler: { client: clients.scheduler, groupName: "traced-delays", roleArn: "arn:aws:iam::123456789012:role/traced-delays" },
+            queues: { later: { url: later.url, arn: later.arn, fifo: false, maxDelaySeconds: 86_400 } },
+            scheduler: { client: clients.scheduler, groupName: "traced-delays", roleArn: "arn:aws:iam::123456789012:role/traced-delays", deadLetterArn: dlq.arn },
             maxBodyBytes: 1024, sqs: moto().sqs, jobs: { getJob: async () => undefined, putJob: async () => undefined }, logger: capturedLogger().logger,
         });
         const answer = await frontEnd({ routeKey: "POST /queues/{queue}/messages", pathParameters: { queue: "later" }, requestContext: { http: { method: "POST" } }, headers: { "x-delay-seconds": "3600" }, body: '{"n":1}' });
