@@ -37,8 +37,9 @@ let imports = 0;
 export async function runProject(dir: string, stack: string, options: ProjectRunOptions = {}): Promise<ProjectRun> {
     const project = readProject(path.resolve(dir));
     const entry = programEntry(project);
-    const fromFile = projectStackConfig(project, stack);
-    const config = options.config ?? fromFile.config;
+    // Config given by the caller (a replan for another stack or region) needs no stack file.
+    const fromFile = options.config ? { config: options.config, secretKeys: [] as string[] } : projectStackConfig(project, stack);
+    const config = fromFile.config;
     const loaded = new Set(Object.keys(require.cache));
     try {
         const { result, resources } = await runOffline(() => loadProgram(entry), {

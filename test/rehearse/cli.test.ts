@@ -68,7 +68,7 @@ describe("queuestack rehearse (the binary, as a user runs it)", function () {
         before(() => {
             // A user's project: the repository's program and packages, their own worker and stack file.
             dir = mkdtempSync(path.join(tmpdir(), "queuestack-rehearse-cli-"));
-            for (const name of ["program.ts", "Pulumi.yaml", "package.json", "node_modules"]) symlinkSync(path.join(root, name), path.join(dir, name));
+            for (const name of ["index.ts", "program.ts", "Pulumi.yaml", "package.json", "node_modules"]) symlinkSync(path.join(root, name), path.join(dir, name));
             mkdirSync(path.join(dir, "lister"));
             writeFileSync(
                 path.join(dir, "lister", "index.ts"),
