@@ -135,7 +135,11 @@ describe("local runner: front end -> SQLite queue -> example worker -> datastore
             assert.ok(metrics.split("\n").includes(line), `missing line: ${line}\n${metrics}`);
         }
         assert.match(metrics, /^queuestack_worker_processing_seconds\{worker="scraper",quantile="0\.99"\} \d+(\.\d+)?$/m);
-        const alarmLines = lines.filter((l) => typeof l.msg === "string" && (l.msg as string).startsWith("ALARM "));
+        // The alarm timer logs the transition on its own tick, which may come after /metrics shows it.
+        const alarmLines = await waitFor("the ALARM log line", () => {
+            const found = lines.filter((l) => typeof l.msg === "string" && (l.msg as string).startsWith("ALARM "));
+            return found.length > 0 ? found : undefined;
+        });
         assert.deepEqual(alarmLines.map((l) => l.msg), ['ALARM scrape-dead-letters: 2 message(s) in the dead-letter queue of "scrape" (alarm at 2)']);
     });
 
