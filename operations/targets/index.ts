@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { Cloud } from "../../components/spec";
-import { UsageError } from "../ops/errors";
-import { queueAddresses, type StackContext, type StackFlags } from "../ops/stack-context";
+import { UsageError } from "../errors";
+import { queueAddresses, type StackContext, type StackFlags } from "../stack-context";
 import type { OpsTarget } from "./types";
 
 /** Flags that say how to reach the target. */
