@@ -46,8 +46,27 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         poller.stop();
         await running;
     }
-    const poller = (processor: Processor, options: { levels: PollLevel[]; concurrency: number; promoteAfterSeconds?: number; collectMs?: number; ackDeadlineSeconds?: number }) =>
+    const poller = (processor: Processor, options: { levels: PollLevel[]; concurrency: number; promoteAfterSeconds?: number; collectMs?: number; ackDeadlineSeconds?: number; api?: GoogleApiCall }) =>
         new PubsubPoller({ processor, api: recording, logger, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 50, ...options });
+    /**
+     * The recording client, with the first pull answer of `late` held back until every other
+     * subscription's first pull has answered: the top level answers last.
+     */
+    const answeringLast = (late: string, others: string[]): GoogleApiCall => {
+        const answered = new Map<string, () => void>();
+        const othersAnswered = Promise.all(others.map((o) => new Promise<void>((resolve) => answered.set(o, resolve))));
+        let held = false;
+        return (async <T>(method: string, path: string, body?: unknown, options?: { signal?: AbortSignal }): Promise<T> => {
+            const answer = await recording<T>(method, path, body, options);
+            const subscription = path.replace(/:pull$/, "");
+            if (path.endsWith(":pull")) answered.get(subscription)?.();
+            if (path === `${late}:pull` && !held) {
+                held = true;
+                await othersAnswered;
+            }
+            return answer;
+        }) as GoogleApiCall;
+    };
     /** Waits (up to 60 s) until `until()` holds. */
     const eventually = async (until: () => boolean) => {
         for (let i = 0; i < 1200 && !until(); i++) await sleep(50);
@@ -58,12 +77,13 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         ({ pubsub, firestore } = emulators);
     });
 
-    it("runs the first 15 of a backlog on every level in the 3:1:1 order (high normal high low high, three times), every pull a long poll", async () => {
+    it("runs the first 15 of a backlog on every level in the 3:1:1 order (high normal high low high, three times) though high's first pull answers last, every pull a long poll", async () => {
         const work = await levels("w", ["high", "normal", "low"], [3, 1, 1]);
         for (const level of work) await publish(pubsub, level.topic!, Array.from({ length: 20 }, (_, n) => ({ body: JSON.stringify({ level: level.level, n }) })));
         const order: string[] = [];
-        // A pull that answers late under load must not give its level's turn away: wait up to 10 s for it.
-        const p = poller(async (raw) => (order.push(JSON.parse(raw.body).level), done), { levels: work, concurrency: 1, collectMs: 10_000 });
+        const [high, ...rest] = work.map((l) => l.subscriptions[0]!);
+        // A pull that answers late (here on purpose, or under load) must not give its level's turn away: wait up to 10 s for it.
+        const p = poller(async (raw) => (order.push(JSON.parse(raw.body).level), done), { levels: work, concurrency: 1, collectMs: 10_000, api: answeringLast(high!, rest) });
         await runUntil(p, () => order.length >= 15);
         const round = ["high", "normal", "high", "low", "high"];
         assert.deepEqual(order.slice(0, 15), [...round, ...round, ...round]);
