@@ -104,6 +104,21 @@ describe("gcp VM poller patterns (Pub/Sub and Firestore emulators)", function ()
         assert.deepEqual(pulls.filter(({ body }) => (body as { maxMessages: number }).maxMessages > 4), []);
     });
 
+    it("reads a level's fan-out subscription beside its idle own one: high and low alternate 1:1 for the first 10, low's from the fan-out", async () => {
+        const [high, low, fanout] = await Promise.all(["f-high", "f-low", "f-fanout"].map((n) => createQueue(pubsub, n)));
+        const work: PollLevel[] = [
+            { level: "high", weight: 1, subscriptions: [high!.subscription], topic: high!.topic },
+            { level: "low", weight: 1, subscriptions: [low!.subscription, fanout!.subscription], topic: low!.topic },
+        ];
+        await publish(pubsub, high!.topic, Array.from({ length: 10 }, () => ({ body: '{"from":"high"}' })));
+        await publish(pubsub, fanout!.topic, Array.from({ length: 10 }, () => ({ body: '{"from":"fanout"}' })));
+        const order: string[] = [];
+        const p = poller(async (raw) => (order.push(JSON.parse(raw.body).from), done), { levels: work, concurrency: 1, collectMs: 10_000 });
+        await runUntil(p, () => order.length >= 10);
+        assert.deepEqual(order.slice(0, 10), Array.from({ length: 5 }, () => ["high", "fanout"]).flat());
+        assertLongPolls();
+    });
+
     it("holds a buffered message past its ack deadline with its lease extended: it runs once, at attempt 1, and nobody else can pull it meanwhile", async () => {
         const work = await levels("l", ["high", "low"], [1, 1]);
         await publish(pubsub, work[0]!.topic!, [{ body: '{"level":"high"}' }]);
