@@ -61,8 +61,13 @@ export interface GoogleApiOptions {
     version?: string;
 }
 
+/** Per-call options: `signal` cancels the request (the caller's AbortSignal). @default none */
+export interface GoogleCallOptions {
+    signal?: AbortSignal;
+}
+
 /** Sends `method <base>/<path>` with `body` and the caller's token; the raw response, whatever its status. */
-export type GoogleFetch = (method: string, path: string, body?: { data: Buffer | string; contentType: string }) => Promise<Response>;
+export type GoogleFetch = (method: string, path: string, body?: { data: Buffer | string; contentType: string }, options?: GoogleCallOptions) => Promise<Response>;
 
 /** An authorized request function for one Google API (or its emulator). */
 export function googleFetch(options: GoogleApiOptions): GoogleFetch {
@@ -71,10 +76,10 @@ export function googleFetch(options: GoogleApiOptions): GoogleFetch {
     const tokens = options.emulatorHost
         ? undefined
         : (options.tokens ?? (options.fetchImpl ? metadataTokens(options.fetchImpl) : (processTokens ??= metadataTokens((input, init) => fetch(input, init)))));
-    return async (method, path, body) => {
+    return async (method, path, body, options) => {
         const headers: Record<string, string> = body ? { "content-type": body.contentType } : {};
         if (tokens) headers.authorization = `Bearer ${await tokens()}`;
-        return fetchImpl(`${base}/${path}`, { method, headers, body: body?.data });
+        return fetchImpl(`${base}/${path}`, { method, headers, body: body?.data, ...(options?.signal ? { signal: options.signal } : {}) });
     };
 }
 
@@ -91,14 +96,14 @@ export async function googleApiError(response: Response, method: string, path: s
 }
 
 /** Calls `method path` with a JSON body and returns the parsed JSON answer. */
-export type GoogleApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+export type GoogleApiCall = <T>(method: string, path: string, body?: unknown, options?: GoogleCallOptions) => Promise<T>;
 
 /** A JSON client for one Google API: paths are relative to `<base>/<version>/`. */
 export function googleApi(options: GoogleApiOptions): GoogleApiCall {
     const send = googleFetch(options);
     const version = options.version ?? "v1";
-    return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-        const response = await send(method, `${version}/${path}`, body === undefined ? undefined : { data: JSON.stringify(body), contentType: "application/json" });
+    return async <T>(method: string, path: string, body?: unknown, options?: GoogleCallOptions): Promise<T> => {
+        const response = await send(method, `${version}/${path}`, body === undefined ? undefined : { data: JSON.stringify(body), contentType: "application/json" }, options);
         if (!response.ok) throw await googleApiError(response, method, path);
         const text = await response.text();
         return (text ? JSON.parse(text) : {}) as T;

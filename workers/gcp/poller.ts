@@ -1,19 +1,10 @@
-import { type Logger, type Processor, WeightedPicker, enqueuedAtAttribute, firstEnqueuedAt, promotionDue } from "../runtime";
+import { type Logger, type Processor, enqueuedAtAttribute, firstEnqueuedAt, promotionDue } from "../runtime";
 import type { GoogleApiCall } from "./google-api";
-import { acknowledge, modifyAckDeadline, publish, pull, type ReceivedMessage } from "./pubsub-api";
+import { acknowledge, modifyAckDeadline, publish, type ReceivedMessage } from "./pubsub-api";
 import { jobIdAttribute, rawMessageOf } from "./pubsub-message";
+import { type PollLevel, PullCollector } from "./pull-collector";
 
-/** One priority level the poller reads (a queue without priorities is one level). */
-export interface PollLevel {
-    /** Level name, for logs. @default none */
-    level?: string;
-    /** Share of the poller's slots while several levels have work. */
-    weight: number;
-    /** `projects/<p>/subscriptions/<s>` of the level: its own, then fan-out subscriptions feeding it. */
-    subscriptions: string[];
-    /** `projects/<p>/topics/<t>` of the level: where overdue messages of the level below are promoted to. */
-    topic?: string;
-}
+export type { PollLevel };
 
 export interface PubsubPollerOptions {
     processor: Processor;
@@ -32,12 +23,19 @@ export interface PubsubPollerOptions {
     ackDeadlineSeconds: number;
     /** On stop, how long in-flight work may finish before the poller gives up on it. */
     drainSeconds: number;
-    /** Pause after an empty or failed pull, milliseconds. @default 1000 */
+    /** Pause before pulling a subscription again after a failed pull, milliseconds. @default 1000 */
     idleMs?: number;
     /**
-     * Hold each pull open until messages arrive (long polling), with a single subscription. Turn it
-     * off against the Pub/Sub emulator, which keeps a pull open until its own timeout even once
-     * nacked messages are back. Several subscriptions are always pulled without waiting, side by side.
+     * How long a pick waits for the pull of a level that just had a backlog before giving its turn
+     * to the levels with buffered work, milliseconds (see PullCollector). @default 250
+     */
+    collectMs?: number;
+    /**
+     * Hold each pull open until messages arrive (long polling). The deployed worker always does.
+     * `false` pulls with `returnImmediately` (deprecated by Google) and pauses `idleMs` after an
+     * empty answer: only for emulator tests that stop a poller and start another on the same
+     * subscription, since the emulator hands the next message to the stopped poller's open pull
+     * and redelivers it only after its ack deadline.
      * @default true
      */
     longPoll?: boolean;
@@ -56,58 +54,56 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Pulls from Pub/Sub subscriptions and runs each delivery through the processor, at most
- * `concurrency` at once. With several levels it keeps a small buffer per level (refilled, when
- * empty, with the level's weighted share of the free slots) and starts the next message from the
- * level WeightedPicker names among those with work, so idle capacity flows to busy levels. A
- * message below the top level that waited `promoteAfterSeconds` since it was first enqueued,
- * while a level above has fresh work, is published to the level above (same body and attributes,
- * first enqueue time kept) and acked.
- * Received messages have their ack deadline extended until settled; done and duplicate deliveries
- * are acked, retries and dead-letter outcomes nacked, so Pub/Sub redelivers with backoff and
- * dead-letters after maxDeliveryAttempts. Messages of one ordering key run in order, one at a
- * time; different keys run side by side. `stop()` drains and hands buffered messages back.
+ * `concurrency` at once. A PullCollector keeps one long poll open per subscription and buffers
+ * what arrives per level, pulling only into free slots; each free slot takes the next delivery by
+ * weight (WeightedPicker) among the levels with work, so idle capacity flows to busy levels and a
+ * low level keeps its share under a high-level backlog. A picked message below the top level that
+ * waited `promoteAfterSeconds` since it was first enqueued, while a level above has fresh work, is
+ * published to the level above (same body and attributes, first enqueue time kept) and acked.
+ * Received messages have their ack deadline extended until settled, buffered ones included; done
+ * and duplicate deliveries are acked, retries and dead-letter outcomes nacked, so Pub/Sub
+ * redelivers with backoff and dead-letters after maxDeliveryAttempts. Messages of one ordering key
+ * run in order, one at a time; different keys run side by side. `stop()` hands buffered messages
+ * back at once, lets in-flight work finish (up to `drainSeconds`) and nacks what open pulls bring
+ * meanwhile, then abandons the pulls.
  */
 export class PubsubPoller {
     private stopping = false;
     private readonly inFlight = new Set<Promise<void>>();
+    /** Hand-backs of deliveries that arrived or waited unstarted while stopping. */
+    private readonly returning = new Set<Promise<void>>();
     private readonly levels: PollLevel[];
-    private readonly buffers: Held[][];
-    private readonly nextSubscription: number[];
-    private readonly picker: WeightedPicker;
-    /** Sum of the levels' weights: each level's share of free slots is its weight over it. */
-    private readonly totalWeight: number;
-    /** Pull without waiting: long polling is off, or there are several subscriptions to pull side by side. */
-    private readonly returnImmediately: boolean;
+    private readonly collector: PullCollector<Held>;
+    /** Resolves the run loop's wait for something to change. */
+    private wakeUp: (() => void) | undefined;
     /** Per ordering key, whether the group's latest delivery so far was acked (resolves once it is settled). */
     private readonly groups = new Map<string, Promise<boolean>>();
-    /** Deliveries finished, by what was done with them. */
-    readonly counts = { acked: 0, nacked: 0, promoted: 0 };
+    /** Deliveries finished, by what was done with them; `returned`: handed back unstarted on stop. */
+    readonly counts = { acked: 0, nacked: 0, promoted: 0, returned: 0 };
 
     constructor(private readonly options: PubsubPollerOptions) {
         this.levels = options.levels ?? (options.subscription ? [{ weight: 1, subscriptions: [options.subscription] }] : []);
         if (this.levels.length === 0 || this.levels.some((l) => l.subscriptions.length === 0)) throw new Error("PubsubPoller: give `subscription` or levels with subscriptions");
-        this.buffers = this.levels.map(() => []);
-        this.nextSubscription = this.levels.map(() => 0);
-        this.picker = new WeightedPicker(this.levels.map((l) => l.weight));
-        this.totalWeight = this.levels.reduce((sum, l) => sum + l.weight, 0);
-        const sources = this.levels.reduce((sum, l) => sum + l.subscriptions.length, 0);
-        this.returnImmediately = options.longPoll === false || sources > 1;
+        this.collector = new PullCollector<Held>({
+            api: options.api,
+            levels: this.levels,
+            logger: options.logger,
+            receive: (delivery, subscription) => this.receive(delivery, subscription),
+            changed: () => this.wake(),
+            longPoll: options.longPoll ?? true,
+            idleMs: options.idleMs ?? 1000,
+            collectMs: options.collectMs ?? 250,
+        });
     }
 
     async run(): Promise<void> {
         const { concurrency } = this.options;
         while (!this.stopping) {
-            if (this.inFlight.size >= concurrency) {
-                await Promise.race(this.inFlight);
-                continue;
-            }
-            await this.refill(concurrency - this.inFlight.size);
-            let started = 0;
-            for (let level = this.pick(); level !== undefined && this.inFlight.size < concurrency; level = this.inFlight.size < concurrency ? this.pick() : undefined) {
-                this.track(this.handle(this.buffers[level]!.shift()!));
-                started++;
-            }
-            if (started === 0) await Promise.race([sleep(this.options.idleMs ?? 1000), ...this.inFlight]);
+            const free = concurrency - this.inFlight.size;
+            this.collector.fill(free);
+            const next = free > 0 ? this.collector.take() : { waitMs: undefined };
+            if ("item" in next) this.track(this.promotable(next.rank, next.item) ? this.promote(next.item, next.rank) : this.handle(next.item));
+            else await this.changed(next.waitMs);
         }
         await this.drain();
     }
@@ -115,36 +111,29 @@ export class PubsubPoller {
     /** Stops pulling and resolves once in-flight work has finished (or the drain time is up). */
     stop(): void {
         this.stopping = true;
+        this.wake();
     }
 
-    private pick(): number | undefined {
-        return this.picker.next((level) => this.buffers[level]!.length > 0);
-    }
-
-    /**
-     * Pulls, side by side, for every level whose buffer is empty: its weighted share of `free`
-     * slots (at least 1). Then, highest level first, buffers what arrived or promotes it.
-     */
-    private async refill(free: number): Promise<void> {
-        const arrived = await Promise.all(
-            this.levels.map(async (level, rank) => {
-                if (this.buffers[rank]!.length > 0) return [];
-                const subscription = level.subscriptions[this.nextSubscription[rank]!++ % level.subscriptions.length]!;
-                const wanted = this.levels.length === 1 ? free : Math.max(1, Math.ceil((free * level.weight) / this.totalWeight));
-                try {
-                    return (await pull(this.options.api, subscription, Math.min(wanted, 1000), { returnImmediately: this.returnImmediately })).map((d) => this.hold(d, subscription));
-                } catch (error) {
-                    this.options.logger.warn({ err: error, subscription }, "pull failed; retrying");
-                    return [];
-                }
-            }),
-        );
-        arrived.forEach((held, rank) => {
-            for (const h of held) {
-                if (this.promotable(rank, h)) this.track(this.promote(h, rank));
-                else this.buffers[rank]!.push(h);
-            }
+    /** Waits until a pull or a piece of work ends, stop() is called, or `ms` pass. */
+    private changed(ms: number | undefined): Promise<void> {
+        return new Promise((resolve) => {
+            const timer = ms === undefined ? undefined : setTimeout(() => this.wake(), ms);
+            this.wakeUp = () => (clearTimeout(timer), resolve());
         });
+    }
+
+    private wake(): void {
+        const wakeUp = this.wakeUp;
+        this.wakeUp = undefined;
+        wakeUp?.();
+    }
+
+    /** A delivery from a pull: handed back while stopping, else held (deadline extended) for the pick. */
+    private receive(delivery: ReceivedMessage, subscription: string): Held | undefined {
+        const held = this.hold(delivery, subscription);
+        if (!this.stopping) return held;
+        this.handBack(held);
+        return undefined;
     }
 
     private hold(delivery: ReceivedMessage, subscription: string): Held {
@@ -161,13 +150,15 @@ export class PubsubPoller {
     }
 
     /**
-     * Whether to promote a delivery: it is overdue and a level above has fresh (not overdue) work
-     * buffered. Only fresh work above can starve it; next to overdue work, or with nothing above,
+     * Whether to promote a delivery picked to run: it is overdue and a level above has fresh (not
+     * overdue) work, buffered or still coming (the last answer of a pull the pick waits for held
+     * some). Only fresh work above can starve it; next to overdue work, or with nothing above,
      * moving it would cost a publish and an ack and gain no slot.
      */
     private promotable(rank: number, held: Held): boolean {
         if (rank === 0 || !this.levels[rank - 1]!.topic || !this.overdue(held)) return false;
-        return this.buffers.slice(0, rank).some((buffer) => buffer.some((above) => !this.overdue(above)));
+        const fresh = (waiting: Held) => !this.overdue(waiting);
+        return this.levels.slice(0, rank).some((_, above) => this.collector.items(above).some(fresh) || this.collector.awaited(above).some(fresh));
     }
 
     /** Publishes the message to the level above with its first enqueue time and job id, then acks it here. */
@@ -229,16 +220,33 @@ export class PubsubPoller {
 
     private track(work: Promise<void>): void {
         this.inFlight.add(work);
-        void work.finally(() => this.inFlight.delete(work));
+        void work.finally(() => {
+            this.inFlight.delete(work);
+            this.wake();
+        });
     }
 
-    /** Waits for in-flight work (up to drainSeconds) and hands buffered deliveries back at once. */
+    /** Hands an unstarted delivery back to Pub/Sub at once (ack deadline 0): it is redelivered without waiting out its lease. */
+    private handBack(held: Held): void {
+        const work = this.settle(held, async () => {
+            await modifyAckDeadline(this.options.api, held.subscription, [held.delivery.ackId], 0);
+            this.counts.returned++;
+        });
+        this.returning.add(work);
+        void work.finally(() => this.returning.delete(work));
+    }
+
+    /**
+     * Hands buffered deliveries back at once, waits for in-flight work (up to drainSeconds) with the
+     * pulls still open (what they bring is handed back too), then abandons the pulls.
+     */
     private async drain(): Promise<void> {
-        const buffered = this.buffers.flatMap((b) => b.splice(0));
-        await Promise.all(buffered.map((held) => this.settle(held, () => modifyAckDeadline(this.options.api, held.subscription, [held.delivery.ackId], 0).then(() => undefined))));
+        for (const held of this.collector.takeAll()) this.handBack(held);
         const timeout = sleep(this.options.drainSeconds * 1000).then(() => "timeout" as const);
         if ((await Promise.race([Promise.all(this.inFlight), timeout])) === "timeout") {
             this.options.logger.warn({ inFlight: this.inFlight.size }, "drain time is up; Pub/Sub redelivers the unfinished messages");
         }
+        await this.collector.abandon();
+        await Promise.all(this.returning);
     }
 }

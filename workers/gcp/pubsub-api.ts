@@ -48,11 +48,17 @@ export interface ReceivedMessage {
 }
 
 /**
- * Pulls up to `maxMessages` from `subscription`. The server holds the request open for a while when
- * there are none (long polling); `returnImmediately` answers at once, for one-off checks.
+ * Pulls up to `maxMessages` from `subscription`. The server holds the request open until messages
+ * arrive or its own timeout passes (long polling; about 90 s on the emulator), then answers, empty
+ * after the timeout. `returnImmediately` answers at once: Google deprecates it and warns it
+ * "adversely impacts the performance" of pulls
+ * (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.subscriptions/pull), so it is for
+ * one-off checks only. `signal` abandons the request; the server may still hand messages to the
+ * abandoned pull (the emulator does), and they come back only after their ack deadline.
  */
-export async function pull(api: GoogleApiCall, subscription: string, maxMessages: number, { returnImmediately = false } = {}): Promise<ReceivedMessage[]> {
-    const { receivedMessages = [] } = await api<{ receivedMessages?: ReceivedMessage[] }>("POST", `${subscription}:pull`, { maxMessages, ...(returnImmediately ? { returnImmediately } : {}) });
+export async function pull(api: GoogleApiCall, subscription: string, maxMessages: number, { returnImmediately = false, signal }: { returnImmediately?: boolean; signal?: AbortSignal } = {}): Promise<ReceivedMessage[]> {
+    const body = { maxMessages, ...(returnImmediately ? { returnImmediately } : {}) };
+    const { receivedMessages = [] } = await api<{ receivedMessages?: ReceivedMessage[] }>("POST", `${subscription}:pull`, body, signal ? { signal } : undefined);
     return receivedMessages;
 }
 

@@ -27,16 +27,26 @@ export class WeightedPicker {
      * messages are overdue); by default each level has its own.
      */
     next(hasWork: (level: number) => boolean, weightOf: (level: number) => number = (level) => this.weights[level]!): number | undefined {
+        return this.choose(hasWork, weightOf, true);
+    }
+
+    /** The level `next` would name for the same arguments, without taking the turn (the picker is left as it was). */
+    peek(hasWork: (level: number) => boolean, weightOf: (level: number) => number = (level) => this.weights[level]!): number | undefined {
+        return this.choose(hasWork, weightOf, false);
+    }
+
+    private choose(hasWork: (level: number) => boolean, weightOf: (level: number) => number, take: boolean): number | undefined {
+        const current = take ? this.current : [...this.current];
         let best: number | undefined;
         let total = 0;
         this.weights.forEach((_, level) => {
             if (!hasWork(level)) return;
             const weight = weightOf(level);
-            this.current[level]! += weight;
+            current[level]! += weight;
             total += weight;
-            if (best === undefined || this.current[level]! > this.current[best]!) best = level;
+            if (best === undefined || current[level]! > current[best]!) best = level;
         });
-        if (best !== undefined) this.current[best]! -= total;
+        if (best !== undefined) current[best]! -= total;
         return best;
     }
 }

@@ -107,7 +107,7 @@ describe("gcp front end and VM poller (Pub/Sub and Firestore emulators)", functi
             const env = workerEnv("poll");
             const { processor, store } = gcpWorkerFromEnv({ default: worker }, env, logger, firestore);
             const ids = await publish(pubsub, work.topic, [1, 2, 3, 4].map((n) => ({ body: JSON.stringify({ n }) })));
-            const poller = new PubsubPoller({ processor, api: pubsub, levels: [{ weight: 1, subscriptions: [work.subscription] }], logger, concurrency: 2, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 100, longPoll: false });
+            const poller = new PubsubPoller({ processor, api: pubsub, levels: [{ weight: 1, subscriptions: [work.subscription] }], logger, concurrency: 2, ackDeadlineSeconds: 10, drainSeconds: 5, idleMs: 100 });
             const running = poller.run();
             let deadLettered: Awaited<ReturnType<typeof pull>> = [];
             for (let i = 0; i < 100 && deadLettered.length === 0; i++) {

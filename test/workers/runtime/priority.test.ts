@@ -38,6 +38,18 @@ describe("runtime: WeightedPicker", () => {
         assert.deepEqual(asked, [0, 1]);
     });
 
+    it("peeks at the level next would name without taking its turn: 3:1:1 with peeks between picks still runs 0 1 0 2 0", () => {
+        const picker = new WeightedPicker([3, 1, 1]);
+        const seen: [number | undefined, number | undefined][] = [];
+        for (let i = 0; i < 5; i++) {
+            const peeked = [picker.peek(() => true), picker.peek(() => true)];
+            seen.push([peeked[0], picker.next(() => true)]);
+            assert.equal(peeked[1], peeked[0]);
+        }
+        assert.deepEqual(seen, [[0, 0], [1, 1], [0, 0], [2, 2], [0, 0]]);
+        assert.equal(picker.peek(() => false), undefined);
+    });
+
     it("refuses weights that are not positive whole numbers", () => {
         assert.throws(() => new WeightedPicker([3, 0]), { message: "WeightedPicker needs positive whole weights, got [3, 0]" });
         assert.throws(() => new WeightedPicker([]), { message: "WeightedPicker needs positive whole weights, got []" });
