@@ -45,6 +45,12 @@ export interface StackDriver {
     startConsumers?(): Promise<void>;
     /** The last lines of workers that run on their own (VM services), for a failed path's detail. @default none */
     consumerLogs?(): string[];
+    /**
+     * Why a message delayed `delaySeconds` cannot be walked here (its cloud's mechanism has no
+     * emulator), or undefined when it can: then it is sent with `x-delay-seconds` and delivered
+     * when due. @default no delay is walked ("no delay mechanism on this driver")
+     */
+    delayNotRehearsed?(delaySeconds: number): string | undefined;
     /** Error answers the emulators gave the stack's code since the last call, in their own words (e.g. "403 AccessDenied: ..."). */
     emulatorErrors(): string[];
 }

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 
 /** A web page on 127.0.0.1 for the demo worker to fetch during the rehearsal (never the internet). */
 export interface FixtureSite {
-    /** URL of an article page. */
+    /** URL of an article page (served whatever its query). */
     articleUrl: string;
     stop(): Promise<void>;
 }
@@ -14,7 +14,7 @@ const article = `<!doctype html><html><head><title>Rehearsal article</title>
 /** Serves the article page on a free loopback port. */
 export function startFixtureSite(): Promise<FixtureSite> {
     const server = createServer((request, response) => {
-        if (request.url === "/article.html") {
+        if (new URL(request.url ?? "/", "http://127.0.0.1").pathname === "/article.html") {
             response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(article);
         } else {
             response.writeHead(404, { "content-type": "text/plain" }).end("not found");

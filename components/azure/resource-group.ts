@@ -8,7 +8,7 @@ import { azureNames } from "./names";
 export interface ResourceGroupArgs {
     /**
      * Use this existing resource group instead of creating one (spec `azure.resourceGroupName`).
-     * @default a new resource group named `<project>-<stack>`
+     * @default a new resource group named `<project>-<stack>-<location>`
      */
     existingName?: string;
     /** Region of a new resource group. @default the provider's `azure-native:location` */
@@ -45,8 +45,14 @@ export class ResourceGroup extends pulumi.ComponentResource {
             this.resourceGroupId = existing.id;
             this.location = existing.location;
         } else {
+            // A group's name is unique in its subscription whatever its location, so the location is
+            // part of it: the same stack in a second region of one subscription gets its own group
+            // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources),
+            // and the group id, which scopes the stack's Azure-wide names (storage accounts, Service
+            // Bus, Cosmos DB, sites, key vault; see `globalName`), differs per region too.
+            const location = args.location ?? new pulumi.Config("azure-native").get("location");
             const group = new resources.ResourceGroup(`${name}-group`, {
-                resourceGroupName: physicalName(azureNames.resourceGroup, prefix),
+                resourceGroupName: pulumi.output(location).apply((where) => physicalName(azureNames.resourceGroup, where ? [...prefix, where] : prefix)),
                 location: args.location,
                 tags: { ...args.tags, "queuestack:role": "stack" },
             }, { parent: this });

@@ -113,7 +113,7 @@ export const azureSchema = z
     .strictObject({
         /**
          * Put the stack in this existing resource group instead of creating one.
-         * @default a new resource group `<project>-<stack>`
+         * @default a new resource group `<name>-<stack>-<location>` (e.g. portfolio-dev-westeurope)
          */
         resourceGroupName: z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, {
             error: ruleWithFix("must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period",

@@ -1,3 +1,4 @@
+import { sqsMaxDelaySeconds } from "../../workers/aws/enqueue";
 import { SQSClient, ReceiveMessageCommand, ChangeMessageVisibilityBatchCommand } from "@aws-sdk/client-sqs";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsTarget } from "../../operations/targets/aws";
@@ -182,6 +183,9 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             closeClients(admin);
             await recorder.stop();
         },
+        // Up to 900 s the front end sends with SQS DelaySeconds, which moto holds back until due;
+        // beyond, it creates an EventBridge Scheduler schedule, which moto stores without firing.
+        delayNotRehearsed: (delaySeconds) => (delaySeconds <= sqsMaxDelaySeconds ? undefined : `delays over ${sqsMaxDelaySeconds} s go through EventBridge Scheduler, whose schedules moto stores without firing them`),
         emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
     };
 

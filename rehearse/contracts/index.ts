@@ -6,6 +6,7 @@ import type { Cloud, Spec } from "../../components/spec";
 import type { PlannedResource } from "../plan";
 import { check, type Check } from "../report";
 import { environmentProblems, lambdaEnvironmentLimitBytes } from "./environment";
+import type { NameScope } from "./name-rules";
 import { collisions, nameProblems } from "./names";
 import { rolloutProblems } from "./rollout";
 import { runtimeProblems } from "./runtimes";
@@ -13,13 +14,23 @@ import { runtimeProblems } from "./runtimes";
 /** Plans the same program again with other config (a second region, stack, or changed code). */
 export type Replan = (stack: string, config: Record<string, unknown>) => Promise<PlannedResource[]>;
 
-/** The config key of each cloud's region, and a second region to plan in. */
-const regions: Record<Cloud, { key: string; other: string } | undefined> = {
-    aws: { key: "aws:region", other: "us-east-2" },
-    gcp: { key: "gcp:region", other: "us-central1" },
-    azure: { key: "azure-native:location", other: "eastus2" },
+/**
+ * Where each cloud's stack is planned again as "a second region", and the name scopes the two
+ * copies share. AWS and Azure: another region of the same account or subscription, so account-wide
+ * names (IAM roles, dashboards, resource groups) and cloud-wide ones must differ. Google Cloud: a
+ * project holds one copy of a stack whatever the region: Pub/Sub topics and subscriptions are
+ * `projects/{project}/topics/{topic}` and service account ids are "unique within a project"
+ * (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create), so a
+ * second region of one stack in one project would collide on its topics before any account. Its
+ * second region is therefore planned in a second project, and only cloud-wide names (buckets)
+ * must differ; project-wide ones are held apart per stack (the second-stack contract).
+ */
+const regions: Record<Cloud, { config: Record<string, string>; what: string; shared: NameScope[] } | undefined> = {
+    aws: { config: { "aws:region": "us-east-2" }, what: "region us-east-2", shared: ["account", "cloud"] },
+    gcp: { config: { "gcp:region": "us-central1", "gcp:project": "queuestack-second-project" }, what: "region us-central1 (project queuestack-second-project)", shared: ["cloud"] },
+    azure: { config: { "azure-native:location": "eastus2" }, what: "region eastus2", shared: ["account", "cloud"] },
     local: undefined,
-} as Record<Cloud, { key: string; other: string } | undefined>;
+} as Record<Cloud, { config: Record<string, string>; what: string; shared: NameScope[] } | undefined>;
 
 const fail = (problems: string[], ok: string) => {
     if (problems.length) throw new Error(problems.join(" | "));
@@ -69,8 +80,8 @@ export async function contractChecks(input: ContractInput): Promise<Check[]> {
     if (region) {
         checks.push(
             await check("contract", "global names differ in a second region", async () => {
-                const other = await replan(input.stack, { ...config, [region.key]: region.other });
-                return fail(collisions(resources, other, `region ${region.other}`), `planned again in ${region.other}`);
+                const other = await replan(input.stack, { ...config, ...region.config });
+                return fail(collisions(resources, other, region.what, region.shared), `planned again in ${region.what}; ${region.shared.join(" and ")}-wide names compared`);
             }),
         );
     }

@@ -221,6 +221,8 @@ export async function gcpDriver(args: GcpDriverArgs): Promise<StackDriver & { vm
                 const said = s.running() ? lastError(s.logs(), true) : lastError(s.logs());
                 return said ? [`VM service ${name}${s.running() ? "" : " exited"}: ${said}`] : [];
             }),
+        // Every delayed message is a Cloud Tasks task that publishes it when due (workers/gcp/delayed-publish.ts).
+        delayNotRehearsed: () => "Google Cloud delays are Cloud Tasks tasks that publish when due, and Cloud Tasks has no emulator here",
         emulatorErrors: () => recorders.flatMap((r) => r.take().map((a) => `${a.status} ${a.text}`)).filter((text) => !text.startsWith("404 NOT_FOUND")),
         async stop() {
             await Promise.all([...hosts.values()].map((h) => h.host.stop()));

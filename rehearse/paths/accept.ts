@@ -1,19 +1,20 @@
 import type { HttpAnswer, StackDriver } from "../driver";
 
-const describe = (answer: HttpAnswer) => `${answer.status} ${JSON.stringify(answer.body)}${answer.logs ? ` (front end log: ${answer.logs})` : ""}`;
+/** An answer as the path errors show it: status, body and the front end's last error. */
+export const describeAnswer = (answer: HttpAnswer) => `${answer.status} ${JSON.stringify(answer.body)}${answer.logs ? ` (front end log: ${answer.logs})` : ""}`;
 
 /** POSTs one body to `queue` through the front end with the stack's credentials; the job's status path. */
 export async function enqueue(driver: StackDriver, queue: string, body: object, routing: Record<string, string> = {}): Promise<string> {
     const answer = await driver.request({ method: "POST", path: `/queues/${encodeURIComponent(queue)}/messages`, headers: { "content-type": "application/json", ...routing, ...(await driver.credentials()) }, body: JSON.stringify(body) });
     const statusUrl = (answer.body as { statusUrl?: unknown } | undefined)?.statusUrl;
-    if (answer.status !== 202 || typeof statusUrl !== "string") throw new Error(`POST /queues/${queue}/messages answered ${describe(answer)}; expected 202 with a statusUrl`);
+    if (answer.status !== 202 || typeof statusUrl !== "string") throw new Error(`POST /queues/${queue}/messages answered ${describeAnswer(answer)}; expected 202 with a statusUrl`);
     return statusUrl;
 }
 
 /** GET a job's status path; its record. */
 export async function jobRecord(driver: StackDriver, statusUrl: string): Promise<Record<string, unknown>> {
     const answer = await driver.request({ method: "GET", path: statusUrl, headers: await driver.credentials() });
-    if (answer.status !== 200) throw new Error(`GET ${statusUrl} answered ${describe(answer)}; expected 200 with the job record`);
+    if (answer.status !== 200) throw new Error(`GET ${statusUrl} answered ${describeAnswer(answer)}; expected 200 with the job record`);
     return answer.body as Record<string, unknown>;
 }
 
@@ -56,6 +57,6 @@ async function settled(driver: StackDriver, statusUrl: string, settleSeconds: nu
 /** Without the API key the front end refuses the request (401) and enqueues nothing. */
 export async function refusesUnauthenticated(driver: StackDriver, queue: string, body: object): Promise<string> {
     const answer = await driver.request({ method: "POST", path: `/queues/${encodeURIComponent(queue)}/messages`, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (answer.status !== 401) throw new Error(`POST without x-api-key answered ${describe(answer)}; expected 401`);
+    if (answer.status !== 401) throw new Error(`POST without x-api-key answered ${describeAnswer(answer)}; expected 401`);
     return "401 without x-api-key";
 }

@@ -5,6 +5,7 @@ import { check, type Check } from "../report";
 import { acceptPath, refusesUnauthenticated } from "./accept";
 import { patternPaths } from "./patterns";
 import { poisonPath, redrivePath, type Poisoned } from "./poison";
+import { delayPath, replyPath } from "./reply";
 
 /** Row names of the user paths, the same on every cloud. */
 export const pathNames = {
@@ -12,7 +13,12 @@ export const pathNames = {
     unauthenticated: "request without the API key is refused",
     poison: "poison -> dead-letter queue after the planned attempts",
     redrive: "redrive back to the queue",
+    reply: "request-response: Prefer: wait answers 200 with the result",
+    delay: "delayed message arrives after its delay",
 } as const;
+
+/** The delay the delay path sends: short, so the walk stays fast, and long enough to tell from none. */
+export const rehearsedDelaySeconds = 3;
 
 export interface WalkOptions {
     /** Headers a message of this queue needs (an ordered queue's group key). @default none */
@@ -39,10 +45,13 @@ export async function walkPaths(context: RehearsalContext, driver: StackDriver, 
     context.progress(`walking the paths of queue "${queue}"${options.label ?? ""}`);
     const checks: Check[] = [await check("path", name(pathNames.accept), () => acceptPath(driver, queue, samples.good, routing, options.settleSeconds), driver.emulatorErrors)];
     if (spec.frontEnd.auth === "apiKey") checks.push(await check("path", name(pathNames.unauthenticated), () => refusesUnauthenticated(driver, queue, samples.good), driver.emulatorErrors));
+    checks.push(...(await delayChecks(context, driver, queue, routing, options)));
     if (options.acceptOnly) {
         checks.push({ kind: "not rehearsed", name: name(`${pathNames.poison}; ${pathNames.redrive}`), status: "skip", detail: options.acceptOnly });
         return checks;
     }
+    const waitSeconds = spec.frontEnd.maxWaitSeconds ?? 0;
+    if (waitSeconds > 0) checks.push(await check("path", name(pathNames.reply), () => replyPath(driver, queue, samples.fresh?.() ?? samples.good, waitSeconds, routing), driver.emulatorErrors));
     let poisoned: Poisoned | undefined;
     checks.push(
         await check("path", name(pathNames.poison), async () => {
@@ -57,6 +66,25 @@ export async function walkPaths(context: RehearsalContext, driver: StackDriver, 
                 ? await check("path", name(pathNames.redrive), () => redrivePath(driver, poisoned!), driver.emulatorErrors)
                 : { kind: "path", name: name(pathNames.redrive), status: "fail", detail: "no dead letter to redrive (the poison path failed)" },
         );
+    return checks;
+}
+
+/**
+ * The delay path of a queue that takes delays: a short delay walked when the driver's mechanism
+ * runs here, else a "not rehearsed" row with the reason; and, when the queue's longest delay takes
+ * another mechanism the driver cannot run (AWS beyond 900 s), a row saying so.
+ */
+async function delayChecks(context: RehearsalContext, driver: StackDriver, queue: string, routing: Record<string, string>, options: WalkOptions): Promise<Check[]> {
+    const longest = context.spec.queues.find((q) => q.name === queue)?.maxDelaySeconds ?? 0;
+    if (longest <= 0) return [];
+    const name = (row: string) => `${row}${options.label ?? ""}`;
+    const delay = Math.min(rehearsedDelaySeconds, longest);
+    const notHere = (seconds: number) => (driver.delayNotRehearsed ? driver.delayNotRehearsed(seconds) : "no delay mechanism on this driver");
+    const short = notHere(delay);
+    if (short !== undefined) return [{ kind: "not rehearsed", name: name(`${pathNames.delay} (queue "${queue}", up to ${longest} s)`), status: "skip", detail: `${short}: the delayed intake was not walked` }];
+    const checks = [await check("path", name(`${pathNames.delay} (queue "${queue}", ${delay} s)`), () => delayPath(driver, queue, context.samples.fresh?.() ?? context.samples.good, delay, routing, options.settleSeconds ?? 60), driver.emulatorErrors)];
+    const long = notHere(longest);
+    if (long !== undefined) checks.push({ kind: "not rehearsed", name: name(`${pathNames.delay} (queue "${queue}", up to ${longest} s)`), status: "skip", detail: `${long}: only the short delay was walked` });
     return checks;
 }
 

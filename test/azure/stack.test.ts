@@ -23,7 +23,7 @@ describe("AzureWebQueueWorker", () => {
         assert.equal(await valueOf(result.queues.publish.deadLetterId), "portfolio-dev-publish/$deadletterqueue");
         assert.equal(await valueOf(result.datastoreName), "portfolio-dev-results");
         assert.equal(await valueOf(result.alarmTopic), idOf(one(resources, "azure-native:monitor:ActionGroup")));
-        assert.equal(await valueOf(result.resourceGroupName), "portfolio-dev");
+        assert.equal(await valueOf(result.resourceGroupName), "portfolio-dev-westeurope");
     });
 
     it("creates each role once, under its component, under the stack", async () => {

@@ -4,7 +4,8 @@ import { EmulatorPool, rehearse } from "../../rehearse";
 import { broken, row } from "./helpers";
 import { installed } from "../../rehearse/emulators/process";
 import type { PlannedStack } from "../../rehearse/index";
-import { planStack } from "../../rehearse/plan-stack";
+import { planStack, planWith } from "../../rehearse/plan-stack";
+import { pathNames as paths } from "../../rehearse/paths/walk";
 import { contractChecks } from "../../rehearse/contracts";
 import { validateSpec } from "../../components/spec";
 import type { PlannedResource } from "../../rehearse/plan";
@@ -105,6 +106,24 @@ describe("rehearse: AWS on moto with IAM authorization on", function () {
         assert.equal(runtimes.status, "fail");
         assert.match(runtimes.detail, /portfolio-aws-scraper-function: runtime "nodejs18.x" ended 2025-09-01; it needs 90\./);
         assert.match(runtimes.detail, /portfolio-aws-front-end-function: runtime "nodejs18.x" ended 2025-09-01; it needs 90\./);
+    });
+
+    it("dev with delays up to 1200 s and Prefer: wait: a 3-s delay arrives after it (SQS DelaySeconds), the Scheduler's says it is not rehearsed, the wait answers 200", async () => {
+        const spec = planned.config["queuestack:spec"] as { frontEnd?: object; queues: object[] };
+        const config = { ...planned.config, "queuestack:spec": { ...spec, frontEnd: { ...spec.frontEnd, maxWaitSeconds: 10 }, queues: spec.queues.map((q) => ({ ...q, maxDelaySeconds: 1200 })) } };
+        const report = await rehearse({ ...planned, config, resources: await planWith(root, "dev", config), replan: undefined }, { emulators });
+        assert.deepEqual(report.checks.filter((c) => c.status === "fail"), []);
+        assert.deepEqual(
+            report.checks.filter((c) => c.name.startsWith(paths.delay) || c.name === paths.reply).map((c) => [c.kind, c.name, c.status]),
+            [
+                ["path", `${paths.delay} (queue "scrape", 3 s)`, "pass"],
+                ["not rehearsed", `${paths.delay} (queue "scrape", up to 1200 s)`, "skip"],
+                ["path", paths.reply, "pass"],
+            ],
+        );
+        assert.match(row(report, `${paths.delay} (queue "scrape", 3 s)`).detail, /^x-delay-seconds: 3 -> 1 delivery -> \/jobs\/[0-9a-f-]{36} done \d+\.\d s after the POST$/);
+        assert.equal(row(report, `${paths.delay} (queue "scrape", up to 1200 s)`).detail, "delays over 900 s go through EventBridge Scheduler, whose schedules moto stores without firing them: only the short delay was walked");
+        assert.match(row(report, paths.reply).detail, /^Prefer: wait=10 -> 1 delivery -> 200 job [0-9a-f-]{36} done, correlation id echoed$/);
     });
 
     describe("pattern stacks", () => {

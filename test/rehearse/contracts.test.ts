@@ -75,6 +75,21 @@ describe("rehearse contracts", () => {
                 'Account name "portfolio-fn" is the same in stack dev-second; it is unique per project. Put the stack in the name.',
             ]);
         });
+
+        it("names a topic shared by a second stack in the project, and in a second region's project only a shared bucket", () => {
+            const topic = planned("gcp:pubsub/topic:Topic", "t", { name: "portfolio-dev-scrape" });
+            const account = planned("gcp:serviceaccount/account:Account", "sa", { accountId: "portfolio-dev-fn" });
+            const bucket = (name: string) => planned("gcp:storage/bucket:Bucket", "b", { name });
+            assert.deepEqual(collisions([topic], [topic], "stack dev-second"), [
+                'Topic name "portfolio-dev-scrape" is the same in stack dev-second; it is unique per project. Put the stack in the name.',
+            ]);
+            // A second region is planned in a second project: project-wide names live apart there.
+            const second = "region us-central1 (project queuestack-second-project)";
+            assert.deepEqual(collisions([topic, account, bucket("portfolio-dev-p1-source")], [topic, account, bucket("portfolio-dev-p2-source")], second, ["cloud"]), []);
+            assert.deepEqual(collisions([topic, account, bucket("portfolio-dev-source")], [topic, account, bucket("portfolio-dev-source")], second, ["cloud"]), [
+                `Bucket name "portfolio-dev-source" is the same in ${second}; it is unique per cloud. Put the region in the name.`,
+            ]);
+        });
     });
 
     describe("azure", () => {
@@ -101,6 +116,14 @@ describe("rehearse contracts", () => {
             const settings = (digest: string) => planned("azure-native:web:WebAppApplicationSettings", "portfolio-azure-scraper-functions-settings", { name: "portfolio-scraper", properties: { QUEUESTACK_PACKAGE_DIGEST: digest } });
             assert.deepEqual(await rolloutProblems([site, settings("a")], [site, settings("b")], ["scraper"]), { checked: 1, problems: [] });
             assert.equal((await rolloutProblems([site, settings("a")], [site, settings("a")], ["scraper"])).problems.length, 1);
+        });
+
+        it("names a resource group shared by a second region of the subscription", () => {
+            const group = (resourceGroupName: string) => planned("azure-native:resources:ResourceGroup", "g", { resourceGroupName });
+            assert.deepEqual(collisions([group("portfolio-dev")], [group("portfolio-dev")], "region eastus2", ["account", "cloud"]), [
+                'ResourceGroup name "portfolio-dev" is the same in region eastus2; it is unique per account. Put the region in the name.',
+            ]);
+            assert.deepEqual(collisions([group("portfolio-dev-westeurope")], [group("portfolio-dev-eastus2")], "region eastus2", ["account", "cloud"]), []);
         });
 
         it("names a storage account name with capitals", () => {
