@@ -22,6 +22,15 @@
 export const idempotencyStoreKey = "QUEUESTACK_IDEMPOTENCY_STORE";
 
 /**
+ * **Message timeout** (`workerTimeoutKey`): the seconds one attempt may run, in the worker's
+ * environment (the runtime stops the handler then). A GCP push function that makes deliveries wait
+ * for a slot (push headroom) has a request timeout as long as the ack deadline (wait plus run); the
+ * ack-deadline policy reads this variable from `serviceConfig.environmentVariables` as the attempt
+ * length, and the function's timeout when the variable is absent.
+ */
+export const workerTimeoutKey = "QUEUESTACK_WORKER_TIMEOUT_SECONDS";
+
+/**
  * AWS FIFO queues that deduplicate on sender-supplied `MessageDeduplicationId`s instead of content
  * carry the tag `queuestack:deduplication = messageId` (SQS cannot show which one senders use).
  */

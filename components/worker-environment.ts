@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { idempotencyStoreKey } from "./declarations";
+import { idempotencyStoreKey, workerTimeoutKey } from "./declarations";
 import type { WorkerSpec } from "./spec";
 
 export interface RuntimeEnvironmentArgs {
@@ -26,6 +26,6 @@ export function runtimeEnvironment(a: RuntimeEnvironmentArgs): Record<string, pu
         QUEUESTACK_IDEMPOTENCY_KEY: a.worker.idempotency.key,
         QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(a.worker.idempotency.ttlHours),
         QUEUESTACK_RESULT_TTL_DAYS: String(a.resultTtlDays),
-        QUEUESTACK_WORKER_TIMEOUT_SECONDS: String(a.timeoutSeconds),
+        [workerTimeoutKey]: String(a.timeoutSeconds),
     };
 }

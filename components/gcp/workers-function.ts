@@ -30,11 +30,13 @@ export interface FunctionWorkerArgs extends GcpPlacement {
      * `pushHeadroom` x concurrency deliveries waits inside the instances (a waiting delivery is no
      * delivery attempt) instead of being refused with 429, which Pub/Sub counts as a failed
      * attempt and which would dead-letter messages that never ran. A delivery waits at most the
-     * ack deadline minus the message timeout minus 5 s; then it is answered 429. 1 turns it off.
-     * Above 1 the function's request timeout becomes the ack deadline (wait plus run), which the
-     * policy gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout reads as the attempt
-     * length; until that policy reads the message timeout instead, this is opt-in.
-     * @default 1 (maps to `maxInstanceRequestConcurrency`; the instance runs one message at a time either way)
+     * ack deadline minus the message timeout minus 5 s; then it is answered 429. The function's
+     * request timeout becomes the ack deadline (wait plus run); the message still runs at most
+     * `timeoutSeconds` (QUEUESTACK_WORKER_TIMEOUT_SECONDS, which the ack-deadline policy reads).
+     * Above 1 each instance gets a whole vCPU and at least 512 MiB, as Cloud Run functions require
+     * for more than one request per instance. 1 turns it off (also when the ack deadline leaves no
+     * time to wait). Whole number, 1 to 1000 (Cloud Run's most requests per instance).
+     * @default 10, a burst of 10 x concurrency (maps to `maxInstanceRequestConcurrency`; the instance runs one message at a time either way)
      */
     pushHeadroom?: number;
     /** Days results are kept. @default 30 */
@@ -55,8 +57,17 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     build?: FunctionBuildSettings;
 }
 
-/** Push requests an instance accepts per running message, by default (see FunctionWorkerArgs.pushHeadroom). */
-export const defaultPushHeadroom = 1;
+/**
+ * Push requests an instance accepts per running message, by default (see FunctionWorkerArgs.pushHeadroom):
+ * with `maxInstanceCount` = concurrency, the instances then take a burst of 10 x concurrency. A
+ * waiting request holds only its push envelope (bodies above the large-message threshold are
+ * claim-checked) and no CPU, and Google suggests starting concurrency near 8
+ * (https://cloud.google.com/functions/docs/configuring/concurrency); Cloud Run allows up to 1000
+ * (https://cloud.google.com/run/docs/about-concurrency).
+ */
+export const defaultPushHeadroom = 10;
+/** Cloud Run's most concurrent requests per instance (https://cloud.google.com/run/docs/about-concurrency). */
+const maxRequestsPerInstance = 1000;
 /** Seconds kept between a delivery's slot wait plus its run and the ack deadline. */
 const pushWaitMarginSeconds = 5;
 
@@ -79,9 +90,9 @@ export interface FunctionLevel {
  *
  * The function runs as its own service account (Firestore on the stack's database only), accepts
  * internal traffic only, and only the push identity may invoke it. One message per request and
- * one running per instance, so `concurrency` is the most messages in work at once; with
- * `pushHeadroom` each instance accepts that many requests, the rest waiting for its slot, so bursts
- * are not refused. With priority levels there is
+ * one running per instance, so `concurrency` is the most messages in work at once; each instance
+ * accepts `pushHeadroom` (default 10) requests, the rest waiting for its slot, so bursts up to
+ * 10 x concurrency are not refused. With priority levels there is
  * one function per level, each fed by its level's push subscription, and `concurrency` is split
  * across them by weight (`levels`): a busy high level never takes a low level's instances, so no
  * level starves and no promotion is needed. A 2xx answer acks; any
@@ -99,12 +110,18 @@ export class FunctionWorker extends pulumi.ComponentResource {
 
     constructor(name: string, args: FunctionWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `function worker "${name}"`);
+        const requestedHeadroom = args.pushHeadroom ?? defaultPushHeadroom;
+        if (!Number.isInteger(requestedHeadroom) || requestedHeadroom < 1 || requestedHeadroom > maxRequestsPerInstance) {
+            throw new Error(`function worker "${name}": pushHeadroom must be a whole number from 1 to ${maxRequestsPerInstance} (Cloud Run's most requests per instance); got ${requestedHeadroom}. Use ${defaultPushHeadroom}, or 1 to turn it off.`);
+        }
         super("queuestack:gcp:FunctionWorker", name, {}, opts);
         const parent = childOptions(this, opts);
         const { name: physical, labels, region, tracing } = gcpPlacement(args, "worker");
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
-        const headroom = args.pushHeadroom ?? defaultPushHeadroom;
+        // How long a delivery may wait for the instance's slot: what the ack deadline leaves after the run and a margin.
+        const maxWaitSeconds = Math.max(0, args.ackDeadlineSeconds - timeoutSeconds - pushWaitMarginSeconds);
+        const headroom = maxWaitSeconds > 0 ? requestedHeadroom : 1;
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
@@ -121,7 +138,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
             }),
             // One message at a time per instance; the others wait for the slot while the ack deadline allows.
             QUEUESTACK_PUSH_SLOTS: "1",
-            QUEUESTACK_PUSH_MAX_WAIT_SECONDS: String(Math.max(0, args.ackDeadlineSeconds - timeoutSeconds - pushWaitMarginSeconds)),
+            QUEUESTACK_PUSH_MAX_WAIT_SECONDS: String(maxWaitSeconds),
         };
         const levels: (FunctionLevel | undefined)[] = args.levels ?? [undefined];
         const deployed = levels.map((level) => ({

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { idempotencyStoreKey } from "./declarations";
+import { idempotencyStoreKey, workerTimeoutKey } from "./declarations";
 import { declaredStoreOf } from "./idempotency";
 import { durationSeconds, pubsubDefaults, pubsubSubscriptionType, topicNameOf } from "./gcp";
 import { asList, ofType, type Props, text } from "./stack";
@@ -72,6 +72,19 @@ export function alertWatchesSubscription(policy: PolicyResource, metric: string,
     );
 }
 
+/**
+ * How long one attempt of a function's message runs: the message timeout the worker enforces
+ * (`QUEUESTACK_WORKER_TIMEOUT_SECONDS` in its environment) when it is shorter than the function's
+ * request timeout, else the request timeout. A queuestack push function that lets deliveries wait
+ * for a slot (push headroom) has a request timeout of the whole ack deadline, wait included; a
+ * program without the variable is judged by its function timeout.
+ */
+function attemptSeconds(functionTimeoutSeconds: number, environment: Props | undefined): number {
+    const declared = text(environment?.[workerTimeoutKey]);
+    const messageTimeout = declared !== undefined && /^[1-9][0-9]*$/.test(declared) ? Number(declared) : undefined;
+    return messageTimeout === undefined ? functionTimeoutSeconds : Math.min(messageTimeout, functionTimeoutSeconds);
+}
+
 /** Every worker consuming one of `subscriptions`. */
 export function pubsubConsumers(resources: readonly PolicyResource[], subscriptions: readonly PubsubSubscription[]): PubsubConsumer[] {
     const functions = ofType(resources, "gcp:cloudfunctionsv2/function:Function").flatMap((fn) => {
@@ -82,7 +95,7 @@ export function pubsubConsumers(resources: readonly PolicyResource[], subscripti
             resource: fn,
             kind: "Cloud Function" as const,
             subscription,
-            timeoutSeconds: fn.props.serviceConfig?.timeoutSeconds ?? cloudFunctionDefaultTimeoutSeconds,
+            timeoutSeconds: attemptSeconds(fn.props.serviceConfig?.timeoutSeconds ?? cloudFunctionDefaultTimeoutSeconds, fn.props.serviceConfig?.environmentVariables),
             serviceAccountEmail: text(fn.props.serviceConfig?.serviceAccountEmail),
             declaredStore: declaredStoreOf(fn.props.serviceConfig?.environmentVariables?.[idempotencyStoreKey], fn.props.labels),
         }];
@@ -100,7 +113,7 @@ function pushedServices(resources: readonly PolicyResource[], subscriptions: rea
             resource: fn,
             kind: "Cloud Function" as const,
             subscription,
-            timeoutSeconds: fn.props.timeout ?? cloudFunctionDefaultTimeoutSeconds,
+            timeoutSeconds: attemptSeconds(fn.props.timeout ?? cloudFunctionDefaultTimeoutSeconds, fn.props.environmentVariables),
             serviceAccountEmail: text(fn.props.serviceAccountEmail),
             declaredStore: declaredStoreOf(fn.props.environmentVariables?.[idempotencyStoreKey], fn.props.labels),
         }];

@@ -8,6 +8,10 @@ import { requiredVisibilitySeconds, type VisibilityConfig, visibilitySchema } fr
  * `timeoutMultiple` (default 6) times the timeout of the function it pushes to (Cloud Functions 1st
  * or 2nd gen, or a Cloud Run service), capped at
  * Pub/Sub's 600 s. Shorter, and Pub/Sub redelivers while the first delivery still runs.
+ * A function whose environment sets `QUEUESTACK_WORKER_TIMEOUT_SECONDS` (the message timeout its
+ * worker enforces) is judged by that, when shorter: a queuestack push function with headroom keeps
+ * a request open for the whole ack deadline while the delivery waits for a slot, but one attempt
+ * still runs at most the message timeout. Without the variable, the function's timeout counts.
  */
 export const gcpPubsubSubscriptionRequireAckDeadlineAboveWorkerTimeout = stackPolicy<VisibilityConfig>({
     name: "gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout",

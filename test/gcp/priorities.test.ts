@@ -49,6 +49,23 @@ describe("gcp priorities", () => {
         assert.equal(ofType(resources, "gcp:serviceaccount/account:Account").filter((r) => String(r.inputs.accountId).startsWith("shop-test-scraper")).length, 2, "the levels share the two identities");
     });
 
+    it("gives every level's function push headroom: 10 requests per instance, so each level takes a burst of 10 x its share", async () => {
+        const { resources } = await runGcp(build);
+        const functions = byName(resources, "gcp:cloudfunctionsv2/function:Function");
+        const ackDeadline = byName(resources, "gcp:pubsub/subscription:Subscription").get("shop-test-scrape-high").ackDeadlineSeconds;
+        assert.equal(ackDeadline, 180, "6 x the default 30 s processing time");
+        const planned = ["high", "normal", "low"].map((level) => {
+            const config = functions.get(`shop-test-scraper-${level}`).serviceConfig;
+            const env = config.environmentVariables;
+            return [level, config.maxInstanceCount, config.maxInstanceRequestConcurrency, config.availableCpu, config.timeoutSeconds, env.QUEUESTACK_WORKER_TIMEOUT_SECONDS, env.QUEUESTACK_PUSH_SLOTS, env.QUEUESTACK_PUSH_MAX_WAIT_SECONDS];
+        });
+        assert.deepEqual(planned, [
+            ["high", 6, 10, "1", 180, "30", "1", "145"],
+            ["normal", 2, 10, "1", 180, "30", "1", "145"],
+            ["low", 2, 10, "1", 180, "30", "1", "145"],
+        ]);
+    });
+
     it("has the VM poller read every level by weight, promote after promoteAfterSeconds, and publish only to the levels above the lowest", async () => {
         const { resources } = await runGcp(build);
         const env = vmEnvironment(resources, "shop-renderer");

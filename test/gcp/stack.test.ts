@@ -73,6 +73,23 @@ describe("gcp GcpWebQueueWorker", () => {
         }
     });
 
+    it("gives the function worker push headroom: 10 requests per instance on a whole vCPU, the request living to the ack deadline, a delivery waiting at most ack - timeout - 5 s", async () => {
+        const { resources } = await runGcp(build);
+        const functions = new Map(ofType(resources, "gcp:cloudfunctionsv2/function:Function").map((fn) => [fn.inputs.name as string, (fn.inputs as any).serviceConfig]));
+        const scraper = functions.get("portfolio-test-scraper");
+        assert.deepEqual(
+            [scraper.maxInstanceCount, scraper.maxInstanceRequestConcurrency, scraper.availableCpu, scraper.availableMemory, scraper.timeoutSeconds],
+            [5, 10, "1", "512Mi", 180],
+        );
+        const env = scraper.environmentVariables;
+        assert.deepEqual(
+            [env.QUEUESTACK_WORKER_TIMEOUT_SECONDS, env.QUEUESTACK_ACK_DEADLINE_SECONDS, env.QUEUESTACK_PUSH_SLOTS, env.QUEUESTACK_PUSH_MAX_WAIT_SECONDS],
+            ["30", "180", "1", "145"],
+            "30 s message, 180 s ack deadline: a delivery waits at most 145 s, so wait + run + 5 s fits the deadline",
+        );
+        assert.equal(subscriptions(resources).get("portfolio-test-scrape").ackDeadlineSeconds, 180);
+    });
+
     it("exposes the contract outputs: front-end URL, subscription ids, Firestore database, alarm channel", async () => {
         const { result } = await runGcp(build);
         assert.equal(await valueOf(result.frontEndUrl), "https://europe-west1-demo-project.cloudfunctions.net/portfolio-test-front-end");

@@ -30,7 +30,7 @@ describe("gcp FunctionWorker", () => {
         );
     });
 
-    it("runs a 2nd gen function from the bucket, internal traffic only, one message per instance up to concurrency", async () => {
+    it("runs a 2nd gen function from the bucket, internal traffic only, one message at a time per instance up to concurrency, taking 10 push requests per instance", async () => {
         const { resources } = await runGcp(make);
         const fn = one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any;
         assert.equal(fn.name, "queuestack-test-scraper");
@@ -44,10 +44,10 @@ describe("gcp FunctionWorker", () => {
         const config = fn.serviceConfig;
         assert.equal(config.ingressSettings, "ALLOW_INTERNAL_ONLY");
         assert.equal(config.serviceAccountEmail, runtimeEmail);
-        assert.equal(config.timeoutSeconds, 60);
+        assert.equal(config.timeoutSeconds, 360, "a push request lives to the ack deadline: wait for the slot, then the 60 s message");
         assert.equal(config.maxInstanceCount, 5);
-        assert.equal(config.maxInstanceRequestConcurrency, 1);
-        assert.equal(config.availableCpu, undefined);
+        assert.equal(config.maxInstanceRequestConcurrency, 10);
+        assert.equal(config.availableCpu, "1", "Cloud Run functions need a whole vCPU for more than one request per instance");
         assert.equal(config.minInstanceCount, 0);
         assert.equal(config.availableMemory, "512Mi");
         assert.deepEqual(config.environmentVariables, {
@@ -117,10 +117,31 @@ describe("gcp FunctionWorker", () => {
 });
 
 describe("gcp FunctionWorker push headroom", () => {
-    it("accepts pushHeadroom requests per instance on a whole vCPU, and lets a request live to the ack deadline", async () => {
-        const { resources } = await runGcp(() => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode, pushHeadroom: 10 }));
+    const planned = async (args: { pushHeadroom?: number; ackDeadlineSeconds?: number; memoryMb?: number }) => {
+        const { resources } = await runGcp(() => new FunctionWorker("scraper", { worker: { ...worker, memoryMb: args.memoryMb }, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: args.ackDeadlineSeconds ?? 360, code: handlerCode, pushHeadroom: args.pushHeadroom }));
         const config = (one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).serviceConfig;
-        assert.deepEqual([config.maxInstanceCount, config.maxInstanceRequestConcurrency, config.availableCpu, config.availableMemory, config.timeoutSeconds], [5, 10, "1", "512Mi", 360]);
-        assert.deepEqual([config.environmentVariables.QUEUESTACK_PUSH_SLOTS, config.environmentVariables.QUEUESTACK_PUSH_MAX_WAIT_SECONDS], ["1", "295"]);
+        const env = config.environmentVariables;
+        return [config.maxInstanceCount, config.maxInstanceRequestConcurrency, config.availableCpu, config.availableMemory, config.timeoutSeconds, env.QUEUESTACK_WORKER_TIMEOUT_SECONDS, env.QUEUESTACK_PUSH_SLOTS, env.QUEUESTACK_PUSH_MAX_WAIT_SECONDS];
+    };
+
+    it("by default takes 10 requests per instance on a whole vCPU and at least 512 MiB, the request living to the ack deadline and a delivery waiting at most ack - timeout - 5 s", async () => {
+        assert.deepEqual(await planned({ memoryMb: 256 }), [5, 10, "1", "512Mi", 360, "60", "1", "295"]);
+        assert.deepEqual(await planned({ pushHeadroom: 25, memoryMb: 1024 }), [5, 25, "1", "1024Mi", 360, "60", "1", "295"]);
+    });
+
+    it("pushHeadroom 1 turns it off: one request per instance, no vCPU set, the function timeout is the message timeout", async () => {
+        assert.deepEqual(await planned({ pushHeadroom: 1, memoryMb: 256 }), [5, 1, undefined, "256Mi", 60, "60", "1", "295"]);
+    });
+
+    it("stays off when the ack deadline leaves no time to wait (60 s message, 65 s ack deadline)", async () => {
+        assert.deepEqual(await planned({ ackDeadlineSeconds: 65, memoryMb: 256 }), [5, 1, undefined, "256Mi", 60, "60", "1", "0"]);
+    });
+
+    it("rejects a pushHeadroom that Cloud Run cannot take, naming the worker and the value", () => {
+        for (const bad of [0, 2.5, 1001]) {
+            assert.throws(() => new FunctionWorker("scraper", { worker, queueName: "scrape", database, sourceBucket: "b", ackDeadlineSeconds: 360, code: handlerCode, pushHeadroom: bad }), {
+                message: `function worker "scraper": pushHeadroom must be a whole number from 1 to 1000 (Cloud Run's most requests per instance); got ${bad}. Use 10, or 1 to turn it off.`,
+            });
+        }
     });
 });

@@ -58,6 +58,25 @@ describe("policies on programs written without queuestack (Azure, Google Cloud)"
         ]);
     });
 
+    it("Pub/Sub: a 2nd gen function without queuestack's message timeout is judged by its own timeout; with it, by the message timeout", async () => {
+        const program = (environmentVariables?: Record<string, string>) => () => {
+            const fn = new gcp.cloudfunctionsv2.Function("worker", {
+                location: "europe-west1",
+                buildConfig: { runtime: newestRelease("gcp-functions").id, entryPoint: "handler", source: { storageSource: { bucket: "src", object: "worker.zip" } } },
+                serviceConfig: { timeoutSeconds: 300, environmentVariables },
+            });
+            const topic = new gcp.pubsub.Topic("orders");
+            new gcp.pubsub.Subscription("orders-push", { topic: topic.name, ackDeadlineSeconds: 300, pushConfig: { pushEndpoint: fn.url } });
+        };
+        assert.deepEqual(await violationsOf([ackDeadline], program()), [
+            'mandatory gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout orders-push: Pub/Sub subscription "orders-push" has an ack deadline of 300 s, below 6 x the 300 s timeout of Cloud Function "worker" that consumes it. Set ackDeadlineSeconds to at least 600.',
+        ]);
+        assert.deepEqual(await violationsOf([ackDeadline], program({ APP_MODE: "push" })), [
+            'mandatory gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout orders-push: Pub/Sub subscription "orders-push" has an ack deadline of 300 s, below 6 x the 300 s timeout of Cloud Function "worker" that consumes it. Set ackDeadlineSeconds to at least 600.',
+        ]);
+        assert.deepEqual(await violationsOf([ackDeadline], program({ QUEUESTACK_WORKER_TIMEOUT_SECONDS: "50" })), []);
+    });
+
     it("Cloud Functions: event triggers that do not retry, and deprecated runtimes", async () => {
         const program = (runtime: string, retryPolicy?: string) => () => {
             const topic = new gcp.pubsub.Topic("orders");

@@ -61,6 +61,13 @@ describe("stacks built from our components pass the policy pack", function () {
         const code: GcpCodeSource = { pushWorker: (m) => `// ${m}`, frontEnd: () => "// front end", vmPoller: (m) => `// ${m}` };
         const resources = await plan(() => new GcpWebQueueWorker("portfolio", { spec, code }), { "gcp:project": "demo-project", "gcp:region": "europe-west1" });
         assert.deepEqual(mandatory(await evaluatePolicies(resources, allPolicies)), []);
+        const pushed = resources.find((r) => r.type === "gcp:cloudfunctionsv2/function:Function" && r.name === "portfolio-scraper-function")!;
+        const config = pushed.outputs.serviceConfig as any;
+        assert.deepEqual([config.maxInstanceRequestConcurrency, config.timeoutSeconds, config.environmentVariables.QUEUESTACK_WORKER_TIMEOUT_SECONDS], [10, 180, "30"], "push headroom on: the request lives to the ack deadline, the message runs 30 s");
+        const longerMessage = { ...config, environmentVariables: { ...config.environmentVariables, QUEUESTACK_WORKER_TIMEOUT_SECONDS: "31" } };
+        const changed = resources.map((r) => (r === pushed ? { ...r, outputs: { ...r.outputs, serviceConfig: longerMessage } } : r));
+        const ackPolicy = allPolicies.filter((p) => p.name === "gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout");
+        assert.equal((await evaluatePolicies(changed, ackPolicy)).length, 1, "the policy reads the message timeout of this stack's function");
         assert.equal(await reportsWithout(resources, "gcp:firestore/database:Database", "gcp-pubsub-consumer-require-idempotency-store"), 2);
         assert.equal(await reportsWithout(resources, "gcp:monitoring/alertPolicy:AlertPolicy", "gcp-pubsub-dead-letter-subscription-require-depth-alarm"), 2);
         assert.equal(await reportsWithout(resources, "gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp-pubsub-dead-letter-topic-require-service-agent-roles"), 2);

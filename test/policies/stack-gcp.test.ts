@@ -63,6 +63,19 @@ describe("policies/stack (gcp)", () => {
         ]);
     });
 
+    it("gcp-pubsub-subscription-require-ack-deadline-above-worker-timeout judges a function that lets deliveries wait by its message timeout (QUEUESTACK_WORKER_TIMEOUT_SECONDS)", async () => {
+        const waiting = (environmentVariables: Record<string, string>) =>
+            withChange(stack, "worker", (o) => ({ ...o, serviceConfig: { ...o.serviceConfig, timeoutSeconds: 180, environmentVariables: { ...o.serviceConfig.environmentVariables, ...environmentVariables } } }));
+        assert.deepEqual(await run(ackDeadline, waiting({ QUEUESTACK_WORKER_TIMEOUT_SECONDS: "30" })), [], "a 180 s request that runs a 30 s message: 180 >= 6 x 30");
+        assert.deepEqual(await run(ackDeadline, waiting({ QUEUESTACK_WORKER_TIMEOUT_SECONDS: "40" })), [
+            'orders: Pub/Sub subscription "orders" has an ack deadline of 180 s, below 6 x the 40 s timeout of Cloud Function "worker" that consumes it. Set ackDeadlineSeconds to at least 240.',
+        ]);
+        const expected = ['orders: Pub/Sub subscription "orders" has an ack deadline of 180 s, below 6 x the 180 s timeout of Cloud Function "worker" that consumes it. Set ackDeadlineSeconds to at least 600.'];
+        assert.deepEqual(await run(ackDeadline, waiting({})), expected, "without the variable the function's timeout is the attempt length");
+        assert.deepEqual(await run(ackDeadline, waiting({ QUEUESTACK_WORKER_TIMEOUT_SECONDS: "900" })), expected, "a message timeout above the function's is cut by the function's");
+        assert.deepEqual(await run(ackDeadline, waiting({ QUEUESTACK_WORKER_TIMEOUT_SECONDS: "soon" })), expected, "a value that is no whole number of seconds is ignored");
+    });
+
     it("gcp-pubsub-dead-letter-subscription-require-depth-alarm accepts either metric and reports neither", async () => {
         const viaBacklog = withChange(stack, "orders-dead-letters", (o) => ({
             ...o,

@@ -79,8 +79,8 @@ describe("gcp push bursts (Firestore emulator, Cloud Run admission simulated fro
     });
     after(() => emulator?.stop());
 
-    it(`runs a burst of ${burst} deliveries (10 x concurrency) with no 429, each once, never more than ${concurrency} at a time`, async () => {
-        const planned = await plannedFunction(10);
+    it(`by default runs a burst of ${burst} deliveries (10 x concurrency) with no 429, each once, never more than ${concurrency} at a time`, async () => {
+        const planned = await plannedFunction();
         assert.deepEqual([planned.instances, planned.requestsPerInstance], [concurrency, 10]);
         assert.deepEqual([planned.environment.QUEUESTACK_PUSH_SLOTS, planned.environment.QUEUESTACK_PUSH_MAX_WAIT_SECONDS], ["1", "45"]);
         const result = await pushBurst(planned, emulator!.hostPort, "headroom");
@@ -90,8 +90,8 @@ describe("gcp push bursts (Firestore emulator, Cloud Run admission simulated fro
         assert.ok(result.mostRunning <= concurrency, `at most ${concurrency} ran at once (got ${result.mostRunning})`);
     });
 
-    it(`with one request per instance (the default, as before push headroom), refuses ${burst - concurrency} of the ${burst} with 429: attempts lost to throttling`, async () => {
-        const planned = await plannedFunction();
+    it(`with one request per instance (pushHeadroom 1, as before push headroom), refuses ${burst - concurrency} of the ${burst} with 429: attempts lost to throttling`, async () => {
+        const planned = await plannedFunction(1);
         assert.deepEqual([planned.instances, planned.requestsPerInstance], [concurrency, 1]);
         const result = await pushBurst(planned, emulator!.hostPort, "no-headroom");
         assert.deepEqual({ ok: result.ok, refused: result.refused, other: result.other }, { ok: concurrency, refused: burst - concurrency, other: 0 });
