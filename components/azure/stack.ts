@@ -74,7 +74,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
             return {
                 queueId: top.queueId, queueName: top.queueName, namespaceId: bus.namespaceId, fullyQualifiedNamespace: bus.fullyQualifiedName,
                 sessions: q.ordering === "fifo", lockDurationSeconds: top.lockDurationSeconds,
-                levels: levelRefs(q), promoteAfterSeconds: q.priorities?.promoteAfterSeconds,
+                levels: levelRefs(q), promoteAfterSeconds: q.priorities?.promoteAfterSeconds, maxReceiveCount: q.maxReceiveCount,
             };
         };
         const topics = spec.topics.map((t) => new Topic(`${name}-topic-${t.name}`, {

@@ -23,6 +23,12 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     sourceBucket: pulumi.Input<string>;
     /** The subscription's ack deadline, which is also the push request timeout. */
     ackDeadlineSeconds: number;
+    /**
+     * The subscriptions' `deadLetterPolicy.maxDeliveryAttempts` (spec `queues[].maxReceiveCount`):
+     * the worker gets it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span says
+     * `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
     /** Longest one message may run, seconds (at most the ack deadline). @default worker.timeoutSeconds, else 30 */
     timeoutSeconds?: number;
     /**
@@ -118,6 +124,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
                 timeoutSeconds,
                 ackDeadlineSeconds: args.ackDeadlineSeconds,
                 resultTtlDays: args.resultTtlDays ?? 30,
+                maxReceiveCount: args.maxReceiveCount,
             }),
             // One message at a time per instance; the others wait for the slot while the ack deadline allows.
             QUEUESTACK_PUSH_SLOTS: "1",

@@ -61,6 +61,12 @@ export interface VmWorkerArgs extends GcpPlacement {
     subnetworkId: pulumi.Input<string>;
     /** The subscription's ack deadline (the poller extends it for long work). */
     ackDeadlineSeconds: number;
+    /**
+     * The subscriptions' `deadLetterPolicy.maxDeliveryAttempts` (spec `queues[].maxReceiveCount`):
+     * the worker gets it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span says
+     * `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
     /** Per-message timeout. @default worker.timeoutSeconds, else 30 */
     timeoutSeconds?: number;
     /** Days results are kept. @default 30 */
@@ -145,7 +151,7 @@ export class VmWorker extends pulumi.ComponentResource {
             parent,
         );
 
-        const environment = { ...args.environment, ...gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30 }) };
+        const environment = { ...args.environment, ...gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30, maxReceiveCount: args.maxReceiveCount }) };
         const levelsVariable = pulumi.jsonStringify(levels.map((l) => ({ level: l.level, weight: l.weight, subscriptions: l.subscriptions.map((s) => s.subscriptionId), topic: l.topic?.topicId })));
         const startupScript = pulumi
             .all([pulumi.output(environment), levelsVariable, args.sourceBucket, bundle.name])
