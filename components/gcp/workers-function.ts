@@ -7,7 +7,8 @@ import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } f
 import { type ServiceAgent, agentMember } from "./service-agents";
 import { bundledGcpCode } from "./entries";
 import type { FunctionBuildSettings } from "./function-build";
-import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
+import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
+import { gcpTracingEnvironment, grantTraceWriting } from "./tracing";
 import { gcpNames } from "./names";
 import type { PushDelivery } from "./queue";
 import { gcpWorkerEnvironment } from "./worker-environment";
@@ -114,6 +115,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
+        grantTraceWriting(name, tracing, this.serviceAccount.email, projectOf(args.database), parent);
 
         const environment = {
             ...args.environment,
@@ -131,17 +133,18 @@ export class FunctionWorker extends pulumi.ComponentResource {
             QUEUESTACK_PUSH_MAX_WAIT_SECONDS: String(Math.max(0, args.ackDeadlineSeconds - timeoutSeconds - pushWaitMarginSeconds)),
         };
         const levels: (FunctionLevel | undefined)[] = args.levels ?? [undefined];
+        const functionNameOf = (level: FunctionLevel | undefined) => (level ? physical(gcpNames.cloudFunction, worker.name, level.name) : physical(gcpNames.cloudFunction, worker.name));
         const deployed = levels.map((level) => ({
             level,
             ...cloudFunction(
                 level ? `${name}-${level.name}` : name,
                 {
-                    functionName: level ? physical(gcpNames.cloudFunction, worker.name, level.name) : physical(gcpNames.cloudFunction, worker.name),
+                    functionName: functionNameOf(level),
                     region: location,
                     code: args.code ?? bundledGcpCode.pushWorker(worker.code),
                     sourceBucket: args.sourceBucket,
                     serviceAccountEmail: this.serviceAccount.email,
-                    environment,
+                    environment: { ...environment, ...gcpTracingEnvironment(tracing, functionNameOf(level), projectOf(args.database)) },
                     // The push request lives up to the ack deadline: waiting for the slot, then the message's own timeout.
                     timeoutSeconds: headroom > 1 ? Math.max(timeoutSeconds, args.ackDeadlineSeconds) : timeoutSeconds,
                     memoryMb: worker.memoryMb,
@@ -150,7 +153,6 @@ export class FunctionWorker extends pulumi.ComponentResource {
                     ingress: "ALLOW_INTERNAL_ONLY",
                     labels,
                     build: args.build,
-                    tracing,
                 },
                 parent,
             ),
