@@ -54,11 +54,11 @@ describe("aws tracing export (spec tracing)", () => {
         });
     }
 
-    it("refuses tracing without anywhere to export on aws and azure, naming the fix; gcp exports to Cloud Trace itself", () => {
+    it("refuses tracing without anywhere to export on aws, naming the fix; gcp and azure export to their tracing service themselves", () => {
         const spec = { name: "shop", queues: [{ name: "jobs" }], tracing: { enabled: true } };
         const messages = (cloud: "aws" | "azure" | "gcp") => checkSpec(spec, cloud).issues.map((i) => `${i.path.join(".")}: ${i.rule}. ${i.fix}`);
         assert.deepEqual(messages("aws"), ["tracing.endpoint: is required when tracing is enabled. Set tracing.awsLambdaLayerArn to the ADOT Lambda layer of your region (its collector exports to X-Ray), or tracing.endpoint to your collector."]);
-        assert.deepEqual(messages("azure"), ["tracing.endpoint: is required when tracing is enabled. Set tracing.endpoint to an OTLP/HTTP collector that exports to Application Insights, or turn tracing off."]);
+        assert.deepEqual(messages("azure"), []);
         assert.deepEqual(messages("gcp"), []);
         assert.deepEqual(checkSpec({ ...spec, tracing: { enabled: true, awsLambdaLayerArn: layer } }, "aws").issues, []);
     });

@@ -2,7 +2,7 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { detectResourcesSync, envDetectorSync, Resource } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { otlpExporter } from "./otlp-exporter";
 
 /** What `startTracing` sets up besides what the OTEL_* environment variables ask for. */
@@ -11,6 +11,8 @@ export interface TracingOptions {
     serviceName: string;
     /** More span processors: the local target's SQLite store, a test's in-memory exporter. @default none */
     processors?: SpanProcessor[];
+    /** More exporters, each batched (OTEL_BSP_*): e.g. Azure Monitor on Azure. @default none */
+    exporters?: SpanExporter[];
     /** @default process.env */
     env?: NodeJS.ProcessEnv;
 }
@@ -45,7 +47,7 @@ export function otlpRequested(env: NodeJS.ProcessEnv): boolean {
 export function startTracing(options: TracingOptions): Tracing | undefined {
     const env = options.env ?? process.env;
     if ((env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true") return undefined;
-    const processors = [...(options.processors ?? [])];
+    const processors = [...(options.processors ?? []), ...(options.exporters ?? []).map((exporter) => new BatchSpanProcessor(exporter))];
     if (otlpRequested(env)) processors.push(new BatchSpanProcessor(otlpExporter(env)));
     if (processors.length === 0) return undefined;
 
