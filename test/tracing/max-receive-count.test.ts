@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { FunctionWorker as AwsFunctionWorker } from "../../components/aws/workers-function";
 import { FunctionWorker as GcpFunctionWorker } from "../../components/gcp";
 import { runOffline } from "../../components/testing/offline";
+import { ConfigError } from "../../workers/runtime/errors";
+import { settleSpansFromEnv } from "../../workers/runtime/tracing";
 import { one } from "../helpers/resources";
 import { database, handlerCode } from "../gcp/fixtures";
 import { runGcp } from "../gcp/offline-gcp";
@@ -60,5 +62,12 @@ describe("workers get their queue's maxReceiveCount as QUEUESTACK_MAX_RECEIVE_CO
         const { resources: gcp } = await runGcp(() => new GcpFunctionWorker("scraper", { worker: { name: "scraper", queue: "scrape" }, queueName: "scrape", database, sourceBucket: "src-bucket", ackDeadlineSeconds: 360, code: handlerCode }));
         assert.equal("QUEUESTACK_MAX_RECEIVE_COUNT" in functionEnvironments("gcp", gcp)["queuestack-test-scraper"]!, false);
         assert.equal(one(gcp, "gcp:cloudfunctionsv2/function:Function").inputs.name, "queuestack-test-scraper");
+    });
+
+    it("the worker reads the count up to Service Bus's largest (2000), and refuses a value outside 1-2000 naming the variable", () => {
+        assert.deepEqual(settleSpansFromEnv({ QUEUESTACK_MAX_RECEIVE_COUNT: "2000" }), { maxReceiveCount: 2000 });
+        assert.deepEqual(settleSpansFromEnv({}), {});
+        assert.throws(() => settleSpansFromEnv({ QUEUESTACK_MAX_RECEIVE_COUNT: "2001" }), (error: unknown) =>
+            error instanceof ConfigError && error.message === 'QUEUESTACK_MAX_RECEIVE_COUNT must be a whole number from 1 to 2000 (got "2001"): attempts before the queue dead-letters a message (spec queues[].maxReceiveCount).');
     });
 });
