@@ -11,11 +11,20 @@ export interface RuntimeEnvironmentArgs {
     timeoutSeconds: number;
     /** Days results are kept. */
     resultTtlDays: number;
+    /**
+     * Deliveries before the queue dead-letters a message, as planned on the queue (spec
+     * `queues[].maxReceiveCount`: SQS redrive `maxReceiveCount`, Service Bus `maxDeliveryCount`,
+     * Pub/Sub `deadLetterPolicy.maxDeliveryAttempts`). The worker then records a failed last
+     * attempt's settle span as `dead_letter`; `undefined` (a queue the component does not know)
+     * leaves it a `nack`.
+     */
+    maxReceiveCount: number | undefined;
 }
 
 /**
  * The part of a worker's environment that the cloud-neutral runtime (workers/runtime) reads,
- * the same on every cloud; each cloud adds where its queue and store are. The idempotency store is
+ * the same on every cloud, for function and VM workers alike; each cloud adds where its queue and
+ * store are. The idempotency store is
  * declared under `QUEUESTACK_IDEMPOTENCY_STORE`, where the policy pack looks for it.
  */
 export function runtimeEnvironment(a: RuntimeEnvironmentArgs): Record<string, pulumi.Input<string>> {
@@ -27,5 +36,6 @@ export function runtimeEnvironment(a: RuntimeEnvironmentArgs): Record<string, pu
         QUEUESTACK_IDEMPOTENCY_TTL_HOURS: String(a.worker.idempotency.ttlHours),
         QUEUESTACK_RESULT_TTL_DAYS: String(a.resultTtlDays),
         [workerTimeoutKey]: String(a.timeoutSeconds),
+        ...(a.maxReceiveCount !== undefined ? { QUEUESTACK_MAX_RECEIVE_COUNT: String(a.maxReceiveCount) } : {}),
     };
 }

@@ -13,9 +13,11 @@ import { messagingSystems, tracePublish, traceAttempt } from "../../workers/runt
  * no-op handler) with the runtime's spans on every step: a send span per message (its trace context
  * in the message's attributes), a process span per attempt and a settle span. With `traced` the
  * runner's tracer provider records them into the SQLite file; without, the same calls are no-ops.
- * Returns messages per second.
+ * Returns messages per second and the process's CPU milliseconds over the same span (engine, pool
+ * and spans all run in this process, so CPU time shows the cost even when a loaded machine hides
+ * it from the wall clock), span storage of the timed messages included.
  */
-export async function benchLocalTracing(options: { messages: number; concurrency: number; batch: number; traced: boolean }): Promise<number> {
+export async function benchLocalTracing(options: { messages: number; concurrency: number; batch: number; traced: boolean }): Promise<{ rate: number; cpuMs: number }> {
     const dir = mkdtempSync(path.join(tmpdir(), "queuestack-bench-tracing-"));
     const db = openDatabase(path.join(dir, "bench.db"));
     const engine = new QueueEngine(db, [
@@ -39,6 +41,7 @@ export async function benchLocalTracing(options: { messages: number; concurrency
     });
     try {
         pool.start();
+        const cpu = process.cpuUsage();
         const started = Date.now();
         for (let sent = 0; sent < options.messages; sent += options.batch) {
             const count = Math.min(options.batch, options.messages - sent);
@@ -49,7 +52,8 @@ export async function benchLocalTracing(options: { messages: number; concurrency
         await pool.stop(0);
         const seconds = (Date.now() - started) / 1000;
         await traces?.tracing?.flush();
-        return options.messages / seconds;
+        const used = process.cpuUsage(cpu);
+        return { rate: options.messages / seconds, cpuMs: (used.user + used.system) / 1000 };
     } finally {
         await pool.stop(0);
         await traces?.tracing?.shutdown();

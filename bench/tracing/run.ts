@@ -4,8 +4,10 @@
  *    handler) with a send, process and settle span per message stored in the SQLite file;
  *  - the AWS poller's workload (bench/aws-poller: SqsPoller on moto, simulated I/O per message) with
  *    process and settle spans exported over OTLP/HTTP to a sink on 127.0.0.1.
- * Off and on alternate; prints each round and the ratio of the medians (on / off).
- *   npx tsx bench/tracing/run.ts [--messages 5000] [--concurrency 50] [--batch 100] [--rounds 3]
+ * Off and on alternate, after one untimed warm-up round of each (--warmup 0 skips it); prints each
+ * round and the ratio of the medians (on / off), and for the local engine also the ratio of CPU time
+ * (on / off), which a loaded machine disturbs far less than throughput.
+ *   npx tsx bench/tracing/run.ts [--messages 5000] [--concurrency 50] [--batch 100] [--rounds 3] [--warmup 1]
  *                                [--poller-messages 1000] [--handler-ms 20] [--backlog 100] [--skip-poller] [--skip-local]
  */
 import { parseArgs } from "node:util";
@@ -18,6 +20,7 @@ const { values } = parseArgs({
         concurrency: { type: "string", default: "50" },
         batch: { type: "string", default: "100" },
         rounds: { type: "string", default: "3" },
+        warmup: { type: "string", default: "1" },
         "poller-messages": { type: "string", default: "1000" },
         "handler-ms": { type: "string", default: "20" },
         backlog: { type: "string", default: "100" },
@@ -28,15 +31,27 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function compare(label: string, once: (traced: boolean, round: number) => Promise<number>): Promise<string> {
-    const off: number[] = [];
-    const on: number[] = [];
+/** One round's result: messages per second, and the process's CPU milliseconds when the workload runs in-process. */
+type Round = { rate: number; cpuMs?: number };
+
+async function compare(label: string, once: (traced: boolean, round: number) => Promise<Round>): Promise<string> {
+    for (let round = 1; round <= Number(values.warmup); round++) {
+        await once(false, -round);
+        await once(true, -round);
+    }
+    const off: Round[] = [];
+    const on: Round[] = [];
+    const cpu = (r: Round) => (r.cpuMs !== undefined ? `, ${Math.round(r.cpuMs)} ms CPU` : "");
     for (let round = 1; round <= rounds; round++) {
         off.push(await once(false, round));
         on.push(await once(true, round));
-        console.log(`${label} round ${round}: tracing off ${Math.round(off.at(-1)!)} msg/s, on ${Math.round(on.at(-1)!)} msg/s, ratio ${(on.at(-1)! / off.at(-1)!).toFixed(3)}`);
+        console.log(`${label} round ${round}: tracing off ${Math.round(off.at(-1)!.rate)} msg/s${cpu(off.at(-1)!)}, on ${Math.round(on.at(-1)!.rate)} msg/s${cpu(on.at(-1)!)}, ratio ${(on.at(-1)!.rate / off.at(-1)!.rate).toFixed(3)}`);
     }
-    return `${label.padEnd(12)} median: off ${Math.round(median(off))} msg/s, on ${Math.round(median(on))} msg/s, on/off ${(median(on) / median(off)).toFixed(3)}`;
+    const rate = (rs: Round[]) => median(rs.map((r) => r.rate));
+    const cpuLine = off[0]!.cpuMs !== undefined
+        ? `, CPU on/off ${(median(on.map((r) => r.cpuMs!)) / median(off.map((r) => r.cpuMs!))).toFixed(3)} (${Math.round(median(off.map((r) => r.cpuMs!)))} -> ${Math.round(median(on.map((r) => r.cpuMs!)))} ms)`
+        : "";
+    return `${label.padEnd(12)} median: off ${Math.round(rate(off))} msg/s, on ${Math.round(rate(on))} msg/s, on/off ${(rate(on) / rate(off)).toFixed(3)}${cpuLine}`;
 }
 
 async function main() {
@@ -51,7 +66,7 @@ async function main() {
         const suffix = Date.now().toString(36);
         try {
             summary.push(await compare("aws-poller", (traced, round) =>
-                benchPollerTracing(moto, helpers, { ...poller, traced, endpoint: sink.endpoint, queueName: `bench-tracing-${traced ? "on" : "off"}-${round}-${suffix}` })));
+                benchPollerTracing(moto, helpers, { ...poller, traced, endpoint: sink.endpoint, queueName: `bench-tracing-${traced ? "on" : "off"}-${round < 0 ? `w${-round}` : round}-${suffix}` }).then((rate) => ({ rate }))));
             summary.push(`aws-poller   OTLP export requests received by the sink: ${sink.requests()}`);
         } finally {
             await sink.close();

@@ -31,6 +31,12 @@ export interface QueueRef {
     levels?: LevelRef[];
     /** Seconds before a VM worker promotes a waiting message one level up (priorities.promoteAfterSeconds). */
     promoteAfterSeconds?: number;
+    /**
+     * The redrive policy's `maxReceiveCount` (spec `queues[].maxReceiveCount`, the same on every
+     * level): workers get it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span
+     * says `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
 }
 
 /** What a worker needs to know about the datastore table. */

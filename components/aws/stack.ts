@@ -85,7 +85,7 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
             : undefined;
         const queueRef = (queueName: string): QueueRef => {
             const q = queues[queueName]!;
-            return { url: q.url, arn: q.arn, queueName: q.queueName, ...(q.spec.priorities ? { levels: q.levels, promoteAfterSeconds: q.spec.priorities.promoteAfterSeconds } : {}) };
+            return { url: q.url, arn: q.arn, queueName: q.queueName, maxReceiveCount: q.spec.maxReceiveCount, ...(q.spec.priorities ? { levels: q.levels, promoteAfterSeconds: q.spec.priorities.promoteAfterSeconds } : {}) };
         };
 
         const functions: WatchedFunction[] = [];

@@ -37,7 +37,7 @@ export function queueLevelsVariable(queue: QueueRef): pulumi.Output<string> | un
 export function workerEnvironment(s: WorkerRuntimeSettings): Record<string, pulumi.Input<string>> {
     const levels = queueLevelsVariable(s.queue);
     return {
-        ...runtimeEnvironment({ worker: s.worker, storeName: s.table.tableName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays }),
+        ...runtimeEnvironment({ worker: s.worker, storeName: s.table.tableName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays, maxReceiveCount: s.queue.maxReceiveCount }),
         QUEUESTACK_QUEUE_URL: s.queue.url,
         QUEUESTACK_TABLE_NAME: s.table.tableName,
         QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: String(s.visibilityTimeoutSeconds),

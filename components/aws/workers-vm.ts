@@ -10,6 +10,7 @@ import { logRetentionDays } from "./lambda";
 import { awsNames } from "./names";
 import type { BucketRef, QueueRef, TableRef } from "./refs";
 import { idempotencyStoreKey } from "../declarations";
+import { tracingEnvironment } from "../tracing-environment";
 import { consumedQueueArns, readLargeMessages, workerEnvironment } from "./worker-environment";
 
 /** EC2 instance type per spec instanceSize. */
@@ -108,7 +109,7 @@ export class VmWorker extends pulumi.ComponentResource {
     constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `VM worker "${name}"`);
         super("queuestack:aws:VmWorker", name, {}, opts);
-        const { name: physical, globalName, tags } = placement(args, "worker");
+        const { name: physical, globalName, tags, tracing } = placement(args, "worker");
         const parent = { parent: this };
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const region = aws.getRegionOutput({}, parent).region;
@@ -161,7 +162,9 @@ export class VmWorker extends pulumi.ComponentResource {
             },
             parent,
         );
-        const environment = pulumi.all([workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessages: args.largeMessages }), region]).apply(
+        // No collector runs on the instances (the ADOT layer is Lambda's): they export only to a tracing.endpoint of the user's.
+        const traceExport = tracingEnvironment(tracing?.endpoint !== undefined ? tracing : undefined, physical(awsNames.launchTemplate, worker.name));
+        const environment = pulumi.all([{ ...workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessages: args.largeMessages }), ...traceExport }, region]).apply(
             ([env, awsRegion]) => ({ ...env, AWS_REGION: awsRegion, QUEUESTACK_CONCURRENCY: String(worker.concurrency) }),
         );
         const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key, this.logGroup.name]).apply(([env, bucket, key, logGroupName]) =>

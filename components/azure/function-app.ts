@@ -1,5 +1,5 @@
 import * as storage from "@pulumi/azure-native/storage";
-import { tracingEnvironment } from "../tracing-environment";
+import { azureTracingEnvironment } from "./tracing";
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedRuntimes } from "../runtimes";
@@ -172,7 +172,7 @@ export class FunctionApp extends pulumi.ComponentResource {
             resourceGroupName: at.resourceGroupName,
             properties: pulumi.all([args.appSettings, pulumi.output(args.code).apply(archiveDigest), account.name, args.appInsights.connectionString, this.app.name]).apply(([custom, digest, accountName, connectionString, appName]) => ({
                 ...custom,
-                ...(tracingEnvironment(args.tracing, appName) as Record<string, string>),
+                ...(azureTracingEnvironment(args.tracing, appName) as Record<string, string>),
                 AzureWebJobsStorage__accountName: accountName,
                 AzureWebJobsStorage__credential: "managedidentity",
                 APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,

@@ -74,7 +74,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
             return {
                 queueId: top.queueId, queueName: top.queueName, namespaceId: bus.namespaceId, fullyQualifiedNamespace: bus.fullyQualifiedName,
                 sessions: q.ordering === "fifo", lockDurationSeconds: top.lockDurationSeconds,
-                levels: levelRefs(q), promoteAfterSeconds: q.priorities?.promoteAfterSeconds,
+                levels: levelRefs(q), promoteAfterSeconds: q.priorities?.promoteAfterSeconds, maxReceiveCount: q.maxReceiveCount,
             };
         };
         const topics = spec.topics.map((t) => new Topic(`${name}-topic-${t.name}`, {
@@ -107,7 +107,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
                 const fn = new FunctionWorker(`${name}-${worker.name}`, { ...common, appInsights, code: code.functionWorker(worker.code) }, child);
                 fn.apps.forEach((a) => functions.push({ name: a.level ? `${worker.name}-${a.level}` : worker.name, appName: a.app.appName }));
             } else {
-                new VmWorker(`${name}-${worker.name}`, { ...common, subnetId: subnetId!, code: code.vmReceiver(worker.code) }, child);
+                new VmWorker(`${name}-${worker.name}`, { ...common, subnetId: subnetId!, code: code.vmReceiver(worker.code), appInsights }, child);
             }
         }
 

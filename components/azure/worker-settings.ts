@@ -22,6 +22,12 @@ export interface ServiceBusQueueRef {
     levels?: ServiceBusLevelRef[];
     /** Seconds a message waits before a VM receiver moves it up one level (spec `priorities.promoteAfterSeconds`). @default 300 */
     promoteAfterSeconds?: number;
+    /**
+     * The queue's `maxDeliveryCount` (spec `queues[].maxReceiveCount`, the same on every level):
+     * workers get it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span says
+     * `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
 }
 
 /** One priority level's Service Bus queue. */
@@ -86,7 +92,7 @@ export interface WorkerSettingsArgs {
  */
 export function workerSettings(s: WorkerSettingsArgs): Record<string, pulumi.Input<string>> {
     return {
-        ...runtimeEnvironment({ worker: s.worker, storeName: s.datastore.containerName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays }),
+        ...runtimeEnvironment({ worker: s.worker, storeName: s.datastore.containerName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays, maxReceiveCount: s.queue.maxReceiveCount }),
         QUEUESTACK_SERVICEBUS_NAMESPACE: s.queue.fullyQualifiedNamespace,
         QUEUESTACK_QUEUE_NAME: s.queue.queueName,
         QUEUESTACK_QUEUE_SESSIONS: String(s.queue.sessions),

@@ -8,6 +8,7 @@ import { deployedRuntimes } from "../runtimes";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { workerPaths, workerServiceScript } from "../vm/worker-service";
 import { type AzurePlacement, placement } from "./context";
+import { azureTracingEnvironment, exportsToAppInsights } from "./tracing";
 import { grantContainerAccess } from "./cosmos-access";
 import { azureNames } from "./names";
 import { grantLargeMessageAccess, type LargeMessageContainerRef } from "./large-messages";
@@ -68,6 +69,12 @@ export interface VmWorkerArgs extends AzurePlacement {
     subscription: pulumi.Input<string>;
     /** The claim-check container (LargeMessageStore outputs), read with Storage Blob Data Reader. @default none */
     largeMessages?: LargeMessageContainerRef;
+    /**
+     * The stack's Application Insights (ResourceGroup outputs): with spec tracing on and no
+     * endpoint, the instances send their spans to it (its connection string in their environment,
+     * Monitoring Metrics Publisher on it for their identity). @default none: tracing needs `tracing.endpoint`
+     */
+    appInsights?: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
 }
 
 /**
@@ -105,10 +112,15 @@ export class VmWorker extends pulumi.ComponentResource {
         }, parent);
         const blobUrl = pulumi.interpolate`${containerUrl}/${blob.name}`;
 
+        const toAppInsights = exportsToAppInsights(args.tracing) && args.appInsights !== undefined;
         const environment = pulumi
-            .output(workerSettings({
-                worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessagesUrl: args.largeMessages?.containerUrl,
-            }))
+            .output({
+                ...workerSettings({
+                    worker: spec, queue: args.queue, datastore: args.datastore, timeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessagesUrl: args.largeMessages?.containerUrl,
+                }),
+                ...(toAppInsights ? { APPLICATIONINSIGHTS_CONNECTION_STRING: args.appInsights!.connectionString } : {}),
+                ...azureTracingEnvironment(args.tracing, at.name(azureNames.virtualMachineScaleSet, "worker", spec.name)),
+            })
             .apply((env) => env as Record<string, string>);
         const bootScript = pulumi.all([environment, blobUrl]).apply(([env, url]) =>
             workerServiceScript({
@@ -173,6 +185,7 @@ export class VmWorker extends pulumi.ComponentResource {
         this.scaleSetId = this.scaleSet.id;
         this.principalId = principalIdOf(this.scaleSet.identity);
         const grant = { principalId: this.principalId, subscription: args.subscription };
+        if (toAppInsights) grantRole(`${name}-write-traces`, { ...grant, role: "monitoringMetricsPublisher", scope: args.appInsights!.id }, parent);
         const levels = args.queue.levels;
         if (levels) {
             levels.forEach((l) => grantRole(`${name}-receive-${l.level}`, { ...grant, role: "serviceBusDataReceiver", scope: l.queueId }, parent));

@@ -2,6 +2,7 @@ import * as projects from "@pulumi/gcp/projects";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "./context";
 import { type Spec, needsDelayScheduler } from "../spec";
+import { cloudTraceApis, exportsToCloudTrace } from "./tracing";
 
 /**
  * Services every queuestack stack on Google Cloud uses. Cloud Resource Manager serves the
@@ -34,7 +35,7 @@ const delayApis = ["cloudtasks.googleapis.com"];
 export function requiredApis(spec: Spec): string[] {
     const kinds = new Set(spec.workers.map((w) => w.kind));
     const delayed = spec.queues.some((q) => needsDelayScheduler(q, "gcp"));
-    return [...coreApis, ...functionApis, ...frontEndApis, ...(kinds.has("vm") ? vmApis : []), ...(delayed ? delayApis : [])];
+    return [...coreApis, ...functionApis, ...frontEndApis, ...(kinds.has("vm") ? vmApis : []), ...(delayed ? delayApis : []), ...(exportsToCloudTrace(spec.tracing) ? cloudTraceApis : [])];
 }
 
 export interface RequiredApisArgs {

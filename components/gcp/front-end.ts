@@ -10,6 +10,7 @@ import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } f
 import { bundledGcpCode } from "./entries";
 import type { FunctionBuildSettings } from "./function-build";
 import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
+import { gcpTracingEnvironment, grantTraceWriting } from "./tracing";
 import { type DelayTarget, grantDelayScheduling } from "./delay-scheduler";
 import { blobBucketVariable, grantBlobAccess } from "./large-messages";
 import { gcpNames } from "./names";
@@ -135,6 +136,7 @@ export class FrontEnd extends pulumi.ComponentResource {
         if (args.delay) grantDelayScheduling(`${name}-delay`, args.delay, member, parent);
         if (args.blobBucket) grantBlobAccess(`${name}-write-bodies`, args.blobBucket, this.serviceAccount.email, "roles/storage.objectCreator", parent);
         grantDatabaseAccess(`${name}-read-status`, this.serviceAccount.email, args.database, parent, "roles/datastore.viewer");
+        grantTraceWriting(name, tracing, this.serviceAccount.email, projectOf(args.database), parent);
 
         const secretEnvironment: SecretVariable[] = [];
         if (settings.auth === "apiKey") {
@@ -154,10 +156,11 @@ export class FrontEnd extends pulumi.ComponentResource {
 
         const optional = (entries: Record<string, pulumi.Input<string> | undefined>) =>
             Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined));
+        const functionName = physical(gcpNames.cloudFunction, "front-end");
         const { fn, serviceName, url } = cloudFunction(
             name,
             {
-                functionName: physical(gcpNames.cloudFunction, "front-end"),
+                functionName,
                 region: location,
                 code: args.code ?? bundledGcpCode.frontEnd(),
                 sourceBucket: args.sourceBucket,
@@ -174,13 +177,13 @@ export class FrontEnd extends pulumi.ComponentResource {
                     QUEUESTACK_MAX_BODY_BYTES: String(settings.maxBodyKb * 1024),
                     QUEUESTACK_PROJECT_ID: projectOf(args.database),
                     QUEUESTACK_FIRESTORE_DATABASE: args.database.databaseName,
+                    ...gcpTracingEnvironment(tracing, functionName, projectOf(args.database)),
                 },
                 secretEnvironment,
                 timeoutSeconds: settings.maxWaitSeconds + frontEndWorkSeconds,
                 memoryMb: 256,
                 maxInstances: args.maxInstances ?? 100,
                 ingress: "ALLOW_ALL",
-                tracing,
                 labels,
                 build: args.build,
             },

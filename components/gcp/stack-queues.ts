@@ -52,6 +52,7 @@ const workerCommon = (c: StackQueueContext, q: QueueSpec, worker: Spec["workers"
     database: c.database,
     sourceBucket: c.sourceBucket,
     ackDeadlineSeconds: visibilityTimeoutSeconds(c.spec, q, "gcp"),
+    maxReceiveCount: q.maxReceiveCount,
     timeoutSeconds: workerTimeoutSeconds(c.spec, worker),
     resultTtlDays: c.spec.datastore.ttlDays,
     code: (worker.kind === "function" ? c.code.pushWorker : c.code.vmPoller)(worker.code),

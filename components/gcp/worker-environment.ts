@@ -11,12 +11,14 @@ export interface GcpWorkerSettings {
     timeoutSeconds: number;
     ackDeadlineSeconds: number;
     resultTtlDays: number;
+    /** The subscription's `deadLetterPolicy.maxDeliveryAttempts` (see RuntimeEnvironmentArgs.maxReceiveCount). */
+    maxReceiveCount: number | undefined;
 }
 
 /** The environment the worker runtime (workers/runtime) and the GCP adapters read. */
 export function gcpWorkerEnvironment(s: GcpWorkerSettings): Record<string, pulumi.Input<string>> {
     return {
-        ...runtimeEnvironment({ worker: s.worker, storeName: s.database.databaseName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays }),
+        ...runtimeEnvironment({ worker: s.worker, storeName: s.database.databaseName, timeoutSeconds: s.timeoutSeconds, resultTtlDays: s.resultTtlDays, maxReceiveCount: s.maxReceiveCount }),
         QUEUESTACK_PROJECT_ID: projectOf(s.database),
         QUEUESTACK_QUEUE_NAME: s.queueName,
         QUEUESTACK_FIRESTORE_DATABASE: s.database.databaseName,

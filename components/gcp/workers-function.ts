@@ -7,7 +7,8 @@ import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } f
 import { type ServiceAgent, agentMember } from "./service-agents";
 import { bundledGcpCode } from "./entries";
 import type { FunctionBuildSettings } from "./function-build";
-import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
+import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
+import { gcpTracingEnvironment, grantTraceWriting } from "./tracing";
 import { gcpNames } from "./names";
 import type { PushDelivery } from "./queue";
 import { gcpWorkerEnvironment } from "./worker-environment";
@@ -23,6 +24,12 @@ export interface FunctionWorkerArgs extends GcpPlacement {
     sourceBucket: pulumi.Input<string>;
     /** The subscription's ack deadline, which is also the push request timeout. */
     ackDeadlineSeconds: number;
+    /**
+     * The subscriptions' `deadLetterPolicy.maxDeliveryAttempts` (spec `queues[].maxReceiveCount`):
+     * the worker gets it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span says
+     * `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
     /** Longest one message may run, seconds (at most the ack deadline). @default worker.timeoutSeconds, else 30 */
     timeoutSeconds?: number;
     /**
@@ -125,6 +132,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
 
         this.serviceAccount = workloadServiceAccount(`${name}-identity`, physical(gcpNames.serviceAccountId, worker.name, "fn"), `Runs the queuestack function worker ${worker.name}`, parent);
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
+        grantTraceWriting(name, tracing, this.serviceAccount.email, projectOf(args.database), parent);
 
         const environment = {
             ...args.environment,
@@ -135,23 +143,25 @@ export class FunctionWorker extends pulumi.ComponentResource {
                 timeoutSeconds,
                 ackDeadlineSeconds: args.ackDeadlineSeconds,
                 resultTtlDays: args.resultTtlDays ?? 30,
+                maxReceiveCount: args.maxReceiveCount,
             }),
             // One message at a time per instance; the others wait for the slot while the ack deadline allows.
             QUEUESTACK_PUSH_SLOTS: "1",
             QUEUESTACK_PUSH_MAX_WAIT_SECONDS: String(maxWaitSeconds),
         };
         const levels: (FunctionLevel | undefined)[] = args.levels ?? [undefined];
+        const functionNameOf = (level: FunctionLevel | undefined) => (level ? physical(gcpNames.cloudFunction, worker.name, level.name) : physical(gcpNames.cloudFunction, worker.name));
         const deployed = levels.map((level) => ({
             level,
             ...cloudFunction(
                 level ? `${name}-${level.name}` : name,
                 {
-                    functionName: level ? physical(gcpNames.cloudFunction, worker.name, level.name) : physical(gcpNames.cloudFunction, worker.name),
+                    functionName: functionNameOf(level),
                     region: location,
                     code: args.code ?? bundledGcpCode.pushWorker(worker.code),
                     sourceBucket: args.sourceBucket,
                     serviceAccountEmail: this.serviceAccount.email,
-                    environment,
+                    environment: { ...environment, ...gcpTracingEnvironment(tracing, functionNameOf(level), projectOf(args.database)) },
                     // The push request lives up to the ack deadline: waiting for the slot, then the message's own timeout.
                     timeoutSeconds: headroom > 1 ? Math.max(timeoutSeconds, args.ackDeadlineSeconds) : timeoutSeconds,
                     memoryMb: worker.memoryMb,
@@ -160,7 +170,6 @@ export class FunctionWorker extends pulumi.ComponentResource {
                     ingress: "ALLOW_INTERNAL_ONLY",
                     labels,
                     build: args.build,
-                    tracing,
                 },
                 parent,
             ),

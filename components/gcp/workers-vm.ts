@@ -8,7 +8,8 @@ import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } fr
 import { workerServiceScript } from "../vm/worker-service";
 import { type GcpPlacement, gcpPlacement, serviceAccountMember, childOptions } from "./context";
 import { bundledGcpCode } from "./entries";
-import { type DatabaseRef, grantDatabaseAccess, workloadServiceAccount } from "./identity";
+import { type DatabaseRef, grantDatabaseAccess, projectOf, workloadServiceAccount } from "./identity";
+import { gcpTracingEnvironment, grantTraceWriting } from "./tracing";
 import { gcpNames } from "./names";
 import { idempotencyStoreKey } from "../declarations";
 import { gcpWorkerEnvironment } from "./worker-environment";
@@ -61,6 +62,12 @@ export interface VmWorkerArgs extends GcpPlacement {
     subnetworkId: pulumi.Input<string>;
     /** The subscription's ack deadline (the poller extends it for long work). */
     ackDeadlineSeconds: number;
+    /**
+     * The subscriptions' `deadLetterPolicy.maxDeliveryAttempts` (spec `queues[].maxReceiveCount`):
+     * the worker gets it as QUEUESTACK_MAX_RECEIVE_COUNT, so a failed last attempt's settle span says
+     * `dead_letter`. @default undefined (that attempt is recorded as a `nack`)
+     */
+    maxReceiveCount?: number;
     /** Per-message timeout. @default worker.timeoutSeconds, else 30 */
     timeoutSeconds?: number;
     /** Days results are kept. @default 30 */
@@ -98,7 +105,7 @@ export class VmWorker extends pulumi.ComponentResource {
     constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `VM worker "${name}"`);
         super("queuestack:gcp:VmWorker", name, {}, opts);
-        const { name: physical, labels, region } = gcpPlacement(args, "worker");
+        const { name: physical, labels, region, tracing } = gcpPlacement(args, "worker");
         const parent = childOptions(this, opts);
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
@@ -118,6 +125,7 @@ export class VmWorker extends pulumi.ComponentResource {
             new pubsub.TopicIAMMember(`${name}-promote-to-${target.level}`, { topic: target.topic.topicName, role: "roles/pubsub.publisher", member }, parent);
         }
         grantDatabaseAccess(`${name}-datastore-access`, this.serviceAccount.email, args.database, parent);
+        grantTraceWriting(name, tracing, this.serviceAccount.email, projectOf(args.database), parent);
 
         const code = pulumi.output(args.code ?? bundledGcpCode.vmPoller(worker.code));
         const codeFolder = `workers/${worker.name}/`;
@@ -145,7 +153,9 @@ export class VmWorker extends pulumi.ComponentResource {
             parent,
         );
 
-        const environment = { ...args.environment, ...gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30 }) };
+        const environment = { ...args.environment, ...gcpWorkerEnvironment({ worker, queueName: args.queueName, database: args.database, timeoutSeconds, ackDeadlineSeconds: args.ackDeadlineSeconds, resultTtlDays: args.resultTtlDays ?? 30, maxReceiveCount: args.maxReceiveCount }),
+            ...gcpTracingEnvironment(tracing, physical(gcpNames.compute, worker.name), projectOf(args.database)),
+        };
         const levelsVariable = pulumi.jsonStringify(levels.map((l) => ({ level: l.level, weight: l.weight, subscriptions: l.subscriptions.map((s) => s.subscriptionId), topic: l.topic?.topicId })));
         const startupScript = pulumi
             .all([pulumi.output(environment), levelsVariable, args.sourceBucket, bundle.name])

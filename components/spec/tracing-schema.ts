@@ -14,17 +14,22 @@ export const tracingSchema = z
          * @default false
          * - aws: Lambda active tracing, the collector layer below, `xray:PutTraceSegments` and
          *   `xray:PutTelemetryRecords` on each function's role
-         * - azure, gcp: the OTEL_* variables pointing at `endpoint`
+         * - gcp: every function and VM worker exports straight to Cloud Trace (the Telemetry API's
+         *   OTLP endpoint, with its service account's token), which gets `roles/cloudtrace.agent`;
+         *   the Telemetry and Cloud Trace APIs are enabled
+         * - azure: every Function App and VM worker sends its spans to the stack's Application
+         *   Insights (the Azure Monitor exporter, with its managed identity; VM identities get
+         *   Monitoring Metrics Publisher on it, Function Apps have it already)
          * - local: not read (`npm start -- --trace` records traces locally)
          */
         enabled: z.boolean().default(false).describe("Export each job's trace. Default false."),
         /**
          * OTLP/HTTP endpoint every function and VM exports to (`OTEL_EXPORTER_OTLP_ENDPOINT`; spans go to `<endpoint>/v1/traces`).
-         * @default aws: http://localhost:4318, the collector of `awsLambdaLayerArn`; azure, gcp: none (required when enabled),
-         * e.g. an OpenTelemetry Collector exporting to Application Insights or Cloud Trace
+         * @default aws: http://localhost:4318, the collector of `awsLambdaLayerArn`; gcp: none, spans go
+         * to Cloud Trace (https://telemetry.googleapis.com); azure: none, spans go to Application Insights
          */
         endpoint: z.url({ protocol: /^https?$/, error: ruleWithFix("must be an http(s) URL", 'Write e.g. "http://collector.internal:4318".') })
-            .optional().describe("OTLP/HTTP endpoint. Default on aws: the collector layer's http://localhost:4318."),
+            .optional().describe("OTLP/HTTP endpoint. Default on aws: the collector layer's http://localhost:4318; on gcp: Cloud Trace; on azure: Application Insights."),
         /**
          * aws: ARN of the AWS Distro for OpenTelemetry (ADOT) Lambda layer added to every function; its
          * collector listens on localhost:4318 and, by its default configuration, exports to X-Ray
@@ -39,12 +44,9 @@ export const tracingSchema = z
 
 export type TracingSpec = z.output<typeof tracingSchema>;
 
-/** Where a stack with tracing on exports: an endpoint, or on aws the collector layer. */
+/** Where a stack with tracing on exports: an endpoint, on aws the collector layer; gcp and azure export to their tracing service themselves. */
 export function tracingRule(tracing: TracingSpec, cloud: Cloud): SpecIssue[] {
-    if (!tracing.enabled || tracing.endpoint !== undefined) return [];
-    if (cloud === "aws" && tracing.awsLambdaLayerArn !== undefined) return [];
-    const fix = cloud === "aws"
-        ? "Set tracing.awsLambdaLayerArn to the ADOT Lambda layer of your region (its collector exports to X-Ray), or tracing.endpoint to your collector."
-        : `Set tracing.endpoint to an OTLP/HTTP collector that exports to ${cloud === "azure" ? "Application Insights" : "Cloud Trace"}, or turn tracing off.`;
+    if (!tracing.enabled || tracing.endpoint !== undefined || cloud !== "aws" || tracing.awsLambdaLayerArn !== undefined) return [];
+    const fix = "Set tracing.awsLambdaLayerArn to the ADOT Lambda layer of your region (its collector exports to X-Ray), or tracing.endpoint to your collector.";
     return [{ path: ["tracing", "endpoint"], rule: "is required when tracing is enabled", received: undefined, fix }];
 }

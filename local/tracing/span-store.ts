@@ -3,28 +3,33 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { statement, type GroupCommit, type LocalDatabase } from "../engine/database";
 import { semconv } from "../../workers/runtime/tracing/semconv";
 
+/**
+ * Two tables, laid out so a job's spans cost about one appended row per message per export batch
+ * (its send, attempt and settlement usually end within one batch), indexed by message id (UUID v7,
+ * so the index grows at its end rather than taking a scattered insert per span):
+ * - `trace_messages`: the spans about one message ended within one export batch, as a JSON array
+ *   of StoredSpan; a span about several messages (a redrive's links) is stored under each;
+ * - `trace_roots`: spans about no message (the front end's request, the parent of a dashboard or
+ *   CLI redrive), keyed by their ids, found as the ancestors of a job's spans.
+ * The earlier layout (`spans`, and a `span_messages` row per span) held only local timelines, kept
+ * `datastore.ttlDays`; it is dropped.
+ */
 const schema = `
-CREATE TABLE IF NOT EXISTS spans (
+DROP TABLE IF EXISTS span_messages;
+DROP TABLE IF EXISTS spans;
+CREATE TABLE IF NOT EXISTS trace_messages (
+    message_id TEXT NOT NULL,
+    spans TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trace_messages_id ON trace_messages (message_id);
+CREATE TABLE IF NOT EXISTS trace_roots (
     trace_id TEXT NOT NULL,
     span_id TEXT NOT NULL,
-    parent_span_id TEXT,
-    name TEXT NOT NULL,
-    kind INTEGER NOT NULL,
-    start_ms REAL NOT NULL,
-    end_ms REAL NOT NULL,
-    status INTEGER NOT NULL,
-    status_message TEXT,
-    attributes TEXT NOT NULL,
-    links TEXT NOT NULL,
+    span TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
     PRIMARY KEY (trace_id, span_id)
 );
-CREATE TABLE IF NOT EXISTS span_messages (
-    message_id TEXT NOT NULL,
-    trace_id TEXT NOT NULL,
-    span_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS span_messages_id ON span_messages (message_id);
 `;
 
 /** One stored span, as the dashboard's timeline reads it. */
@@ -45,30 +50,36 @@ export interface StoredSpan {
     links: { traceId: string; spanId: string; attributes: Record<string, unknown> }[];
 }
 
-interface SpanRow {
-    trace_id: string;
-    span_id: string;
-    parent_span_id: string | null;
-    name: string;
-    kind: number;
-    start_ms: number;
-    end_ms: number;
-    status: number;
-    status_message: string | null;
-    attributes: string;
-    links: string;
-}
-
 /** The message ids a span is about: its own `messaging.message.id` and those on its links (a redrive's batch). */
 function messageIdsOf(span: ReadableSpan): string[] {
-    const ids = [span.attributes[semconv.messageId], ...span.links.map((link) => link.attributes?.[semconv.messageId])];
+    const own = span.attributes[semconv.messageId];
+    if (span.links.length === 0) return typeof own === "string" ? [own] : [];
+    const ids = [own, ...span.links.map((link) => link.attributes?.[semconv.messageId])];
     return [...new Set(ids.filter((id): id is string => typeof id === "string"))];
+}
+
+/** A span as stored (StoredSpan). */
+function stored(span: ReadableSpan): StoredSpan {
+    const { traceId, spanId } = span.spanContext();
+    return {
+        traceId,
+        spanId,
+        ...(span.parentSpanId !== undefined ? { parentSpanId: span.parentSpanId } : {}),
+        name: span.name,
+        kind: span.kind,
+        startMs: hrTimeToMilliseconds(span.startTime),
+        endMs: hrTimeToMilliseconds(span.endTime),
+        status: span.status.code,
+        ...(span.status.message !== undefined ? { statusMessage: span.status.message } : {}),
+        attributes: span.attributes,
+        links: span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId, attributes: link.attributes ?? {} })),
+    };
 }
 
 /**
  * The local target's trace store: an OpenTelemetry span exporter writing to the stack's SQLite file
- * (tables `spans` and `span_messages`, in the engine's group commit), kept `retentionSeconds`, and
- * the dashboard's query for one job's spans.
+ * (tables `trace_messages` and `trace_roots`, in the engine's group commit), kept
+ * `retentionSeconds`, and the dashboard's query for one job's spans.
  */
 export class SqliteSpanStore implements SpanExporter {
     constructor(
@@ -84,17 +95,23 @@ export class SqliteSpanStore implements SpanExporter {
         if (!this.db.open) return done({ code: ExportResultCode.FAILED, error: new Error("the local database is closed") });
         try {
             const expiresAt = this.now() + this.retentionSeconds * 1000;
-            this.group.runNow(() => {
-                const insert = statement(this.db, `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ms, end_ms, status, status_message, attributes, links, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-                const index = statement(this.db, "INSERT INTO span_messages (message_id, trace_id, span_id) VALUES (?, ?, ?)");
-                for (const span of spans) {
-                    const { traceId, spanId } = span.spanContext();
-                    const links = span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId, attributes: link.attributes ?? {} }));
-                    insert.run(traceId, spanId, span.parentSpanId ?? null, span.name, span.kind, hrTimeToMilliseconds(span.startTime), hrTimeToMilliseconds(span.endTime),
-                        span.status.code, span.status.message ?? null, JSON.stringify(span.attributes), JSON.stringify(links), expiresAt);
-                    for (const id of messageIdsOf(span)) index.run(id, traceId, spanId);
+            const byMessage = new Map<string, StoredSpan[]>();
+            const roots: StoredSpan[] = [];
+            for (const span of spans) {
+                const ids = messageIdsOf(span);
+                const row = stored(span);
+                if (ids.length === 0) roots.push(row);
+                for (const id of ids) {
+                    const list = byMessage.get(id);
+                    if (list) list.push(row);
+                    else byMessage.set(id, [row]);
                 }
+            }
+            this.group.runNow(() => {
+                const message = statement(this.db, "INSERT INTO trace_messages (message_id, spans, expires_at) VALUES (?, ?, ?)");
+                for (const [id, list] of byMessage) message.run(id, JSON.stringify(list), expiresAt);
+                const root = statement(this.db, "INSERT OR REPLACE INTO trace_roots (trace_id, span_id, span, expires_at) VALUES (?, ?, ?, ?)");
+                for (const span of roots) root.run(span.traceId, span.spanId, JSON.stringify(span), expiresAt);
             });
             done({ code: ExportResultCode.SUCCESS });
         } catch (error) {
@@ -109,36 +126,32 @@ export class SqliteSpanStore implements SpanExporter {
      * and redrives) and their ancestors (the front-end request that accepted it).
      */
     spansOf(id: string): StoredSpan[] {
-        const rows = statement(this.db, `
-            WITH RECURSIVE chain(trace_id, span_id) AS (
-                SELECT trace_id, span_id FROM span_messages WHERE message_id = @id
-                UNION
-                SELECT parent.trace_id, parent.span_id FROM chain
-                    JOIN spans child ON child.trace_id = chain.trace_id AND child.span_id = chain.span_id
-                    JOIN spans parent ON parent.trace_id = child.trace_id AND parent.span_id = child.parent_span_id
-            )
-            SELECT spans.* FROM spans JOIN chain USING (trace_id, span_id) WHERE spans.expires_at > @now ORDER BY spans.start_ms, spans.end_ms`).all({ id, now: this.now() }) as SpanRow[];
-        return rows.map((row) => ({
-            traceId: row.trace_id,
-            spanId: row.span_id,
-            ...(row.parent_span_id !== null ? { parentSpanId: row.parent_span_id } : {}),
-            name: row.name,
-            kind: row.kind,
-            startMs: row.start_ms,
-            endMs: row.end_ms,
-            status: row.status,
-            ...(row.status_message !== null ? { statusMessage: row.status_message } : {}),
-            attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-            links: JSON.parse(row.links) as StoredSpan["links"],
-        }));
+        const now = this.now();
+        const rows = statement(this.db, "SELECT spans FROM trace_messages WHERE message_id = ? AND expires_at > ?").all(id, now) as { spans: string }[];
+        const found = new Map<string, StoredSpan>();
+        for (const row of rows) for (const span of JSON.parse(row.spans) as StoredSpan[]) found.set(`${span.traceId}/${span.spanId}`, span);
+        const root = statement(this.db, "SELECT span FROM trace_roots WHERE trace_id = ? AND span_id = ? AND expires_at > ?");
+        let parents = [...found.values()];
+        while (parents.length > 0) {
+            const next: StoredSpan[] = [];
+            for (const span of parents) {
+                if (span.parentSpanId === undefined || found.has(`${span.traceId}/${span.parentSpanId}`)) continue;
+                const row = root.get(span.traceId, span.parentSpanId, now) as { span: string } | undefined;
+                if (!row) continue;
+                const parent = JSON.parse(row.span) as StoredSpan;
+                found.set(`${parent.traceId}/${parent.spanId}`, parent);
+                next.push(parent);
+            }
+            parents = next;
+        }
+        return [...found.values()].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
     }
 
     /** Drops spans past their retention. */
     sweep(): number {
         const now = this.now();
-        return this.db.transaction(() => {
-            statement(this.db, "DELETE FROM span_messages WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = span_messages.trace_id AND s.span_id = span_messages.span_id AND s.expires_at > ?)").run(now);
-            return statement(this.db, "DELETE FROM spans WHERE expires_at <= ?").run(now).changes;
-        })();
+        return this.db.transaction(() =>
+            statement(this.db, "DELETE FROM trace_messages WHERE expires_at <= ?").run(now).changes + statement(this.db, "DELETE FROM trace_roots WHERE expires_at <= ?").run(now).changes,
+        )();
     }
 }

@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
+import { AwsWebQueueWorker } from "../../components/aws/stack";
 import { FunctionWorker } from "../../components/aws/workers-function";
 import { checkSpec, type TracingSpec } from "../../components/spec";
 import { runOffline } from "../../components/testing/offline";
 import { jsonInput, one } from "../helpers/resources";
+import { everyCloudSpec } from "../helpers/specs";
 
 const queueArn = "arn:aws:sqs:eu-west-1:123456789012:shop-dev-jobs";
 const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-dev-data";
@@ -22,7 +24,8 @@ const plan = (tracing?: TracingSpec) =>
 
 const variables = (fn: { inputs: Record<string, unknown> }) => (fn.inputs.environment as { variables: Record<string, string> }).variables;
 
-describe("aws tracing export (spec tracing)", () => {
+describe("aws tracing export (spec tracing)", function () {
+    this.timeout(60_000);
     it("with tracing on: X-Ray active tracing, the ADOT collector layer, OTEL_* pointing at it, and X-Ray write on the role", async () => {
         const { resources } = await plan({ enabled: true, awsLambdaLayerArn: layer });
         const fn = one(resources, "aws:lambda/function:Function");
@@ -54,12 +57,22 @@ describe("aws tracing export (spec tracing)", () => {
         });
     }
 
-    it("refuses tracing without anywhere to export, naming the fix per cloud", () => {
+    it("refuses tracing without anywhere to export on aws, naming the fix; gcp and azure export to their tracing service themselves", () => {
         const spec = { name: "shop", queues: [{ name: "jobs" }], tracing: { enabled: true } };
         const messages = (cloud: "aws" | "azure" | "gcp") => checkSpec(spec, cloud).issues.map((i) => `${i.path.join(".")}: ${i.rule}. ${i.fix}`);
         assert.deepEqual(messages("aws"), ["tracing.endpoint: is required when tracing is enabled. Set tracing.awsLambdaLayerArn to the ADOT Lambda layer of your region (its collector exports to X-Ray), or tracing.endpoint to your collector."]);
-        assert.deepEqual(messages("azure"), ["tracing.endpoint: is required when tracing is enabled. Set tracing.endpoint to an OTLP/HTTP collector that exports to Application Insights, or turn tracing off."]);
-        assert.deepEqual(messages("gcp"), ["tracing.endpoint: is required when tracing is enabled. Set tracing.endpoint to an OTLP/HTTP collector that exports to Cloud Trace, or turn tracing off."]);
+        assert.deepEqual(messages("azure"), []);
+        assert.deepEqual(messages("gcp"), []);
         assert.deepEqual(checkSpec({ ...spec, tracing: { enabled: true, awsLambdaLayerArn: layer } }, "aws").issues, []);
+    });
+
+    it("VM workers export only to a tracing.endpoint of the user's (no collector runs on the instances): its OTEL_* lines in the environment file; none with the layer alone", async () => {
+        const exportLines = async (tracing: TracingSpec) => {
+            const { resources } = await runOffline(() => new AwsWebQueueWorker("portfolio", { spec: { ...everyCloudSpec, tracing } }), { stack: "dev", config: { "aws:region": "eu-west-1" } });
+            const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
+            return script.split("\n").filter((line) => line.startsWith("OTEL_"));
+        };
+        assert.deepEqual(await exportLines({ enabled: true, endpoint: "https://collector.internal:4318" }), ['OTEL_EXPORTER_OTLP_ENDPOINT="https://collector.internal:4318"', 'OTEL_SERVICE_NAME="portfolio-dev-publisher"']);
+        assert.deepEqual(await exportLines({ enabled: true, awsLambdaLayerArn: layer }), []);
     });
 });

@@ -12,6 +12,7 @@ import { gcloudAvailable, startEmulator, type Emulator } from "../workers/gcp/em
 import { createQueue, response, workerEnv } from "../workers/gcp/pubsub-fixtures";
 import { deadLetteredAndRedrivenTree, failsOnceTree } from "./expected-trees";
 import flakyWorker, { repaired } from "./fixtures/flaky-worker";
+import { plannedMaxReceiveCount } from "./planned-environment";
 import { spanTree } from "./span-tree";
 
 /** Pub/Sub's smallest maxDeliveryAttempts, which the fixture queue uses: the dead-lettered job fails this many times. */
@@ -24,9 +25,12 @@ describe("tracing on the Pub/Sub emulator: the front end's trace context travels
     let pubsub: GoogleApiCall;
     let firestore: GoogleApiCall;
     let tracing: Tracing | undefined;
+    /** The worker's QUEUESTACK_MAX_RECEIVE_COUNT as the GCP stack plans it for this queue. */
+    let plannedCount: string;
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();
+        plannedCount = await plannedMaxReceiveCount("gcp", maxDeliveryAttempts);
         emulators = await Promise.all([startEmulator("pubsub"), startEmulator("firestore")]);
         pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulators[0]!.hostPort });
         firestore = googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: emulators[1]!.hostPort });
@@ -41,7 +45,7 @@ describe("tracing on the Pub/Sub emulator: the front end's trace context travels
     async function postJob(name: string, body: object) {
         const queue = await createQueue(pubsub, name);
         const { logger } = capturedLogger();
-        const env = { ...workerEnv("traced"), QUEUESTACK_IDEMPOTENCY_ENABLED: "false", QUEUESTACK_MAX_RECEIVE_COUNT: String(maxDeliveryAttempts) };
+        const env = { ...workerEnv("traced"), QUEUESTACK_IDEMPOTENCY_ENABLED: "false", QUEUESTACK_MAX_RECEIVE_COUNT: plannedCount };
         const { processor, store } = gcpWorkerFromEnv(flakyWorker, env, logger, firestore);
         const frontEnd = createFrontEndHandler({ queues: { traced: { levels: [{ topic: queue.topic }], ordered: false, maxDelaySeconds: 0, maxMessageKb: 256 } }, maxBodyBytes: 1024, pubsub, jobs: store, logger });
         const { res, answer } = response();
@@ -73,7 +77,7 @@ describe("tracing on the Pub/Sub emulator: the front end's trace context travels
         assert.equal(new Set(about.map((s) => s.spanContext().traceId)).size, 1, "one trace for the whole job");
     });
 
-    it(`traces a job that dead-letters after ${maxDeliveryAttempts} attempts and is redriven: the redrive is a new trace linked to the send`, async () => {
+    it(`traces a job that dead-letters after ${maxDeliveryAttempts} attempts and is redriven: the last attempt settles as dead_letter (from the planned count), the redrive is a new trace linked to the send`, async () => {
         const { id, queue, poll } = await postJob("traced-dlq", { mode: "broken", key: "pubsub" });
         const target = new GcpTarget({ project: "pubsub-test", endpoint: emulators[0]!.hostPort, queues: { traced: { subscription: queue.subscription, deadLetterSubscription: queue.deadLetterSubscription } } });
         try {

@@ -16,6 +16,7 @@ import { createScheduleGroup, patternClients, queueWithArn } from "../workers/aw
 import { GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import { deadLetteredAndRedrivenTree, failsOnceTree } from "./expected-trees";
 import flakyWorker, { repaired } from "./fixtures/flaky-worker";
+import { plannedMaxReceiveCount } from "./planned-environment";
 import { spanTree } from "./span-tree";
 
 const maxReceiveCount = 2;
@@ -26,7 +27,10 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
     const exporter = new InMemorySpanExporter();
     let tracing: Tracing | undefined;
     let queue: { url: string; dlqUrl: string };
+    /** The worker's QUEUESTACK_MAX_RECEIVE_COUNT as the AWS stack plans it for this queue. */
+    let plannedCount: string;
     before(async () => {
+        plannedCount = await plannedMaxReceiveCount("aws", maxReceiveCount);
         await createTable(moto(), "traced");
         // One queue for both jobs, so its physical name is the spec name the front end sends to.
         queue = await createQueueWithDlq(moto(), "traced", { maxReceiveCount, visibilityTimeoutSeconds: 1 });
@@ -44,7 +48,7 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
         const { logger } = capturedLogger();
         const env = {
             QUEUESTACK_QUEUE_URL: queue.url, QUEUESTACK_TABLE_NAME: "traced", QUEUESTACK_IDEMPOTENCY_ENABLED: "false", QUEUESTACK_RESULT_TTL_DAYS: "1",
-            QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "1", QUEUESTACK_WORKER_TIMEOUT_SECONDS: "5", QUEUESTACK_MAX_RECEIVE_COUNT: String(maxReceiveCount),
+            QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS: "1", QUEUESTACK_WORKER_TIMEOUT_SECONDS: "5", QUEUESTACK_MAX_RECEIVE_COUNT: plannedCount,
         };
         const aws = awsWorkerFromEnv(flakyWorker, env, logger, { sqs: moto().sqs, dynamodb: moto().dynamodb });
         const frontEnd = createFrontEndHandler({ queues: { traced: { url: queue.url, fifo: false } }, maxBodyBytes: 1024, sqs: moto().sqs, jobs: aws.store, logger });
@@ -81,7 +85,7 @@ describe("tracing on moto SQS: the front end's trace context travels in SQS mess
         assert.equal(new Set(about.map((s) => s.spanContext().traceId)).size, 1, "one trace for the whole job");
     });
 
-    it(`traces a job that dead-letters after ${maxReceiveCount} receives and is redriven: the redrive is a new trace linked to the send`, async () => {
+    it(`traces a job that dead-letters after ${maxReceiveCount} receives and is redriven: the last attempt settles as dead_letter (from the planned count), the redrive is a new trace linked to the send`, async () => {
         const { post, poll } = worker();
         const target = new AwsTarget({ region: "us-east-1", sqs: moto().sqs, queues: { traced: { url: queue.url, deadLetterUrl: queue.dlqUrl } } });
         try {

@@ -10,10 +10,11 @@ import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { createLogger } from "../runtime";
 import { frontEndFromEnv } from "./front-end-setup";
 import { startEntryTracing } from "../runtime/tracing/entry";
+import { azureTraceExporters } from "./trace-export";
 
 const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-front-end" });
 let ready: ReturnType<typeof frontEndFromEnv> | undefined;
-const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-front-end");
+const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-front-end", process.env, azureTraceExporters(process.env));
 
 app.http("front-end", {
     route: "{*path}",

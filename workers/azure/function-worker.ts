@@ -11,6 +11,7 @@ import { createLogger, requireInteger } from "../runtime";
 import { createServiceBusFunctionHandler, type FunctionWorkerReady, serviceBusTriggerOptions } from "./function-handler";
 import { azureWorkerFromEnv } from "./worker-setup";
 import { startEntryTracing } from "../runtime/tracing/entry";
+import { azureTraceExporters } from "./trace-export";
 
 const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker" });
 let worker: FunctionWorkerReady | undefined;
@@ -18,7 +19,7 @@ const ready = (): FunctionWorkerReady => ({
     ...azureWorkerFromEnv(exported, process.env, logger),
     invocationSeconds: requireInteger(process.env, "QUEUESTACK_INVOCATION_SECONDS", "the Functions host's functionTimeout, seconds", { min: 1, max: 86_400 }),
 });
-const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker");
+const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-function-worker", process.env, azureTraceExporters(process.env));
 const handle = createServiceBusFunctionHandler(() => (worker ??= ready()), logger);
 
 app.serviceBusQueue("worker", {

@@ -17,9 +17,10 @@ import { ServiceBusQueueReceiver } from "./receiver";
 import { ScheduledEvents } from "./scheduled-events";
 import { azureWorkerFromEnv } from "./worker-setup";
 import { startEntryTracing } from "../runtime/tracing/entry";
+import { azureTraceExporters } from "./trace-export";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
-startEntryTracing("queuestack-vm-worker");
+startEntryTracing("queuestack-vm-worker", process.env, azureTraceExporters(process.env));
 
 runService(logger, () => {
     const env = process.env;

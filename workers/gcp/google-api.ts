@@ -4,37 +4,9 @@
  * from the metadata server; with an emulator host set it talks plain HTTP without credentials.
  */
 
-/** Fetches an access token for the runtime's service account. */
-export type TokenSource = () => Promise<string>;
+import { metadataTokens, processMetadataTokens, type TokenSource } from "../runtime/google-metadata-tokens";
 
-const metadataTokenUrl = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
-
-/**
- * Tokens from the metadata server, cached until a minute before they expire. Calls made while a
- * token is being fetched wait for that one request instead of each asking the metadata server.
- */
-function metadataTokens(fetchImpl: typeof fetch): TokenSource {
-    let cached: { token: string; expiresAt: number } | undefined;
-    let pending: Promise<string> | undefined;
-    const fetchToken = async () => {
-        const response = await fetchImpl(metadataTokenUrl, { headers: { "Metadata-Flavor": "Google" } });
-        if (!response.ok) throw new Error(`metadata server token request failed: ${response.status} ${await response.text()}`);
-        const body = (await response.json()) as { access_token: string; expires_in: number };
-        cached = { token: body.access_token, expiresAt: Date.now() + (body.expires_in - 60) * 1000 };
-        return cached.token;
-    };
-    return () => {
-        if (cached && Date.now() < cached.expiresAt) return Promise.resolve(cached.token);
-        pending ??= fetchToken().finally(() => (pending = undefined));
-        return pending;
-    };
-}
-
-/**
- * The process's one metadata token source, shared by every client on the global fetch (Pub/Sub,
- * Firestore, Cloud Tasks, Cloud Storage all use the same service account token).
- */
-let processTokens: TokenSource | undefined;
+export type { TokenSource } from "../runtime/google-metadata-tokens";
 
 /** An error answer from a Google API, with its HTTP status and the API's status name. */
 export class GoogleApiError extends Error {
@@ -75,7 +47,7 @@ export function googleFetch(options: GoogleApiOptions): GoogleFetch {
     const base = options.emulatorHost ? `http://${options.emulatorHost}` : options.baseUrl;
     const tokens = options.emulatorHost
         ? undefined
-        : (options.tokens ?? (options.fetchImpl ? metadataTokens(options.fetchImpl) : (processTokens ??= metadataTokens((input, init) => fetch(input, init)))));
+        : (options.tokens ?? (options.fetchImpl ? metadataTokens(options.fetchImpl) : processMetadataTokens()));
     return async (method, path, body, options) => {
         const headers: Record<string, string> = body ? { "content-type": body.contentType } : {};
         if (tokens) headers.authorization = `Bearer ${await tokens()}`;

@@ -1,3 +1,4 @@
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { startTracing, type Tracing } from "./setup";
 
 /** Tracing as a cloud entry point runs it. */
@@ -13,10 +14,11 @@ export interface EntryTracing {
  * Starts the process's tracer provider from the OTEL_* variables the components set (spec
  * `tracing`; see docs/tracing.md): OTLP/HTTP export when an endpoint is named, nothing (no-op
  * spans, no flush) otherwise. `serviceName` is the default `service.name` (OTEL_SERVICE_NAME wins).
+ * `exporters` are the cloud's own besides OTLP (Azure Monitor: workers/azure/trace-export.ts).
  * A long-running process (VM worker) exports in batches and flushes once more when it exits.
  */
-export function startEntryTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): EntryTracing {
-    const tracing: Tracing | undefined = startTracing({ serviceName, env });
+export function startEntryTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env, exporters: SpanExporter[] = []): EntryTracing {
+    const tracing: Tracing | undefined = startTracing({ serviceName, env, exporters });
     if (tracing) process.once("beforeExit", () => void tracing.shutdown());
     return {
         around: async (invocation) => {

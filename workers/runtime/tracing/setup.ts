@@ -1,9 +1,9 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { detectResourcesSync, envDetectorSync, Resource } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { otlpExporter } from "./otlp-exporter";
 
 /** What `startTracing` sets up besides what the OTEL_* environment variables ask for. */
 export interface TracingOptions {
@@ -11,6 +11,8 @@ export interface TracingOptions {
     serviceName: string;
     /** More span processors: the local target's SQLite store, a test's in-memory exporter. @default none */
     processors?: SpanProcessor[];
+    /** More exporters, each batched (OTEL_BSP_*): e.g. Azure Monitor on Azure. @default none */
+    exporters?: SpanExporter[];
     /** @default process.env */
     env?: NodeJS.ProcessEnv;
 }
@@ -31,22 +33,12 @@ export function otlpRequested(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * The traces URL `env` names (the exporter itself reads process.env, not a caller's `env`):
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`, as the
- * OTLP exporter spec says; undefined leaves the exporter's default (http://localhost:4318/v1/traces).
- */
-function otlpUrl(env: NodeJS.ProcessEnv): { url?: string } {
-    if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return { url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT };
-    if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return { url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` };
-    return {};
-}
-
-/**
  * Registers the global tracer provider the runtime's spans go to, configured the standard way:
  * - `OTEL_SDK_DISABLED=true` turns tracing off (returns undefined; every span is a no-op);
  * - OTLP/HTTP (JSON) export when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
  *   is set or OTEL_TRACES_EXPORTER=otlp, batched (OTEL_BSP_*), with OTEL_EXPORTER_OTLP_HEADERS etc.
- *   read by the exporter; OTEL_TRACES_EXPORTER=none turns it off;
+ *   read by the exporter; OTEL_TRACES_EXPORTER=none turns it off; QUEUESTACK_OTLP_AUTH=google adds
+ *   the service account's token for Cloud Trace (otlp-exporter.ts);
  * - OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES for the resource, OTEL_TRACES_SAMPLER(_ARG) for
  *   sampling;
  * - W3C trace context as the global propagator and AsyncLocalStorage for the active span.
@@ -55,8 +47,8 @@ function otlpUrl(env: NodeJS.ProcessEnv): { url?: string } {
 export function startTracing(options: TracingOptions): Tracing | undefined {
     const env = options.env ?? process.env;
     if ((env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true") return undefined;
-    const processors = [...(options.processors ?? [])];
-    if (otlpRequested(env)) processors.push(new BatchSpanProcessor(new OTLPTraceExporter(otlpUrl(env))));
+    const processors = [...(options.processors ?? []), ...(options.exporters ?? []).map((exporter) => new BatchSpanProcessor(exporter))];
+    if (otlpRequested(env)) processors.push(new BatchSpanProcessor(otlpExporter(env)));
     if (processors.length === 0) return undefined;
 
     const resource = new Resource({ "service.name": options.serviceName }).merge(detectResourcesSync({ detectors: [envDetectorSync] }));
