@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -14,6 +14,9 @@ import * as path from "node:path";
  * be resolved instead (`lib.ts` beside `lib.js`, a closer node_modules), a package's changed
  * `main`/`exports` or another esbuild all miss. Bundles are stored under their own SHA-256 and
  * checked against it when read.
+ *
+ * Bounded (see `pruneBundleCache`): entries unused for 30 days are removed, and the least recently
+ * used ones past 256 MiB in all, each time a build stores a new entry.
  *
  * Where: `<projectRoot>/node_modules/.cache/queuestack/bundles` when the project has a
  * node_modules directory, else `<os tmpdir>/queuestack-bundle-cache`. Set
@@ -93,8 +96,11 @@ export function readCachedBundle(directory: string, key: string): string | undef
         if (manifest.format !== formatVersion) return undefined;
         for (const [file, digest] of Object.entries(manifest.files)) if (sha256(readFileSync(file)) !== digest) return undefined;
         for (const [dir, digest] of Object.entries(manifest.directories)) if (directoryDigest(dir) !== digest) return undefined;
-        const bundle = readFileSync(path.join(directory, `${manifest.bundle}.js`), "utf8");
-        return sha256(bundle) === manifest.bundle ? bundle : undefined;
+        const bundleFile = path.join(directory, `${manifest.bundle}.js`);
+        const bundle = readFileSync(bundleFile, "utf8");
+        if (sha256(bundle) !== manifest.bundle) return undefined;
+        touch(path.join(directory, `${key}.json`), bundleFile);
+        return bundle;
     } catch {
         return undefined; // no entry, or a file it lists is gone: build
     }
@@ -127,8 +133,72 @@ export function writeCachedBundle(directory: string, key: string, bundle: string
         const manifest: Manifest = { format: formatVersion, files, directories, bundle: sha256(bundle) };
         atomicWrite(path.join(directory, `${manifest.bundle}.js`), bundle);
         atomicWrite(path.join(directory, `${key}.json`), JSON.stringify(manifest));
+        pruneBundleCache(directory, { keep: [`${manifest.bundle}.js`, `${key}.json`] });
     } catch {
         // read-only or full disk: the cache is an optimisation
+    }
+}
+
+/** How much the bundle cache keeps; see `pruneBundleCache`. */
+export interface BundleCacheLimits {
+    /** Files not used (read or written) for this long are removed. @default 30 days */
+    maxAgeMs: number;
+    /** Past this many bytes in all, the least recently used files are removed until it fits. @default 256 MiB */
+    maxBytes: number;
+}
+
+export const defaultBundleCacheLimits: BundleCacheLimits = { maxAgeMs: 30 * 24 * 3600 * 1000, maxBytes: 256 * 1024 * 1024 };
+
+/** A temporary file older than this was left by a write that died (writes take milliseconds). */
+const abandonedTemporaryMs = 3600 * 1000;
+
+/**
+ * Keeps the cache bounded: a file's modification time is its last use (a hit touches its manifest
+ * and bundle), files unused for `maxAgeMs` go, then the least recently used until the rest fits in
+ * `maxBytes`, and temporary files abandoned by a write that died. Names in `keep` (the entry just
+ * stored) always stay. A manifest whose bundle was removed, or a concurrent reader that loses a
+ * file, only costs a build; a bundle left without a manifest is never touched again and ages out.
+ */
+export function pruneBundleCache(directory: string, options: Partial<BundleCacheLimits> & { keep?: string[]; now?: number } = {}): void {
+    const { maxAgeMs, maxBytes } = { ...defaultBundleCacheLimits, ...options };
+    const now = options.now ?? Date.now();
+    const keep = new Set(options.keep ?? []);
+    const files = readdirSync(directory).flatMap((name) => {
+        try {
+            const stat = statSync(path.join(directory, name));
+            return stat.isFile() ? [{ name, usedAt: stat.mtimeMs, bytes: stat.size }] : [];
+        } catch {
+            return []; // removed by a concurrent prune
+        }
+    });
+    const remove = (name: string) => rmSync(path.join(directory, name), { force: true });
+    let total = 0;
+    const live = [];
+    for (const file of files) {
+        const limit = file.name.endsWith(".tmp") ? abandonedTemporaryMs : maxAgeMs;
+        if (!keep.has(file.name) && now - file.usedAt > limit) remove(file.name);
+        else {
+            total += file.bytes;
+            live.push(file);
+        }
+    }
+    for (const file of live.sort((a, b) => a.usedAt - b.usedAt)) {
+        if (total <= maxBytes) break;
+        if (keep.has(file.name) || file.name.endsWith(".tmp")) continue;
+        remove(file.name);
+        total -= file.bytes;
+    }
+}
+
+/** Marks files as just used (their modification time), for `pruneBundleCache`'s order. */
+function touch(...files: string[]): void {
+    const now = new Date();
+    for (const file of files) {
+        try {
+            utimesSync(file, now, now);
+        } catch {
+            // read-only cache: it is still read, only evicted sooner
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build, version as esbuildVersion, type BuildOptions, type Plugin } from "esbuild";
@@ -156,6 +156,12 @@ export async function bundleWorkerFile(args: BundleWorkerArgs): Promise<BundleFi
     const directory = path.join(tmpdir(), "queuestack-bundles");
     mkdirSync(directory, { recursive: true });
     const file = path.join(directory, `${sha256}.js`);
-    if (!existsSync(file)) writeFileSync(file, code);
+    if (!existsSync(file)) {
+        // Through a temporary file and a rename: another process (a second plan, a parallel test
+        // worker) never reads a half-written bundle.
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, code);
+        renameSync(temporary, file);
+    }
     return { path: file, sha256 };
 }

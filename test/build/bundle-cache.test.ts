@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writ
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleCounts, bundleWorker, forgetBundles } from "../../components/build/bundle";
-import { bundleCacheDirectory } from "../../components/build/bundle-cache";
+import { bundleCacheDirectory, defaultBundleCacheLimits, pruneBundleCache } from "../../components/build/bundle-cache";
 
 /** Every file and directory under `root` dated 10 s ago: edits made before the build, as in real use. */
 function settle(root: string): void {
@@ -125,5 +125,84 @@ describe("build: bundle cache across runs", function () {
         } finally {
             delete process.env.QUEUESTACK_BUNDLE_CACHE;
         }
+    });
+
+    it("marks an entry used when it answers, and prunes files unused for 30 days when it stores one", async () => {
+        const first = await bundleFresh();
+        const directory = bundleCacheDirectory(root)!;
+        const entryFiles = readdirSync(directory).sort();
+        assert.equal(entryFiles.length, 2, "one manifest and one bundle");
+        const monthAgo = new Date(Date.now() - defaultBundleCacheLimits.maxAgeMs - 60_000);
+        for (const name of entryFiles) utimesSync(path.join(directory, name), monthAgo, monthAgo);
+        assert.deepEqual(await bundleFresh(), { code: first.code, built: false });
+        for (const name of entryFiles) assert.ok(statSync(path.join(directory, name)).mtimeMs > Date.now() - 60_000, `${name} marked used`);
+
+        write("lib.js", `exports.value = "lib-js-edited";\n`);
+        settle(root);
+        // (settle re-dates the cache too, so the old files are dated after it.)
+        // An old entry of another build, and a temporary file a dead write left behind two hours ago.
+        writeFileSync(path.join(directory, "stale.json"), "{}");
+        writeFileSync(path.join(directory, "stale-bundle.js"), "0");
+        writeFileSync(path.join(directory, "x.js.123.456.tmp"), "0");
+        for (const name of ["stale.json", "stale-bundle.js"]) utimesSync(path.join(directory, name), monthAgo, monthAgo);
+        const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+        utimesSync(path.join(directory, "x.js.123.456.tmp"), twoHoursAgo, twoHoursAgo);
+        assert.equal((await bundleFresh()).built, true);
+        // The same request's manifest now names the new bundle; the first bundle stays until it ages out.
+        const after = readdirSync(directory).sort();
+        assert.deepEqual(after.filter((name) => !entryFiles.includes(name)).map((name) => path.extname(name)), [".js"], `${after}`);
+        assert.deepEqual(after.filter((name) => entryFiles.includes(name)), entryFiles);
+    });
+});
+
+describe("build: pruneBundleCache", () => {
+    let directory: string;
+    const now = Date.parse("2026-12-05T10:00:00Z");
+    /** Writes `bytes` bytes to `name`, last used `minutesAgo` minutes before `now`. */
+    function file(name: string, bytes: number, minutesAgo: number): void {
+        writeFileSync(path.join(directory, name), "x".repeat(bytes));
+        const at = new Date(now - minutesAgo * 60_000);
+        utimesSync(path.join(directory, name), at, at);
+    }
+    const names = () => readdirSync(directory).sort();
+
+    beforeEach(() => (directory = mkdtempSync(path.join(tmpdir(), "queuestack-bundle-prune-"))));
+    afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+    it("removes files unused for longer than maxAgeMs and abandoned temporary files older than an hour", () => {
+        file("old.json", 10, 61);
+        file("old.js", 10, 61);
+        file("recent.json", 10, 59);
+        file("recent.js", 10, 59);
+        file("dead.js.1.2.tmp", 10, 61);
+        file("writing.js.3.4.tmp", 10, 1);
+        pruneBundleCache(directory, { maxAgeMs: 60 * 60_000, maxBytes: 1_000, now });
+        assert.deepEqual(names(), ["recent.js", "recent.json", "writing.js.3.4.tmp"]);
+    });
+
+    it("past maxBytes, removes the least recently used files until the rest fits", () => {
+        file("a.json", 100, 41);
+        file("a.js", 300, 40);
+        file("b.json", 100, 31);
+        file("b.js", 300, 30);
+        file("c.json", 100, 21);
+        file("c.js", 300, 20);
+        pruneBundleCache(directory, { maxAgeMs: 24 * 3600_000, maxBytes: 750, now });
+        assert.deepEqual(names(), ["b.js", "c.js", "c.json"]);
+    });
+
+    it("never removes the entry just stored, even when it alone exceeds maxBytes or is dated old", () => {
+        file("old.json", 100, 90);
+        file("new.json", 100, 120);
+        file("new.js", 2_000, 120);
+        pruneBundleCache(directory, { maxAgeMs: 60 * 60_000, maxBytes: 1_000, now, keep: ["new.json", "new.js"] });
+        assert.deepEqual(names(), ["new.js", "new.json"]);
+    });
+
+    it("keeps everything within both limits", () => {
+        file("a.json", 100, 10);
+        file("a.js", 300, 10);
+        pruneBundleCache(directory, { maxAgeMs: 60 * 60_000, maxBytes: 400, now });
+        assert.deepEqual(names(), ["a.js", "a.json"]);
     });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PubSub, v1 } from "@google-cloud/pubsub";
-import { gcloudAvailable, startEmulator, type Emulator } from "../workers/gcp/emulators";
+import { gcloudAvailable, sharedEmulator, type Emulator } from "../workers/gcp/emulators";
 import { opsSpec, queuestack, stackDir } from "./ops-cli";
 
 const project = "queuestack-ops";
@@ -21,7 +21,7 @@ describe("queuestack operations on Google Cloud (Pub/Sub emulator)", function ()
             this.skip();
         }
         this.timeout(90_000);
-        emulator = await startEmulator("pubsub");
+        emulator = await sharedEmulator("pubsub");
         pubsub = new PubSub({ projectId: project, apiEndpoint: emulator.hostPort, emulatorMode: true });
         const options = (await pubsub.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0];
         subscriber = new v1.SubscriberClient(options);
@@ -31,7 +31,6 @@ describe("queuestack operations on Google Cloud (Pub/Sub emulator)", function ()
 
     after(async () => {
         await Promise.all([subscriber?.close(), publisher?.close(), pubsub?.close()]);
-        await emulator?.stop();
         stack?.cleanup();
     });
 

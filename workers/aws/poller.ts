@@ -50,6 +50,13 @@ interface InFlight extends Held {
     extendedAt: number;
 }
 
+/**
+ * What keys a delivery in flight: its receipt handle, unique per receive. Not the message id: SQS
+ * delivers at least once, and two receives may return the same message side by side; each copy
+ * must count against concurrency, be extended by the heartbeat and be waited for on stop.
+ */
+const deliveryOf = (message: SqsMessage) => message.ReceiptHandle ?? message.MessageId ?? "";
+
 const sqsBatch = 10;
 const flushDelayMs = 50;
 
@@ -172,7 +179,7 @@ export class SqsPoller {
         for (const one of held) {
             const { message } = one;
             this.counts.received++;
-            this.inFlight.set(message.MessageId ?? "", { ...one, extendedAt: Date.now() });
+            this.inFlight.set(deliveryOf(message), { ...one, extendedAt: Date.now() });
             const group = message.Attributes?.MessageGroupId;
             if (group === undefined) void this.process(one);
             else groups.set(group, [...(groups.get(group) ?? []), one]);
@@ -187,10 +194,10 @@ export class SqsPoller {
     private async processInOrder(group: Held[]): Promise<void> {
         for (const [index, held] of group.entries()) {
             // Returned to the queue by a stop that ran out of time.
-            if (!this.inFlight.has(held.message.MessageId ?? "")) return;
+            if (!this.inFlight.has(deliveryOf(held.message))) return;
             const outcome = await this.process(held);
             if (outcome.kind === "retry" || outcome.kind === "dead-letter") {
-                const rest = group.slice(index + 1).filter((m) => this.inFlight.delete(m.message.MessageId ?? ""));
+                const rest = group.slice(index + 1).filter((m) => this.inFlight.delete(deliveryOf(m.message)));
                 if (rest.length > 0) await this.changeVisibility(rest, 0);
                 this.wake();
                 return;
@@ -202,7 +209,7 @@ export class SqsPoller {
         const outcome = await this.options
             .processor(held.raw)
             .catch((error): Outcome => ({ kind: "retry", reason: describeError(error) }));
-        this.inFlight.delete(held.message.MessageId ?? "");
+        this.inFlight.delete(deliveryOf(held.message));
         await this.settle(held, outcome);
         this.wake();
         return outcome;
@@ -275,7 +282,7 @@ export class SqsPoller {
         if (unfinished.length === 0) return;
         this.counts.returnedOnStop += unfinished.length;
         this.options.logger.warn({ count: unfinished.length }, "returning unfinished messages to the queue");
-        for (const { message } of unfinished) this.inFlight.delete(message.MessageId ?? "");
+        for (const { message } of unfinished) this.inFlight.delete(deliveryOf(message));
         await this.changeVisibility(unfinished, 0);
     }
 

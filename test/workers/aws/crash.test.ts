@@ -12,7 +12,11 @@ import { depth } from "../helpers/sqs";
 /** Messages in the run; QUEUESTACK_CRASH_MESSAGES changes it (e.g. 5000 for a longer soak). */
 const total = Number(process.env.QUEUESTACK_CRASH_MESSAGES ?? 1000);
 const workers = 3;
-/** A random worker is SIGKILLed (and restarted) every 1-2.5 s until the queue is drained. */
+/**
+ * A random working worker (one that has settled a message since it started, so it is polling and
+ * holds messages, not still loading its bundle) is SIGKILLed and restarted every 1-2.5 s until the
+ * queue is drained.
+ */
 const killEveryMs = () => 1000 + Math.random() * 1500;
 
 /** How often each failure reason was logged, with lease timestamps and message ids masked. */
@@ -86,17 +90,20 @@ describe(`aws: ${total} messages through VM pollers killed with SIGKILL at rando
             const index = outputs.push("") - 1;
             child.stdout?.on("data", (chunk) => (outputs[index] += chunk));
             closed.push(new Promise((resolve) => child.once("close", resolve)));
-            return child;
+            return { child, index };
         };
-        const pool: ChildProcess[] = Array.from({ length: workers }, startWorker);
+        const pool: { child: ChildProcess; index: number }[] = Array.from({ length: workers }, startWorker);
+        const working = (worker: { index: number }) => outputs[worker.index]!.includes('"outcome":');
         let kills = 0;
         let drained = false;
         const killer = (async () => {
             while (!drained) {
                 await new Promise((resolve) => setTimeout(resolve, killEveryMs()));
                 if (drained) return;
-                const victim = Math.floor(Math.random() * workers);
-                pool[victim]!.kill("SIGKILL");
+                const candidates = pool.flatMap((worker, slot) => (working(worker) ? [slot] : []));
+                if (candidates.length === 0) continue;
+                const victim = candidates[Math.floor(Math.random() * candidates.length)]!;
+                pool[victim]!.child.kill("SIGKILL");
                 kills++;
                 pool[victim] = startWorker();
             }
@@ -117,7 +124,7 @@ describe(`aws: ${total} messages through VM pollers killed with SIGKILL at rando
         } finally {
             drained = true;
             await killer;
-            for (const child of pool) child.kill("SIGKILL");
+            for (const { child } of pool) child.kill("SIGKILL");
             await Promise.all(closed);
         }
 

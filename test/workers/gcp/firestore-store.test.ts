@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { googleApi } from "../../../workers/gcp/google-api";
 import { FirestoreWorkerStore } from "../../../workers/gcp/firestore-store";
 import { workerStoreContract } from "../helpers/store-contract";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { type Emulator, gcloudAvailable, sharedEmulator } from "./emulators";
 
 describe("gcp FirestoreWorkerStore (Firestore emulator)", function () {
     this.timeout(90_000);
@@ -12,9 +12,8 @@ describe("gcp FirestoreWorkerStore (Firestore emulator)", function () {
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();
-        emulator = await startEmulator("firestore");
+        emulator = await sharedEmulator("firestore");
     });
-    after(() => emulator?.stop());
 
     describe("the WorkerStore contract", () => {
         workerStoreContract((now) => store("contract-test", now));

@@ -4,7 +4,7 @@ import { createFrontEndHandler, type FrontEndRequest } from "../../../workers/gc
 import { googleApi, type GoogleApiCall } from "../../../workers/gcp/google-api";
 import { GcsBlobStore, storageFetch } from "../../../workers/gcp/gcs-blob-store";
 import { acknowledge, pull } from "../../../workers/gcp/pubsub-api";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { type Emulator, gcloudAvailable, sharedEmulator } from "./emulators";
 import { type FakeGoogleServer, fakeStorage, startFakeGoogleServer } from "./fake-google-server";
 import { bodyOf, createQueue, project, response } from "./pubsub-fixtures";
 
@@ -56,7 +56,7 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();
-        emulator = await startEmulator("pubsub");
+        emulator = await sharedEmulator("pubsub");
         pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.hostPort });
         tasks = await startFakeGoogleServer(() =>
             tasks.requests.length <= tasksAccepted ? { status: 200, json: { name: `${taskQueue}/tasks/1` } } : { status: 503, json: { error: { code: 503, message: "try later", status: "UNAVAILABLE" } } },
@@ -71,7 +71,6 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
         for (const name of ["fp-events-one", "fp-events-two"]) await pubsub("PUT", `${project}/subscriptions/${name}`, { topic: `${project}/topics/fp-events` });
     });
     after(async () => {
-        await emulator?.stop();
         await tasks?.close();
         await storage?.close();
     });

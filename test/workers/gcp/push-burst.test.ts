@@ -7,7 +7,7 @@ import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
 import { one } from "../../helpers/resources";
 import { database, handlerCode } from "../../gcp/fixtures";
 import { runGcp } from "../../gcp/offline-gcp";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { type Emulator, gcloudAvailable, sharedEmulator } from "./emulators";
 import { response } from "./pubsub-fixtures";
 
 const concurrency = 4;
@@ -75,9 +75,8 @@ describe("gcp push bursts (Firestore emulator, Cloud Run admission simulated fro
     let emulator: Emulator | undefined;
     before(async function () {
         if (!gcloudAvailable()) this.skip();
-        emulator = await startEmulator("firestore");
+        emulator = await sharedEmulator("firestore");
     });
-    after(() => emulator?.stop());
 
     it(`by default runs a burst of ${burst} deliveries (10 x concurrency) with no 429, each once, never more than ${concurrency} at a time`, async () => {
         const planned = await plannedFunction();

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { createLogger, defineWorker, PermanentError } from "../../../workers/runtime";
 import { createPushHandler, type HttpResponse } from "../../../workers/gcp/push-handler";
 import { gcpWorkerFromEnv } from "../../../workers/gcp/worker-setup";
-import { type Emulator, gcloudAvailable, startEmulator } from "./emulators";
+import { type Emulator, gcloudAvailable, sharedEmulator } from "./emulators";
 import { workerEnv } from "./pubsub-fixtures";
 
 /** Records what the handler answered. */
@@ -52,9 +52,8 @@ describe("gcp push handler (Firestore emulator)", function () {
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();
-        emulator = await startEmulator("firestore");
+        emulator = await sharedEmulator("firestore");
     });
-    after(() => emulator?.stop());
     beforeEach(() => (runs.length = 0));
 
     it("acks a processed delivery with 200 and stores the result", async () => {

@@ -3,6 +3,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startMoto as launchMoto } from "../../../rehearse/emulators/moto";
 import { installed } from "../../../rehearse/emulators/process";
+import { testEmulators } from "../../helpers/emulators";
 
 /** A moto_server on a free loopback port, with SDK clients pointed at it. */
 export interface Moto {
@@ -24,40 +25,38 @@ const clientConfig = (endpoint: string) => ({
 export const motoAvailable = () => installed("moto_server");
 
 /**
- * Starts moto_server on 127.0.0.1 (the rehearsal's launcher: authorization off, its own process
- * group, stopped by id) and waits until it answers.
+ * Starts a moto_server of its own on 127.0.0.1 (the rehearsal's launcher: authorization off, its own
+ * process group, stopped by id) and waits until it answers. Suites use `useMoto()`; this is for
+ * benchmarks and for a test that must own the server.
  */
 export async function startMoto(): Promise<Moto> {
     const server = await launchMoto();
-    const config = clientConfig(server.endpoint);
+    return motoClients(server.endpoint, () => server.stop());
+}
+
+function motoClients(endpoint: string, stopServer: () => Promise<void>): Moto {
+    const config = clientConfig(endpoint);
     const sqs = new SQSClient(config);
     const dynamodb = new DynamoDBClient(config);
     const secrets = new SecretsManagerClient(config);
     return {
-        endpoint: server.endpoint,
+        endpoint,
         sqs,
         dynamodb,
         secrets,
         stop: async () => {
             for (const client of [sqs, dynamodb, secrets]) client.destroy();
-            await server.stop();
+            await stopServer();
         },
     };
 }
 
-let shared: Promise<Moto> | undefined;
-
-// Imported at the top of test files, this registers on mocha's root suite: the shared server is
-// stopped (and reaped) once every suite has run.
-after(async () => {
-    const running = await shared?.catch(() => undefined);
-    shared = undefined;
-    await running?.stop();
-});
+let shared: { server: unknown; moto: Moto } | undefined;
 
 /**
- * One moto_server for the whole test run (started on first use, stopped after the last suite):
- * suites keep apart by giving their queues and tables distinct names.
+ * The test process's moto_server (test/helpers/emulators.ts: started on first use, stopped after
+ * the last suite) with SDK clients pointed at it: suites keep apart by giving their queues and
+ * tables distinct names, prefixed with the suite's own.
  */
 export function useMoto(): () => Moto {
     let moto: Moto | undefined;
@@ -67,9 +66,9 @@ export function useMoto(): () => Moto {
             this.skip();
         }
         this.timeout(20_000);
-        shared ??= startMoto();
-        shared.catch(() => (shared = undefined));
-        moto = await shared;
+        const server = await testEmulators.moto();
+        if (shared?.server !== server) shared = { server, moto: motoClients(server.endpoint, async () => undefined) };
+        moto = shared.moto;
     });
     return () => {
         if (!moto) throw new Error("moto is not running");
