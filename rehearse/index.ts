@@ -1,6 +1,6 @@
 import { validateSpec, type Cloud } from "../components/spec";
 import type { PlannedResource } from "./plan";
-import { rehearseAws } from "./aws/rehearse";
+import { withOptionalPackages } from "../components/optional-package";
 import type { RehearsalContext } from "./context";
 import { contractChecks, type Replan } from "./contracts";
 import { EmulatorPool } from "./emulators/pool";
@@ -61,8 +61,17 @@ export async function rehearse(planned: PlannedStack, options: RehearseOptions =
 async function onEmulators(cloud: Cloud, context: RehearsalContext): Promise<Check[]> {
     switch (cloud) {
         case "aws":
-            return rehearseAws(context);
+            return loadAwsRehearsal().rehearseAws(context);
         default:
             return [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
     }
+}
+
+/** The AWS clients the rehearsal drives moto with (optional peers of the package). */
+export const awsRehearsalPackages = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-iam", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sns", "@aws-sdk/client-sqs", "@aws-sdk/client-sts"];
+
+/** The AWS rehearsal, loaded when an AWS stack is rehearsed. */
+function loadAwsRehearsal(): typeof import("./aws/rehearse") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return withOptionalPackages("queuestack rehearse on aws", awsRehearsalPackages, () => require("./aws/rehearse") as typeof import("./aws/rehearse"));
 }
