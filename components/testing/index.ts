@@ -4,3 +4,4 @@
  */
 export { runOffline, valueOf, type OfflineOptions, type PlannedResource } from "./offline";
 export { computedState } from "./computed-state";
+export { loadStackConfig, StackConfigError } from "../stack-config";
