@@ -67,7 +67,7 @@ describe("CommonJS consumer (${cloud})", () => {
     });
     it("names the provider SDK to install for a cloud it does not have", async () => {
         await assert.rejects(
-            runOffline(() => new WebQueueWorker("x", { cloud: other, spec: { name: "x", queues: [{ name: "q" }] } })),
+            runOffline(() => new WebQueueWorker("orders", { cloud: other, spec: { name: "orders", queues: [{ name: "jobs" }], workers: [] } })),
             { message: 'queuestack: cloud "' + other + '" needs the ' + (other === "aws" ? "@pulumi/aws" : "@pulumi/gcp") + " package, which is not installed. Run: npm install " + (other === "aws" ? "@pulumi/aws" : "@pulumi/gcp") },
         );
     });
@@ -199,7 +199,7 @@ for (const consumer of consumers) {
         });
 
         it("runs its TypeScript, CommonJS and ESM mocha tests under Pulumi's mocks", async () => {
-            const out = await runIn(dir, process.execPath, [mocha, "--reporter", "dot", "bin/test/**/*.test.js", "test/cjs.test.cjs", "test/esm.test.mjs"]);
+            const out = await runIn(dir, process.execPath, [mocha, "--reporter", "dot", "--timeout", "300000", "bin/test/**/*.test.js", "test/cjs.test.cjs", "test/esm.test.mjs"]);
             const passing = Number(/(\d+) passing/.exec(out)?.[1]);
             const tsTests = readdirSync(path.join(dir, "test")).filter((f) => f.endsWith(".test.ts")).length;
             assert.ok(tsTests >= 1);
