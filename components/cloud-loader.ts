@@ -12,7 +12,7 @@ const cloudModules: Record<Exclude<Cloud, "local">, { module: string; exportName
 /** Requires a module, turning a missing provider SDK into an error that says what to install. */
 export function requireCloudModule<T>(modulePath: string, sdk: string, cloud: string): T {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return withOptionalPackages(`cloud "${cloud}"`, [sdk], () => require(modulePath) as T);
+    return withOptionalPackages(`queuestack: cloud "${cloud}"`, [sdk], () => require(modulePath) as T);
 }
 
 /** The whole-stack component for `cloud`, loading only that cloud's provider SDK. */

@@ -7,12 +7,12 @@
 export class MissingPackageError extends Error {
     override readonly name = "MissingPackageError";
     constructor(
-        /** What needs the package, e.g. `the local target` or `cloud "aws"`. */
+        /** What needs the package, as the message starts: e.g. `the local target`. */
         readonly feature: string,
         /** The npm package to install. */
         readonly packageName: string,
     ) {
-        super(`queuestack: ${feature} needs the ${packageName} package, which is not installed. Run: npm install ${packageName}`);
+        super(`${feature} needs the ${packageName} package, which is not installed. Run: npm install ${packageName}`);
     }
 }
 

@@ -73,5 +73,5 @@ export const awsRehearsalPackages = ["@aws-sdk/client-dynamodb", "@aws-sdk/clien
 /** The AWS rehearsal, loaded when an AWS stack is rehearsed. */
 function loadAwsRehearsal(): typeof import("./aws/rehearse") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return withOptionalPackages("queuestack rehearse on aws", awsRehearsalPackages, () => require("./aws/rehearse") as typeof import("./aws/rehearse"));
+    return withOptionalPackages("the aws rehearsal", awsRehearsalPackages, () => require("./aws/rehearse") as typeof import("./aws/rehearse"));
 }

@@ -9,7 +9,8 @@ function inFreshProcess(code: string): string {
     return execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", code], { cwd: root, encoding: "utf8" }).trim();
 }
 
-describe("library entry (components/index.ts)", () => {
+describe("library entry (components/index.ts)", function () {
+    this.timeout(120_000); // a fresh Node process loads @pulumi/aws: slow on a loaded machine
     it("loads no cloud provider SDK and creates no resource when imported; a cloud's entry loads only its own SDK", () => {
         const loaded = inFreshProcess(`
             const sdks = () => Object.keys(require.cache).map((f) => /node_modules\\/@pulumi\\/(aws|azure-native|gcp)\\//.exec(f)?.[1]).filter(Boolean);

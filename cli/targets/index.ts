@@ -45,14 +45,14 @@ async function openTargetOf(context: StackContext, flags: TargetFlags, queues: s
         case "aws": {
             const region = flags.region ?? (context.config["aws:region"] as string | undefined) ?? process.env.AWS_REGION;
             if (!region) throw new UsageError(`no AWS region for stack "${context.stack}": set aws:region in Pulumi.${context.stack}.yaml, AWS_REGION, or pass --region.`);
-            const { AwsTarget } = withOptionalPackages("queuestack on aws", ["@aws-sdk/client-sqs", "@aws-sdk/client-cloudwatch"], () => require("./aws") as typeof import("./aws"));
+            const { AwsTarget } = withOptionalPackages("the aws target", ["@aws-sdk/client-sqs", "@aws-sdk/client-cloudwatch"], () => require("./aws") as typeof import("./aws"));
             const queuesByName = Object.fromEntries(Object.entries(addresses()).map(([q, a]) => [q, { url: a.id, deadLetterUrl: a.deadLetterId }]));
             return new AwsTarget({ region, queues: queuesByName, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
         }
         case "gcp": {
             const project = flags.project ?? (context.config["gcp:project"] as string | undefined);
             if (!project) throw new UsageError(`no Google Cloud project for stack "${context.stack}": set gcp:project in Pulumi.${context.stack}.yaml or pass --project.`);
-            const { GcpTarget } = withOptionalPackages("queuestack on gcp", ["@google-cloud/pubsub"], () => require("./gcp") as typeof import("./gcp"));
+            const { GcpTarget } = withOptionalPackages("the gcp target", ["@google-cloud/pubsub"], () => require("./gcp") as typeof import("./gcp"));
             const queuesByName = Object.fromEntries(Object.entries(addresses()).map(([q, a]) => [q, { subscription: a.id, deadLetterSubscription: a.deadLetterId }]));
             return new GcpTarget({ project, queues: queuesByName, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
         }
@@ -61,7 +61,7 @@ async function openTargetOf(context: StackContext, flags: TargetFlags, queues: s
             if (!connectionString) {
                 throw new UsageError(`no Service Bus connection string for stack "${context.stack}": pass --connection-string or set SERVICEBUS_CONNECTION_STRING.`);
             }
-            const { ServiceBusAdministrationClient, ServiceBusClient } = withOptionalPackages("queuestack on azure", ["@azure/service-bus"], () => require("@azure/service-bus") as typeof import("@azure/service-bus"));
+            const { ServiceBusAdministrationClient, ServiceBusClient } = withOptionalPackages("the azure target", ["@azure/service-bus"], () => require("@azure/service-bus") as typeof import("@azure/service-bus"));
             const { AzureTarget } = require("./azure") as typeof import("./azure");
             return new AzureTarget({
                 queues: Object.fromEntries(Object.entries(addresses()).map(([q, a]) => [q, a.id])),

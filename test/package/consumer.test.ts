@@ -74,7 +74,7 @@ describe("CommonJS consumer (${cloud})", () => {
     it("names better-sqlite3 when the local target is used without it", () => {
         const installed = path.dirname(require.resolve("queuestack/package.json"));
         const { openDatabase } = require(path.join(installed, "dist", "local", "engine", "database.js"));
-        assert.throws(() => openDatabase(":memory:"), { name: "MissingPackageError", message: "queuestack: the local target needs the better-sqlite3 package, which is not installed. Run: npm install better-sqlite3" });
+        assert.throws(() => openDatabase(":memory:"), { name: "MissingPackageError", message: "the local target needs the better-sqlite3 package, which is not installed. Run: npm install better-sqlite3" });
     });
 });
 `;

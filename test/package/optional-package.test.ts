@@ -19,7 +19,7 @@ describe("optional peer dependencies", () => {
                 () => withOptionalPackages("the local target", ["queuestack-not-installed"], () => require(request)),
                 (error: unknown) => {
                     assert.ok(error instanceof MissingPackageError);
-                    assert.equal(error.message, "queuestack: the local target needs the queuestack-not-installed package, which is not installed. Run: npm install queuestack-not-installed");
+                    assert.equal(error.message, "the local target needs the queuestack-not-installed package, which is not installed. Run: npm install queuestack-not-installed");
                     assert.equal(error.packageName, "queuestack-not-installed");
                     return true;
                 },
