@@ -1,21 +1,21 @@
-import * as path from "node:path";
-import { type PlannedResource, runOffline } from "../components/testing/offline";
-import { loadStackConfig } from "../components/stack-config";
+import type { PlannedResource } from "../components/testing/offline";
+import type { InvokeAnswer } from "../components/testing/invokes";
+import { runProject } from "../components/testing/run-project";
 
 export interface OfflineStack {
     stack: string;
+    /** The Pulumi project's name (Pulumi.yaml `name`), as in every URN a deploy creates. */
+    project: string;
     config: Record<string, unknown>;
     resources: PlannedResource[];
 }
 
 /**
- * Runs the repository's Pulumi program (program.ts) under mocks with Pulumi.<stack>.yaml's
- * config: what `pulumi up` would create, without the CLI, an engine or credentials.
+ * Runs the Pulumi program of the project in `dir` (Pulumi.yaml: its name and `main`) under mocks
+ * with Pulumi.<stack>.yaml's config: what `pulumi up` would create, without the CLI, an engine or
+ * credentials. `calls` answers provider functions the defaults do not.
  */
-export async function runStackOffline(stack: string, dir: string = process.cwd()): Promise<OfflineStack> {
-    const config = loadStackConfig(stack, dir);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { program } = require(path.join(dir, "program")) as typeof import("../program");
-    const { resources } = await runOffline(program, { project: "queuestack", stack, config });
-    return { stack, config, resources };
+export async function runStackOffline(stack: string, dir: string = process.cwd(), calls?: Record<string, InvokeAnswer>): Promise<OfflineStack> {
+    const run = await runProject(dir, stack, calls ? { calls } : {});
+    return { stack, project: run.project.name, config: run.config, resources: run.resources };
 }

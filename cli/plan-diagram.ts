@@ -1,7 +1,7 @@
 import type { Cloud, Spec } from "../components/spec";
 
 /** What each role is on each target, as the diagram labels it. */
-const services: Record<Cloud, { frontEnd: string; queue: string; deadLetter: string; function: string; vm: string; datastore: string; alarms: string }> = {
+export const services: Record<Cloud, { frontEnd: string; queue: string; deadLetter: string; function: string; vm: string; datastore: string; alarms: string }> = {
     aws: { frontEnd: "API Gateway HTTP API", queue: "SQS", deadLetter: "SQS DLQ", function: "Lambda", vm: "EC2 Auto Scaling", datastore: "DynamoDB", alarms: "CloudWatch alarms -> SNS" },
     azure: { frontEnd: "Function App (HTTP)", queue: "Service Bus", deadLetter: "$deadletterqueue", function: "Function App", vm: "VM Scale Set", datastore: "Cosmos DB", alarms: "Azure Monitor -> action group" },
     gcp: { frontEnd: "Cloud Functions (HTTP)", queue: "Pub/Sub", deadLetter: "dead-letter topic", function: "Cloud Functions", vm: "managed instance group", datastore: "Firestore", alarms: "Cloud Monitoring -> email" },

@@ -1,4 +1,4 @@
-import type { PlannedResource } from "../components/testing/offline";
+import type { OfflineStack } from "./offline-stack";
 import type { StackCheck } from "./policy-check";
 
 /** The policy pack's verdict on a plan, and its report laid out like the Pulumi CLI's. */
@@ -11,7 +11,7 @@ export interface PlanPolicyReport {
  * Evaluates the queuestack policy pack on already planned resources (no second program run).
  * Undefined when the pack is not part of this installation.
  */
-export async function planPolicyReport(stack: string, planned: PlannedResource[]): Promise<PlanPolicyReport | undefined> {
+export async function planPolicyReport(planned: OfflineStack): Promise<PlanPolicyReport | undefined> {
     let pack: { check: typeof import("./policy-check"); version: string };
     try {
         /* eslint-disable @typescript-eslint/no-require-imports -- the pack is optional */
@@ -21,6 +21,6 @@ export async function planPolicyReport(stack: string, planned: PlannedResource[]
         if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
         throw error;
     }
-    const check = await pack.check.checkPlanned(stack, planned);
+    const check = await pack.check.checkPlanned(planned);
     return { check, text: pack.check.formatCheck(check, pack.version) };
 }

@@ -1,15 +1,17 @@
 import { readFileSync } from "node:fs";
-import type { PlannedResource } from "../components/testing/offline";
+import type { InvokeAnswer } from "../components/testing/invokes";
 import type { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { allPolicies, policyPackName } from "../policies/all";
 import { type EvaluatedResource, evaluatePolicies, type Violation } from "../policies/lib/evaluate";
 import { toEvaluatedResources } from "../policies/lib/offline";
 import { formatViolations, summarize } from "../policies/lib/report";
-import { runStackOffline } from "./offline-stack";
+import { type OfflineStack, runStackOffline } from "./offline-stack";
 
 /** The outcome of running the policy pack on one stack. */
 export interface StackCheck {
     stack: string;
+    /** The Pulumi project's name (in every URN). */
+    project: string;
     resources: EvaluatedResource[];
     violations: Violation[];
     /** True when any violation is mandatory: the stack must not deploy. */
@@ -17,8 +19,10 @@ export interface StackCheck {
 }
 
 export interface CheckOptions {
-    /** Directory holding Pulumi.<stack>.yaml and program.ts. @default process.cwd() */
+    /** The Pulumi project's directory (Pulumi.yaml, Pulumi.<stack>.yaml, the program). @default process.cwd() */
     dir?: string;
+    /** Answers for provider functions the offline defaults do not answer. */
+    calls?: Record<string, InvokeAnswer>;
     /** Policy config, as `pulumi up --policy-pack-config` takes it. @default {} */
     config?: PolicyPackConfig;
     /** @default every policy of the pack */
@@ -30,15 +34,15 @@ export interface CheckOptions {
  * policy on what it would create, as `pulumi preview --policy-pack policies` would.
  */
 export async function checkStack(stack: string, options: CheckOptions = {}): Promise<StackCheck> {
-    const { resources: planned } = await runStackOffline(stack, options.dir);
-    return checkPlanned(stack, planned, options);
+    return checkPlanned(await runStackOffline(stack, options.dir, options.calls), options);
 }
 
-/** Evaluates the policies on resources already planned (`runStackOffline`), without running the program again. */
-export async function checkPlanned(stack: string, planned: PlannedResource[], options: Omit<CheckOptions, "dir"> = {}): Promise<StackCheck> {
-    const resources = toEvaluatedResources(planned, "queuestack", stack);
+/** Evaluates the policies on a stack already planned (`runStackOffline`), without running the program again. */
+export async function checkPlanned(planned: OfflineStack, options: Omit<CheckOptions, "dir" | "calls"> = {}): Promise<StackCheck> {
+    const { stack, project } = planned;
+    const resources = toEvaluatedResources(planned.resources, project, stack);
     const violations = await evaluatePolicies(resources, options.policies ?? allPolicies, options.config);
-    return { stack, resources, violations, failed: violations.some((v) => v.enforcementLevel === "mandatory") };
+    return { stack, project, resources, violations, failed: violations.some((v) => v.enforcementLevel === "mandatory") };
 }
 
 /** The report for one stack, laid out like the Pulumi CLI's. */

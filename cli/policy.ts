@@ -1,13 +1,16 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { SpecError } from "../components/spec";
+import { readProject } from "../components/testing/project";
+import { InvokeAnswersError, readInvokeAnswers, UnansweredInvokeError } from "../components/testing/invokes";
 import policyPackage from "../policies/package.json";
 import { checkStack, formatCheck, PolicyConfigError, readPolicyConfig } from "./policy-check";
 import { StackConfigError, stackNames } from "../components/stack-config";
 import { exitWhenFlushed } from "./exit";
 
 /**
- * `npm run policy -- --stack dev` (or `--all`): runs the program offline for each stack and
+ * `queuestack policy --stack dev` (or `--all`): runs the Pulumi program of the project in --dir
+ * (any TypeScript or JavaScript program, with its own Pulumi.yaml) offline for each stack and
  * evaluates the queuestack policy pack on it. Exit code 1 when any mandatory policy is violated
  * (or a stack cannot be planned), 0 otherwise, so CI can gate on it.
  */
@@ -16,8 +19,9 @@ export async function main(argv: string[]): Promise<number> {
         .description("Evaluate the queuestack policy pack on stacks, offline (no Pulumi CLI, engine or credentials).")
         .addOption(new Option("-s, --stack <name>", "stack to check (reads Pulumi.<name>.yaml)").conflicts("all"))
         .option("-a, --all", "check every Pulumi.<stack>.yaml in the directory")
-        .option("-d, --dir <path>", "directory holding Pulumi.<stack>.yaml and program.ts", process.cwd())
+        .option("-d, --dir <path>", "the Pulumi project: Pulumi.yaml, Pulumi.<stack>.yaml and the program it names", process.cwd())
         .option("-c, --policy-config <file>", "policy config JSON, as `pulumi up --policy-pack-config` takes it")
+        .option("--answers <file>", 'results of provider functions the program calls, JSON or YAML: {"aws:ec2/getAmi:getAmi": {"id": "ami-0abc"}}')
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
     try {
@@ -25,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
         return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
     }
-    const options = command.opts<{ stack?: string; all?: boolean; dir: string; policyConfig?: string }>();
+    const options = command.opts<{ stack?: string; all?: boolean; dir: string; policyConfig?: string; answers?: string }>();
     const dir = path.resolve(options.dir);
     if (!options.stack && !options.all) {
         console.error("policy: pass --stack <name> or --all\n" + command.helpInformation());
@@ -33,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
         const config = options.policyConfig ? readPolicyConfig(options.policyConfig) : {};
-        const stacks = options.all ? stackNames(dir) : [options.stack as string];
+        const calls = options.answers ? readInvokeAnswers(options.answers) : undefined;
+        const stacks = options.all ? stackNames(readProject(dir).stackConfigDir) : [options.stack as string];
         if (stacks.length === 0) {
             console.error(`policy: no Pulumi.<stack>.yaml in ${dir}`);
             return 2;
@@ -41,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         let failed = false;
         for (const stack of stacks) {
             try {
-                const check = await checkStack(stack, { dir, config });
+                const check = await checkStack(stack, { dir, config, ...(calls ? { calls } : {}) });
                 console.log(formatCheck(check, policyPackage.version) + "\n");
                 failed ||= check.failed;
             } catch (error) {
@@ -60,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors written for people print as they are; anything else with its stack trace. */
 function describe(error: unknown): string {
-    const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof PolicyConfigError;
+    const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof PolicyConfigError ||
+        error instanceof UnansweredInvokeError || error instanceof InvokeAnswersError;
     return known ? (error as Error).message : ((error as Error)?.stack ?? String(error));
 }
 

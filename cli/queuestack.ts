@@ -8,6 +8,7 @@ import { sendCommand } from "./commands/send";
 import { statusCommand } from "./commands/status";
 import { OperationError, UsageError, usageExitCode } from "./ops/errors";
 import { exitWhenFlushed } from "./exit";
+import { enableTypeScript } from "../components/testing/typescript";
 
 export { exitWhenFlushed };
 
@@ -21,7 +22,7 @@ export function queuestackProgram(io: CliIo, errors: string[] = [], argv: readon
     const program = new Command("queuestack")
         .description("Plan and operate queuestack stacks: the offline plan, queue status, dead-letter queues, test messages.");
     program.addCommand(delegated("plan", "everything `pulumi up` would create, offline, as a tree and a Mermaid diagram", (args) => (require("./plan") as typeof import("./plan")).main(args)));
-    program.addCommand(delegated("policy", "evaluate the queuestack policy pack offline on stacks (Pulumi.<stack>.yaml and the program beside it)", (args) => (require("./policy") as typeof import("./policy")).main(args)));
+    program.addCommand(delegated("policy", "evaluate the queuestack policy pack offline on any Pulumi TypeScript or JavaScript program's stacks (its Pulumi.yaml, Pulumi.<stack>.yaml and program)", (args) => (require("./policy") as typeof import("./policy")).main(args)));
     program.addCommand(delegated("rehearse", "run the planned stack on local emulators with its bundled code and permissions, before `pulumi up`", (args) => (require("./rehearse") as typeof import("./rehearse")).main(args)));
     program.addCommand(localCommand(io, output, argv[0] === "local"));
     program.addCommand(statusCommand(io));
@@ -91,6 +92,8 @@ function localCommand(io: CliIo, output: { writeOut(text: string): void; writeEr
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
     process.exitCode = undefined;
+    // The user's program and worker code may be TypeScript: compiled on load (a no-op under tsx).
+    enableTypeScript();
     const errors: string[] = [];
     try {
         await queuestackProgram(io, errors, argv).parseAsync(argv, { from: "user" });

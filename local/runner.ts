@@ -11,10 +11,11 @@ import { Promoter } from "./engine/promoter";
 import { QueueEngine } from "./engine/queue-engine";
 import { createLocalFrontEnd } from "./front-end/server";
 import { seenWork, type GuardedWorker } from "./front-end/seen-work";
-import { AlarmLog, evaluateAlarms, type AlarmState } from "./observability/alarms";
+import { AlarmLog, evaluateAlarms } from "./observability/alarms";
+import type { QueueStats } from "./engine/types";
 import { WorkerMetrics } from "./observability/metrics";
 import { localLevels, localQueues, localRuntimeSettings } from "./stack-settings";
-import { startLocalTracing } from "./tracing/local-tracing";
+import { localTracingRequested, startLocalTracing } from "./tracing/local-tracing";
 import { WorkerPool } from "./worker-pool";
 import { loadWorkerModules } from "./worker-modules";
 import { messagingSystems } from "../workers/runtime/tracing";
@@ -42,7 +43,14 @@ export interface LocalRunnerOptions {
     drainSeconds?: number;
     /** Time between priority promotion passes. @default a tenth of each queue's promoteAfterSeconds, 50 ms to 1 s */
     promoteEveryMs?: number;
-    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter). @default none */
+    /**
+     * Record traces: every span kept in the stack's SQLite file for the dashboard's job timeline, and
+     * exported over OTLP when the OTEL_* variables name an endpoint. Opt-in, as it costs throughput
+     * (bench/tracing). `OTEL_SDK_DISABLED=true` turns it off whatever this says.
+     * @default on when QUEUESTACK_TRACING=on or the OTEL_* variables ask for OTLP export; else off
+     */
+    tracing?: boolean;
+    /** More span processors besides the stack's own trace store (e.g. a test's in-memory exporter); only with tracing on. @default none */
     spanProcessors?: SpanProcessor[];
 }
 
@@ -93,20 +101,25 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
     const logger = options.logger ?? createLogger({ name: "queuestack-local" });
     const spec = loadLocalSpec(stack, dir);
     const dataDir = path.resolve(options.dataDir ?? path.join(dir, ".queuestack", stack));
-    const unlock = lockDataDir(dataDir);
+    const lock = lockDataDir(dataDir);
+    if (lock.tookOverFrom !== undefined) {
+        logger.warn({ dataDir, stalePid: lock.tookOverFrom }, `took over ${dataDir}: its lock was left by pid ${lock.tookOverFrom}, which is no longer running (a run that was killed); its unfinished work is taken back`);
+    }
     const db = openDatabase(path.join(dataDir, "queuestack.db"));
     const closers: (() => void | Promise<unknown>)[] = [
         () => {
             groupCommit(db).flush();
             db.close();
         },
-        unlock,
+        lock.release,
     ];
     try {
         const engine = new QueueEngine(db, localQueues(spec));
         const store = new SqliteWorkerStore(db, engine.owner);
-        const traces = startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) });
-        closers.unshift(() => traces.tracing?.shutdown());
+        const traces = (options.tracing ?? localTracingRequested(process.env))
+            ? startLocalTracing({ db, group: engine.group, serviceName: spec.name, retentionSeconds: spec.datastore.ttlDays * 86_400, ...(options.spanProcessors ? { processors: options.spanProcessors } : {}) })
+            : undefined;
+        closers.unshift(() => traces?.tracing?.shutdown());
         const recovered = engine.recoverAbandoned();
         const claims = store.releaseAbandonedClaims();
         if (recovered + claims > 0) logger.info({ messages: recovered, claims }, "took back the work of a run that stopped without returning it");
@@ -147,23 +160,25 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         }
 
         const alarmLog = new AlarmLog(logger);
-        let alarms: AlarmState[] = [];
         const queueStats = () => engine.queueNames.map((q) => engine.stats(q));
-        const evaluate = () => {
-            const workerErrors = Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)]));
-            alarms = alarmLog.update(evaluateAlarms(spec.alarms, spec.workers, { queues: queueStats(), workerErrors }));
+        const alarmsOf = (queues: QueueStats[]) => evaluateAlarms(spec.alarms, spec.workers, { queues, workerErrors: Object.fromEntries(spec.workers.map((w) => [w.name, metrics.recentErrors(w.name)])) });
+        // The timer logs transitions; a snapshot evaluates the alarms on its own queue reading, so
+        // the dashboard's alarm text and its cards always show the same numbers.
+        const evaluate = () => void alarmLog.update(alarmsOf(queueStats()));
+        const snapshot = () => {
+            const queues = queueStats();
+            return {
+                queues,
+                inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
+                outcomes: metrics.outcomes(),
+                latencies: metrics.latencies(),
+                alarms: alarmsOf(queues),
+            };
         };
-        const snapshot = () => ({
-            queues: queueStats(),
-            inFlightByWorker: Object.fromEntries(pools.map((p, i) => [spec.workers[i].name, p.inFlight])),
-            outcomes: metrics.outcomes(),
-            latencies: metrics.latencies(),
-            alarms,
-        });
 
         const apiKey = spec.frontEnd.auth === "apiKey" ? apiKeyFor(dataDir) : undefined;
         const seen = seenWork(guarded, (key) => store.completedBy(key));
-        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces.tracing ? { spans: traces.store } : {}) });
+        const app = createLocalFrontEnd({ spec, engine, jobs: store, seenWork: seen, ...(blobStore ? { blobStore } : {}), ...(apiKey ? { apiKey } : {}), logger, snapshot, ...(traces?.tracing ? { spans: traces.store } : {}) });
         const wantedPort = options.port ?? 8080;
         try {
             await app.listen({ host: "127.0.0.1", port: wantedPort });
@@ -182,7 +197,7 @@ export async function startLocalStack(options: LocalRunnerOptions = {}): Promise
         const sweepTimer = setInterval(() => {
             engine.sweep();
             store.sweep();
-            traces.store.sweep();
+            traces?.store.sweep();
             blobStore?.purgeExpired(largeMessageExpireDays(spec));
         }, 60_000);
 

@@ -36,6 +36,15 @@ export interface StackDriver {
     deadLetters(route: DeadLetterRoute): Promise<string[]>;
     /** Moves every dead letter of `route` back to its source queue with the operator's redrive; the count moved. */
     redrive(route: DeadLetterRoute): Promise<number>;
+    /**
+     * Bodies waiting on each planned queue of a spec queue (one entry per priority level, highest
+     * first; `level` undefined without priorities), left there. @default the pattern paths are not walked
+     */
+    waiting?(queue: string): Promise<{ level?: string; queue: string; bodies: string[] }[]>;
+    /** Starts the workers that run on their own (VM services); until then only what the driver delivers is consumed. @default none */
+    startConsumers?(): Promise<void>;
+    /** The last lines of workers that run on their own (VM services), for a failed path's detail. @default none */
+    consumerLogs?(): string[];
     /** Error answers the emulators gave the stack's code since the last call, in their own words (e.g. "403 AccessDenied: ..."). */
     emulatorErrors(): string[];
 }

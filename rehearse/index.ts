@@ -62,16 +62,36 @@ async function onEmulators(cloud: Cloud, context: RehearsalContext): Promise<Che
     switch (cloud) {
         case "aws":
             return loadAwsRehearsal().rehearseAws(context);
+        case "gcp":
+            return loadGcpRehearsal().rehearseGcp(context);
+        case "azure":
+            return loadAzureRehearsal().rehearseAzure(context);
         default:
             return [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
     }
 }
 
 /** The AWS clients the rehearsal drives moto with (optional peers of the package). */
-export const awsRehearsalPackages = ["@aws-sdk/client-dynamodb", "@aws-sdk/client-iam", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sns", "@aws-sdk/client-sqs", "@aws-sdk/client-sts"];
+export const awsRehearsalPackages = ["@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iam", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sns", "@aws-sdk/client-sqs", "@aws-sdk/client-sts"];
 
-/** The AWS rehearsal, loaded when an AWS stack is rehearsed. */
+/** The Pub/Sub client the GCP rehearsal redrives with (an optional peer of the package). */
+export const gcpRehearsalPackages = ["@google-cloud/pubsub"];
+
+/** The Azure clients the rehearsal drives Azurite with (optional peers of the package). */
+export const azureRehearsalPackages = ["@azure/storage-blob", "@azure/identity"];
+
+// Each cloud's rehearsal is loaded when a stack of that cloud is rehearsed, so the others' clients
+// need not be installed (and the published package's CLI starts without them).
+/* eslint-disable @typescript-eslint/no-require-imports */
 function loadAwsRehearsal(): typeof import("./aws/rehearse") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return withOptionalPackages("the aws rehearsal", awsRehearsalPackages, () => require("./aws/rehearse") as typeof import("./aws/rehearse"));
 }
+
+function loadGcpRehearsal(): typeof import("./gcp/rehearse") {
+    return withOptionalPackages("the gcp rehearsal", gcpRehearsalPackages, () => require("./gcp/rehearse") as typeof import("./gcp/rehearse"));
+}
+
+function loadAzureRehearsal(): typeof import("./azure/rehearse") {
+    return withOptionalPackages("the azure rehearsal", azureRehearsalPackages, () => require("./azure/rehearse") as typeof import("./azure/rehearse"));
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,18 +1,14 @@
-import * as path from "node:path";
-import { runOffline } from "../components/testing/offline";
-import { loadStackConfig } from "../components/stack-config";
+import { runProject } from "../components/testing/run-project";
 import type { PlannedStack } from "./index";
 import type { PlannedResource } from "./plan";
 
-/** The repository's (or user project's) Pulumi program, planned offline with `config` as stack `stack`. */
+/** The Pulumi project in `dir` (its Pulumi.yaml name and program), planned offline with `config` as stack `stack`. */
 export async function planWith(dir: string, stack: string, config: Record<string, unknown>): Promise<PlannedResource[]> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { program } = require(path.join(dir, "program")) as typeof import("../program");
-    return (await runOffline(program, { project: "queuestack", stack, config })).resources;
+    return (await runProject(dir, stack, { config })).resources;
 }
 
-/** Pulumi.<stack>.yaml in `dir`, planned offline as `npm run plan` does. */
+/** Pulumi.<stack>.yaml in `dir`, planned offline as `queuestack plan` does. */
 export async function planStack(stack: string, dir: string = process.cwd()): Promise<PlannedStack> {
-    const config = loadStackConfig(stack, dir);
-    return { stack, config, resources: await planWith(dir, stack, config), projectRoot: dir, replan: (name, other) => planWith(dir, name, other) };
+    const { config, resources } = await runProject(dir, stack);
+    return { stack, config, resources, projectRoot: dir, replan: (name, other) => planWith(dir, name, other) };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { computedState } from "../components/testing/computed-state";
 import type { PlannedResource } from "../components/testing/offline";
@@ -12,8 +13,12 @@ export const ofType = (resources: PlannedResource[], type: string) => resources.
  * what other resources' planned inputs (environment variables, policies) refer to it by.
  */
 export function plannedRefs(resource: PlannedResource): Record<string, string> {
-    const state = computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, custom: true } as MockResourceArgs);
-    return Object.fromEntries(Object.entries(state).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    return Object.fromEntries(Object.entries(plannedState(resource)).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** Everything the offline plan computed for a resource (nested outputs too, e.g. a function's serviceConfig.uri). */
+export function plannedState(resource: PlannedResource): Record<string, unknown> {
+    return computedState({ type: resource.type, name: resource.name, inputs: resource.inputs, custom: true } as MockResourceArgs);
 }
 
 /** Pulumi's marker for a secret value inside serialized inputs. */
@@ -52,6 +57,15 @@ export async function archiveFiles(input: unknown): Promise<Record<string, strin
         else Object.assign(files, Object.fromEntries(Object.entries(await archiveFiles(asset)).map(([inner, body]) => [`${name}/${inner}`, body])));
     }
     return files;
+}
+
+/** The text of a planned single-file asset input (a StringAsset's text, a FileAsset's file), or undefined. */
+export async function assetText(input: unknown): Promise<string | undefined> {
+    const asset = input as (AssetLike & { path?: Promise<string> | string }) | undefined;
+    const text = await asset?.text;
+    if (typeof text === "string") return text;
+    const file = await asset?.path;
+    return typeof file === "string" ? readFileSync(file, "utf8") : undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ const percentile = (values: number[], p: number) => quantile([...values].sort((a
 async function main() {
     const emulator = await startEmulator("pubsub");
     try {
-        const api = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.host });
+        const api = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.hostPort });
         const [high, low] = [await createQueue(api, "bench-high", { ackDeadlineSeconds: 60 }), await createQueue(api, "bench-low", { ackDeadlineSeconds: 60 })];
         const stamp = () => ({ "queuestack-enqueued-at": new Date().toISOString() });
         for (let i = 0; i < lowCount; i += 1000) await publish(api, low.topic, Array.from({ length: 1000 }, () => ({ body: '{"level":"low"}', attributes: stamp() })));
@@ -69,7 +69,7 @@ async function main() {
             oldestLowWaitSeconds: seconds(Math.max(...waits.low)),
         }, null, 1));
     } finally {
-        emulator.stop();
+        await emulator.stop();
     }
 }
 

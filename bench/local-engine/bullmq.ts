@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { BenchOptions, BenchResult } from "./measure";
-import { latencyTracker } from "./measure";
+import { diskWrites, latencyTracker } from "./measure";
+import { freePort } from "../../rehearse/emulators/process";
 
 /** The parts of BullMQ's API the benchmark uses. */
 interface BullMq {
@@ -39,18 +40,6 @@ export function loadBullMq(): BullMq {
     }
 }
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
-
 async function waitForPort(port: number, ms: number): Promise<void> {
     const end = Date.now() + ms;
     for (;;) {
@@ -68,13 +57,14 @@ async function waitForPort(port: number, ms: number): Promise<void> {
 }
 
 /** A throwaway redis-server (Debian's) on 127.0.0.1; `extraArgs` e.g. ["--appendonly", "yes", "--appendfsync", "always"]. */
-export async function startRedis(extraArgs: string[] = []): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function startRedis(extraArgs: string[] = []): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
     const port = await freePort();
     const dir = mkdtempSync(path.join(tmpdir(), "queuestack-redis-"));
     const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...extraArgs], { stdio: "ignore" });
     await waitForPort(port, 5000);
     return {
         port,
+        pid: child.pid!,
         stop: async () => {
             const exited = new Promise((resolve) => child.once("exit", resolve));
             child.kill("SIGTERM");
@@ -85,7 +75,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<{ port: numb
 }
 
 /** BullMQ with the same workload: addBulk batches, one Worker at `concurrency`, a no-op processor, completed jobs removed. */
-export async function benchBullMq({ messages, concurrency, batch }: BenchOptions, redisPort: number): Promise<BenchResult> {
+export async function benchBullMq({ messages, concurrency, batch }: BenchOptions, redisPort: number, redisPid?: number): Promise<BenchResult> {
     const { Queue, Worker } = loadBullMq();
     const connection = { host: "127.0.0.1", port: redisPort, maxRetriesPerRequest: null };
     const name = `bench-${Date.now()}`;
@@ -101,6 +91,7 @@ export async function benchBullMq({ messages, concurrency, batch }: BenchOptions
     try {
         await worker.waitUntilReady();
         void worker.run();
+        const writtenBefore = redisPid === undefined ? 0 : diskWrites(redisPid);
         const started = Date.now();
         for (let sent = 0; sent < messages; sent += batch) {
             const count = Math.min(batch, messages - sent);
@@ -112,7 +103,8 @@ export async function benchBullMq({ messages, concurrency, batch }: BenchOptions
         const seconds = (Date.now() - started) / 1000;
         const left = await queue.getJobCounts("waiting", "active", "delayed");
         if (left.waiting + left.active + left.delayed !== 0) throw new Error(`BullMQ left jobs behind: ${JSON.stringify(left)}`);
-        return { messages, seconds, perSecond: messages / seconds, p99Ms: latency.p99(), p50Ms: latency.p50() };
+        const diskBytes = redisPid === undefined ? undefined : diskWrites(redisPid) - writtenBefore;
+        return { messages, seconds, perSecond: messages / seconds, p99Ms: latency.p99(), p50Ms: latency.p50(), ...(diskBytes !== undefined ? { diskBytes } : {}) };
     } finally {
         await worker.close();
         await queue.obliterate({ force: true }).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { quantile } from "../../local/observability/metrics";
 
 /** One benchmark run's parameters: the same for every contender. */
@@ -17,6 +18,18 @@ export interface BenchResult {
     /** Send (request start) to done (handler finished), milliseconds. */
     p50Ms: number;
     p99Ms: number;
+    /** Bytes the storing process wrote to disk during the run (/proc/<pid>/io write_bytes): the local engine's own, redis-server's for BullMQ. */
+    diskBytes?: number;
+}
+
+/** write_bytes of /proc/<pid>/io: what a process has caused to be written to storage so far (0 when unreadable). */
+export function diskWrites(pid: number | "self" = "self"): number {
+    try {
+        const match = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
+        return match ? Number(match[1]) : 0;
+    } catch {
+        return 0;
+    }
 }
 
 /** Send-to-done latencies by message id. */

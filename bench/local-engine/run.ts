@@ -1,8 +1,9 @@
 /**
  * Send -> process -> ack throughput of the local engine against BullMQ on a local redis-server,
- * same no-op handler, same concurrency, same batch size, in one run. Not part of `npm test`.
+ * same no-op handler, same concurrency, same batch size, in one run: a warm-up of each, then
+ * rounds in which every contender runs once, the order rotating so none always goes first. Not part of `npm test`.
  *
- *     npx tsx bench/local-engine/run.ts [--messages 5000] [--concurrency 50] [--batch 100]
+ *     npx tsx bench/local-engine/run.ts [--messages 5000] [--concurrency 50] [--batch 100] [--runs 3] [--warmup 1000]
  *
  * Needs Debian's redis-server on PATH (apt-get install redis-server; it is started here on a free
  * 127.0.0.1 port and stopped at the end) and BullMQ (npm install --no-save bullmq@5).
@@ -22,36 +23,61 @@ const options = new Command("bench/local-engine")
     .option("--messages <n>", "messages per contender", positive, 5000)
     .option("--concurrency <n>", "messages processed at once", positive, 50)
     .option("--batch <n>", "messages per send request", positive, 100)
+    .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positive, 3)
+    .option("--warmup <n>", "messages of the unmeasured warm-up run of each contender", positive, 1000)
     .parse()
-    .opts<BenchOptions>();
+    .opts<BenchOptions & { runs: number; warmup: number }>();
 
 const line = (label: string, r: BenchResult) =>
-    `${label.padEnd(58)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms`;
+    `${label.padEnd(62)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   disk ${((r.diskBytes ?? 0) / r.messages / 1024).toFixed(1)} KiB/msg`;
+
+interface Contender {
+    label: string;
+    run(messages: number): Promise<BenchResult>;
+}
+
+const withRedis = (args: string[]) => async (messages: number) => {
+    const redis = await startRedis(args);
+    try {
+        return await benchBullMq({ ...options, messages }, redis.port, redis.pid);
+    } finally {
+        await redis.stop();
+    }
+};
+
+const spread = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0].toFixed(2)}/${sorted[Math.floor(sorted.length / 2)].toFixed(2)}/${sorted[sorted.length - 1].toFixed(2)}x`;
+};
 
 async function main(): Promise<void> {
     loadBullMq();
-    process.stdout.write(`${options.messages} messages, concurrency ${options.concurrency}, batches of ${options.batch}, no-op handler\n`);
-    const local = await benchLocalEngine(options);
-    process.stdout.write(`${line("local engine (SQLite WAL, synchronous=FULL, group commit)", local)}\n`);
-
-    const results: [string, BenchResult][] = [];
-    for (const [label, args] of [
-        ["BullMQ, redis-server in memory (no RDB, no AOF)", []],
-        ["BullMQ, redis-server AOF appendfsync always", ["--appendonly", "yes", "--appendfsync", "always"]],
-    ] as const) {
-        const redis = await startRedis([...args]);
-        try {
-            const result = await benchBullMq(options, redis.port);
-            results.push([label, result]);
-            process.stdout.write(`${line(label, result)}\n`);
-        } finally {
-            await redis.stop();
+    const local: Contender = { label: "local engine as npm start runs it (idempotency + job records)", run: (messages) => benchLocalEngine({ ...options, messages }) };
+    const contenders: Contender[] = [
+        local,
+        { label: "BullMQ, redis-server in memory (no RDB, no AOF)", run: withRedis([]) },
+        { label: "BullMQ, redis-server AOF appendfsync always", run: withRedis(["--appendonly", "yes", "--appendfsync", "always"]) },
+    ];
+    process.stdout.write(`${options.messages} messages, concurrency ${options.concurrency}, batches of ${options.batch}, no-op handler, ${options.runs} rounds after a ${options.warmup}-message warm-up each\n`);
+    for (const contender of contenders) await contender.run(options.warmup);
+    const results = new Map<Contender, BenchResult[]>(contenders.map((c) => [c, []]));
+    for (let round = 0; round < options.runs; round++) {
+        for (let i = 0; i < contenders.length; i++) {
+            const contender = contenders[(i + round) % contenders.length];
+            const result = await contender.run(options.messages);
+            results.get(contender)!.push(result);
+            process.stdout.write(`round ${round + 1}: ${line(contender.label, result)}\n`);
         }
     }
-    for (const [label, result] of results) {
-        process.stdout.write(`ratio local / ${label}: ${(local.perSecond / result.perSecond).toFixed(2)}x throughput, p99 ${local.p99Ms} ms vs ${result.p99Ms} ms\n`);
+    const mine = results.get(local)!;
+    for (const contender of contenders.slice(1)) {
+        const theirs = results.get(contender)!;
+        process.stdout.write(
+            `local / ${contender.label}: throughput ${spread(mine.map((r, i) => r.perSecond / theirs[i].perSecond))} (min/median/max per round), ` +
+                `p99 ${spread(mine.map((r, i) => r.p99Ms / Math.max(1, theirs[i].p99Ms)))} of theirs\n`,
+        );
     }
-    process.stdout.write(`reproduce: npx tsx bench/local-engine/run.ts --messages ${options.messages} --concurrency ${options.concurrency} --batch ${options.batch}\n`);
+    process.stdout.write(`reproduce: npx tsx bench/local-engine/run.ts --messages ${options.messages} --concurrency ${options.concurrency} --batch ${options.batch} --runs ${options.runs} --warmup ${options.warmup}\n`);
 }
 
 main().then(

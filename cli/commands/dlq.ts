@@ -75,14 +75,24 @@ export function dlqCommands(io: CliIo): Command {
                 if (flags.batchSize > 10) throw new UsageError(`--batch-size must be at most 10 (got ${flags.batchSize}).`);
                 await withTarget(flags, async (target, context, [queue]) => {
                     const expected = await target.status(queue).then((s) => s.deadLetters, () => undefined);
+                    // The redrive spans go where the OTEL_* variables say (nowhere when they name no endpoint); loaded only here.
+                    const { startTracing } = require("../../workers/runtime/tracing/setup") as typeof import("../../workers/runtime/tracing/setup");
+                    const tracing = startTracing({ serviceName: `queuestack-cli-${context.stack}` });
                     const result = await redrive(target, queue, {
                         ...(flags.id.length ? { ids: flags.id } : {}),
                         ...(flags.rate ? { ratePerSecond: flags.rate } : {}),
                         batchSize: flags.batchSize,
                         progress: progressBar(`redrive ${queue}`, io.progress),
                         ...(expected !== undefined ? { expected } : {}),
-                    });
+                    }).finally(() => tracing?.shutdown());
                     io.out(`Redrove ${plural(result.moved, "dead letter")} back to ${where(queue, context.stack, target.cloud)}.`);
+                    if (result.unredrivable) {
+                        const [first] = result.unredrivable;
+                        throw new OperationError(
+                            `left ${plural(result.unredrivable.length, "dead letter")} in the dead-letter queue that ${result.unredrivable.length === 1 ? "is not a job" : "are not jobs"}: ` +
+                                `${first!.id}${result.unredrivable.length > 1 ? " and others" : ""} is ${first!.why}. Read it with \`queuestack dlq show --id ${first!.id}\`, resend the job by hand if it should run, then purge.`,
+                        );
+                    }
                     if (result.deferred) {
                         throw new OperationError(
                             `left ${plural(result.deferred.count, "dead letter")} in the dead-letter queue: they went through the FIFO queue less than 5 minutes ago, ` +

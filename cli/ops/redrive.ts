@@ -1,3 +1,5 @@
+import { messagingSystems } from "../../workers/runtime/tracing/semconv";
+import { traceRedrive } from "../../workers/runtime/tracing/spans";
 import type { DeadLetterMessage, DeadLetterReader, OpsTarget, TakenMessage } from "../targets/types";
 import type { Progress } from "./progress";
 import { RateLimiter } from "./rate-limit";
@@ -22,6 +24,8 @@ export interface RedriveResult {
     missing: string[];
     /** Messages left in the dead-letter queue because sending them now would lose them (see TakenMessage.notBefore). */
     deferred?: { count: number; until: Date };
+    /** Selected messages left in the dead-letter queue because they are not jobs (see TakenMessage.unredrivable), by id. */
+    unredrivable?: { id: string; why: string }[];
 }
 
 /**
@@ -41,6 +45,7 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
     // Groups with a message that must wait: the rest of the group waits too, to keep its order.
     const waitingGroups = new Set<string>();
     const deferred: TakenMessage[] = [];
+    const refused: { id: string; why: string }[] = [];
     let moved = 0;
     options.progress?.start(wanted?.size ?? options.expected ?? 0);
     try {
@@ -54,6 +59,10 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
             const now = Date.now();
             const mustWait = (m: TakenMessage) => (m.notBefore !== undefined && m.notBefore.getTime() > now) || (m.groupKey !== undefined && waitingGroups.has(m.groupKey));
             const selected = fresh.filter((m) => !wanted || wanted.has(m.id)).filter((m) => {
+                if (m.unredrivable !== undefined) {
+                    refused.push({ id: m.id, why: m.unredrivable });
+                    return false;
+                }
                 if (!mustWait(m)) return true;
                 if (m.groupKey !== undefined) waitingGroups.add(m.groupKey);
                 deferred.push(m);
@@ -62,12 +71,16 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
             held.push(...fresh.filter((m) => !selected.includes(m)));
             if (selected.length === 0) continue;
             await limiter.take(selected.length);
-            if (reader.moveBack) {
-                await reader.moveBack(selected);
-            } else {
-                await target.send(queue, selected.map(contentOf));
-                await reader.remove(selected);
-            }
+            // Each batch under a redrive span linked to each message's earlier trace; the copies carry it as their trace context.
+            await traceRedrive({ system: messagingSystems[target.cloud], queue }, selected, async (attributes) => {
+                const redriven = selected.map((m, i) => ({ ...m, attributes: attributes[i]! }));
+                if (reader.moveBack) {
+                    await reader.moveBack(redriven);
+                } else {
+                    await target.send(queue, redriven.map(contentOf));
+                    await reader.remove(selected);
+                }
+            });
             moved += selected.length;
             options.progress?.increment(selected.length);
         }
@@ -80,6 +93,7 @@ export async function redrive(target: OpsTarget, queue: string, options: Redrive
         moved,
         missing: wanted ? [...wanted].filter((id) => !seen.has(id)) : [],
         ...(deferred.length > 0 ? { deferred: { count: deferred.length, until: new Date(until) } } : {}),
+        ...(refused.length > 0 ? { unredrivable: refused } : {}),
     };
 }
 
@@ -102,7 +116,7 @@ export async function listDeadLetters(reader: DeadLetterReader, limit: number): 
     return [...unique.values()].slice(0, limit).map(({ handle: _handle, ...message }) => message);
 }
 
-function contentOf(message: DeadLetterMessage) {
+function contentOf(message: TakenMessage) {
     return {
         body: message.body,
         attributes: message.attributes,

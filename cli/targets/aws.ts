@@ -1,3 +1,4 @@
+import { traceContextAttributes } from "../../workers/runtime/tracing/propagation";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
     ChangeMessageVisibilityBatchCommand,
@@ -11,6 +12,7 @@ import {
     type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
 import { OperationError } from "../ops/errors";
+import { scheduleEventOf } from "./aws-schedule-events";
 import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
 
 /** A queue and its dead-letter queue, by URL (the stack outputs `queues[name].id` / `.deadLetterId`). */
@@ -118,7 +120,7 @@ export class AwsTarget implements OpsTarget {
                         Entries: chunk.map((m, i) => ({
                             Id: String(i),
                             MessageBody: m.body,
-                            MessageAttributes: (m.nativeAttributes as Record<string, MessageAttributeValue> | undefined) ?? stringAttributes(m.attributes),
+                            MessageAttributes: withTraceContext(m.nativeAttributes as Record<string, MessageAttributeValue> | undefined, m.attributes),
                             ...(m.groupKey !== undefined ? { MessageGroupId: m.groupKey } : {}),
                             ...(m.deduplicationId !== undefined ? { MessageDeduplicationId: m.deduplicationId } : {}),
                         })),
@@ -192,11 +194,51 @@ export class AwsTarget implements OpsTarget {
     }
 }
 
+/**
+ * The typed attributes a message came with (as they were), its trace context taken from `attributes`
+ * instead (a redrive gives each copy a new one); String attributes from `attributes` when it came with none.
+ */
+function withTraceContext(native: Record<string, MessageAttributeValue> | undefined, attributes: Record<string, string>): Record<string, MessageAttributeValue> {
+    if (!native) return stringAttributes(attributes);
+    const kept = Object.entries(native).filter(([name]) => !(traceContextAttributes as readonly string[]).includes(name));
+    const context = traceContextAttributes.filter((name) => attributes[name] !== undefined).map((name) => [name, { DataType: "String", StringValue: attributes[name] }] as const);
+    return Object.fromEntries([...kept, ...context]);
+}
+
 function stringAttributes(attributes: Record<string, string>): Record<string, MessageAttributeValue> {
     return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]));
 }
 
+/**
+ * A dead letter as taken. An EventBridge Scheduler dead-letter event (a delay schedule that could
+ * not send) is unwrapped: its body and attributes are the delayed job's, its reason Scheduler's
+ * error, so a redrive sends the job itself; an event without the whole job is never redriven.
+ */
 function toTaken(message: Message): TakenMessage {
+    const event = scheduleEventOf(message.Body ?? "", message.MessageAttributes ?? {});
+    const taken = toTakenMessage(message);
+    if (!event) return taken;
+    const { groupKey: _g, deduplicationId: _d, notBefore: _n, ...rest } = taken;
+    if (!event.job) {
+        return {
+            ...rest,
+            reason: event.reason,
+            ...(event.attempts !== undefined ? { attempts: event.attempts } : {}),
+            unredrivable: "an EventBridge Scheduler dead-letter event without the delayed job (its payload was truncated or is not a SendMessage request)",
+        };
+    }
+    const native = event.job.attributes;
+    return {
+        ...rest,
+        body: event.job.body,
+        attributes: Object.fromEntries(Object.entries(native).map(([name, a]) => [name, a.StringValue ?? `<${a.DataType}>`])),
+        nativeAttributes: native,
+        reason: `${event.reason} (delayed job for ${event.job.queueUrl})`,
+        ...(event.attempts !== undefined ? { attempts: event.attempts } : {}),
+    };
+}
+
+function toTakenMessage(message: Message): TakenMessage {
     const system = message.Attributes ?? {};
     const native = message.MessageAttributes ?? {};
     // Received before this receive: it went through the source queue, which saw its deduplication id.

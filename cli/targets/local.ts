@@ -56,7 +56,9 @@ export class LocalTarget implements OpsTarget {
                 );
             },
             moveBack: async (messages) => {
-                held -= dlq.redrive(queue, messages.map((m) => m.id));
+                // The copies keep their id and take the attributes they are given (a redrive's trace context).
+                const attributes = new Map(messages.map((m) => [m.id, m.attributes]));
+                held -= dlq.redrive(queue, messages.map((m) => m.id), (id) => attributes.get(id));
             },
             remove: async (messages) => {
                 held -= this.deleteDeadLetters(queue, messages.map((m) => m.id));

@@ -45,6 +45,11 @@ export interface TakenMessage extends DeadLetterMessage {
      * the source drops a deduplication id it saw in the last 5 minutes as a duplicate).
      */
     notBefore?: Date;
+    /**
+     * Why this dead letter must never be sent back as a job, when so (aws: an EventBridge Scheduler
+     * dead-letter event that does not carry the delayed job). A redrive leaves it where it is.
+     */
+    unredrivable?: string;
 }
 
 /**

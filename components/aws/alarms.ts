@@ -22,6 +22,8 @@ export interface AlarmsArgs extends AwsPlacement {
     alarms?: Partial<AlarmsSpec>;
     queues: WatchedQueue[];
     functions?: WatchedFunction[];
+    /** Name of the delay schedules' dead-letter queue (DelayScheduler), watched like the queues' DLQs. @default none */
+    scheduleDeadLetterName?: pulumi.Input<string>;
 }
 
 interface AlarmDefinition {
@@ -38,7 +40,7 @@ interface AlarmDefinition {
 }
 
 /** The alarms every queue and function worker gets by default. */
-export function alarmDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], functions: WatchedFunction[]): AlarmDefinition[] {
+export function alarmDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], functions: WatchedFunction[], scheduleDeadLetterName?: pulumi.Input<string>): AlarmDefinition[] {
     const sqs = { namespace: "AWS/SQS", statistic: "Maximum" as const, periodSeconds: 60 };
     const lambda = { namespace: "AWS/Lambda", statistic: "Sum" as const, periodSeconds: 300, evaluationPeriods: 1, comparison: "GreaterThanOrEqualToThreshold" as const };
     return [
@@ -64,6 +66,20 @@ export function alarmDefinitions(settings: AlarmsSpec, queues: WatchedQueue[], f
                 comparison: "GreaterThanThreshold" as const,
             },
         ]),
+        ...(scheduleDeadLetterName
+            ? [
+                  {
+                      ...sqs,
+                      key: "delays-dlq-depth",
+                      description: "Delayed messages EventBridge Scheduler could not deliver: each is a dead-letter event (the job is in its body's MessageBody) to inspect and resend.",
+                      metricName: "ApproximateNumberOfMessagesVisible",
+                      dimensions: { QueueName: scheduleDeadLetterName },
+                      evaluationPeriods: 1,
+                      threshold: settings.deadLetterDepth,
+                      comparison: "GreaterThanOrEqualToThreshold" as const,
+                  },
+              ]
+            : []),
         ...functions.flatMap((f) => [
             { ...lambda, key: `${f.name}-errors`, description: `Worker "${f.name}" failed invocations.`, metricName: "Errors", dimensions: { FunctionName: f.functionName }, threshold: settings.workerErrors },
             { ...lambda, key: `${f.name}-throttles`, description: `Worker "${f.name}" was throttled.`, metricName: "Throttles", dimensions: { FunctionName: f.functionName }, threshold: 1 },
@@ -115,7 +131,7 @@ export class Alarms extends pulumi.ComponentResource {
         if (settings.email) {
             new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: settings.email }, { parent: this });
         }
-        this.alarms = alarmDefinitions(settings, args.queues, args.functions ?? []).map(
+        this.alarms = alarmDefinitions(settings, args.queues, args.functions ?? [], args.scheduleDeadLetterName).map(
             (a) =>
                 new aws.cloudwatch.MetricAlarm(
                     `${name}-${a.key}`,

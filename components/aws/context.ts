@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type NameRule, physicalName } from "../naming";
+import type { TracingSpec } from "../spec";
 
 /** Naming and tagging shared by every AWS role component. */
 export interface AwsPlacement {
@@ -8,6 +9,8 @@ export interface AwsPlacement {
     namePrefix?: string[];
     /** Tags put on every resource that takes them. @default {} */
     tags?: Record<string, string>;
+    /** Trace export of the stack's functions (spec tracing). @default off */
+    tracing?: TracingSpec;
 }
 
 /**
@@ -28,5 +31,6 @@ export function placement(args: AwsPlacement, role: string) {
         globalName: (parent: pulumi.Resource, rule: NameRule, ...parts: string[]): pulumi.Output<string> =>
             aws.getRegionOutput({}, { parent }).region.apply((region) => physicalName(rule, [...prefix, region, ...parts])),
         tags: { ...args.tags, "queuestack:role": role },
+        tracing: args.tracing,
     };
 }

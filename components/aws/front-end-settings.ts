@@ -17,8 +17,6 @@ export interface FrontEndQueue {
     defaultLevel?: string;
     /** Longest per-message delay a sender may ask for, seconds (spec maxDelaySeconds). @default 0 */
     maxDelaySeconds?: number;
-    /** ARN of the queue's DLQ (the default level's): where a delay schedule's failed sends go. Needed when maxDelaySeconds exceeds SQS's 900 s. */
-    deadLetterArn?: pulumi.Input<string>;
     /** `body.<path>` of the group key (spec groupKey). @default none (header or query only) */
     groupKey?: string;
     /** `body.<path>` of the deduplication id (spec deduplicationKey). @default none (header or query only) */
@@ -43,6 +41,8 @@ export interface FrontEndDelayScheduler {
     roleArn: pulumi.Input<string>;
     /** ARN pattern of the group's schedules (`.../schedule/<group>/*`). */
     schedulesArn: pulumi.Input<string>;
+    /** The schedules' own dead-letter queue (env QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN): never a work queue's DLQ. */
+    deadLetterArn: pulumi.Input<string>;
 }
 
 const when = <T>(condition: unknown, value: T) => (condition ? value : undefined);
@@ -75,7 +75,7 @@ function queueRoutes(queues: Record<string, FrontEndQueue>, claimCheck: boolean)
         Object.fromEntries(
             Object.entries(queues).map(([name, q]) => {
                 const scheduled = needsDelayScheduler({ maxDelaySeconds: q.maxDelaySeconds ?? 0 }, "aws");
-                const levels = q.levels?.map((l) => ({ level: l.level, url: l.url, ...(scheduled ? { arn: l.arn, deadLetterArn: l.deadLetterArn } : {}) }));
+                const levels = q.levels?.map((l) => ({ level: l.level, url: l.url, ...(scheduled ? { arn: l.arn } : {}) }));
                 const entry = {
                     url: q.url,
                     fifo: q.fifo,
@@ -83,7 +83,6 @@ function queueRoutes(queues: Record<string, FrontEndQueue>, claimCheck: boolean)
                     defaultLevel: q.defaultLevel,
                     maxDelaySeconds: when(q.maxDelaySeconds, q.maxDelaySeconds),
                     arn: when(scheduled, q.arn),
-                    deadLetterArn: when(scheduled, q.deadLetterArn),
                     groupKey: q.groupKey,
                     deduplicationKey: q.deduplicationKey,
                     maxMessageBytes: when(claimCheck, (q.maxMessageKb ?? 256) * 1024),

@@ -58,7 +58,7 @@ export class FrontEnd extends pulumi.ComponentResource {
     constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(frontEndSchema, args.frontEnd ?? {}, `front end "${name}"`);
         super("queuestack:aws:FrontEnd", name, {}, opts);
-        const { name: physical, globalName, tags } = placement(args, "front-end");
+        const { name: physical, globalName, tags, tracing } = placement(args, "front-end");
         const secret = settings.auth === "apiKey" ? apiKeySecret(name, physical(awsNames.secret, "api-key"), tags, this) : undefined;
         const topics = args.topics ?? {};
         const timeoutSeconds = frontEndTimeoutSeconds(settings.maxWaitSeconds);
@@ -86,13 +86,18 @@ export class FrontEnd extends pulumi.ComponentResource {
                     ...(secret ? { QUEUESTACK_API_KEY_SECRET_ARN: secret.arn } : {}),
                     ...(settings.maxWaitSeconds > 0 ? { QUEUESTACK_MAX_WAIT_SECONDS: String(settings.maxWaitSeconds) } : {}),
                     ...(args.delayScheduler
-                        ? { QUEUESTACK_SCHEDULE_GROUP: args.delayScheduler.groupName, QUEUESTACK_SCHEDULER_ROLE_ARN: args.delayScheduler.roleArn }
+                        ? {
+                              QUEUESTACK_SCHEDULE_GROUP: args.delayScheduler.groupName,
+                              QUEUESTACK_SCHEDULER_ROLE_ARN: args.delayScheduler.roleArn,
+                              QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN: args.delayScheduler.deadLetterArn,
+                          }
                         : {}),
                     ...(args.largeMessages ? { QUEUESTACK_BLOB_BUCKET: args.largeMessages.bucketName } : {}),
                 },
                 timeoutSeconds,
                 memoryMb: 256,
                 tags,
+                tracing,
             },
             this,
         );

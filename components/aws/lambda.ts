@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { bundleWorker } from "../build/bundle";
 import { deployedRuntimes } from "../runtimes";
 import { type Statement, leastPrivilegeRole, logActions, logStreamsArn } from "./iam";
+import type { TracingSpec } from "../spec";
+import { tracingEnvironment } from "../tracing-environment";
 
 /** Lambda runtime for every queuestack function, from the dated runtime table (components/runtimes.ts). */
 export const lambdaRuntime = deployedRuntimes.awsLambda.id;
@@ -26,7 +28,20 @@ export interface NodeFunctionArgs {
     timeoutSeconds: number;
     memoryMb: number;
     tags: Record<string, string>;
+    /** Trace export (spec tracing): when enabled, X-Ray active tracing, the collector layer, its permissions and the OTEL_* variables. @default off */
+    tracing?: TracingSpec;
 }
+
+/** The collector of the ADOT Lambda layer listens here (OTLP/HTTP) and forwards to X-Ray. */
+export const lambdaCollectorEndpoint = "http://localhost:4318";
+
+/**
+ * What X-Ray needs of a function's role with active tracing (the AWSXrayWriteOnlyAccess actions the
+ * Lambda service and the ADOT collector call). X-Ray has no resource-level permissions, hence "*"
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html;
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html#services-xray-permissions).
+ */
+export const xrayStatement: Statement = { sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] };
 
 /** The bundled code, and any further files, as a Lambda deployment archive. */
 function codeArchive(entry: string, handlerModule?: string, files: Record<string, pulumi.Input<string>> = {}): pulumi.Output<pulumi.asset.AssetArchive> {
@@ -45,6 +60,8 @@ function codeArchive(entry: string, handlerModule?: string, files: Record<string
  */
 export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulumi.Resource) {
     const opts = { parent };
+    const traced = args.tracing?.enabled === true;
+    const otel = tracingEnvironment(args.tracing, args.functionName, lambdaCollectorEndpoint);
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-logs`,
         { name: `/aws/lambda/${args.functionName}`, retentionInDays: logRetentionDays, tags: args.tags },
@@ -55,7 +72,7 @@ export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulum
         {
             name: args.roleName,
             service: "lambda.amazonaws.com",
-            statements: [{ sid: "OwnLogs", actions: logActions, resources: [logStreamsArn(logGroup.arn)] }, ...args.statements],
+            statements: [{ sid: "OwnLogs", actions: logActions, resources: [logStreamsArn(logGroup.arn)] }, ...args.statements, ...(traced ? [xrayStatement] : [])],
             tags: args.tags,
         },
         opts,
@@ -70,7 +87,9 @@ export function nodeFunction(name: string, args: NodeFunctionArgs, parent: pulum
             role: role.arn,
             timeout: args.timeoutSeconds,
             memorySize: args.memoryMb,
-            environment: { variables: args.environment },
+            environment: { variables: traced ? pulumi.output(args.environment).apply((variables) => ({ ...variables, ...otel })) : args.environment },
+            ...(traced ? { tracingConfig: { mode: "Active" } } : {}),
+            ...(traced && args.tracing?.awsLambdaLayerArn ? { layers: [args.tracing.awsLambdaLayerArn] } : {}),
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tags: args.tags,
         },

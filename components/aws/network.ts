@@ -10,10 +10,19 @@ export interface NetworkArgs extends AwsPlacement {
 }
 
 /**
+ * The interface endpoints VM workers need in a network without an internet path: SQS (the queue),
+ * CloudWatch Logs (the worker's log shipper), and Systems Manager's `ssm` and `ssmmessages` for
+ * Session Manager. `ec2messages` is left out: SSM Agent 3.3.40.0 and later (Amazon Linux 2023's)
+ * use `ssmmessages` instead whenever it is reachable
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html).
+ */
+export const interfaceEndpointServices = ["sqs", "logs", "ssm", "ssmmessages"] as const;
+
+/**
  * A private network for VM workers: a VPC with one private subnet per availability zone and no
  * internet gateway. Workers reach AWS through endpoints only: S3 and DynamoDB gateway endpoints
- * (code download, OS packages, datastore) and an SQS interface endpoint with private DNS, in zones
- * that offer it.
+ * (code download, OS packages, datastore) and interface endpoints with private DNS for SQS,
+ * CloudWatch Logs and Session Manager (interfaceEndpointServices), in zones that offer them all.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
@@ -26,15 +35,18 @@ export class Network extends pulumi.ComponentResource {
         const zoneCount = args.zoneCount ?? 2;
         const parent = { parent: this };
         const region = aws.getRegionOutput({}, parent).region;
-        // Subnets go only in zones that offer the SQS interface endpoint: not every zone of every
+        // Subnets go only in zones that offer every interface endpoint: not every zone of every
         // region does, and an endpoint cannot be placed in a subnet of a zone without it.
         // https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
         const available = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
-        const offered = aws.ec2.getVpcEndpointServiceOutput({ service: "sqs", serviceType: "Interface" }, parent).availabilityZones;
-        const zones = pulumi.all([available, offered]).apply(([names, withEndpoint]) => {
-            const usable = names.filter((zone) => withEndpoint.includes(zone));
+        const offered = interfaceEndpointServices.map((service) => aws.ec2.getVpcEndpointServiceOutput({ service, serviceType: "Interface" }, parent).availabilityZones);
+        const zones = pulumi.all([available, pulumi.all(offered)]).apply(([names, perService]) => {
+            const usable = names.filter((zone) => perService.every((withEndpoint) => withEndpoint.includes(zone)));
             if (usable.length < zoneCount) {
-                throw new Error(`network: only ${usable.length} zone(s) here offer the SQS interface endpoint (${usable.join(", ") || "none"}), ${zoneCount} needed. Lower zoneCount, or pass existing subnets in spec network.subnetIds.`);
+                throw new Error(
+                    `network: only ${usable.length} zone(s) here offer every interface endpoint (${interfaceEndpointServices.join(", ")}): ${usable.join(", ") || "none"}; ${zoneCount} needed. ` +
+                        "Lower zoneCount, or pass existing subnets in spec network.subnetIds.",
+                );
             }
             return usable;
         });
@@ -74,19 +86,21 @@ export class Network extends pulumi.ComponentResource {
             },
             parent,
         );
-        new aws.ec2.VpcEndpoint(
-            `${name}-sqs-endpoint`,
-            {
-                vpcId: vpc.id,
-                serviceName: pulumi.interpolate`com.amazonaws.${region}.sqs`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds: subnets.map((s) => s.id),
-                securityGroupIds: [endpointAccess.id],
-                tags,
-            },
-            parent,
-        );
+        for (const service of interfaceEndpointServices) {
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}-endpoint`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: subnets.map((s) => s.id),
+                    securityGroupIds: [endpointAccess.id],
+                    tags,
+                },
+                parent,
+            );
+        }
         this.vpcId = vpc.id;
         this.subnetIds = subnets.map((s) => s.id);
         this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds });

@@ -45,13 +45,15 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
     readonly apiKeySecretArn?: pulumi.Output<string>;
     /** The same ARN under the name every cloud's stack reports it by (stack output `apiKeySecret`). */
     readonly apiKeySecret?: pulumi.Output<string>;
+    /** URL of the delay schedules' dead-letter queue (queues with maxDelaySeconds over 900): Scheduler's dead-letter events, not jobs. */
+    readonly delayDeadLetterUrl?: pulumi.Output<string>;
 
     constructor(name: string, args: CloudStackArgs, opts?: pulumi.ComponentResourceOptions) {
         const spec = validateSpec(args.spec, "aws");
         checkWorkerCode(spec);
         super("queuestack:aws:WebQueueWorker", name, {}, opts);
         this.spec = spec;
-        const where = { namePrefix: [spec.name, pulumi.getStack()], tags: { ...spec.tags, "queuestack:stack": spec.name } };
+        const where = { namePrefix: [spec.name, pulumi.getStack()], tags: { ...spec.tags, "queuestack:stack": spec.name }, tracing: spec.tracing };
         const child = { parent: this };
 
         const datastore = new Datastore(`${name}-datastore`, { ...where, datastore: spec.datastore }, child);
@@ -79,7 +81,7 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
             : undefined;
         const delayed = spec.queues.filter((q) => needsDelayScheduler(q, "aws"));
         const delayScheduler = delayed.length > 0
-            ? new DelayScheduler(`${name}-delays`, { ...where, targets: delayed.flatMap((q) => queues[q.name]!.levels) }, child)
+            ? new DelayScheduler(`${name}-delays`, { ...where, targets: delayed.flatMap((q) => queues[q.name]!.levels.map((l) => ({ arn: l.arn }))) }, child)
             : undefined;
         const queueRef = (queueName: string): QueueRef => {
             const q = queues[queueName]!;
@@ -113,7 +115,6 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
             fifo: q.ordering === "fifo",
             defaultLevel: defaultLevelOf(q),
             maxDelaySeconds: q.maxDelaySeconds,
-            deadLetterArn: queues[q.name]!.deadLetterArn,
             groupKey: q.groupKey,
             deduplicationKey: q.deduplicationKey,
             maxMessageKb: q.maxMessageKb,
@@ -135,7 +136,11 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
         const watched = spec.queues.flatMap((q) =>
             queueLevels(q).map((level, i) => ({ name: level.name, queueName: queues[q.name]!.levels[i]!.queueName, deadLetterName: queues[q.name]!.levels[i]!.deadLetterName })),
         );
-        const alarms = new Alarms(`${name}-alarms`, { ...where, alarms: spec.alarms, queues: watched, functions }, child);
+        const alarms = new Alarms(
+            `${name}-alarms`,
+            { ...where, alarms: spec.alarms, queues: watched, functions, ...(delayScheduler ? { scheduleDeadLetterName: delayScheduler.deadLetterName } : {}) },
+            child,
+        );
         new Dashboard(`${name}-dashboard`, { ...where, queues: watched, functions }, child);
 
         this.frontEndUrl = frontEnd.url;
@@ -144,7 +149,9 @@ export class AwsWebQueueWorker extends pulumi.ComponentResource implements WebQu
         this.alarmTopic = alarms.topicArn;
         this.apiKeySecretArn = frontEnd.apiKeySecretArn;
         this.apiKeySecret = frontEnd.apiKeySecretArn;
+        this.delayDeadLetterUrl = delayScheduler?.deadLetterUrl;
         this.registerOutputs({
+            delayDeadLetterUrl: this.delayDeadLetterUrl,
             frontEndUrl: this.frontEndUrl,
             queues: this.queues,
             datastoreName: this.datastoreName,

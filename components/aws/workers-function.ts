@@ -48,7 +48,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
     constructor(name: string, args: FunctionWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         const worker = parseSpecPart(workerSchema, args.worker, `function worker "${name}"`);
         super("queuestack:aws:FunctionWorker", name, {}, opts);
-        const { name: physical, globalName, tags } = placement(args, "worker");
+        const { name: physical, globalName, tags, tracing } = placement(args, "worker");
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const { fn, role } = nodeFunction(
             name,
@@ -74,6 +74,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
                 timeoutSeconds,
                 memoryMb: worker.memoryMb,
                 tags,
+                tracing,
             },
             this,
         );

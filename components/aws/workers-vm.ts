@@ -5,7 +5,8 @@ import { deployedRuntimes } from "../runtimes";
 import { type WorkerSpec, type WorkerSpecInput, parseSpecPart, workerSchema } from "../spec";
 import { workerPaths, workerServiceScript } from "../vm/worker-service";
 import { type AwsPlacement, placement } from "./context";
-import { consumeActions, leastPrivilegeRole, tableActions } from "./iam";
+import { consumeActions, leastPrivilegeRole, logActions, logStreamsArn, tableActions } from "./iam";
+import { logRetentionDays } from "./lambda";
 import { awsNames } from "./names";
 import type { BucketRef, QueueRef, TableRef } from "./refs";
 import { idempotencyStoreKey } from "../declarations";
@@ -22,6 +23,35 @@ export const al2023Node = {
     install: `dnf install -y nodejs${deployedRuntimes.vm.nodeMajor}`,
     command: `/usr/bin/node-${deployedRuntimes.vm.nodeMajor}`,
 } as const;
+/** Where the worker's output goes on an instance, for the CloudWatch agent to ship. */
+export const workerLogFile = "/var/log/queuestack/worker.log";
+
+/**
+ * Boot step that ships `workerLogFile` to `logGroupName` with the CloudWatch agent from Amazon
+ * Linux 2023's repository (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Agent-commandline-fileset-first.html),
+ * one stream per instance id. Joined with `&&`: the step runs where `set -e` does not hold.
+ */
+export function cloudWatchLogsStep(logGroupName: string): string {
+    const config = JSON.stringify({
+        agent: { run_as_user: "root" },
+        logs: { logs_collected: { files: { collect_list: [{ file_path: workerLogFile, log_group_name: logGroupName, log_stream_name: "{instance_id}" }] } } },
+    });
+    const file = "/opt/aws/amazon-cloudwatch-agent/etc/queuestack.json";
+    return [
+        "dnf install -y amazon-cloudwatch-agent logrotate",
+        `printf '%s' '${config}' > ${file}`,
+        `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${file}`,
+    ].join(" &&\n");
+}
+
+/**
+ * What Session Manager needs on the instance, and nothing more: the agent registers itself and
+ * opens the session channels (AWS's own minimal Session Manager instance policy,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloud9SSMInstanceProfile.html).
+ * These actions take no resource ARN, so `*` is the only scope.
+ */
+export const sessionManagerActions = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"];
+
 /** Latest Amazon Linux 2023, resolved by EC2 at launch (no AMI lookup at deploy time). */
 export const amazonLinuxImage = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
@@ -61,11 +91,18 @@ export interface VmWorkerArgs extends AwsPlacement {
  * instance refresh rolls it out. The boot script retries the Node.js install and the download
  * with backoff; a boot that still fails stops the instance, which the group's EC2 health check
  * then counts as unhealthy and replaces.
+ *
+ * The worker's output goes to `workerLogFile`, which the CloudWatch agent ships to the worker's
+ * log group `/queuestack/<prefix>-<worker>-vm` (30 days' retention), and an operator reaches an
+ * instance with Session Manager (`aws ssm start-session --target <instance id>`): no SSH, no
+ * inbound rule. Both go through the network's interface endpoints (logs, ssm, ssmmessages).
  */
 export class VmWorker extends pulumi.ComponentResource {
     readonly group: aws.autoscaling.Group;
     readonly launchTemplate: aws.ec2.LaunchTemplate;
     readonly role: aws.iam.Role;
+    /** Where the instances ship the worker's output (CloudWatch agent, one stream per instance id). */
+    readonly logGroup: aws.cloudwatch.LogGroup;
     readonly groupName: pulumi.Output<string>;
 
     constructor(name: string, args: VmWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -89,6 +126,12 @@ export class VmWorker extends pulumi.ComponentResource {
             parent,
         );
         const codeArn = pulumi.interpolate`${args.artifactBucket.bucketArn}/${code.key}`;
+        // Log groups are regional: the stack's prefix and the worker name make it unique.
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { name: `/queuestack/${physical(awsNames.logGroup, worker.name, "vm")}`, retentionInDays: logRetentionDays, tags },
+            parent,
+        );
         const { role, policy } = leastPrivilegeRole(
             `${name}-role`,
             {
@@ -98,6 +141,8 @@ export class VmWorker extends pulumi.ComponentResource {
                     { sid: "ConsumeOwnQueue", actions: consumeActions, resources: consumedQueueArns(args.queue) },
                     { sid: "WriteOwnTable", actions: tableActions, resources: [args.table.tableArn] },
                     { sid: "ReadOwnCode", actions: ["s3:GetObject"], resources: [codeArn] },
+                    { sid: "ShipOwnLogs", actions: logActions, resources: [logStreamsArn(this.logGroup.arn)] },
+                    { sid: "SessionManager", actions: sessionManagerActions, resources: ["*"] },
                     ...readLargeMessages(args.largeMessages),
                 ],
                 tags,
@@ -119,7 +164,7 @@ export class VmWorker extends pulumi.ComponentResource {
         const environment = pulumi.all([workerEnvironment({ worker, queue: args.queue, table: args.table, timeoutSeconds, visibilityTimeoutSeconds: args.visibilityTimeoutSeconds, resultTtlDays: args.resultTtlDays ?? 30, largeMessages: args.largeMessages }), region]).apply(
             ([env, awsRegion]) => ({ ...env, AWS_REGION: awsRegion, QUEUESTACK_CONCURRENCY: String(worker.concurrency) }),
         );
-        const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key]).apply(([env, bucket, key]) =>
+        const userData = pulumi.all([environment, args.artifactBucket.bucketName, code.key, this.logGroup.name]).apply(([env, bucket, key, logGroupName]) =>
             Buffer.from(
                 workerServiceScript({
                     installNode: al2023Node.install,
@@ -130,6 +175,8 @@ export class VmWorker extends pulumi.ComponentResource {
                     onBootFailure: "shutdown -h now",
                     environment: env,
                     stopTimeoutSeconds: timeoutSeconds + 30,
+                    logFile: workerLogFile,
+                    shipLogs: cloudWatchLogsStep(logGroupName),
                 }),
             ).toString("base64"),
         );

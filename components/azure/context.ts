@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { TracingSpec } from "../spec";
 import { type NameRule, physicalName } from "../naming";
 import { globalName } from "./names";
 
@@ -12,6 +13,8 @@ export interface AzurePlacement {
     namePrefix?: string[];
     /** Tags put on every resource that takes them. @default {} */
     tags?: Record<string, string>;
+    /** Trace export of the stack's function apps (spec tracing). @default off */
+    tracing?: TracingSpec;
 }
 
 /** Resolves a role's placement: name builders (stack-unique and Azure-unique) and tags. */

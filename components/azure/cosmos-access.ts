@@ -25,20 +25,26 @@ function queueOf(datastore: CosmosContainerRef): CosmosRoleAssignmentQueue {
 /**
  * Grants a managed identity access to items of one Cosmos DB container (data plane) and nothing
  * else in the account: read/write (the built-in Data Contributor role, the default) or read only
- * (the built-in Data Reader role). The assignment joins the account's queue (`roleAssignments`),
- * so it is created after every assignment on the account made before it.
+ * (the built-in Data Reader role). With the account's metadata role (`metadataRoleId`) it first
+ * grants that at account scope (metadata only: the SDK reads the account and database before any
+ * item). The assignments join the account's queue (`roleAssignments`), so each is created after
+ * every assignment on the account made before it; the container grant, returned, comes last.
  */
 export function grantContainerAccess(
     name: string,
     args: { principalId: pulumi.Input<string>; datastore: CosmosContainerRef; resourceGroupName: pulumi.Input<string>; access?: ContainerAccess },
     opts: pulumi.CustomResourceOptions,
 ): cosmosdb.SqlResourceSqlRoleAssignment {
-    return queueOf(args.datastore).add((after) => new cosmosdb.SqlResourceSqlRoleAssignment(name, {
-        accountName: args.datastore.accountName,
-        resourceGroupName: args.resourceGroupName,
-        roleAssignmentId: stableGuid(pulumi.getProject(), pulumi.getStack(), name),
-        roleDefinitionId: pulumi.interpolate`${args.datastore.accountId}/sqlRoleDefinitions/${containerRoles[args.access ?? "readWrite"]}`,
-        principalId: args.principalId,
-        scope: args.datastore.containerScope,
-    }, { ...opts, ...after }));
+    const queue = queueOf(args.datastore);
+    const assign = (resourceName: string, roleDefinitionId: pulumi.Input<string>, scope: pulumi.Input<string>) =>
+        queue.add((after) => new cosmosdb.SqlResourceSqlRoleAssignment(resourceName, {
+            accountName: args.datastore.accountName,
+            resourceGroupName: args.resourceGroupName,
+            roleAssignmentId: stableGuid(pulumi.getProject(), pulumi.getStack(), resourceName),
+            roleDefinitionId,
+            principalId: args.principalId,
+            scope,
+        }, { ...opts, ...after }));
+    if (args.datastore.metadataRoleId) assign(`${name}-metadata`, args.datastore.metadataRoleId, args.datastore.accountId);
+    return assign(name, pulumi.interpolate`${args.datastore.accountId}/sqlRoleDefinitions/${containerRoles[args.access ?? "readWrite"]}`, args.datastore.containerScope);
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type DatastoreSpec, datastoreSchema, parseSpecPart, secondsPerDay } from "../spec";
 import { type AzurePlacement, placement } from "./context";
 import { CosmosRoleAssignmentQueue } from "./cosmos-role-queue";
-import { azureNames } from "./names";
+import { azureNames, stableGuid } from "./names";
 
 /** Partition key of the results container: one logical partition per job/idempotency key. */
 export const partitionKeyPath = "/pk";
@@ -30,6 +30,14 @@ export class Datastore extends pulumi.ComponentResource {
     readonly containerName: pulumi.Output<string>;
     /** `<accountId>/dbs/<db>/colls/<container>`: the scope of data-plane role assignments. */
     readonly containerScope: pulumi.Output<string>;
+    /**
+     * A custom data-plane role with one action, `Microsoft.DocumentDB/databaseAccounts/readMetadata`,
+     * assignable on the account: container-scoped grants do not cover the SDK's metadata reads of
+     * the account (`/`) and database, which then fail 403 substatus 5301 (Azure/azure-cosmos-dotnet-v3
+     * issues 2891 and 3638; the built-in roles carry readMetadata, but only within their scope).
+     * Grants it at account scope reads no items.
+     */
+    readonly metadataRoleId: pulumi.Output<string>;
     /** The account's data-plane role assignments, created one at a time (hand it on in `CosmosContainerRef`). */
     readonly roleAssignments = new CosmosRoleAssignmentQueue();
 
@@ -73,6 +81,16 @@ export class Datastore extends pulumi.ComponentResource {
                 defaultTtl: spec.ttlDays * secondsPerDay,
             },
         }, { parent: this });
+        const metadataRole = new cosmosdb.SqlResourceSqlRoleDefinition(`${name}-metadata-reader`, {
+            accountName: this.account.name,
+            resourceGroupName: at.resourceGroupName,
+            roleDefinitionId: stableGuid(pulumi.getProject(), pulumi.getStack(), name, "metadata-reader"),
+            roleName: "queuestack metadata reader",
+            type: "CustomRole",
+            assignableScopes: [this.account.id],
+            permissions: [{ dataActions: ["Microsoft.DocumentDB/databaseAccounts/readMetadata"] }],
+        }, { parent: this });
+        this.metadataRoleId = metadataRole.id;
         this.accountName = this.account.name;
         this.accountId = this.account.id;
         this.endpoint = this.account.documentEndpoint;

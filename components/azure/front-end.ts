@@ -32,6 +32,12 @@ export interface FrontEndQueue {
     maxDelaySeconds?: number;
     /** Body path of the group key (spec `groupKey`, e.g. "body.customerId"). @default none: header or query only */
     groupKey?: string;
+    /**
+     * Duplicate detection of the queue (`deduplicationOf(queue)`). `content`: a message without a
+     * sender's deduplication id gets the SHA-256 of its body (and group key) as its message id, so
+     * Service Bus drops the same content within the detection window. @default none: random ids
+     */
+    deduplication?: "content" | "messageId";
     /** Body path of the deduplication id (spec `deduplicationKey`). @default none: header or query only */
     deduplicationKey?: string;
     /** Largest message the queue takes, KiB (spec `maxMessageKb`): larger bodies are claim-checked. @default 256 */
@@ -207,6 +213,7 @@ function queueSetting(q: FrontEndQueue) {
         ...(q.levels ? { levels: q.levels.map((l) => ({ name: l.level, entity: l.queueName })), defaultLevel: q.defaultLevel } : {}),
         ...(q.maxDelaySeconds ? { maxDelaySeconds: q.maxDelaySeconds } : {}),
         ...(q.groupKey ? { groupKey: q.groupKey } : {}),
+        ...(q.deduplication ? { deduplication: q.deduplication } : {}),
         ...(q.deduplicationKey ? { deduplicationKey: q.deduplicationKey } : {}),
         ...(q.maxMessageKb ? { maxMessageBytes: q.maxMessageKb * 1024 } : {}),
     };

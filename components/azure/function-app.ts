@@ -1,4 +1,5 @@
 import * as storage from "@pulumi/azure-native/storage";
+import { tracingEnvironment } from "../tracing-environment";
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedRuntimes } from "../runtimes";
@@ -73,12 +74,12 @@ export interface FunctionAppArgs extends AzurePlacement {
 }
 
 /** What a role hands on to its Function App besides sizing and settings. */
-export type FunctionAppHosting = Pick<FunctionAppArgs, "resourceGroupName" | "location" | "namePrefix" | "tags" | "uniqueScope" | "subscription" | "appInsights" | "code">;
+export type FunctionAppHosting = Pick<FunctionAppArgs, "resourceGroupName" | "location" | "namePrefix" | "tags" | "tracing" | "uniqueScope" | "subscription" | "appInsights" | "code">;
 
 /** The hosting fields of a role's args (placement, global names, roles, telemetry and code). */
 export function hostingOf(args: FunctionAppHosting): FunctionAppHosting {
-    const { resourceGroupName, location, namePrefix, tags, uniqueScope, subscription, appInsights, code } = args;
-    return { resourceGroupName, location, namePrefix, tags, uniqueScope, subscription, appInsights, code };
+    const { resourceGroupName, location, namePrefix, tags, tracing, uniqueScope, subscription, appInsights, code } = args;
+    return { resourceGroupName, location, namePrefix, tags, ...(tracing ? { tracing } : {}), uniqueScope, subscription, appInsights, code };
 }
 
 /**
@@ -169,8 +170,9 @@ export class FunctionApp extends pulumi.ComponentResource {
         this.settings = new web.WebAppApplicationSettings(`${name}-settings`, {
             name: this.app.name,
             resourceGroupName: at.resourceGroupName,
-            properties: pulumi.all([args.appSettings, pulumi.output(args.code).apply(archiveDigest), account.name, args.appInsights.connectionString]).apply(([custom, digest, accountName, connectionString]) => ({
+            properties: pulumi.all([args.appSettings, pulumi.output(args.code).apply(archiveDigest), account.name, args.appInsights.connectionString, this.app.name]).apply(([custom, digest, accountName, connectionString, appName]) => ({
                 ...custom,
+                ...(tracingEnvironment(args.tracing, appName) as Record<string, string>),
                 AzureWebJobsStorage__accountName: accountName,
                 AzureWebJobsStorage__credential: "managedidentity",
                 APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,

@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export const builtInRoles = {
     serviceBusDataReceiver: "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+    /** Send, receive and manage (read runtime properties): what the Functions Service Bus trigger's scaling needs. */
+    serviceBusDataOwner: "090c5cfd-751d-490a-894a-3ce6f1109419",
     serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
     storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",

@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudStackArgs, QueueEndpoints, WebQueueWorkerOutputs } from "../contract";
 import {
-    type Spec, defaultLevelOf, defaultQueueLevel, largeMessageExpireDays, queueLevels, queueOf, topicMaxMessageKb, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
+    type Spec, deduplicationOf, defaultLevelOf, defaultQueueLevel, largeMessageExpireDays, queueLevels, queueOf, topicMaxMessageKb, topicOrdering, validateSpec, visibilityTimeoutSeconds, workerTimeoutSeconds,
 } from "../spec";
 import { Alarms, type WatchedFunction } from "./alarms";
 import { type AzureCodeSource, bundledAzureCode } from "./code";
@@ -55,7 +55,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const client = authorization.getClientConfigOutput(child);
 
         const group = new ResourceGroup(`${name}-group`, { existingName: spec.azure.resourceGroupName, namePrefix, tags }, child);
-        const where = { namePrefix, tags, resourceGroupName: group.resourceGroupName, location: group.location };
+        const where = { namePrefix, tags, resourceGroupName: group.resourceGroupName, location: group.location, tracing: spec.tracing };
         const global = { uniqueScope: group.resourceGroupId, subscription: client.subscriptionId };
         const appInsights = { id: group.appInsights.id, connectionString: group.appInsightsConnectionString };
 
@@ -90,6 +90,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
         const cosmos = {
             accountName: datastore.accountName, accountId: datastore.accountId, endpoint: datastore.endpoint,
             databaseName: datastore.databaseName, containerName: datastore.containerName, containerScope: datastore.containerScope,
+            metadataRoleId: datastore.metadataRoleId,
             // One queue for every grant on the account: front end and every worker.
             roleAssignments: datastore.roleAssignments,
         };
@@ -116,7 +117,7 @@ export class AzureWebQueueWorker extends pulumi.ComponentResource implements Web
             queues: spec.queues.map((q) => ({
                 name: q.name, queueId: defaultQueue(q).queueId, queueName: defaultQueue(q).queueName, sessions: q.ordering === "fifo",
                 levels: levelRefs(q), defaultLevel: defaultLevelOf(q), maxDelaySeconds: q.maxDelaySeconds,
-                groupKey: q.groupKey, deduplicationKey: q.deduplicationKey, maxMessageKb: q.maxMessageKb,
+                groupKey: q.groupKey, deduplication: deduplicationOf(q), deduplicationKey: q.deduplicationKey, maxMessageKb: q.maxMessageKb,
             })),
             topics: spec.topics.map((t, i) => ({
                 name: t.name, topicId: topics[i].topicId, topicName: topics[i].topicName, sessions: topicOrdering(spec, t) === "fifo",

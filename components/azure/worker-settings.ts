@@ -51,6 +51,12 @@ export interface CosmosContainerRef {
     /** `<accountId>/dbs/<db>/colls/<container>` */
     containerScope: pulumi.Input<string>;
     /**
+     * Resource id of the account's metadata-only role (Datastore `metadataRoleId`): granted at
+     * account scope beside each container grant, for the SDK's account and database metadata reads.
+     * @default none: container grants only
+     */
+    metadataRoleId?: pulumi.Input<string>;
+    /**
      * The account's queue of data-plane role assignments (Datastore `roleAssignments`): every grant
      * on the account joins it, so they are created one at a time across the whole stack.
      * @default a queue per ref object (grants made through one ref are still serialised)
@@ -109,20 +115,33 @@ export function concurrentCallsPerInstance(concurrency: number): number {
 }
 
 /**
+ * The Functions host's functionTimeout for a Service Bus worker, seconds: twice the worker timeout
+ * plus 15 s. An invocation may wait out another delivery's idempotency lease (worker timeout + 5 s)
+ * and then run the handler (worker timeout), or run it and then hold the failed delivery before
+ * it is abandoned (Service Bus redelivers an abandoned message at once; see workers/azure/hold.ts).
+ * Flex Consumption allows any functionTimeout (default 30 min, "Function app timeout duration").
+ */
+export function functionInvocationSeconds(timeoutSeconds: number): number {
+    return 2 * timeoutSeconds + 15;
+}
+
+/**
  * host.json overrides for the Service Bus trigger, as app settings: the host settles each message
  * (auto-complete on, as the adapter's trigger registers it: a message is completed when the
  * function returns and abandoned when it throws, so after maxDeliveryCount failures Service Bus
- * dead-letters it), locks are renewed for the whole attempt, and at most `perInstance` messages
- * (or sessions) run at once per instance.
+ * dead-letters it), locks are renewed for the whole invocation (attempt and hold), and at most
+ * `perInstance` messages (or sessions) run at once per instance. QUEUESTACK_INVOCATION_SECONDS
+ * tells the worker the functionTimeout it must finish by.
  */
 export function serviceBusHostSettings(perInstance: number, timeoutSeconds: number, sessions: boolean): Record<string, string> {
     const prefix = "AzureFunctionsJobHost__extensions__serviceBus__";
+    const invocation = functionInvocationSeconds(timeoutSeconds);
     return {
         [`${prefix}autoCompleteMessages`]: "true",
         [`${prefix}${sessions ? "maxConcurrentSessions" : "maxConcurrentCalls"}`]: String(perInstance),
-        [`${prefix}maxAutoLockRenewalDuration`]: timeSpan(timeoutSeconds),
+        [`${prefix}maxAutoLockRenewalDuration`]: timeSpan(invocation),
         [`${prefix}prefetchCount`]: "0",
-        AzureFunctionsJobHost__functionTimeout: timeSpan(timeoutSeconds),
+        AzureFunctionsJobHost__functionTimeout: timeSpan(invocation),
+        QUEUESTACK_INVOCATION_SECONDS: String(invocation),
     };
 }
-

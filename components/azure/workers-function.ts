@@ -41,7 +41,8 @@ export interface FunctionWorkerArgs extends AzurePlacement {
  * Function workers: a Flex Consumption Function App whose Service Bus trigger completes a message
  * when the function returns and abandons it when it throws (auto-complete on, locks renewed for
  * the whole attempt; Service Bus dead-letters after maxDeliveryCount), with a managed identity
- * that may only receive from its one queue and read/write its one Cosmos container.
+ * that holds Service Bus Data Owner on its one queue only (receive, and read the queue's runtime
+ * properties for target-based scaling) and reads/writes its one Cosmos container.
  *
  * Priority levels: one app per level, each with one trigger on its level's queue and
  * `levelShares(concurrency, levels)` of the worker's concurrency. The Functions host's concurrency
@@ -97,7 +98,14 @@ export class FunctionWorker extends pulumi.ComponentResource {
             declarations: { [idempotencyStoreKey]: args.datastore.containerName },
             // The trigger starts receiving as soon as the app starts: its grants come first.
             grants: (principalId) => [
-                grantRole(`${name}-receive`, { principalId, role: "serviceBusDataReceiver", scope: target.queue.queueId, subscription: args.subscription }, { parent: this }),
+                // Data Owner, not Data Receiver, scoped to the one queue: the trigger's target-based
+                // scaling reads the queue's runtime properties (message count), which takes the Manage
+                // right. Without it the Service Bus extension logs "does not have Manage claim ...
+                // Falling back to using first message enqueued time" and reports a message count of 0
+                // (ServiceBusMetricsProvider in Azure/azure-sdk-for-net), so Flex scales on a wrong
+                // length. Microsoft lists Data Receiver and Data Owner for the trigger
+                // (azure-docs includes/functions-service-bus-permissions.md); only Data Owner has Manage.
+                grantRole(`${name}-receive`, { principalId, role: "serviceBusDataOwner", scope: target.queue.queueId, subscription: args.subscription }, { parent: this }),
                 grantContainerAccess(`${name}-results`, { principalId, datastore: args.datastore, resourceGroupName: args.resourceGroupName }, { parent: this }),
                 ...(args.largeMessages
                     ? [grantLargeMessageAccess(`${name}-read-large-messages`, { principalId, store: args.largeMessages, access: "read", subscription: args.subscription }, { parent: this })]

@@ -141,14 +141,25 @@ export class VmWorker extends pulumi.ComponentResource {
                 },
                 storageProfile: {
                     imageReference: image,
-                    osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
+                    // No deleteOption (here or on the NIC): in Uniform orchestration an instance's OS disk and
+                    // NIC belong to the instance and go with it; deleteOption is the Flexible / single-VM
+                    // setting ("Delete a VM and its attached resources"), so it is left out rather than risk
+                    // a request ARM refuses for Uniform.
+                    osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "StandardSSD_LRS" } },
                 },
+                // Trusted Launch: kept. The sizes used (azureVmSizes, B-series v1) run Gen2 images, and
+                // Microsoft's "Trusted launch for Azure virtual machines" size list includes the B-series;
+                // not confirmed against a subscription here (see docs/azure.md).
                 securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+                // Scale-in safety: a deleted instance first gets a Terminate scheduled event and is
+                // kept until notBeforeTimeout or until it approves the event; the receiver drains
+                // on the event and approves once drained (workers/azure/scheduled-events.ts;
+                // "Terminate notification for Azure Virtual Machine Scale Set instances").
+                scheduledEventsProfile: { terminateNotificationProfile: { enable: true, notBeforeTimeout: terminateNotBefore(timeoutSeconds) } },
                 networkProfile: {
                     networkInterfaceConfigurations: [{
                         name: "worker-nic",
                         primary: true,
-                        deleteOption: "Delete",
                         ipConfigurations: [{ name: "private", primary: true, subnet: { id: args.subnetId } }],
                     }],
                 },
@@ -186,6 +197,16 @@ export class VmWorker extends pulumi.ComponentResource {
 
         this.registerOutputs({ scaleSetId: this.scaleSetId, principalId: this.principalId });
     }
+}
+
+/**
+ * How long a scale-in waits for the instance to drain (notBeforeTimeout, ISO 8601 minutes): the
+ * drain (worker timeout + 5 s) plus the notice poll and a receive wait (10 s), rounded up to
+ * whole minutes, within the 5 to 15 minutes Azure accepts. A worker timeout over about 14.5
+ * minutes gets 15: attempts still running then are returned to the queue by the SIGTERM drain.
+ */
+export function terminateNotBefore(timeoutSeconds: number): string {
+    return `PT${Math.min(15, Math.max(5, Math.ceil((timeoutSeconds + 15) / 60)))}M`;
 }
 
 /** Shell that downloads a blob with the instance's managed identity, retrying until its role assignment is live. */
@@ -232,6 +253,11 @@ export function backlogScalingProfile(
                 scaleAction: { direction: "Increase", type: "ChangeCount", value: "1", cooldown: "PT3M" },
             },
             {
+                // From zero: any waiting message asks for exactly one instance. Scale-out runs when any
+                // rule is met; this rule is meant to start the first instance only. Whether Azure
+                // applies an ExactCount below the current count when several instances run is not
+                // settled here (docs/azure.md, "Checked and settled"); the backlog rule above and the
+                // scale-in rule below, which needs an empty queue for 10 minutes, govern beyond one.
                 metricTrigger: { ...activeMessages(false, "Max", "PT2M"), operator: "GreaterThan", threshold: 0 },
                 scaleAction: { direction: "Increase", type: "ExactCount", value: "1", cooldown: "PT3M" },
             },

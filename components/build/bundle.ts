@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { build, type Plugin } from "esbuild";
+import { build, version as esbuildVersion, type BuildOptions, type Plugin } from "esbuild";
+import { bundleCacheDirectory, bundleCacheKey, readCachedBundle, writeCachedBundle } from "./bundle-cache";
 import { deployedRuntimes } from "../runtimes";
 import { moduleSuffixes, resolveModuleFile } from "../worker-code";
 
@@ -68,10 +69,20 @@ export const bundleTarget = `node${Math.min(...Object.values(deployedRuntimes).m
 
 const cache = new Map<string, Promise<string>>();
 
+/** How `bundleWorker` calls ended in this process: esbuild ran, or the cache across runs answered. */
+export const bundleCounts = { built: 0, fromCache: 0 };
+
+/** Forgets this process's bundles, so the next call reads the cache across runs or builds (for tests). */
+export function forgetBundles(): void {
+    cache.clear();
+}
+
 /**
  * Bundles an adapter entry (with the user's worker module behind `queuestack:handler`) into one
  * minified CommonJS file for `bundleTarget`. Offline (no network) and cached per (entry, module) for the
- * life of the process, so `pulumi up` and tests bundle each pair once.
+ * life of the process, so `pulumi up` and tests bundle each pair once; across runs, a build whose
+ * inputs, options and esbuild version are all unchanged is read back from the bundle cache
+ * (components/build/bundle-cache.ts).
  */
 export function bundleWorker(args: BundleWorkerArgs): Promise<string> {
     const projectRoot = args.projectRoot ?? process.cwd();
@@ -96,7 +107,8 @@ async function runBuild(args: BundleWorkerArgs, projectRoot: string): Promise<st
                 `${projectRoot} whose default export is defineWorker(...), e.g. "workers/example".`,
         );
     }
-    const output = await build({
+    const handlerFile = args.handlerModule === undefined ? null : resolveModuleFile(path.resolve(projectRoot, args.handlerModule))!;
+    const options = {
         entryPoints: [args.entry],
         bundle: true,
         platform: "node",
@@ -106,11 +118,26 @@ async function runBuild(args: BundleWorkerArgs, projectRoot: string): Promise<st
         write: false,
         logLevel: "silent",
         legalComments: "none",
-        plugins: [handlerPlugin(args.handlerModule, projectRoot)],
         // Provided by the Azure Functions Node.js worker at run time (@azure/functions requires it).
         external: ["@azure/functions-core"],
-    });
-    return output.outputFiles[0].text;
+    } satisfies BuildOptions;
+    const cacheDirectory = bundleCacheDirectory(projectRoot);
+    // Everything that shapes the output; the plugin's only effect is resolving to handlerFile.
+    const key = bundleCacheKey({ options, handlerFile, cwd: process.cwd(), esbuildVersion });
+    const cached = cacheDirectory ? readCachedBundle(cacheDirectory, key) : undefined;
+    if (cached !== undefined) {
+        bundleCounts.fromCache++;
+        return cached;
+    }
+    const startedAt = Date.now();
+    const output = await build({ ...options, metafile: true, plugins: [handlerPlugin(args.handlerModule, projectRoot)] });
+    bundleCounts.built++;
+    const code = output.outputFiles[0].text;
+    if (cacheDirectory) {
+        const inputs = Object.keys(output.metafile.inputs).map((input) => path.resolve(input));
+        writeCachedBundle(cacheDirectory, key, code, inputs, startedAt);
+    }
+    return code;
 }
 
 /** A bundle written to disk: where, and the first 16 hex digits of its SHA-256. */

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { TracingSpec } from "../spec";
+import { tracingEnvironment } from "../tracing-environment";
 import * as cloudfunctionsv2 from "@pulumi/gcp/cloudfunctionsv2";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as storage from "@pulumi/gcp/storage";
@@ -53,6 +55,8 @@ export interface CloudFunctionArgs {
      * @default Cloud Build's default account and `gcf-artifacts` (which may lack the rights to build in projects created since July 2024)
      */
     build?: FunctionBuildSettings;
+    /** Trace export (spec tracing): when enabled, the OTEL_* variables pointing at tracing.endpoint. @default off */
+    tracing?: TracingSpec;
 }
 
 /** The source archive: the bundle as index.js, a package.json naming it, named by content hash. */
@@ -91,7 +95,7 @@ export function cloudFunction(name: string, args: CloudFunctionArgs, opts: pulum
             },
             serviceConfig: {
                 serviceAccountEmail: args.serviceAccountEmail,
-                environmentVariables: args.environment,
+                environmentVariables: args.tracing?.enabled ? pulumi.output(args.environment).apply((variables) => ({ ...variables, ...tracingEnvironment(args.tracing, args.functionName) })) : args.environment,
                 secretEnvironmentVariables: args.secretEnvironment?.map((s) => ({ key: s.key, projectId: s.projectId, secret: s.secret, version: s.version ?? "latest" })),
                 timeoutSeconds: args.timeoutSeconds,
                 availableMemory: `${concurrent ? Math.max(args.memoryMb, 512) : args.memoryMb}Mi`,

@@ -1,4 +1,5 @@
 import * as gcpConfig from "@pulumi/gcp/config";
+import type { TracingSpec } from "../spec";
 import * as pulumi from "@pulumi/pulumi";
 import { type GcpNameRule, gcpLabels, gcpName } from "./names";
 
@@ -10,6 +11,8 @@ export interface GcpPlacement {
     labels?: Record<string, string>;
     /** Region of regional resources (functions, groups, Firestore). @default the `gcp:region` config */
     region?: string;
+    /** Trace export of the stack's functions (spec tracing). @default off */
+    tracing?: TracingSpec;
 }
 
 /** Resolves a role's placement: a name builder, its labels (with the queuestack role) and its region. */
@@ -19,6 +22,7 @@ export function gcpPlacement(args: GcpPlacement, role: string) {
         name: (rule: GcpNameRule, ...parts: string[]) => gcpName(rule, [...prefix, ...parts]),
         labels: gcpLabels({ ...args.labels, "queuestack-role": role }),
         region: () => requiredRegion(args.region),
+        tracing: args.tracing,
     };
 }
 

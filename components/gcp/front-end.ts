@@ -102,8 +102,10 @@ function queueVariable(q: FrontEndQueue) {
  * 202 with the message ids, or waits up to `maxWaitSeconds` for the result when asked. Delayed
  * messages become Cloud Tasks tasks; bodies over a queue's limit go to the claim-check bucket.
  * It runs as its own service account, which may only publish to these topics, read the key,
- * read job status, schedule delayed publishes and write claim-checked bodies. The endpoint is public (`allUsers` invoker) because callers authenticate with
- * the API key; `auth: none` drops the key.
+ * read job status, schedule delayed publishes and write claim-checked bodies. With `access: public`
+ * (the default) the endpoint is public (`allUsers` invoker) because callers authenticate with the
+ * API key; with `access: authenticated` only the listed `invokers` may call it, with an ID token.
+ * `auth: none` drops the key.
  */
 export class FrontEnd extends pulumi.ComponentResource {
     readonly function: cloudfunctionsv2.Function;
@@ -115,7 +117,7 @@ export class FrontEnd extends pulumi.ComponentResource {
     constructor(name: string, args: FrontEndArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = parseSpecPart(frontEndSchema, args.frontEnd ?? {}, `front end "${name}"`);
         super("queuestack:gcp:FrontEnd", name, {}, opts);
-        const { name: physical, labels, region } = gcpPlacement(args, "front-end");
+        const { name: physical, labels, region, tracing } = gcpPlacement(args, "front-end");
         const parent = childOptions(this, opts);
         const location = region();
 
@@ -178,13 +180,18 @@ export class FrontEnd extends pulumi.ComponentResource {
                 memoryMb: 256,
                 maxInstances: args.maxInstances ?? 100,
                 ingress: "ALLOW_ALL",
+                tracing,
                 labels,
                 build: args.build,
             },
             parent,
         );
         this.function = fn;
-        grantInvoker(`${name}-public-invoker`, { serviceName }, location, "allUsers", parent);
+        // public: allUsers, which Domain Restricted Sharing refuses; authenticated: each listed member
+        // (https://cloud.google.com/run/docs/authenticating/public). Google's other public route, turning
+        // the service's invoker IAM check off, is not an input of the provider's cloudfunctionsv2.Function.
+        if (settings.access === "public") grantInvoker(`${name}-public-invoker`, { serviceName }, location, "allUsers", parent);
+        else settings.invokers.forEach((invoker, i) => grantInvoker(`${name}-invoker-${i}`, { serviceName }, location, invoker, parent));
         this.url = url;
         this.registerOutputs({ url: this.url, apiKeySecretId: this.apiKeySecretId });
     }

@@ -47,7 +47,7 @@ export class GcpWebQueueWorker extends pulumi.ComponentResource implements WebQu
         checkWorkerCode(spec);
         super("queuestack:gcp:WebQueueWorker", name, {}, opts);
         this.spec = spec;
-        const where = { namePrefix: [spec.name, pulumi.getStack()], labels: { ...spec.tags, "queuestack-stack": spec.name } };
+        const where = { namePrefix: [spec.name, pulumi.getStack()], labels: { ...spec.tags, "queuestack-stack": spec.name }, tracing: spec.tracing };
         const apis = new RequiredApis(`${name}-apis`, { services: requiredApis(spec) }, { parent: this });
         const child = { parent: this, dependsOn: [apis] };
         // The service agents exist before any binding names them (bindings take their member from these).

@@ -101,7 +101,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
         const worker = parseSpecPart(workerSchema, args.worker, `function worker "${name}"`);
         super("queuestack:gcp:FunctionWorker", name, {}, opts);
         const parent = childOptions(this, opts);
-        const { name: physical, labels, region } = gcpPlacement(args, "worker");
+        const { name: physical, labels, region, tracing } = gcpPlacement(args, "worker");
         const location = region();
         const timeoutSeconds = args.timeoutSeconds ?? worker.timeoutSeconds ?? 30;
         const headroom = args.pushHeadroom ?? defaultPushHeadroom;
@@ -143,6 +143,7 @@ export class FunctionWorker extends pulumi.ComponentResource {
                     ingress: "ALLOW_INTERNAL_ONLY",
                     labels,
                     build: args.build,
+                    tracing,
                 },
                 parent,
             ),

@@ -9,4 +9,5 @@ export { checkSpec, parseSpecPart, validateQueueSpec, validateSpec, type SpecChe
 export { specJsonSchema, stackConfigJsonSchema } from "./json-schema";
 export { defaultWorkerCode, idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
 export { deadLetterSchema, queueSchema } from "./queue-schema";
+export { tracingSchema } from "./tracing-schema";
 export { largeMessagesSchema, prioritiesSchema, priorityLevelSchema, topicSchema } from "./pattern-schema";

@@ -2,8 +2,10 @@ import { type Cloud, cloudLimits } from "./clouds";
 import { deduplicationOf, longestAttemptSeconds, secondsPerDay, workerTimeoutSeconds } from "./derive";
 import { type SpecIssue, type SpecPath, suggestion } from "./issues";
 import type { Spec } from "./schema";
+import { frontEndAccessRules } from "./front-end-access-rules";
 import { gcpRules } from "./gcp-rules";
 import { patternRules } from "./pattern-rules";
+import { tracingRule } from "./tracing-schema";
 
 /** A rule over a structurally valid spec: returns its problems (empty when it holds). */
 type Rule = (spec: Spec, cloud: Cloud) => SpecIssue[];
@@ -177,6 +179,7 @@ export const specRules: readonly Rule[] = [
     deadLetterOutlivesQueue,
     queueCloudLimits,
     frontEndLimits,
+    frontEndAccessRules,
     visibilityCoversAttempt,
     retentionOutlivesAgeAlarm,
     workerLimits,
@@ -184,5 +187,6 @@ export const specRules: readonly Rule[] = [
     azureRules,
     gcpRules,
     patternRules,
+    (spec, cloud) => tracingRule(spec.tracing, cloud),
 ];
 

@@ -4,6 +4,7 @@ import { ruleWithFix } from "./zod-issues";
 import { queueSchema } from "./queue-schema";
 import { workerSchema } from "./worker-schema";
 import { largeMessagesSchema, topicSchema } from "./pattern-schema";
+import { tracingSchema } from "./tracing-schema";
 
 /** Largest `frontEnd.maxBodyKb` the schema takes, KiB (a cloud may allow less: cloudLimits requestBodyMaxKb). */
 export const frontEndMaxBodyKb = 10_240;
@@ -29,6 +30,30 @@ export const frontEndSchema = z
          * @default 0
          */
         maxWaitSeconds: z.number().int().min(0).max(25).default(0).describe("Longest a sender may wait for the result, seconds (0-25). Default 0."),
+        /**
+         * Who may reach the front end at the platform, before the API key is checked.
+         * `public`: anyone (gcp: `roles/run.invoker` for `allUsers`, which an organization's Domain
+         * Restricted Sharing policy, `iam.allowedPolicyMemberDomains`, refuses).
+         * `authenticated`: only the `invokers` listed, each calling with a Google-signed ID token
+         * (`Authorization: Bearer`), the API key still in `x-api-key`; works under Domain Restricted
+         * Sharing when the members belong to an allowed domain.
+         * @default "public"
+         * - gcp: `roles/run.invoker` on the function's Cloud Run service for `allUsers`, or for each invoker
+         * - aws, azure, local: public only (the API key is the gate)
+         */
+        access: z.enum(["public", "authenticated"]).default("public").describe("public | authenticated (gcp only: invokers need an ID token). Default public."),
+        /**
+         * With `access: authenticated`: the IAM members allowed to call the front end, e.g.
+         * `group:callers@example.com`, `serviceAccount:sender@p.iam.gserviceaccount.com`,
+         * `domain:example.com`. Each gets `roles/run.invoker` on the front end's service.
+         * @default [] (required with access: authenticated)
+         */
+        invokers: z
+            .array(z.string().regex(/^(user|group|serviceAccount|domain|principal|principalSet):\S+$/, {
+                error: ruleWithFix("must be an IAM member such as \"group:callers@example.com\"", "Prefix it with user:, group:, serviceAccount:, domain:, principal: or principalSet:."),
+            }))
+            .default([])
+            .describe("IAM members allowed to invoke the front end with access: authenticated (gcp)."),
     })
     .describe("The HTTP front end.");
 
@@ -125,6 +150,8 @@ export const specSchema = z
         alarms: alarmsSchema.prefault({}),
         /** Where VM workers run. */
         network: networkSchema.prefault({}),
+        /** Trace export from the deployed stack (off by default). */
+        tracing: tracingSchema.prefault({}),
         /** Azure-only settings (ignored on other clouds). */
         azure: azureSchema.prefault({}),
         /** Tags / labels put on every resource that takes them. @default {} */
@@ -140,4 +167,5 @@ export type FrontEndSpec = Spec["frontEnd"];
 export type DatastoreSpec = Spec["datastore"];
 export type AlarmsSpec = Spec["alarms"];
 export type AzureSpec = Spec["azure"];
+export type { TracingSpec } from "./tracing-schema";
 export type { LargeMessagesSpec, PrioritiesSpec, PriorityLevelSpec, TopicSpec } from "./pattern-schema";

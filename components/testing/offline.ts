@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { placeholderOutputs, recordDeclaredOutputs } from "./computed-outputs";
 import { computedState } from "./computed-state";
+import { defaultInvokeAnswers, type InvokeAnswer, UnansweredInvokeError } from "./invokes";
 
 /** One resource a program would create, as seen offline. */
 export interface PlannedResource {
@@ -22,20 +24,15 @@ export interface OfflineOptions {
     stack?: string;
     /** Stack config, keys as in Pulumi.<stack>.yaml (`queuestack:cloud`, `aws:region`, ...). */
     config?: Record<string, unknown>;
-    /** Answers for provider functions (e.g. `aws:index/getAvailabilityZones:getAvailabilityZones`). */
-    calls?: Record<string, (args: MockCallArgs) => Record<string, unknown>>;
+    /** Config keys whose values are secrets (`config.requireSecret` returns them as secret outputs). @default [] */
+    secretKeys?: string[];
+    /**
+     * Answers for provider functions (e.g. `aws:index/getAvailabilityZones:getAvailabilityZones`),
+     * over the defaults of `defaultInvokeAnswers`. A function without an answer ends the run with
+     * an UnansweredInvokeError naming it.
+     */
+    calls?: Record<string, InvokeAnswer>;
 }
-
-const defaultCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] }),
-    "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({ serviceType: args.inputs.serviceType, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], serviceName: `com.amazonaws.eu-west-1.${args.inputs.service}` }),
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/offline", userId: "offline" }),
-    "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-    "gcp:organizations/getProject:getProject": () => ({ number: "123456789012", projectId: "demo-project", name: "demo-project" }),
-    "gcp:organizations/getClientConfig:getClientConfig": () => ({ project: "demo-project", region: "europe-west1" }),
-    "azure-native:authorization:getClientConfig": () => ({ subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "11111111-1111-1111-1111-111111111111", objectId: "22222222-2222-2222-2222-222222222222", clientId: "33333333-3333-3333-3333-333333333333" }),
-};
 
 interface MonitorRequest {
     getType(): string;
@@ -54,23 +51,37 @@ const urnType = (urn: string) => (urn.split("::")[2] ?? "").split("$").pop() ?? 
  */
 export async function runOffline<T>(program: () => T | Promise<T>, options: OfflineOptions = {}): Promise<{ result: T; resources: PlannedResource[] }> {
     const resources: PlannedResource[] = [];
-    const calls = { ...defaultCalls, ...options.calls };
+    const calls = { ...defaultInvokeAnswers(options.config), ...options.calls };
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+        options.secretKeys ?? [],
     );
+    // Pulumi turns an error thrown by a mock into a bare `Error` with no message: keep the first one.
+    let callError: Error | undefined;
+    const declared = recordDeclaredOutputs();
     await pulumi.runtime.setMocks(
         {
             newResource(args: MockResourceArgs) {
                 resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-                const state = { ...args.inputs, ...computedState(args) };
+                // Code packages are not echoed: the SDK would serialize (and stringify, for a debug
+                // log) every Function's bundle again, and no resource reads a package back.
+                const computed = { ...withoutAssets(args.inputs), ...computedState(args) };
+                // Outputs the provider computes that the program may read (a function URL, a domain name).
+                const outputs = declared.outputs.get(`${args.type}::${args.name}`) ?? [];
+                const state = { ...placeholderOutputs(args.type, String(computed.name ?? args.name), outputs, computed), ...computed };
                 // Ids as each provider sets them (AWS names or URLs, Azure ARM ids, GCP resource names),
                 // since other resources take them as input.
                 return { id: args.custom === false ? undefined : String(state.id), state };
             },
             call(args: MockCallArgs) {
                 const answer = calls[args.token];
-                if (!answer) throw new Error(`offline run: no answer for provider function ${args.token}; pass one in options.calls`);
-                return answer(args);
+                try {
+                    if (!answer) throw new UnansweredInvokeError(args.token, args.inputs);
+                    return answer(args);
+                } catch (error) {
+                    callError ??= error as Error;
+                    throw error;
+                }
             },
         },
         options.project ?? "queuestack",
@@ -87,9 +98,42 @@ export async function runOffline<T>(program: () => T | Promise<T>, options: Offl
         const result = await Promise.race([Promise.resolve().then(program), failed]);
         await Promise.race([drain(), failed]);
         return { result, resources };
+    } catch (error) {
+        // The failed run's pending operations are abandoned: not leaks to report when the process exits.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+        throw callError ?? error;
     } finally {
         process.off("unhandledRejection", fail);
+        declared.restore();
     }
+}
+
+/**
+ * `inputs` without its assets and archives (at any depth), for the state a mock echoes back;
+ * returns `inputs` itself when it holds none.
+ */
+export function withoutAssets(inputs: Record<string, unknown>): Record<string, unknown> {
+    return strip(inputs) as Record<string, unknown>;
+}
+
+const isAsset = (value: unknown) => pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value);
+
+function strip(value: unknown): unknown {
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+        const items = value.map((item) => (isAsset(item) ? undefined : strip(item)));
+        return items.every((item, i) => item === value[i]) ? value : items;
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+        const stripped = isAsset(item) ? undefined : strip(item);
+        if (stripped === item) continue;
+        copy ??= { ...(value as Record<string, unknown>) };
+        if (stripped === undefined) delete copy[key];
+        else copy[key] = stripped;
+    }
+    return copy ?? value;
 }
 
 /** Wraps the mock monitor so each recorded resource learns its parent's name and type, and what it waits for. */

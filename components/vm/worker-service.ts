@@ -35,6 +35,24 @@ export interface WorkerServiceScript {
     environment: Record<string, string>;
     /** Seconds systemd waits after SIGTERM for in-flight work to drain before killing. */
     stopTimeoutSeconds: number;
+    /**
+     * A file the service appends its output to (stdout and stderr) instead of the journal, for a log
+     * shipper that reads files; rotated daily or past 100 MB by logrotate (copytruncate, 3 kept).
+     * @default none (the journal)
+     */
+    logFile?: string;
+    /**
+     * Shell commands that start shipping `logFile` off the machine (e.g. install and start the
+     * CloudWatch agent). Retried like the other steps; when it still fails the failure is logged
+     * and the worker starts anyway (a worker without log shipping still does its work).
+     * @default none
+     */
+    shipLogs?: string;
+}
+
+/** logrotate rules for the worker's log file: the service keeps it open, so copy and truncate. */
+function logrotateRules(file: string): string {
+    return [`${file} {`, "  daily", "  maxsize 100M", "  rotate 3", "  compress", "  missingok", "  notifempty", "  copytruncate", "}"].join("\n");
 }
 
 /** Quotes a value for a systemd EnvironmentFile line. */
@@ -108,6 +126,7 @@ export function workerServiceScript(s: WorkerServiceScript): string {
         "[Service]",
         `EnvironmentFile=${workerPaths.environment}`,
         `ExecStart=${s.nodeCommand ?? "/usr/bin/env node"} ${workerPaths.bundle}`,
+        ...(s.logFile ? [`StandardOutput=append:${s.logFile}`, "StandardError=inherit"] : []),
         "DynamicUser=yes",
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
@@ -131,6 +150,15 @@ export function workerServiceScript(s: WorkerServiceScript): string {
         `chmod 0644 ${workerPaths.bundle}`,
         `umask 077; cat > ${workerPaths.environment} ${heredoc("QUEUESTACK_ENV", environment)}`,
         `cat > ${workerPaths.unit} ${heredoc("QUEUESTACK_UNIT", unit)}`,
+        ...(s.logFile
+            ? [
+                  `install -d -m 0755 ${s.logFile.slice(0, s.logFile.lastIndexOf("/"))}`,
+                  `cat > /etc/logrotate.d/queuestack-worker ${heredoc("QUEUESTACK_LOGROTATE", logrotateRules(s.logFile))}`,
+              ]
+            : []),
+        ...(s.shipLogs
+            ? [shellFunction("ship_logs", s.shipLogs), 'retry ship_logs || echo "queuestack boot: log shipping failed; the worker runs without it" | tee /dev/console | logger -t queuestack-boot']
+            : []),
         "systemctl daemon-reload",
         "systemctl enable --now queuestack-worker.service",
         "",

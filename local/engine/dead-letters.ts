@@ -1,5 +1,22 @@
-import { statement, type LocalDatabase } from "./database";
+import { atomic, statement, type LocalDatabase } from "./database";
 import type { DeadLetter, LocalQueueConfig } from "./types";
+
+/** A dead letter as a list shows it: the start of its body and reason, and their full lengths. */
+export interface DeadLetterPreview {
+    id: string;
+    /** The body's first characters (the page's previewChars). */
+    bodyPreview: string;
+    /** The whole body's size in UTF-8 bytes (read from the row header, not the body). */
+    bodyBytes: number;
+    groupKey?: string;
+    receiveCount: number;
+    /** The reason's first characters (the page's previewChars). */
+    reasonPreview: string;
+    /** The whole reason's size in UTF-8 bytes. */
+    reasonBytes: number;
+    sentAt: Date;
+    deadLetteredAt: Date;
+}
 
 interface DeadLetterRow {
     id: string;
@@ -45,17 +62,45 @@ export class DeadLetterQueues {
             this.db,
             "SELECT id, queue, body, attributes, group_key, receive_count, reason, sent_at, dead_lettered_at FROM dead_letters WHERE queue = ? AND expires_at > ? ORDER BY seq LIMIT ?",
         ).all(queue, this.now(), limit) as DeadLetterRow[];
-        return rows.map((row) => ({
-            id: row.id,
-            queue: row.queue,
-            body: row.body,
-            attributes: JSON.parse(row.attributes) as Record<string, string>,
-            ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
-            receiveCount: row.receive_count,
-            reason: row.reason,
-            sentAt: new Date(row.sent_at),
-            deadLetteredAt: new Date(row.dead_lettered_at),
-        }));
+        return rows.map(toDeadLetter);
+    }
+
+    /**
+     * One page of a queue's dead-letter queue, oldest first, without loading whole bodies: each
+     * body and reason is cut to its first `previewChars` characters (SQLite's substr), with its
+     * full size in bytes beside it. `total` counts the whole queue.
+     */
+    page(queue: string, options: { offset: number; limit: number; previewChars: number }): { total: number; deadLetters: DeadLetterPreview[] } {
+        this.config(queue);
+        const rows = statement(
+            this.db,
+            `SELECT id, substr(body, 1, ?) AS body, octet_length(body) AS body_bytes, group_key, receive_count, substr(reason, 1, ?) AS reason, octet_length(reason) AS reason_bytes, sent_at, dead_lettered_at
+             FROM dead_letters WHERE queue = ? AND expires_at > ? ORDER BY seq LIMIT ? OFFSET ?`,
+        ).all(options.previewChars, options.previewChars, queue, this.now(), options.limit, options.offset) as (DeadLetterRow & { body_bytes: number; reason_bytes: number })[];
+        return {
+            total: this.depth(queue),
+            deadLetters: rows.map((row) => ({
+                id: row.id,
+                bodyPreview: row.body,
+                bodyBytes: row.body_bytes,
+                ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
+                receiveCount: row.receive_count,
+                reasonPreview: row.reason,
+                reasonBytes: row.reason_bytes,
+                sentAt: new Date(row.sent_at),
+                deadLetteredAt: new Date(row.dead_lettered_at),
+            })),
+        };
+    }
+
+    /** One dead letter, whole; undefined when `id` is not in the queue's dead-letter queue. */
+    get(queue: string, id: string): DeadLetter | undefined {
+        this.config(queue);
+        const row = statement(
+            this.db,
+            "SELECT id, queue, body, attributes, group_key, receive_count, reason, sent_at, dead_lettered_at FROM dead_letters WHERE queue = ? AND id = ? AND expires_at > ?",
+        ).get(queue, id, this.now()) as DeadLetterRow | undefined;
+        return row ? toDeadLetter(row) : undefined;
     }
 
     /** Messages in a queue's dead-letter queue. */
@@ -73,7 +118,7 @@ export class DeadLetterQueues {
         const config = this.config(queue);
         const now = this.now();
         const wanted = ids ? new Set(ids) : undefined;
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const rows = (statement(this.db, "SELECT id, sent_at FROM dead_letters WHERE queue = ? ORDER BY seq").all(queue) as { id: string; sent_at: number }[])
                 .filter((row) => !wanted || wanted.has(row.id));
             for (const row of rows) {
@@ -85,8 +130,20 @@ export class DeadLetterQueues {
                 statement(this.db, "DELETE FROM dead_letters WHERE id = ?").run(row.id);
             }
             return rows.length;
-        })();
+        });
     }
 }
+
+const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
+    id: row.id,
+    queue: row.queue,
+    body: row.body,
+    attributes: JSON.parse(row.attributes) as Record<string, string>,
+    ...(row.group_key !== null ? { groupKey: row.group_key } : {}),
+    receiveCount: row.receive_count,
+    reason: row.reason,
+    sentAt: new Date(row.sent_at),
+    deadLetteredAt: new Date(row.dead_lettered_at),
+});
 
 const attributesJson = (attributes: Record<string, string> | undefined) => (attributes ? JSON.stringify(attributes) : null);

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
-import { groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { atomic, groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
 import { candidates, toDelivery } from "./message-rows";
 import { LocalQueueError, type Delivery, type LocalQueueConfig, type QueueStats, type SendOptions, type SendResult } from "./types";
@@ -13,6 +13,30 @@ export interface QueueEngineOptions {
 }
 
 const defaultDeduplicationWindowSeconds = 300;
+
+/**
+ * A new message id: a UUID version 7 (RFC 9562: 48-bit Unix milliseconds, then random bits), so
+ * ids made close in time sort close together and the id index and the job records keyed by it
+ * take each new id on the same few pages, not on a random page per message as a version 4 would.
+ */
+export function timeOrderedId(now: number = Date.now()): string {
+    const bytes = randomBytes(16);
+    bytes.writeUIntBE(now, 0, 6);
+    bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+    bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+    const hex = bytes.toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The row a receipt settles: receipts are `<seq>.<random uuid>`, so settling finds the row by its
+ * primary key (no receipt index to write on every receive and delete) and the uuid part keeps an
+ * older receipt of the same row stale. Anything else names no row.
+ */
+function seqOf(receipt: string): number {
+    const seq = Number(receipt.slice(0, receipt.indexOf(".")));
+    return Number.isSafeInteger(seq) && seq > 0 ? seq : -1;
+}
 
 /**
  * A durable message queue on SQLite with SQS semantics: delays, visibility timeouts, receive counts
@@ -75,7 +99,7 @@ export class QueueEngine {
      */
     sendMany(messages: (SendOptions & { queue: string; body: string })[]): SendResult[] {
         const configs = messages.map((message) => this.config(message.queue));
-        const results = this.db.transaction(() => messages.map((message, i) => this.insert(configs[i], message)))();
+        const results = atomic(this.db, () => messages.map((message, i) => this.insert(configs[i], message)));
         this.notify(new Set(messages.filter((_, i) => !results[i].duplicate).map((m) => m.queue)));
         return results;
     }
@@ -113,7 +137,7 @@ export class QueueEngine {
     receive(queue: string, max: number, visibilityTimeoutSeconds?: number): Delivery[] {
         const config = this.config(queue);
         const hideMs = 1000 * (visibilityTimeoutSeconds ?? config.visibilityTimeoutSeconds);
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const deliveries: Delivery[] = [];
             while (deliveries.length < max) {
                 const now = this.now();
@@ -125,14 +149,14 @@ export class QueueEngine {
                         this.deadLetters.move(row.id, `received ${row.receive_count} times without being deleted (maxReceiveCount ${config.maxReceiveCount})${last}`);
                         continue;
                     }
-                    const receipt = randomUUID();
+                    const receipt = `${row.seq}.${randomUUID()}`;
                     this.sql("UPDATE messages SET receive_count = receive_count + 1, receipt = ?, owner = ?, visible_at = ? WHERE seq = ?")
                         .run(receipt, this.owner, now + hideMs, row.seq);
                     deliveries.push(toDelivery(row, receipt));
                 }
             }
             return deliveries;
-        })();
+        });
     }
 
     /** Whether the queue has a message visible now (for a FIFO queue: possibly behind its group's message in flight). */
@@ -144,13 +168,13 @@ export class QueueEngine {
 
     /** Deletes received messages (done). Returns how many receipts were still valid. */
     delete(receipts: string[]): number {
-        const remove = this.sql("DELETE FROM messages WHERE receipt = ?");
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + remove.run(receipt).changes, 0))();
+        const remove = this.sql("DELETE FROM messages WHERE seq = ? AND receipt = ?");
+        return atomic(this.db, () => receipts.reduce((n, receipt) => n + remove.run(seqOf(receipt), receipt).changes, 0));
     }
 
     /** Hides (or, with 0, shows) a received message for `seconds` from now. False when the receipt is stale. */
     changeVisibility(receipt: string, seconds: number): boolean {
-        return this.sql("UPDATE messages SET visible_at = ? WHERE receipt = ?").run(this.now() + seconds * 1000, receipt).changes === 1;
+        return this.sql("UPDATE messages SET visible_at = ? WHERE seq = ? AND receipt = ?").run(this.now() + seconds * 1000, seqOf(receipt), receipt).changes === 1;
     }
 
     /**
@@ -158,8 +182,8 @@ export class QueueEngine {
      * deliveries, else makes it visible again after `delaySeconds`.
      */
     release(receipt: string, reason: string, delaySeconds: number): "retry" | "dead-letter" | "stale" {
-        return this.db.transaction(() => {
-            const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE receipt = ?").get(receipt) as
+        return atomic(this.db, () => {
+            const row = this.sql("SELECT id, queue, receive_count FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as
                 | { id: string; queue: string; receive_count: number }
                 | undefined;
             if (!row) return "stale" as const;
@@ -171,16 +195,16 @@ export class QueueEngine {
             this.sql("UPDATE messages SET receipt = NULL, owner = NULL, last_error = ?, visible_at = ? WHERE id = ?")
                 .run(reason, this.now() + delaySeconds * 1000, row.id);
             return "retry" as const;
-        })();
+        });
     }
 
     /** Moves a received message to the dead-letter queue at once (retrying cannot help). */
     deadLetter(receipt: string, reason: string): boolean {
-        return this.db.transaction(() => {
-            const row = this.sql("SELECT id FROM messages WHERE receipt = ?").get(receipt) as { id: string } | undefined;
+        return atomic(this.db, () => {
+            const row = this.sql("SELECT id FROM messages WHERE seq = ? AND receipt = ?").get(seqOf(receipt), receipt) as { id: string } | undefined;
             if (row) this.deadLetters.move(row.id, reason);
             return row !== undefined;
-        })();
+        });
     }
 
     /**
@@ -189,9 +213,9 @@ export class QueueEngine {
      */
     returnToQueue(receipts: string[]): number {
         const giveBack = this.sql(
-            "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE receipt = ?",
+            "UPDATE messages SET receipt = NULL, owner = NULL, visible_at = ?, receive_count = MAX(receive_count - 1, 0) WHERE seq = ? AND receipt = ?",
         );
-        return this.db.transaction(() => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), receipt).changes, 0))();
+        return atomic(this.db, () => receipts.reduce((n, receipt) => n + giveBack.run(this.now(), seqOf(receipt), receipt).changes, 0));
     }
 
     /**
@@ -207,12 +231,12 @@ export class QueueEngine {
     /** Drops messages past retention, dead letters past theirs and ended deduplication windows. */
     sweep(): { expired: number; deadLettersExpired: number } {
         const now = this.now();
-        return this.db.transaction(() => {
+        return atomic(this.db, () => {
             const expired = this.sql("DELETE FROM messages WHERE expires_at <= ?").run(now).changes;
             const deadLettersExpired = this.sql("DELETE FROM dead_letters WHERE expires_at <= ?").run(now).changes;
             this.sql("DELETE FROM deduplication WHERE expires_at <= ?").run(now);
             return { expired, deadLettersExpired };
-        })();
+        });
     }
 
     /** Depths and ages of a queue. */
@@ -253,7 +277,7 @@ export class QueueEngine {
                 .get(config.name, dedupId, now) as { message_id: string } | undefined;
             if (earlier) return { id: earlier.message_id, duplicate: true };
         }
-        const id = message.id ?? randomUUID();
+        const id = message.id ?? timeOrderedId(now);
         const delay = message.delaySeconds ?? config.deliveryDelaySeconds ?? 0;
         this.sql(
                 `INSERT INTO messages (id, queue, body, attributes, group_key, deduplication_id, sent_at, visible_at, enqueued_at, expires_at)

@@ -19,7 +19,7 @@ import {
 } from "../../workers/runtime";
 import { parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
 import { unknownTopicError } from "../../workers/runtime/unknown-topic";
-import type { QueueEngine } from "../engine/queue-engine";
+import { timeOrderedId, type QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
 import type { SeenWork } from "./seen-work";
 import { localDestinations, publishCopies } from "../tracing/local-spans";
@@ -125,7 +125,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         const copies = await Promise.all(
             items.map(async (item, i) => {
                 const target = engineQueueOf(queue, routed[i]!);
-                const id = randomUUID();
+                const id = timeOrderedId();
                 return copyOf(target, await bodyOf(item, limit, `${target}/${id}`), id, routed[i]!);
             }),
         );
@@ -159,7 +159,7 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         for (const [index, item] of items.entries()) {
             // One stored body per event, its reference in every copy.
             const body = await bodyOf(item, limit, `topics/${topic.name}/${randomUUID()}`);
-            subscribers.forEach((queue, q) => copies.push(copyOf(engineQueueOf(queue, routed[index]![q]!), body, randomUUID(), routed[index]![q]!)));
+            subscribers.forEach((queue, q) => copies.push(copyOf(engineQueueOf(queue, routed[index]![q]!), body, timeOrderedId(), routed[index]![q]!)));
         }
         const ids = await enqueueCopies(copies);
         logger.info({ topic: topicName, events: items.length, copies: ids.length }, "published");

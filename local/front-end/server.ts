@@ -11,9 +11,11 @@ import { LocalQueueError } from "../engine/types";
 import type { AlarmState } from "../observability/alarms";
 import { renderMetrics, type MetricsSnapshot } from "../observability/prometheus";
 import { traceAccept } from "../../workers/runtime/tracing";
-import { acceptedRequest, localDestinations, redriveTraced } from "../tracing/local-spans";
+import { acceptedRequest, localDestinations } from "../tracing/local-spans";
 import type { SqliteSpanStore } from "../tracing/span-store";
 import { registerTimeline } from "../tracing/timeline-routes";
+import { registerDashboardApi } from "./dashboard-api";
+import { samplePage } from "./sample-page";
 import { createLocalIntake, type IntakeAnswer } from "./intake";
 import { acceptRawBodies, UndrainedBodyError } from "./request-body";
 import type { SeenWork } from "./seen-work";
@@ -43,7 +45,7 @@ const dashboardFile = path.join(__dirname, "..", "dashboard", "index.html");
  * The local front end (Fastify on 127.0.0.1): `POST /queues/{queue}/messages`,
  * `POST /topics/{topic}` and `GET /jobs/{id}` through the local intake (the runtime's shared
  * checks, routing and messages, so status codes and errors match the clouds), `GET /metrics` in
- * Prometheus text format, the dashboard at `/dashboard` and its JSON API under `/api` (overview,
+ * Prometheus text format, a sample article at `/sample` (what the banner's "Try" command sends), the dashboard at `/dashboard` and its JSON API under `/api` (overview,
  * dead letters, redrive).
  */
 export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInstance {
@@ -85,6 +87,8 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
 
     app.get("/metrics", async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(renderMetrics(options.snapshot())));
     app.get("/", async (_request, reply) => reply.redirect("/dashboard"));
+    // Public, like the dashboard's page: the worker fetches it without the API key.
+    app.get(samplePage.path, async (_request, reply) => reply.type("text/html; charset=utf-8").send(samplePage.html));
     app.get("/dashboard", async (_request, reply) => reply.type("text/html; charset=utf-8").send(dashboard));
 
     const authorized = (request: FastifyRequest, reply: FastifyReply): boolean => {
@@ -100,35 +104,7 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
         }
     };
     registerTimeline(app, options.spans, authorized);
-    app.get("/api/overview", async (request, reply) => {
-        if (!authorized(request, reply)) return reply;
-        const snapshot = options.snapshot();
-        return {
-            stack: spec.name,
-            queues: snapshot.queues.map((q) => ({ ...q, fifo: engine.config(q.queue).fifo, sendTo: sendTargets.get(q.queue) })),
-            workers: spec.workers.map((w) => {
-                const latency = snapshot.latencies.find((l) => l.worker === w.name);
-                return { name: w.name, queue: w.queue, inFlight: snapshot.inFlightByWorker[w.name] ?? 0, p50Ms: latency?.p50Ms ?? null, p99Ms: latency?.p99Ms ?? null };
-            }),
-            alarms: snapshot.alarms,
-        };
-    });
-    app.get("/api/queues/:queue/dead-letters", async (request, reply) => {
-        if (!authorized(request, reply)) return reply;
-        return { deadLetters: engine.deadLetters.list((request.params as { queue: string }).queue) };
-    });
-    app.post("/api/queues/:queue/redrive", async (request, reply) => {
-        if (!authorized(request, reply)) return reply;
-        const parsed = parseJson(request.body);
-        const ids = (parsed as { ids?: unknown } | undefined)?.ids;
-        if (parsed === null || (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === "string")))) {
-            return reply.code(400).send({ error: 'Send {"ids": ["<message id>", ...]} to redrive some messages, or no body to redrive all.' });
-        }
-        const queue = (request.params as { queue: string }).queue;
-        const redriven = await redriveTraced(engine, destinations, queue, ids as string[] | undefined);
-        logger.info({ queue, redriven }, "redrove dead letters");
-        return { redriven };
-    });
+    registerDashboardApi(app, { spec, engine, logger, snapshot: options.snapshot, destinations, sendTargets, authorized });
 
     app.setNotFoundHandler(async (request, reply) =>
         reply.code(404).send({ error: `No route ${request.method} ${request.url.split("?")[0]}. Use POST /queues/{queue}/messages, POST /topics/{topic}, GET /jobs/{id}, GET /metrics or /dashboard.` }),
@@ -170,13 +146,4 @@ function requestParts(request: FastifyRequest): RequestParts {
             return Array.isArray(value) ? value[0] : value;
         },
     };
-}
-
-function parseJson(body: unknown): unknown {
-    if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
-    try {
-        return JSON.parse(body.toString("utf8"));
-    } catch {
-        return null;
-    }
 }

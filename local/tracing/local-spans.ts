@@ -50,5 +50,6 @@ export async function redriveTraced(engine: QueueEngine, destinations: Map<strin
 
 /** What the front end's SERVER span reads of a request: method, route template and headers (for an incoming traceparent). */
 export function acceptedRequest(request: FastifyRequest, parts: { header(name: string): string | undefined }) {
-    return { method: request.method, route: request.routeOptions.url ?? request.url, header: (name: string) => parts.header(name) };
+    // Fastify's `:queue` written `{queue}`, as the cloud front ends name their routes.
+    return { method: request.method, route: (request.routeOptions.url ?? request.url).replace(/:(\w+)/g, "{$1}"), header: (name: string) => parts.header(name) };
 }

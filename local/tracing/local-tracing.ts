@@ -1,5 +1,5 @@
 import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { startTracing, type Tracing } from "../../workers/runtime/tracing";
+import { otlpRequested, startTracing, type Tracing } from "../../workers/runtime/tracing";
 import type { GroupCommit, LocalDatabase } from "../engine/database";
 import { SqliteSpanStore } from "./span-store";
 
@@ -22,6 +22,17 @@ export interface LocalTracing {
     store: SqliteSpanStore;
     /** Undefined when OTEL_SDK_DISABLED=true. */
     tracing?: Tracing;
+}
+
+/**
+ * Whether the environment asks the local target to trace: QUEUESTACK_TRACING=on (`npm start -- --trace`
+ * sets it), or OTEL_* variables asking for OTLP export. Tracing is opt-in locally because recording
+ * three spans per message costs the engine throughput (bench/tracing).
+ */
+export function localTracingRequested(env: NodeJS.ProcessEnv): boolean {
+    const flag = (env.QUEUESTACK_TRACING ?? "").trim().toLowerCase();
+    if (flag === "off" || flag === "false") return false;
+    return flag === "on" || flag === "true" || otlpRequested(env);
 }
 
 /** How often the SQLite store receives ended spans: soon enough for the dashboard, batched for throughput. */

@@ -15,7 +15,7 @@ export function registerTimeline(app: FastifyInstance, spans: SqliteSpanStore | 
     app.get("/dashboard/timeline", async (_request, reply) => reply.type("text/html; charset=utf-8").send(page));
     app.get("/api/jobs/:id/trace", async (request, reply) => {
         if (!authorized(request, reply)) return reply;
-        if (!spans) return reply.code(404).send({ error: "This runner records no traces (OTEL_SDK_DISABLED=true). Unset OTEL_SDK_DISABLED and restart the runner to record them." });
+        if (!spans) return reply.code(404).send({ error: "This runner records no traces: tracing is opt-in locally. Restart it with `npm start -- --trace` (or QUEUESTACK_TRACING=on), and without OTEL_SDK_DISABLED=true." });
         const id = (request.params as { id: string }).id;
         const found = spans.spansOf(id);
         if (found.length === 0) return reply.code(404).send({ error: `No spans for message "${id}": it was sent before tracing was on, or its spans have expired.` });

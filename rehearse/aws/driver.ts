@@ -3,26 +3,14 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { AwsTarget } from "../../cli/targets/aws";
 import { redrive } from "../../cli/ops/redrive";
 import type { DeadLetterRoute, StackDriver } from "../driver";
-import { startFunction, type FunctionHost } from "../function-host";
-import { archiveFiles, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
+import { lastError, startFunction, type FunctionHost } from "../function-host";
+import { archiveFiles, assetText, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";
 import { httpApiEvent, matchRoute, plannedRoutes } from "./api-gateway";
 import { awsClients, closeClients } from "./clients";
-import { startErrorRecorder } from "./error-recorder";
+import { startErrorRecorder } from "../emulators/error-recorder";
+import { bootService, startVmService, type VmService } from "../vm-service";
 import { pollOnce, type SqsTrigger } from "./sqs-trigger";
 import type { AwsStandUp } from "./stand-up";
-
-/** The last error a function logged (pino JSON lines: its `err.message` or `msg`), or its last line. */
-function lastError(logs: string): string {
-    for (const line of logs.split("\n").reverse()) {
-        try {
-            const entry = JSON.parse(line) as { level?: number | string; msg?: string; err?: { type?: string; message?: string } };
-            if (entry.err?.message) return `${entry.msg ?? ""}: ${entry.err.type ?? ""} ${entry.err.message}`.trim();
-        } catch {
-            // not a JSON line
-        }
-    }
-    return logs.split("\n").pop() ?? "";
-}
 
 /** The most delivery rounds one drain makes (a stuck loop fails instead of spinning). */
 const maxRounds = 200;
@@ -83,6 +71,8 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             }),
         );
     }
+    // The front end's routing table (a data file in its package): spec queue -> planned queue URL per level.
+    const routing = await routingTable(functions);
     const triggers: SqsTrigger[] = [];
     for (const mapping of ofType(resources, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
         const target = stringInput(mapping, "functionName")!;
@@ -100,6 +90,7 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             host: hosts.get(nameOf(fn))!,
         });
     }
+    const vmServices = new Map<string, VmService>();
     const routes = plannedRoutes(resources);
     const deadLetterRoutes: DeadLetterRoute[] = ofType(resources, "aws:sqs/queue:Queue").flatMap((queue) => {
         const redrivePolicy = stringInput(queue, "redrivePolicy");
@@ -156,20 +147,36 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
             return { deliveries, errors };
         },
         deadLetterRoutes: () => deadLetterRoutes,
+        async waiting(queue) {
+            const planned = routing?.[queue];
+            if (!planned) throw new Error(`the front end's routing table plans no queue "${queue}"`);
+            const levels: { level?: string; url: string }[] = planned.levels ?? [{ url: planned.url }];
+            return Promise.all(
+                levels.map(async ({ level, url }) => {
+                    const moto = substitute(url, standUp.refs);
+                    return { level, queue: moto.split("/").pop()!, bodies: await peek(admin.sqs, moto) };
+                }),
+            );
+        },
         async deadLetters(route) {
-            const url = pair(route).deadLetterUrl;
-            const { Messages = [] } = await admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
-            if (Messages.length > 0) {
-                await admin.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
-            }
-            return Messages.map((m) => m.Body ?? "");
+            return peek(admin.sqs, pair(route).deadLetterUrl);
         },
         async redrive(route) {
             // The operator's own redrive (`queuestack dlq redrive`), signed by the rehearsal's administrator.
             const target = new AwsTarget({ region, queues: { [route.source]: pair(route) }, sqs: admin.sqs });
             return (await redrive(target, route.source)).moved;
         },
+        async startConsumers() {
+            const started = await startVmServices(resources, standUp, region, (value) => substitute(substitute(value, standUp.refs), new Map([[args.endpoint, endpoint]])), endpoint);
+            started.forEach((service, name) => vmServices.set(name, service));
+        },
+        consumerLogs: () =>
+            [...vmServices.entries()].flatMap(([name, service]) => {
+                const said = service.running() ? lastError(service.logs(), true) : lastError(service.logs());
+                return said ? [`VM service ${name}${service.running() ? "" : " exited"}: ${said}`] : [];
+            }),
         async stop() {
+            await Promise.all([...vmServices.values()].map((service) => service.stop()));
             await Promise.all([...hosts.values()].map((host) => host.stop()));
             triggers.forEach((t) => t.sqs.destroy());
             closeClients(admin);
@@ -178,6 +185,60 @@ export async function awsDriver(args: AwsDriverArgs): Promise<StackDriver & { st
         emulatorErrors: () => recorder.take().map((a) => `${a.status} ${a.text}`),
     };
 
+}
+
+/**
+ * Each planned launch template's worker service, as its user data starts it: the bundle the boot
+ * script copies from S3 (the planned object), the EnvironmentFile's variables with planned
+ * references mapped to moto, and the credentials of the role of the planned instance profile
+ * (what the instance metadata service would hand the SDK).
+ */
+async function startVmServices(resources: PlannedResource[], standUp: AwsStandUp, region: string, toMoto: (value: string) => string, endpoint: string): Promise<Map<string, VmService>> {
+    const services = new Map<string, VmService>();
+    for (const template of ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate")) {
+        const userData = stringInput(template, "userData");
+        if (!userData) continue;
+        const service = bootService(Buffer.from(userData, "base64").toString("utf8"));
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(service.bundleSource) ?? [];
+        const object = ofType(resources, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => stringInput(o, "key") === key);
+        const bundle = object && ((await assetText(object.inputs.source)) ?? stringInput(object, "content"));
+        if (!bundle) throw new Error(`launch template ${template.name}: its boot script copies ${service.bundleSource}, which no planned S3 object holds (bucket ${bucket})`);
+        const profileArn = (template.inputs.iamInstanceProfile as { arn?: string } | undefined)?.arn ?? "";
+        const profile = ofType(resources, "aws:iam/instanceProfile:InstanceProfile").find((p) => profileArn.endsWith(`/${stringInput(p, "name") ?? p.name}`));
+        const roleName = profile && stringInput(profile, "role");
+        const credentials = [...standUp.roles.entries()].find(([arn]) => roleName && arn.endsWith(`:role/${roleName}`))?.[1];
+        if (!credentials) throw new Error(`launch template ${template.name}: no planned role for its instance profile ${profileArn}`);
+        const environment = Object.fromEntries(Object.entries(service.environment).map(([name, value]) => [name, toMoto(value)]));
+        services.set(stringInput(template, "name") ?? template.name, startVmService(bundle, environment, {
+            AWS_REGION: environment.AWS_REGION ?? region,
+            AWS_ENDPOINT_URL: endpoint,
+            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+            AWS_SESSION_TOKEN: credentials.sessionToken ?? "",
+        }));
+    }
+    return services;
+}
+
+/** Up to 10 bodies waiting on `url`, left there (received, then made visible again). */
+async function peek(sqs: SQSClient, url: string): Promise<string[]> {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
+    if (Messages.length > 0) {
+        await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+    }
+    return Messages.map((m) => m.Body ?? "");
+}
+
+/** A spec queue in the front end's routing table (queuestack-routes.json's QUEUESTACK_QUEUES). */
+type RoutedQueue = { url: string; levels?: { level: string; url: string }[] };
+
+/** The routing table shipped in the front end's package, or undefined without one. */
+async function routingTable(functions: PlannedResource[]): Promise<Record<string, RoutedQueue> | undefined> {
+    for (const fn of functions) {
+        const file = (await archiveFiles(fn.inputs.code))["queuestack-routes.json"];
+        if (file) return (JSON.parse(file) as { QUEUESTACK_QUEUES?: Record<string, RoutedQueue> }).QUEUESTACK_QUEUES;
+    }
+    return undefined;
 }
 
 /** The archive's JSON files with `rewrite` applied; code files as planned. */

@@ -11,6 +11,13 @@ export const computeTypes = new Set([
     "azure-native:compute:VirtualMachineScaleSet",
 ]);
 
+/**
+ * Resources that carry a compute resource's settings apart from it, found by the site name they
+ * target: a Flex Consumption site takes its app settings from its own resource (applied after the
+ * package), and a change there restarts the site on the new package.
+ */
+const companionTypes = new Set(["azure-native:web:WebAppApplicationSettings"]);
+
 /** Inputs as the engine diffs them: archives by their content's hash (mocks show archives empty). */
 async function comparable(value: unknown): Promise<unknown> {
     if (value && typeof value === "object" && (value as { __pulumiArchive?: unknown }).__pulumiArchive !== undefined) {
@@ -23,8 +30,9 @@ async function comparable(value: unknown): Promise<unknown> {
 }
 
 /**
- * Compute resources of `workers` whose inputs are identical in both plans although every worker's
- * code changed between them: `pulumi up` would leave the old code running there.
+ * Compute resources of `workers` whose inputs (and their settings resources') are identical in both
+ * plans although every worker's code changed between them: `pulumi up` would leave the old code
+ * running there.
  */
 export async function rolloutProblems(before: PlannedResource[], after: PlannedResource[], workers: string[]): Promise<{ problems: string[]; checked: number }> {
     const runs = (r: PlannedResource) => r.custom && computeTypes.has(r.type) && workers.some((w) => r.name.includes(`-${w}-`) || r.name.endsWith(`-${w}`));
@@ -34,7 +42,15 @@ export async function rolloutProblems(before: PlannedResource[], after: PlannedR
         const changed = after.find((r) => r.type === resource.type && r.name === resource.name);
         if (!changed) continue;
         checked++;
-        if (JSON.stringify(await comparable(resource.inputs)) === JSON.stringify(await comparable(changed.inputs))) {
+        const same = async (a: PlannedResource, b: PlannedResource) => JSON.stringify(await comparable(a.inputs)) === JSON.stringify(await comparable(b.inputs));
+        const siteName = resource.inputs.name;
+        const companions = before.filter((r) => companionTypes.has(r.type) && siteName !== undefined && r.inputs.name === siteName);
+        let companionChanged = false;
+        for (const companion of companions) {
+            const next = after.find((r) => r.type === companion.type && r.name === companion.name);
+            if (next && !(await same(companion, next))) companionChanged = true;
+        }
+        if ((await same(resource, changed)) && !companionChanged) {
             problems.push(`${resource.type.split(":").pop()} ${resource.name}: no input changes when the worker's code changes, so \`pulumi up\` would not roll the new code out. Derive an input from the code (a content hash in a setting, tag or object name).`);
         }
     }

@@ -17,14 +17,14 @@ function azuriteBlobBin(): string {
     return bin;
 }
 
-/** Starts Azurite's Blob service on a free 127.0.0.1 port, in memory, with a throwaway work folder. */
+/** Starts Azurite's Blob service on a free 127.0.0.1 port, its data in a throwaway folder removed on stop. */
 export async function startAzuriteBlob(): Promise<Emulator> {
     const workDir = mkdtempSync(path.join(tmpdir(), "queuestack-azurite-"));
     const emulator = await launch({
         label: "Azurite Blob",
         command: (port) => ({
             program: azuriteBlobBin(),
-            args: ["--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", workDir, "--inMemoryPersistence", "--skipApiVersionCheck", "--silent"],
+            args: ["--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", workDir, "--skipApiVersionCheck", "--silent"],
         }),
         // Any HTTP answer (400 for a bare GET) means it is serving.
         ready: (endpoint) => answers(`${endpoint}/`),

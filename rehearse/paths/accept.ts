@@ -21,16 +21,36 @@ export async function jobRecord(driver: StackDriver, statusUrl: string): Promise
  * The accept path: POST /queues/{queue}/messages with the API key -> 202 -> the planned queue ->
  * the planned trigger runs the worker bundle -> the result in the datastore -> GET /jobs/{id} done.
  */
-export async function acceptPath(driver: StackDriver, queue: string, body: object, routing: Record<string, string> = {}): Promise<string> {
+export async function acceptPath(driver: StackDriver, queue: string, body: object, routing: Record<string, string> = {}, settleSeconds = 0): Promise<string> {
     const statusUrl = await enqueue(driver, queue, body, routing);
     const { deliveries, errors } = await driver.drain();
     const delivered = deliveries.get(JSON.stringify(body)) ?? 0;
-    const seen = errors.length ? ` Errors: ${[...new Set(errors)].join("; ")}` : "";
-    const record = await jobRecord(driver, statusUrl).catch((error: Error) => {
-        throw new Error(`${error.message} after ${delivered} deliveries.${seen}`);
+    const seen = () => {
+        const all = [...errors, ...(driver.consumerLogs?.() ?? [])];
+        return all.length ? ` Errors: ${[...new Set(all)].join("; ")}` : "";
+    };
+    const deliveredBy = settleSeconds > 0 ? "the VM worker" : `${delivered} ${delivered === 1 ? "delivery" : "deliveries"}`;
+    const record = await settled(driver, statusUrl, settleSeconds).catch((error: Error) => {
+        throw new Error(`${error.message} after ${deliveredBy}.${seen()}`);
     });
-    if (record.status !== "done") throw new Error(`${statusUrl} is ${JSON.stringify(record)} after ${delivered} deliveries; expected status "done".${seen}`);
-    return `202 -> ${delivered} delivery -> ${statusUrl} done`;
+    if (record.status !== "done") throw new Error(`${statusUrl} is ${JSON.stringify(record)} after ${deliveredBy}${settleSeconds ? ` (waited up to ${settleSeconds} s)` : ""}; expected status "done".${seen()}`);
+    return `202 -> ${deliveredBy} -> ${statusUrl} done`;
+}
+
+/** Job states a worker has not finished with. */
+const unfinished = new Set(["queued", "retrying"]);
+
+/**
+ * The job record, read again while unfinished for up to `settleSeconds` (a VM worker pulls on its
+ * own clock); one read when 0 (the rehearsal delivered to the functions itself).
+ */
+async function settled(driver: StackDriver, statusUrl: string, settleSeconds: number): Promise<Record<string, unknown>> {
+    const until = Date.now() + settleSeconds * 1000;
+    for (;;) {
+        const record = await jobRecord(driver, statusUrl);
+        if (!unfinished.has(String(record.status)) || Date.now() >= until) return record;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
 }
 
 /** Without the API key the front end refuses the request (401) and enqueues nothing. */

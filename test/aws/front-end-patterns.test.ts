@@ -8,12 +8,12 @@ const sqsArn = (name: string) => `arn:aws:sqs:eu-west-1:123456789012:${name}`;
 const sqsUrl = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;
 const level = (name: string) => ({ level: name, weight: 1, url: sqsUrl(`shop-dev-jobs-${name}`), arn: sqsArn(`shop-dev-jobs-${name}`), queueName: `shop-dev-jobs-${name}`, deadLetterArn: sqsArn(`shop-dev-jobs-${name}-dlq`), deadLetterName: `shop-dev-jobs-${name}-dlq` });
 const queues = {
-    jobs: { url: sqsUrl("shop-dev-jobs-low"), arn: sqsArn("shop-dev-jobs-low"), fifo: false, levels: [level("high"), level("low")], defaultLevel: "low", maxDelaySeconds: 86_400, deadLetterArn: sqsArn("shop-dev-jobs-low-dlq"), maxMessageKb: 256 },
+    jobs: { url: sqsUrl("shop-dev-jobs-low"), arn: sqsArn("shop-dev-jobs-low"), fifo: false, levels: [level("high"), level("low")], defaultLevel: "low", maxDelaySeconds: 86_400, maxMessageKb: 256 },
     orders: { url: sqsUrl("shop-dev-orders.fifo"), arn: sqsArn("shop-dev-orders.fifo"), fifo: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageKb: 1024 },
 };
 const table = { tableName: "shop-dev-data", tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/shop-dev-data" };
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:shop-dev-order-events.fifo";
-const delayScheduler = { groupName: "shop-dev-delays", roleArn: "arn:aws:iam::123456789012:role/shop-dev-delays", schedulesArn: "arn:aws:scheduler:eu-west-1:123456789012:schedule/shop-dev-delays/*" };
+const delayScheduler = { groupName: "shop-dev-delays", roleArn: "arn:aws:iam::123456789012:role/shop-dev-delays", schedulesArn: "arn:aws:scheduler:eu-west-1:123456789012:schedule/shop-dev-delays/*", deadLetterArn: sqsArn("shop-dev-delays-dlq") };
 const largeMessages = { bucketName: "shop-dev-messages", bucketArn: "arn:aws:s3:::shop-dev-messages" };
 const plan = (maxWaitSeconds = 20) =>
     runOffline(() =>
@@ -56,13 +56,12 @@ describe("aws FrontEnd with queue patterns", () => {
                 url: sqsUrl("shop-dev-jobs-low"),
                 fifo: false,
                 levels: [
-                    { level: "high", url: sqsUrl("shop-dev-jobs-high"), arn: sqsArn("shop-dev-jobs-high"), deadLetterArn: sqsArn("shop-dev-jobs-high-dlq") },
-                    { level: "low", url: sqsUrl("shop-dev-jobs-low"), arn: sqsArn("shop-dev-jobs-low"), deadLetterArn: sqsArn("shop-dev-jobs-low-dlq") },
+                    { level: "high", url: sqsUrl("shop-dev-jobs-high"), arn: sqsArn("shop-dev-jobs-high") },
+                    { level: "low", url: sqsUrl("shop-dev-jobs-low"), arn: sqsArn("shop-dev-jobs-low") },
                 ],
                 defaultLevel: "low",
                 maxDelaySeconds: 86_400,
                 arn: sqsArn("shop-dev-jobs-low"),
-                deadLetterArn: sqsArn("shop-dev-jobs-low-dlq"),
                 maxMessageBytes: 256 * 1024,
             },
             orders: { url: sqsUrl("shop-dev-orders.fifo"), fifo: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 1024 * 1024 },
@@ -71,6 +70,9 @@ describe("aws FrontEnd with queue patterns", () => {
         assert.equal(env.QUEUESTACK_MAX_WAIT_SECONDS, "20");
         assert.equal(env.QUEUESTACK_SCHEDULE_GROUP, "shop-dev-delays");
         assert.equal(env.QUEUESTACK_SCHEDULER_ROLE_ARN, delayScheduler.roleArn);
+        // Schedules dead-letter to their own queue, never to a work queue's DLQ (a redrive would feed Scheduler's event to workers).
+        assert.equal(env.QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN, sqsArn("shop-dev-delays-dlq"));
+        assert.ok(!JSON.stringify(routes).includes("-dlq"), "the routing table names no dead-letter queue");
         assert.equal(env.QUEUESTACK_BLOB_BUCKET, "shop-dev-messages");
     });
 
@@ -84,7 +86,7 @@ describe("aws FrontEnd with queue patterns", () => {
     });
 
     it("schedules only delays beyond SQS's 900 s: a queue delaying at most 900 s carries no ARNs for schedules", async () => {
-        const short = { url: sqsUrl("shop-dev-short"), arn: sqsArn("shop-dev-short"), fifo: false, maxDelaySeconds: 900, deadLetterArn: sqsArn("shop-dev-short-dlq") };
+        const short = { url: sqsUrl("shop-dev-short"), arn: sqsArn("shop-dev-short"), fifo: false, maxDelaySeconds: 900 };
         const { resources } = await runOffline(() => new FrontEnd("web", { namePrefix: ["shop", "dev"], frontEnd: { auth: "none" }, queues: { short }, table }));
         assert.deepEqual((await routingTable(one(resources, "aws:lambda/function:Function"))).QUEUESTACK_QUEUES, { short: { url: sqsUrl("shop-dev-short"), fifo: false, maxDelaySeconds: 900 } });
     });

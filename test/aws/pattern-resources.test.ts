@@ -8,18 +8,30 @@ import { jsonInput, ofType, one } from "../helpers/resources";
 const sqsArn = (name: string) => `arn:aws:sqs:eu-west-1:123456789012:${name}`;
 
 describe("aws pattern resources", () => {
-    it("DelayScheduler: a schedule group and a role only the scheduler of this account assumes, sending only to the targets and their DLQs", async () => {
-        const targets = [{ arn: sqsArn("shop-dev-jobs-high"), deadLetterArn: sqsArn("shop-dev-jobs-high-dlq") }, { arn: sqsArn("shop-dev-jobs-low"), deadLetterArn: sqsArn("shop-dev-jobs-low-dlq") }];
+    it("DelayScheduler: a schedule group, its own standard dead-letter queue, and a role only the scheduler of this account assumes, sending only to the targets and that queue", async () => {
+        const targets = [{ arn: sqsArn("shop-dev-jobs-high") }, { arn: sqsArn("shop-dev-jobs-low") }];
         const { resources, result } = await runOffline(() => new DelayScheduler("delays", { namePrefix: ["shop", "dev"], targets }));
         assert.equal(one(resources, "aws:scheduler/scheduleGroup:ScheduleGroup").inputs.name, "shop-dev-delays");
+        // EventBridge Scheduler takes only a standard queue as a schedule's DLQ.
+        assert.deepEqual(one(resources, "aws:sqs/queue:Queue").inputs, {
+            name: "shop-dev-delays-dlq",
+            messageRetentionSeconds: 1_209_600,
+            sqsManagedSseEnabled: true,
+            redriveAllowPolicy: '{"redrivePermission":"denyAll"}',
+            tags: { "queuestack:role": "delay-scheduler" },
+        });
+        assert.deepEqual(jsonInput(one(resources, "aws:sqs/queuePolicy:QueuePolicy"), "policy").Statement.map((s: { Sid: string; Effect: string }) => [s.Sid, s.Effect]), [["DenyInsecureTransport", "Deny"]]);
         const role = one(resources, "aws:iam/role:Role");
         assert.equal(role.inputs.name, "shop-dev-eu-west-1-delays", "IAM is account-global: the role name carries the region");
         assert.deepEqual(jsonInput(role, "assumeRolePolicy").Statement, [
             { Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } },
         ]);
+        const deadLetterArn = await valueOf(result.deadLetterArn);
         assert.deepEqual(jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement, [
-            { Sid: "SendDueMessages", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: targets.flatMap((t) => [t.arn, t.deadLetterArn]) },
+            { Sid: "SendDueMessages", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: targets.map((t) => t.arn) },
+            { Sid: "SendDeadLetterEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: deadLetterArn },
         ]);
+        assert.ok(!JSON.stringify(jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy")).includes("jobs-high-dlq"), "no work queue's DLQ");
         assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0, "schedules are made per message at run time, none at deploy time");
         assert.equal(await valueOf(result.schedulesArn), "arn:aws:scheduler:eu-west-1:123456789012:schedule/shop-dev-delays/*");
         assert.equal(await valueOf(result.roleArn), "arn:aws:iam::123456789012:role/shop-dev-eu-west-1-delays");

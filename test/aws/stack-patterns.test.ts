@@ -39,9 +39,9 @@ describe("aws whole stack with queue patterns", function () {
 
     it("creates a queue, DLQ and both alarms per level, and nothing for the level-less name", () => {
         const names = ofType(resources, "aws:sqs/queue:Queue").map((q) => q.inputs.name).sort();
-        assert.deepEqual(names, ["shop-dev-audit", "shop-dev-audit-dlq", "shop-dev-jobs-high", "shop-dev-jobs-high-dlq", "shop-dev-jobs-low", "shop-dev-jobs-low-dlq", "shop-dev-orders-dlq.fifo", "shop-dev-orders.fifo"]);
+        assert.deepEqual(names, ["shop-dev-audit", "shop-dev-audit-dlq", "shop-dev-delays-dlq", "shop-dev-jobs-high", "shop-dev-jobs-high-dlq", "shop-dev-jobs-low", "shop-dev-jobs-low-dlq", "shop-dev-orders-dlq.fifo", "shop-dev-orders.fifo"]);
         const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name).filter((n) => /dlq-depth|oldest-message/.test(n)).sort();
-        assert.deepEqual(alarms, ["audit-dlq-depth", "audit-oldest-message", "jobs-high-dlq-depth", "jobs-high-oldest-message", "jobs-low-dlq-depth", "jobs-low-oldest-message", "orders-dlq-depth", "orders-oldest-message"].map((n) => `shop-alarms-${n}`));
+        assert.deepEqual(alarms, ["audit-dlq-depth", "audit-oldest-message", "delays-dlq-depth", "jobs-high-dlq-depth", "jobs-high-oldest-message", "jobs-low-dlq-depth", "jobs-low-oldest-message", "orders-dlq-depth", "orders-oldest-message"].map((n) => `shop-alarms-${n}`));
     });
 
     it("makes a standard and a FIFO topic, each subscribed by exactly its subscribers' default levels", () => {
@@ -56,7 +56,19 @@ describe("aws whole stack with queue patterns", function () {
     it("adds the delay scheduler only for the queue beyond 900 s, targeting its levels", () => {
         assert.equal(one(resources, "aws:scheduler/scheduleGroup:ScheduleGroup").inputs.name, "shop-dev-delays");
         const send = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy", "shop-delays-role-policy"), "policy").Statement[0];
-        assert.deepEqual(send.Resource, [sqsArn("shop-dev-jobs-high"), sqsArn("shop-dev-jobs-high-dlq"), sqsArn("shop-dev-jobs-low"), sqsArn("shop-dev-jobs-low-dlq")]);
+        assert.deepEqual(send.Resource, [sqsArn("shop-dev-jobs-high"), sqsArn("shop-dev-jobs-low")]);
+    });
+
+    it("gives the schedules their own dead-letter queue with a depth alarm, and hands it to the front end", () => {
+        const dlq = ofType(resources, "aws:sqs/queue:Queue").find((q) => q.inputs.name === "shop-dev-delays-dlq")!;
+        assert.equal(dlq.inputs.fifoQueue, undefined, "Scheduler takes a standard queue only");
+        assert.equal(dlq.inputs.redrivePolicy, undefined);
+        const alarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "shop-alarms-delays-dlq-depth").inputs;
+        assert.deepEqual([alarm.namespace, alarm.metricName, alarm.dimensions, alarm.threshold, alarm.comparisonOperator], ["AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: "shop-dev-delays-dlq" }, 1, "GreaterThanOrEqualToThreshold"]);
+        const front = (one(resources, "aws:lambda/function:Function", "shop-front-end-function").inputs.environment as { variables: Record<string, string> }).variables;
+        assert.equal(front.QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN, sqsArn("shop-dev-delays-dlq"));
+        const send = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy", "shop-delays-role-policy"), "policy").Statement[1];
+        assert.deepEqual([send.Sid, send.Action, send.Resource], ["SendDeadLetterEvents", ["sqs:SendMessage"], sqsArn("shop-dev-delays-dlq")]);
     });
 
     it("wires the claim-check bucket, levels and routing into the workers and the front end", async () => {

@@ -101,6 +101,8 @@ describe("aws workers with queue patterns", () => {
             ["ConsumeOwnQueue", levels.map((l) => l.arn)],
             ["WriteOwnTable", table.tableArn],
             ["ReadOwnCode", `arn:aws:s3:::shop-dev-artifacts/${one(resources, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key}`],
+            ["ShipOwnLogs", "arn:aws:logs:eu-west-1:123456789012:log-group:/queuestack/shop-dev-crawl-vm:*"],
+            ["SessionManager", "*"],
             ["ReadLargeMessages", "arn:aws:s3:::shop-dev-messages/*"],
         ]);
         // The poller lends overdue levels weight instead of moving messages: it never sends.

@@ -142,21 +142,46 @@ describe("aws VmWorker", () => {
         ]);
     });
 
-    it("gives instances a role limited to their queue, table and code object", async () => {
+    it("gives instances a role limited to their queue, table, code object and log group, plus Session Manager's own actions", async () => {
         const { resources } = await plan();
         const statements = jsonInput(one(resources, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement;
-        assert.deepEqual(statements.map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]), [
-            ["ConsumeOwnQueue", queueArn],
-            ["WriteOwnTable", tableArn],
-            ["ReadOwnCode", `arn:aws:s3:::shop-dev-artifacts/${one(resources, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key}`],
+        const logGroup = one(resources, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepEqual(statements.map((s: { Sid: string; Action: string[]; Resource: string }) => [s.Sid, s.Action, s.Resource]), [
+            ["ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], queueArn],
+            ["WriteOwnTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn],
+            ["ReadOwnCode", ["s3:GetObject"], `arn:aws:s3:::shop-dev-artifacts/${one(resources, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key}`],
+            ["ShipOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], statements[3].Resource],
+            // These actions take no resource ARN; the rest of the role never uses "*".
+            ["SessionManager", ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "*"],
         ]);
-        assert.ok(!JSON.stringify(statements).includes('"*"'));
+        assert.match(statements[3].Resource, /^arn:aws:logs:.*crawl.*:\*$/, "the streams of its own log group only");
+        assert.equal(logGroup.inputs.name, "/queuestack/shop-dev-crawl-vm");
+        assert.equal(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policy");
         assert.deepEqual(JSON.parse(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy as string).Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+    });
+
+    it("ships the worker's output to its own log group with retention, through the CloudWatch agent, retried at boot and never blocking the worker", async () => {
+        const { resources } = await plan();
+        assert.deepEqual(one(resources, "aws:cloudwatch/logGroup:LogGroup").inputs, { name: "/queuestack/shop-dev-crawl-vm", retentionInDays: 30, tags: { "queuestack:role": "worker" } });
+        const script = Buffer.from(one(resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs.userData as string, "base64").toString();
+        assert.ok(script.includes("StandardOutput=append:/var/log/queuestack/worker.log\nStandardError=inherit\n"), "the service writes to the shipped file");
+        assert.ok(script.includes("cat > /etc/logrotate.d/queuestack-worker <<'QUEUESTACK_LOGROTATE'\n/var/log/queuestack/worker.log {\n  daily\n  maxsize 100M\n  rotate 3\n"));
+        const config = '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"/var/log/queuestack/worker.log","log_group_name":"/queuestack/shop-dev-crawl-vm","log_stream_name":"{instance_id}"}]}}}}';
+        assert.ok(
+            script.includes(
+                "ship_logs() {\ndnf install -y amazon-cloudwatch-agent logrotate &&\n" +
+                    `printf '%s' '${config}' > /opt/aws/amazon-cloudwatch-agent/etc/queuestack.json &&\n` +
+                    "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/queuestack.json\n}\n" +
+                    'retry ship_logs || echo "queuestack boot: log shipping failed; the worker runs without it" | tee /dev/console | logger -t queuestack-boot\n',
+            ),
+            script,
+        );
+        assert.ok(script.indexOf("retry ship_logs") < script.indexOf("systemctl enable --now queuestack-worker.service"), "shipping starts before the worker writes");
     });
 });
 
 describe("aws Network", () => {
-    it("builds private subnets in two zones with S3/DynamoDB gateway and SQS interface endpoints, and no internet path", async () => {
+    it("builds private subnets in two zones with S3/DynamoDB gateway and SQS, Logs and Session Manager interface endpoints, and no internet path", async () => {
         const { resources } = await runOffline(() => new Network("net"));
         const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
         assert.deepEqual(subnets.map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]), [
@@ -164,7 +189,19 @@ describe("aws Network", () => {
             ["eu-west-1b", "10.42.16.0/20", false],
         ]);
         const endpoints = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType]);
-        assert.deepEqual(endpoints, [["com.amazonaws.eu-west-1.s3", "Gateway"], ["com.amazonaws.eu-west-1.dynamodb", "Gateway"], ["com.amazonaws.eu-west-1.sqs", "Interface"]]);
+        assert.deepEqual(endpoints, [
+            ["com.amazonaws.eu-west-1.s3", "Gateway"],
+            ["com.amazonaws.eu-west-1.dynamodb", "Gateway"],
+            ["com.amazonaws.eu-west-1.sqs", "Interface"],
+            ["com.amazonaws.eu-west-1.logs", "Interface"],
+            ["com.amazonaws.eu-west-1.ssm", "Interface"],
+            ["com.amazonaws.eu-west-1.ssmmessages", "Interface"],
+        ]);
+        for (const e of ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")) {
+            assert.equal(e.inputs.privateDnsEnabled, true);
+            assert.equal((e.inputs.subnetIds as string[]).length, 2);
+        }
+        assert.equal(ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => String(e.inputs.serviceName).endsWith("ec2messages")).length, 0);
         for (const absent of ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route"]) {
             assert.equal(ofType(resources, absent).length, 0, `${absent} must be absent`);
         }
@@ -179,11 +216,15 @@ describe("aws Network", () => {
 describe("aws Network zones", () => {
     const zonesCall = () => ({ names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] });
 
-    it("places subnets only in zones that offer the SQS interface endpoint", async () => {
+    it("places subnets only in zones that offer every interface endpoint", async () => {
         const { resources } = await runOffline(() => new Network("net"), {
             calls: {
                 "aws:index/getAvailabilityZones:getAvailabilityZones": zonesCall,
-                "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({ serviceType: args.inputs.serviceType, availabilityZones: ["eu-west-1b", "eu-west-1c"] }),
+                // ssm is missing from eu-west-1a; the others are offered everywhere.
+                "aws:ec2/getVpcEndpointService:getVpcEndpointService": (args) => ({
+                    serviceType: args.inputs.serviceType,
+                    availabilityZones: args.inputs.service === "ssm" ? ["eu-west-1b", "eu-west-1c"] : ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+                }),
             },
         });
         assert.deepEqual(ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone), ["eu-west-1b", "eu-west-1c"]);
@@ -198,7 +239,7 @@ describe("aws Network zones", () => {
                 },
             }),
             // Pulumi prefixes where it surfaced (the subnet's availabilityZone input).
-            (error: Error) => error.message.endsWith(": network: only 1 zone(s) here offer the SQS interface endpoint (eu-west-1c), 2 needed. Lower zoneCount, or pass existing subnets in spec network.subnetIds."),
+            (error: Error) => error.message.endsWith(": network: only 1 zone(s) here offer every interface endpoint (sqs, logs, ssm, ssmmessages): eu-west-1c; 2 needed. Lower zoneCount, or pass existing subnets in spec network.subnetIds."),
         );
     });
 });

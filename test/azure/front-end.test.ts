@@ -19,7 +19,7 @@ const program = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, da
         datastore,
         queues: [
             { name: "jobs", queueId, queueName: "shop-dev-jobs", sessions: false },
-            { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true },
+            { name: "orders", queueId: ordersId, queueName: "shop-dev-orders", sessions: true, deduplication: "content" as const },
         ],
     });
 const plan = (frontEnd?: { auth?: "apiKey" | "none"; maxBodyKb?: number }, datastore?: typeof datastoreRef) => runOffline(() => program(frontEnd, datastore));
@@ -46,7 +46,8 @@ describe("azure FrontEnd", () => {
         assert.equal(settings.QUEUESTACK_MAX_BODY_BYTES, "65536");
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_QUEUES), [
             { name: "jobs", entity: "shop-dev-jobs", sessions: false },
-            { name: "orders", entity: "shop-dev-orders", sessions: true },
+            // Content deduplication: the handler ids each message by its content hash.
+            { name: "orders", entity: "shop-dev-orders", sessions: true, deduplication: "content" },
         ]);
     });
 

@@ -64,9 +64,9 @@ describe("AzureWebQueueWorker queue patterns", () => {
         });
         assert.deepEqual(perLevel, [["shop-dev-jobs-high", "6", 1, "6"], ["shop-dev-jobs-normal", "2", 1, "2"], ["shop-dev-jobs-low", "2", 1, "2"]]);
         assert.deepEqual(grantsOf(resources, "shop-fast").filter(([name]) => String(name).endsWith("-receive")), [
-            ["shop-fast-high-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId("jobs-high")],
-            ["shop-fast-normal-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId("jobs-normal")],
-            ["shop-fast-low-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId("jobs-low")],
+            ["shop-fast-high-receive", roleId(builtInRoles.serviceBusDataOwner), queueId("jobs-high")],
+            ["shop-fast-normal-receive", roleId(builtInRoles.serviceBusDataOwner), queueId("jobs-normal")],
+            ["shop-fast-low-receive", roleId(builtInRoles.serviceBusDataOwner), queueId("jobs-low")],
         ]);
         for (const level of ["high", "normal", "low"]) assert.equal(settingsOf(resources, app(`shop-fast-${level}`)).QUEUESTACK_QUEUE_LEVELS, undefined);
         assert.equal(ofType(resources, "azure-native:web:WebApp").filter((r) => r.parent === "shop-fast-functions").length, 0, "no app for the queue as a whole");
@@ -106,7 +106,7 @@ describe("AzureWebQueueWorker queue patterns", () => {
                 name: "bulk", entity: "shop-dev-bulk-urgent", sessions: false, defaultLevel: "urgent", maxMessageBytes: 262_144,
                 levels: [{ name: "urgent", entity: "shop-dev-bulk-urgent" }, { name: "routine", entity: "shop-dev-bulk-routine" }],
             },
-            { name: "orders", entity: "shop-dev-orders", sessions: true, groupKey: "body.customerId", deduplicationKey: "body.orderId", maxMessageBytes: 262_144 },
+            { name: "orders", entity: "shop-dev-orders", sessions: true, groupKey: "body.customerId", deduplication: "messageId", deduplicationKey: "body.orderId", maxMessageBytes: 262_144 },
         ]);
         assert.deepEqual(JSON.parse(settings.QUEUESTACK_TOPICS), [{ name: "events", entity: "shop-dev-events", sessions: false, maxMessageBytes: 65_536 }]);
         assert.match(settings.QUEUESTACK_LARGE_MESSAGES_URL, /^https:\/\/shopdevlarge[0-9a-f]{6}\.blob\.core\.windows\.net\/large-messages$/);

@@ -58,6 +58,12 @@ describe("azure Queue", () => {
         assert.equal(inputs.requiresDuplicateDetection, true);
     });
 
+    it("content deduplication keeps duplicate detection on with its 10 minute window: the front end's content-hash ids key it", async () => {
+        const { resources } = await planQueue({ name: "jobs", deduplication: "content" });
+        const inputs = one(resources, queueType).inputs;
+        assert.deepEqual([inputs.requiresSession, inputs.requiresDuplicateDetection, inputs.duplicateDetectionHistoryTimeWindow], [false, true, "PT10M"]);
+    });
+
     it("rejects a queue spec over Azure's limits before creating anything", async () => {
         let created: number | undefined;
         await assert.rejects(

@@ -52,22 +52,37 @@ describe("AzureWebQueueWorker", () => {
         const counts = (type: string) => ofType(resources, type).length;
         assert.deepEqual(
             [counts("azure-native:servicebus:Namespace"), counts("azure-native:servicebus:Queue"), counts("azure-native:web:WebApp"), counts("azure-native:compute:VirtualMachineScaleSet"), counts("azure-native:monitor:MetricAlert"), counts("azure-native:monitor:ScheduledQueryRule"), counts("azure-native:cosmosdb:DatabaseAccount"), counts("azure-native:authorization:RoleAssignment"), counts("azure-native:cosmosdb:SqlResourceSqlRoleAssignment")],
-            [1, 2, 2, 1, 5, 0, 1, 10, 3],
+            [1, 2, 2, 1, 5, 0, 1, 10, 6],
         );
     });
 
     it("creates the Cosmos DB data-plane role assignments of the front end and every worker one after another", async () => {
         const { resources, dependsOn } = await runWithDependencies(() => new AzureWebQueueWorker("portfolio", { spec: spec as SpecInput, code: fixedCode }));
         const assignments = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").map((r) => r.name);
-        assert.deepEqual(assignments, ["portfolio-scraper-results", "portfolio-publisher-results", "portfolio-front-end-read-jobs"]);
+        // Each identity's account-scoped metadata grant comes just before its container grant.
+        assert.deepEqual(assignments, [
+            "portfolio-scraper-results-metadata", "portfolio-scraper-results",
+            "portfolio-publisher-results-metadata", "portfolio-publisher-results",
+            "portfolio-front-end-read-jobs-metadata", "portfolio-front-end-read-jobs",
+        ]);
         // Each waits for the one before it (a chain across components), and the first for none.
         const earlier = (name: string) => (dependsOn.get(name) ?? []).filter((d) => assignments.includes(d));
-        assert.deepEqual(assignments.map(earlier), [[], ["portfolio-scraper-results"], ["portfolio-publisher-results"]]);
+        assert.deepEqual(assignments.map(earlier), [[], ...assignments.slice(0, -1).map((a) => [a])]);
     });
 
     it("lets the front end read job records from the workers' container only", async () => {
         const { resources } = await plan();
-        const cosmosGrants = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+        const allGrants = ofType(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+        // Metadata only, at account scope, through the one custom role that holds nothing but readMetadata.
+        const metadata = allGrants.filter((g) => g.name.endsWith("-metadata"));
+        const role = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleDefinition");
+        assert.deepEqual([role.inputs.type, role.inputs.roleName, role.inputs.permissions], ["CustomRole", "queuestack metadata reader", [{ dataActions: ["Microsoft.DocumentDB/databaseAccounts/readMetadata"] }]]);
+        assert.equal(metadata.length, 3);
+        const idOf = await mockedIdOf();
+        const accountId = idOf(one(resources, "azure-native:cosmosdb:DatabaseAccount"));
+        assert.deepEqual(role.inputs.assignableScopes, [accountId]);
+        assert.deepEqual(metadata.map((g) => [g.inputs.roleDefinitionId, g.inputs.scope]), Array(3).fill([idOf(role), accountId]));
+        const cosmosGrants = allGrants.filter((g) => !g.name.endsWith("-metadata"));
         const frontEnd = cosmosGrants.filter((g) => g.parentType === "queuestack:azure:FrontEnd");
         assert.deepEqual(frontEnd.map((g) => g.name), ["portfolio-front-end-read-jobs"]);
         assert.match(String(frontEnd[0].inputs.roleDefinitionId), new RegExp(`/sqlRoleDefinitions/${cosmosDataReaderRole}$`));

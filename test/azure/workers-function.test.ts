@@ -42,7 +42,7 @@ describe("azure FunctionWorker", () => {
         assert.equal(one(resources, "azure-native:storage:BlobContainer").inputs.publicAccess, "None");
     });
 
-    it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt, 16 calls per instance", async () => {
+    it("configures the Service Bus trigger: worker settles messages, locks renewed for the attempt and its hold, 16 calls per instance", async () => {
         const planned = (await plan()).resources;
         const settings = settingsOf(planned, one(planned, "azure-native:web:WebApp"));
         assert.deepEqual(settings, {
@@ -63,9 +63,11 @@ describe("azure FunctionWorker", () => {
             QUEUESTACK_CONCURRENCY: "40",
             AzureFunctionsJobHost__extensions__serviceBus__autoCompleteMessages: "true",
             AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentCalls: "16",
-            AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:00:45",
+            // Room for another delivery's lease (45 + 5 s), a 45 s attempt and a hold: 2 x 45 + 15 s.
+            AzureFunctionsJobHost__extensions__serviceBus__maxAutoLockRenewalDuration: "00:01:45",
             AzureFunctionsJobHost__extensions__serviceBus__prefetchCount: "0",
-            AzureFunctionsJobHost__functionTimeout: "00:00:45",
+            AzureFunctionsJobHost__functionTimeout: "00:01:45",
+            QUEUESTACK_INVOCATION_SECONDS: "105",
             ServiceBusConnection__fullyQualifiedNamespace: "shop-dev-bus.servicebus.windows.net",
             AzureWebJobsStorage__accountName: settings.AzureWebJobsStorage__accountName,
             AzureWebJobsStorage__credential: "managedidentity",
@@ -117,7 +119,7 @@ describe("azure FunctionWorker", () => {
         }
     });
 
-    it("may receive from its one queue, write its one container, and use its own storage and telemetry", async () => {
+    it("may receive from and manage its one queue (trigger scaling), write its one container, and use its own storage and telemetry", async () => {
         const { resources } = await plan();
         const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalId, r.inputs.principalType]);
         const storageId = (await mockedIdOf())(one(resources, "azure-native:storage:StorageAccount"));
@@ -125,9 +127,12 @@ describe("azure FunctionWorker", () => {
         assert.deepEqual(grants.sort(), [
             ["resize-functions-storage-access", roleId(builtInRoles.storageBlobDataOwner), storageId, principal, "ServicePrincipal"],
             ["resize-functions-telemetry", roleId(builtInRoles.monitoringMetricsPublisher), appInsights.id, principal, "ServicePrincipal"],
-            ["resize-receive", roleId(builtInRoles.serviceBusDataReceiver), queueId, principal, "ServicePrincipal"],
+            ["resize-receive", roleId(builtInRoles.serviceBusDataOwner), queueId, principal, "ServicePrincipal"],
         ]);
-        assert.equal(roleId(builtInRoles.serviceBusDataReceiver), "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0");
+        // Azure Service Bus Data Owner: the only built-in data role with Manage, which the trigger's
+        // target-based scaling needs to read the queue's message count; scoped to the queue, never the namespace.
+        assert.equal(roleId(builtInRoles.serviceBusDataOwner), "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/090c5cfd-751d-490a-894a-3ce6f1109419");
+        assert.equal(grants.filter(([, role]) => role === roleId(builtInRoles.serviceBusDataReceiver)).length, 0, "Data Owner covers receiving: no second grant");
         const cosmos = one(resources, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
         assert.equal(cosmos.inputs.roleDefinitionId, `${datastoreRef.accountId}/sqlRoleDefinitions/${cosmosDataContributorRole}`);
         assert.equal(cosmos.inputs.scope, datastoreRef.containerScope);

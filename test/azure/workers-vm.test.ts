@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { WorkerNetwork } from "../../components/azure/network";
 import { builtInRoles, cosmosDataContributorRole } from "../../components/azure/roles";
-import { bundleBlobName, VmWorker } from "../../components/azure/workers-vm";
+import { bundleBlobName, terminateNotBefore, VmWorker } from "../../components/azure/workers-vm";
 import { deployedRuntimes } from "../../components/runtimes";
 import { runOffline } from "../../components/testing/offline";
 import { ofType, one } from "../helpers/resources";
@@ -30,6 +30,7 @@ type ScaleSetInputs = {
         osProfile: { adminPassword?: string; customData: string; linuxConfiguration: { disablePasswordAuthentication: boolean; ssh: { publicKeys: { keyData: string }[] } } };
         networkProfile: { networkInterfaceConfigurations: { ipConfigurations: Record<string, unknown>[] }[] };
         securityProfile: unknown;
+        scheduledEventsProfile: unknown;
     };
 };
 
@@ -50,6 +51,17 @@ describe("azure VmWorker", () => {
         assert.deepEqual(nics.map((n) => n.ipConfigurations), [[{ name: "private", primary: true, subnet: { id: subnetId } }]]);
         assert.equal(JSON.stringify(inputs).includes("publicIPAddressConfiguration"), false);
         assert.deepEqual(inputs.virtualMachineProfile.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+        // Uniform: disks and NICs belong to the instance; deleteOption (a Flexible / single-VM setting) is not sent.
+        assert.equal(scaleSet.inputs.orchestrationMode, "Uniform");
+        assert.equal(JSON.stringify(inputs).includes("deleteOption"), false);
+    });
+
+    it("gives a deleted instance a Terminate notice long enough to drain: worker timeout + 15 s, in minutes, 5 to 15 (issue 14, item 11)", async () => {
+        const { resources } = await plan();
+        const inputs = one(resources, "azure-native:compute:VirtualMachineScaleSet").inputs as unknown as ScaleSetInputs;
+        // 600 s timeout: 615 s -> 11 minutes.
+        assert.deepEqual(inputs.virtualMachineProfile.scheduledEventsProfile, { terminateNotificationProfile: { enable: true, notBeforeTimeout: "PT11M" } });
+        assert.deepEqual([30, 285, 286, 600, 885, 886, 3600].map(terminateNotBefore), ["PT5M", "PT5M", "PT6M", "PT11M", "PT15M", "PT15M", "PT15M"]);
     });
 
     it("boots into the receiver as a service, fetching its code with the managed identity", async () => {

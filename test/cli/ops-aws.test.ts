@@ -141,6 +141,45 @@ describe("queuestack operations on AWS (moto_server)", function () {
         assert.deepEqual((await drain(moto(), pair.dlqUrl)).map((m) => m.Body).sort(), ['{"seq":1}', '{"seq":2}']);
     });
 
+    it("recognises EventBridge Scheduler dead-letter events: redrives the delayed job they carry, never the event, and leaves one without the job", async () => {
+        const pair = await queuePair(false);
+        const schedulerAttributes = (schedule: string, extra: Record<string, string> = {}) =>
+            Object.fromEntries(
+                Object.entries({
+                    ERROR_CODE: "AWS.SimpleQueueService.NonExistentQueue",
+                    ERROR_MESSAGE: "The specified queue does not exist.",
+                    EXECUTION_ID: "exec-1",
+                    RETRY_ATTEMPTS: "185",
+                    SCHEDULE_ARN: `arn:aws:scheduler:us-east-1:123456789012:schedule/ops-delays/${schedule}`,
+                    TARGET_ARN: "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
+                    ...extra,
+                }).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+            );
+        const job = { QueueUrl: pair.url, MessageBody: '{"url":"https://example.com/later"}', MessageAttributes: { "queuestack-job-id": { DataType: "String", StringValue: "job-42" } } };
+        await moto().sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify(job), MessageAttributes: schedulerAttributes("queuestack-job-42") }));
+        await moto().sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: '{"QueueUrl":"https://sqs', MessageAttributes: schedulerAttributes("queuestack-job-43", { IS_PAYLOAD_TRUNCATED: "true" }) }));
+
+        const listed = JSON.parse((await queuestack(["dlq", "list", ...flags(pair), "--queue", "scrape", "--format", "json"])).out) as { id: string; body: string; reason: string; attempts: number }[];
+        const whole = listed.find((m) => m.body === job.MessageBody)!;
+        assert.equal(whole.reason, `EventBridge Scheduler could not deliver schedule arn:aws:scheduler:us-east-1:123456789012:schedule/ops-delays/queuestack-job-42: AWS.SimpleQueueService.NonExistentQueue: The specified queue does not exist. (delayed job for ${pair.url})`);
+        assert.equal(whole.attempts, 185);
+        const truncated = listed.find((m) => m !== whole)!;
+
+        const result = await queuestack(["dlq", "redrive", ...flags(pair), "--queue", "scrape"]);
+        assert.equal(result.code, 1);
+        assert.equal(result.out, 'Redrove 1 dead letter back to "scrape" (stack ops, aws).');
+        assert.equal(
+            result.err,
+            `queuestack: left 1 dead letter in the dead-letter queue that is not a job: ${truncated.id} is an EventBridge Scheduler dead-letter event without the delayed job (its payload was truncated or is not a SendMessage request). ` +
+                `Read it with \`queuestack dlq show --id ${truncated.id}\`, resend the job by hand if it should run, then purge.`,
+        );
+        const [redriven, ...others] = await drain(moto(), pair.url);
+        assert.equal(others.length, 0);
+        assert.equal(redriven!.Body, job.MessageBody, "the job, not Scheduler's event");
+        assert.deepEqual(redriven!.MessageAttributes, job.MessageAttributes);
+        assert.deepEqual((await drain(moto(), pair.dlqUrl)).map((m) => m.Body), ['{"QueueUrl":"https://sqs']);
+    });
+
     it("keeps to --rate: 30 messages at 20 per second take at least a second", async () => {
         const pair = await queuePair(false);
         await fillDeadLetters(moto(), pair.dlqUrl, 30, false);

@@ -22,7 +22,7 @@ describe("queuestack operations on Google Cloud (Pub/Sub emulator)", function ()
         }
         this.timeout(90_000);
         emulator = await startEmulator("pubsub");
-        pubsub = new PubSub({ projectId: project, apiEndpoint: emulator.host, emulatorMode: true });
+        pubsub = new PubSub({ projectId: project, apiEndpoint: emulator.hostPort, emulatorMode: true });
         const options = (await pubsub.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0];
         subscriber = new v1.SubscriberClient(options);
         publisher = new v1.PublisherClient(options);
@@ -31,7 +31,7 @@ describe("queuestack operations on Google Cloud (Pub/Sub emulator)", function ()
 
     after(async () => {
         await Promise.all([subscriber?.close(), publisher?.close(), pubsub?.close()]);
-        emulator?.stop();
+        await emulator?.stop();
         stack?.cleanup();
     });
 
@@ -54,7 +54,7 @@ describe("queuestack operations on Google Cloud (Pub/Sub emulator)", function ()
         return { subscription: path("subscriptions", `${name}-sub`), deadLetter: path("subscriptions", `${name}-dl-sub`), deadLetterTopic: path("topics", `${name}-dl`) };
     }
 
-    const flags = (q: { subscription: string; deadLetter: string }) => ["--stack", "ops", "--dir", stack.dir, "--endpoint", emulator!.host, "--queue-id", q.subscription, "--dead-letter-id", q.deadLetter];
+    const flags = (q: { subscription: string; deadLetter: string }) => ["--stack", "ops", "--dir", stack.dir, "--endpoint", emulator!.hostPort, "--queue-id", q.subscription, "--dead-letter-id", q.deadLetter];
 
     /** Publishes `count` messages to the dead-letter topic, keyed over the groups when `ordered`. */
     async function fillDeadLetters(topic: string, count: number, ordered: boolean) {

@@ -52,11 +52,12 @@ describe("queuestack plan diagram", () => {
 });
 
 describe("queuestack plan policy verdict", () => {
-    it("is the pack's check of the planned resources, as `npm run policy` reports it", async function () {
+    it("is the pack's check of the planned resources, as `queuestack policy` reports it", async function () {
         this.timeout(120_000);
         const root = path.resolve(__dirname, "..", "..");
-        const { resources } = await runStackOffline("dev", root);
-        const report = await planPolicyReport("dev", resources);
+        const planned = await runStackOffline("dev", root);
+        assert.equal(planned.project, "queuestack", "the project name of this repository's Pulumi.yaml");
+        const report = await planPolicyReport(planned);
         const direct = await checkStack("dev", { dir: root });
         assert.ok(report, "the pack is part of this checkout");
         assert.equal(report.check.resources.length, direct.resources.length);

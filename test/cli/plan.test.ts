@@ -72,7 +72,7 @@ describe("offline plan", () => {
 
     it("reports a bad spec in a stack file as one error listing every problem", async () => {
         const dir = mkdtempSync(path.join(tmpdir(), "queuestack-plan-"));
-        writeFileSync(path.join(dir, "program.ts"), `export { program } from ${JSON.stringify(path.join(root, "program"))};\n`);
+        writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bad-spec\nruntime: nodejs\nmain: ${JSON.stringify(path.join(root, "index.ts"))}\n`);
         writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  queuestack:cloud: aws\n  queuestack:spec:\n    name: x\n    queues: []\n");
         await assert.rejects(runStackOffline("bad", dir), {
             name: "SpecError",

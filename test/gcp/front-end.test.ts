@@ -57,7 +57,7 @@ describe("gcp FrontEnd", () => {
         assert.equal(one(resources, "gcp:projects/iAMMember:IAMMember").inputs.role, "roles/datastore.viewer");
     });
 
-    it("is public at the platform (the key is checked by the function) and exposes its URL", async () => {
+    it("is public at the platform by default (the key is checked by the function) and exposes its URL", async () => {
         const { resources, result } = await runGcp(() => new FrontEnd("api", { queues, database, sourceBucket: "src-bucket", code: handlerCode }));
         assert.deepEqual(one(resources, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs, {
             name: "projects/demo-project/locations/europe-west1/services/queuestack-test-front-end",
@@ -66,6 +66,24 @@ describe("gcp FrontEnd", () => {
             member: "allUsers",
         });
         assert.equal(await valueOf(result.url), "https://europe-west1-demo-project.cloudfunctions.net/queuestack-test-front-end");
+    });
+
+    it("with access: authenticated grants the invoker role to each listed member and never to allUsers", async () => {
+        const invokers = ["group:callers@example.com", "serviceAccount:sender@other-project.iam.gserviceaccount.com"];
+        const { resources } = await runGcp(() =>
+            new FrontEnd("api", { frontEnd: { access: "authenticated", invokers }, queues, database, sourceBucket: "src-bucket", code: handlerCode }),
+        );
+        const service = "projects/demo-project/locations/europe-west1/services/queuestack-test-front-end";
+        assert.deepEqual(
+            ofType(resources, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").map((r) => [r.name, r.inputs]),
+            [
+                ["api-invoker-0", { name: service, location: "europe-west1", role: "roles/run.invoker", member: "group:callers@example.com" }],
+                ["api-invoker-1", { name: service, location: "europe-west1", role: "roles/run.invoker", member: "serviceAccount:sender@other-project.iam.gserviceaccount.com" }],
+            ],
+        );
+        assert.equal(resources.filter((r) => r.inputs.member === "allUsers").length, 0);
+        // The API key is still checked behind the platform's check.
+        assert.equal((one(resources, "gcp:cloudfunctionsv2/function:Function").inputs as any).serviceConfig.environmentVariables.QUEUESTACK_AUTH, "apiKey");
     });
 
     it("with auth: none creates no key, no secret and no secret variable", async () => {

@@ -1,15 +1,12 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../../local/runner";
+import { launchChromium, type HeadlessChromium } from "../helpers/chromium";
 import { capturedLogger } from "../workers/helpers/capture-logs";
 import { startFixtureServer, type FixtureRoute } from "../workers/helpers/fixture-server";
 import { articlePage, repoRoot, waitFor, writeStack } from "./helpers";
-
-/** Debian's Chromium; CI installs it (.ci/run). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("local dashboard in headless Chromium", function () {
     this.timeout(40_000);
@@ -21,9 +18,8 @@ describe("local dashboard in headless Chromium", function () {
     };
     let site: Awaited<ReturnType<typeof startFixtureServer>>;
     let dir: string;
-    let profile: string;
     let stack: LocalStack;
-    let browser: BrowserContext;
+    let chromium: HeadlessChromium;
     let page: Page;
 
     before(async () => {
@@ -42,29 +38,14 @@ describe("local dashboard in headless Chromium", function () {
             ],
         });
         stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20, alarmIntervalSeconds: 0.2 });
-        profile = mkdtempSync(path.join(tmpdir(), "queuestack-chromium-"));
-        // A fresh profile per run (playwright passes it as --user-data-dir).
-        browser = await chromium.launchPersistentContext(profile, {
-            executablePath: chromiumPath,
-            args: [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        });
-        page = browser.pages()[0] ?? (await browser.newPage());
+        chromium = await launchChromium();
+        page = chromium.page;
     });
     after(async () => {
-        await browser?.close();
+        await chromium?.close();
         await stack?.stop();
         await site?.close();
         rmSync(dir, { recursive: true, force: true });
-        if (profile) rmSync(profile, { recursive: true, force: true });
     });
 
     it("submits URLs, shows them complete, shows the broken one in the DLQ with its reason, and redrives it", async () => {

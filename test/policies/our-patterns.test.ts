@@ -39,7 +39,7 @@ describe("the pattern policies on resources built by our components", function (
     it("aws: the long-delay scheduler role and the claim-check bucket pass, and fail when their guard is taken away", async () => {
         const queue = "arn:aws:sqs:eu-west-1:123456789012:shop-orders";
         const resources = await plan(() => {
-            new DelayScheduler("delays", { targets: [{ arn: queue, deadLetterArn: `${queue}-dlq` }] });
+            new DelayScheduler("delays", { targets: [{ arn: queue }] });
             new LargeMessageBucket("bodies", { expireDays: 19 });
         }, { "aws:region": "eu-west-1" });
         const policies = allPolicies.filter((p) => ["aws-scheduler-role-limit-to-sqs-send-message", "aws-s3-bucket-require-object-expiration", "aws-s3-bucket-require-public-access-block"].includes(p.name));

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { EmulatorPool, rehearse, type Check, type Report } from "../../rehearse";
+import { EmulatorPool, rehearse } from "../../rehearse";
+import { broken, row } from "./helpers";
 import { installed } from "../../rehearse/emulators/process";
 import type { PlannedStack } from "../../rehearse/index";
 import { planStack } from "../../rehearse/plan-stack";
@@ -16,25 +17,6 @@ const pathNames = [
     "poison -> dead-letter queue after the planned attempts",
     "redrive back to the queue",
 ];
-
-const row = (report: Report, name: string): Check => {
-    const found = report.checks.find((c) => c.name === name);
-    assert.ok(found, `no row "${name}" in ${JSON.stringify(report.checks.map((c) => c.name))}`);
-    return found;
-};
-
-/** A copy of the plan with `change` applied to the inputs of every resource `pick` selects (exactly `count`). */
-function broken(planned: PlannedStack, count: number, pick: (r: PlannedResource) => boolean, change: (inputs: Record<string, unknown>) => Record<string, unknown>): PlannedStack {
-    let changed = 0;
-    const resources = planned.resources.map((r) => {
-        if (!pick(r)) return r;
-        changed++;
-        return { ...r, inputs: change({ ...r.inputs }) };
-    });
-    assert.equal(changed, count, "the test changes the planned resources it means to");
-    // Without replan: the emulator paths and the single-plan contracts only.
-    return { ...planned, resources, replan: undefined };
-}
 
 describe("rehearse: AWS on moto with IAM authorization on", function () {
     this.timeout(120_000);
@@ -52,11 +34,25 @@ describe("rehearse: AWS on moto with IAM authorization on", function () {
 
     it("walks every user path of the dev stack, each passing, and says what moto does not check", async () => {
         const report = await rehearse({ ...planned, replan: undefined }, { emulators });
-        const paths = report.checks.filter((c) => c.kind === "path");
-        assert.deepEqual(paths.map((c) => [c.name, c.status, c.status === "fail" ? c.detail : ""]), pathNames.map((name) => [name, "pass", ""]));
+        assert.deepEqual(
+            report.checks.map((c) => [c.kind, c.name, c.status]),
+            [
+                ["contract", "runtimes supported 90+ more days", "pass"],
+                ["contract", "physical names fit their cloud's rules", "pass"],
+                ["contract", "function environments fit 4 KB", "pass"],
+                ...pathNames.map((name) => ["path", name, "pass"]),
+                ["not rehearsed", "IAM resource scoping", "skip"],
+                ["not rehearsed", "IAM resource scoping", "skip"],
+                ["not rehearsed", "IAM resource scoping", "skip"],
+                ["not rehearsed", "resources moto does not stand up here", "skip"],
+            ],
+            report.checks.filter((c) => c.status === "fail").map((c) => `${c.name}: ${c.detail}`).join("\n"),
+        );
+        assert.equal(row(report, "stand up the planned resources on moto").detail, "2 Queue, 1 RedriveAllowPolicy, 2 QueuePolicy, 1 Table, 1 Secret, 1 SecretVersion, 1 Topic, 2 Role, 2 RolePolicy");
+        assert.match(row(report, "accept -> queue -> worker -> datastore -> GET /jobs/{id}").detail, /^202 -> 1 delivery -> \/jobs\/[0-9a-f-]{36} done$/);
+        assert.equal(row(report, "resources moto does not stand up here").detail, "1 Dashboard, 1 Key, 2 LogGroup, 4 MetricAlarm, 1 Permission, 1 RandomPassword");
         assert.match(row(report, "poison -> dead-letter queue after the planned attempts").detail, /^5 deliveries \(planned 5\) -> portfolio-dev-scrape-dlq, reason ".*is not a URL"$/);
         assert.match(row(report, "redrive back to the queue").detail, /^1 moved portfolio-dev-scrape-dlq -> portfolio-dev-scrape, delivered again 5x$/);
-        assert.equal(row(report, "function environments fit 4 KB").status, "pass");
         const skipped = report.checks.filter((c) => c.kind === "not rehearsed").map((c) => c.detail);
         assert.ok(skipped.some((d) => d.includes("dynamodb actions but not their resources")), skipped.join("\n"));
         assert.ok(skipped.some((d) => d.includes("MetricAlarm")), skipped.join("\n"));
@@ -109,5 +105,39 @@ describe("rehearse: AWS on moto with IAM authorization on", function () {
         assert.equal(runtimes.status, "fail");
         assert.match(runtimes.detail, /portfolio-aws-scraper-function: runtime "nodejs18.x" ended 2025-09-01; it needs 90\./);
         assert.match(runtimes.detail, /portfolio-aws-front-end-function: runtime "nodejs18.x" ended 2025-09-01; it needs 90\./);
+    });
+
+    describe("pattern stacks", () => {
+        it("fanout: each topic's publish reaches every subscribed queue (the priority subscriber on its default level) and the express level lands on its own queue", async () => {
+            const report = await rehearse({ ...(await planStack("fanout", root)), replan: undefined }, { emulators });
+            const patterns = report.checks.filter((c) => /^(fan-out|priority):/.test(c.name)).map((c) => [c.name, c.status, c.detail]);
+            assert.deepEqual(patterns, [
+                ['fan-out: topic "order-events" reaches every subscribed queue', "pass", "order-events -> emails, analytics, fulfilment (standard)"],
+                ['fan-out: topic "refund-events" reaches every subscribed queue', "pass", "refund-events -> emails"],
+                ['priority: queue "fulfilment" level "express"', "pass", "x-priority express -> fanout-fanout-fulfilment-express"],
+            ]);
+        });
+
+        it("fanout with a subscription dropped: names the queue the publish did not reach", async () => {
+            const fanout = await planStack("fanout", root);
+            const dropped = { ...fanout, replan: undefined, resources: fanout.resources.filter((r) => r.name !== "fanout-aws-analytics-order-events-subscription") };
+            assert.equal(dropped.resources.length, fanout.resources.length - 1);
+            const report = await rehearse(dropped, { emulators });
+            const fan = row(report, 'fan-out: topic "order-events" reaches every subscribed queue');
+            assert.equal(fan.status, "fail");
+            assert.equal(fan.detail, 'the message published to topic "order-events" reached emails, fulfilment (standard) but not analytics (the spec subscribes emails, analytics, fulfilment)');
+        });
+
+        it("priorities: the highest level of each queue lands on that level's planned queue only", async () => {
+            const report = await rehearse({ ...(await planStack("priorities", root)), replan: undefined }, { emulators });
+            assert.deepEqual(
+                report.checks.filter((c) => c.name.startsWith("priority:")).map((c) => [c.name, c.status, c.detail]),
+                [
+                    ['priority: queue "scrape" level "high"', "pass", "x-priority high -> priorities-priorities-scrape-high"],
+                    ['priority: queue "reindex" level "urgent"', "pass", "x-priority urgent -> priorities-priorities-reindex-urgent"],
+                ],
+            );
+            assert.deepEqual(report.checks.filter((c) => c.status === "fail"), []);
+        });
     });
 });

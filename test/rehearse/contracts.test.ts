@@ -96,6 +96,13 @@ describe("rehearse contracts", () => {
             assert.deepEqual(await rolloutProblems([site], [hashed], ["scraper"]), { checked: 1, problems: [] });
         });
 
+        it("passes a Flex site whose own settings resource changes with the code, and names it when that resource does not change", async () => {
+            const site = planned("azure-native:web:WebApp", "portfolio-azure-scraper-functions-site", { name: "portfolio-scraper" });
+            const settings = (digest: string) => planned("azure-native:web:WebAppApplicationSettings", "portfolio-azure-scraper-functions-settings", { name: "portfolio-scraper", properties: { QUEUESTACK_PACKAGE_DIGEST: digest } });
+            assert.deepEqual(await rolloutProblems([site, settings("a")], [site, settings("b")], ["scraper"]), { checked: 1, problems: [] });
+            assert.equal((await rolloutProblems([site, settings("a")], [site, settings("a")], ["scraper"])).problems.length, 1);
+        });
+
         it("names a storage account name with capitals", () => {
             assert.deepEqual(nameProblems([planned("azure-native:storage:StorageAccount", "st", { accountName: "PortfolioDev" })]), [
                 'StorageAccount st: accountName "PortfolioDev" (12 chars) breaks the rule: 3-24 lowercase letters or digits (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage).',

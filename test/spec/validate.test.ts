@@ -36,7 +36,7 @@ describe("spec validation", () => {
             idempotency: { enabled: true, key: "messageId", ttlHours: 24 },
             environment: {},
         });
-        assert.deepEqual(spec.frontEnd, { auth: "apiKey", maxBodyKb: 256, maxWaitSeconds: 0 });
+        assert.deepEqual(spec.frontEnd, { auth: "apiKey", maxBodyKb: 256, maxWaitSeconds: 0, access: "public", invokers: [] });
         assert.deepEqual(spec.topics, []);
         assert.deepEqual(spec.largeMessages, { enabled: false, maxBodyMb: 5 });
         assert.deepEqual(spec.alarms, { deadLetterDepth: 1, oldestMessageAgeSeconds: 600, workerErrors: 1 });

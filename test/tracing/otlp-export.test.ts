@@ -64,7 +64,7 @@ describe("tracing export: npm start sends spans to the OTLP/HTTP endpoint named 
             const all = received.flatMap((r) => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ span, scope: ss.scope.name, resource: rs.resource })))));
             return all.some(({ span }) => span.name === "ack work") ? all : undefined;
         }, 15_000);
-        assert.deepEqual(spans.map(({ span }) => span.name).sort(), ["POST /queues/:queue/messages", "ack work", "process work", "send work"]);
+        assert.deepEqual(spans.map(({ span }) => span.name).sort(), ["POST /queues/{queue}/messages", "ack work", "process work", "send work"]);
         assert.equal(new Set(spans.map(({ span }) => span.traceId)).size, 1, "one trace");
         assert.deepEqual([...new Set(spans.map(({ scope }) => scope))], ["queuestack"]);
         const serviceNames = spans.map(({ resource }) => resource.attributes.find((a) => a.key === "service.name")?.value.stringValue);

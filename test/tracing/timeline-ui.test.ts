@@ -1,24 +1,18 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../../local/runner";
 import { capturedLogger } from "../workers/helpers/capture-logs";
+import { launchChromium, type HeadlessChromium } from "../helpers/chromium";
 import { waitFor, writeStack } from "../local/helpers";
 import { repaired } from "./fixtures/flaky-worker";
-
-/** Debian's Chromium; CI installs it (.ci/run). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** Where a failing test leaves its screenshot. */
-const screenshots = path.join(tmpdir(), "queuestack-test-screenshots");
 
 describe("local dashboard: a job's timeline in headless Chromium", function () {
     this.timeout(40_000);
     let dir: string;
-    let profile: string;
     let stack: LocalStack;
-    let browser: BrowserContext;
+    let chromium: HeadlessChromium;
     let page: Page;
 
     before(async () => {
@@ -27,26 +21,18 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             queues: [{ name: "scrape", maxReceiveCount: 2, processingTimeSeconds: 5 }],
             workers: [{ name: "flaky", queue: "scrape", code: path.join(__dirname, "fixtures", "flaky-worker"), concurrency: 2, idempotency: { enabled: false } }],
         });
-        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20 });
-        profile = mkdtempSync(path.join(tmpdir(), "queuestack-chromium-"));
-        browser = await chromium.launchPersistentContext(profile, {
-            executablePath: chromiumPath,
-            args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        page = browser.pages()[0] ?? (await browser.newPage());
+        stack = await startLocalStack({ stack: "ui", dir, port: 0, logger: capturedLogger().logger, retryBaseSeconds: 0.1, pollIntervalMs: 20, tracing: true });
+        chromium = await launchChromium();
+        page = chromium.page;
     });
     afterEach(async function () {
         if (this.currentTest?.state !== "failed") return;
-        mkdirSync(screenshots, { recursive: true });
-        const file = path.join(screenshots, `${this.currentTest.title.replace(/\W+/g, "-")}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        console.log(`screenshot of the failure: ${file}`);
+        console.log(`screenshot of the failure: ${await chromium.screenshot(this.currentTest.title)}`);
     });
     after(async () => {
-        await browser?.close();
+        await chromium?.close();
         await stack?.stop();
         rmSync(dir, { recursive: true, force: true });
-        rmSync(profile, { recursive: true, force: true });
     });
 
     it("opens a dead letter's timeline from the DLQ table, and shows the redrive after one", async () => {
@@ -65,7 +51,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return now[0]?.startsWith("accepted") && now.includes("dead-lettered: Error: the page is broken") ? true : undefined;
         });
         assert.deepEqual((await labels()).map((l) => l.replace(/\d+ ms/, "N ms")), [
-            "accepted (POST /queues/:queue/messages -> 202)",
+            "accepted (POST /queues/{queue}/messages -> 202)",
             "waited N ms in the queue",
             "attempt 1 failed: Error: the page is broken",
             "waited N ms in the queue",
@@ -76,7 +62,7 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
 
         repaired.add("ui");
         await page.goto(stack.dashboardUrl);
-        await page.locator(`tr[data-testid="dead-letter"][data-id="${id}"] button`).click();
+        await page.locator(`tr[data-testid="dead-letter"][data-id="${id}"]`).getByRole("button", { name: "Redrive" }).click();
         await page.goto(`${stack.url}/dashboard/timeline#id=${id}`);
         await waitFor("the attempt after the redrive", async () => {
             await page.reload();
@@ -105,6 +91,6 @@ describe("local dashboard: a job's timeline in headless Chromium", function () {
             return kinds[0] === "accepted" && kinds.at(-1) === "attempt" ? kinds : undefined;
         });
         assert.equal(await page.locator("#job-id").textContent(), id);
-        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/:queue/messages -> 202)", "attempt 1: done"]);
+        assert.deepEqual(await page.locator('tr[data-testid="step"] td.label').allTextContents().then((l) => [l[0], l.at(-1)]), ["accepted (POST /queues/{queue}/messages -> 202)", "attempt 1: done"]);
     });
 });

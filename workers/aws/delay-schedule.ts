@@ -2,14 +2,20 @@ import { CreateScheduleCommand, type SchedulerClient } from "@aws-sdk/client-sch
 import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
 import { envelopeHeadroomBytes } from "../runtime";
 
-/** The schedule group and role delayed messages are sent with (env QUEUESTACK_SCHEDULE_GROUP / QUEUESTACK_SCHEDULER_ROLE_ARN). */
+/** The schedule group, role and dead-letter queue of delayed messages (env QUEUESTACK_SCHEDULE_GROUP / QUEUESTACK_SCHEDULER_ROLE_ARN / QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN). */
 export interface DelaySchedulerSettings {
     /** Creates the schedules (the front end may only create them in its group). */
     client: SchedulerClient;
     /** Schedule group the front end may create schedules in. */
     groupName: string;
-    /** Role the schedules send with (sqs:SendMessage on the queues and their DLQs). */
+    /** Role the schedules send with (sqs:SendMessage on the target queues and the dead-letter queue below). */
     roleArn: string;
+    /**
+     * ARN of the schedules' own standard dead-letter queue (Scheduler takes no FIFO DLQ). What lands
+     * there is Scheduler's dead-letter event, never a job: a work queue's DLQ would let a redrive
+     * feed it to workers.
+     */
+    deadLetterArn: string;
 }
 
 /** One message to deliver later. */
@@ -20,8 +26,6 @@ export interface DelayedMessage {
     queueUrl: string;
     /** ARN of that queue: its partition picks the universal target's. */
     queueArn: string;
-    /** ARN of that queue's DLQ: where a send that keeps failing goes. */
-    deadLetterArn: string;
     /** The message body as enqueued. */
     body: string;
     /** Message attributes to send with it. */
@@ -55,7 +59,7 @@ function atExpression(when: Date): string {
 /**
  * Schedules one SQS SendMessage: a one-time EventBridge Scheduler schedule, deleted after it runs,
  * whose universal target `aws-sdk:sqs:sendMessage` sends the body with its attributes (a templated
- * SQS target carries the body only), retried for up to a day, then sent to the queue's DLQ.
+ * SQS target carries the body only), retried for up to a day, then reported to the schedules' dead-letter queue.
  */
 export async function scheduleMessage(settings: DelaySchedulerSettings, message: DelayedMessage): Promise<void> {
     const partition = message.queueArn.split(":")[1] ?? "aws";
@@ -71,7 +75,7 @@ export async function scheduleMessage(settings: DelaySchedulerSettings, message:
                 Arn: `arn:${partition}:scheduler:::aws-sdk:sqs:sendMessage`,
                 RoleArn: settings.roleArn,
                 Input: JSON.stringify({ QueueUrl: message.queueUrl, MessageBody: message.body, MessageAttributes: message.attributes }),
-                DeadLetterConfig: { Arn: message.deadLetterArn },
+                DeadLetterConfig: { Arn: settings.deadLetterArn },
                 RetryPolicy: retryPolicy,
             },
         }),

@@ -10,6 +10,8 @@ export interface Outgoing {
     /** The body to enqueue (claim-check reference for large bodies). */
     body: string;
     routing: MessageRouting;
+    /** The message's W3C trace context (`traceparent`, `tracestate`), sent as String message attributes. @default none */
+    traceContext?: Record<string, string>;
 }
 
 /** Where messages go and with what. */
@@ -38,12 +40,17 @@ function targetOf(queue: FrontEndQueue, routing: MessageRouting): SendTarget {
     return routing.level === undefined ? queue : (queue.levels?.find((l) => l.level === routing.level) ?? queue);
 }
 
-/** Attributes every message carries: its first enqueue time (kept through promotion) and the sender's correlation id. */
-export function messageAttributes(routing: MessageRouting, now: Date, jobId?: string): Record<string, MessageAttributeValue> {
+/**
+ * Attributes every message carries: its first enqueue time (kept through promotion), the sender's
+ * correlation id, the job id of a scheduled message and its trace context: at most 5 of SQS's 10
+ * message attributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html).
+ */
+export function messageAttributes(routing: MessageRouting, now: Date, jobId?: string, traceContext: Record<string, string> = {}): Record<string, MessageAttributeValue> {
     return {
         [enqueuedAtAttribute]: text(now.toISOString()),
         ...(routing.correlationId ? { [correlationAttribute]: text(routing.correlationId) } : {}),
         ...(jobId ? { [jobIdAttribute]: text(jobId) } : {}),
+        ...Object.fromEntries(Object.entries(traceContext).map(([name, value]) => [name, text(value)])),
     };
 }
 
@@ -56,18 +63,17 @@ export async function enqueue(context: EnqueueContext, queue: FrontEndQueue, mes
     const ids: string[] = new Array(messages.length);
     const now = context.now();
     const batches = new Map<string, SendMessageBatchRequestEntry[]>();
-    for (const [index, { body, routing }] of messages.entries()) {
+    for (const [index, { body, routing, traceContext }] of messages.entries()) {
         const target = targetOf(queue, routing);
         if (routing.delaySeconds > sqsMaxDelaySeconds) {
-            if (!context.scheduler || !target.arn || !target.deadLetterArn) throw new Error(`the front end has no delay scheduler for a ${routing.delaySeconds} s delay`);
+            if (!context.scheduler || !target.arn) throw new Error(`the front end has no delay scheduler for a ${routing.delaySeconds} s delay`);
             const jobId = randomUUID();
             await scheduleMessage(context.scheduler, {
                 jobId,
                 queueUrl: target.url,
                 queueArn: target.arn,
-                deadLetterArn: target.deadLetterArn,
                 body,
-                attributes: messageAttributes(routing, now, jobId),
+                attributes: messageAttributes(routing, now, jobId, traceContext),
                 at: new Date(now.getTime() + routing.delaySeconds * 1000),
             });
             ids[index] = jobId;
@@ -78,7 +84,7 @@ export async function enqueue(context: EnqueueContext, queue: FrontEndQueue, mes
         entries.push({
             Id: String(index),
             MessageBody: body,
-            MessageAttributes: messageAttributes(routing, now),
+            MessageAttributes: messageAttributes(routing, now, undefined, traceContext),
             ...(routing.delaySeconds > 0 ? { DelaySeconds: routing.delaySeconds } : {}),
             ...(routing.groupKey ? { MessageGroupId: routing.groupKey } : {}),
             ...(routing.deduplicationId ? { MessageDeduplicationId: routing.deduplicationId } : {}),

@@ -35,8 +35,6 @@ export interface SendTarget {
     url: string;
     /** ARN (set when the queue takes delays beyond 900 s: the schedule's target). */
     arn?: string;
-    /** ARN of its DLQ (set with `arn`: a schedule's failed sends go there). */
-    deadLetterArn?: string;
 }
 
 /** A queue the front end may enqueue to, as QUEUESTACK_QUEUES describes it. */
@@ -64,7 +62,7 @@ export interface FrontEndTopic {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 const optional = (value: unknown, type: "string" | "number") => value === undefined || typeof value === type;
-const isTarget = (t: Record<string, unknown>) => typeof t.url === "string" && optional(t.arn, "string") && optional(t.deadLetterArn, "string");
+const isTarget = (t: Record<string, unknown>) => typeof t.url === "string" && optional(t.arn, "string");
 
 /** Whether `q` has the shape of a QUEUESTACK_QUEUES entry. */
 function isQueue(q: unknown): q is FrontEndQueue {
@@ -76,7 +74,7 @@ function isQueue(q: unknown): q is FrontEndQueue {
 
 /**
  * QUEUESTACK_QUEUES, checked: `{ "<name>": { "url", "fifo", "levels"?, "defaultLevel"?,
- * "maxDelaySeconds"?, "arn"?, "deadLetterArn"?, "groupKey"?, "deduplicationKey"?, "maxMessageBytes"? } }`
+ * "maxDelaySeconds"?, "arn"?, "groupKey"?, "deduplicationKey"?, "maxMessageBytes"? } }`
  * (written by components/aws/front-end-settings.ts).
  */
 export function readQueues(env: Env): Record<string, FrontEndQueue> {
@@ -86,7 +84,7 @@ export function readQueues(env: Env): Record<string, FrontEndQueue> {
     }
     for (const [name, queue] of Object.entries(value)) {
         if (!isQueue(queue)) {
-            throw new ConfigError(`QUEUESTACK_QUEUES.${name} must be { "url": string, "fifo": boolean } with optional levels, defaultLevel, maxDelaySeconds, arn, deadLetterArn, groupKey, deduplicationKey, maxMessageBytes (got ${JSON.stringify(queue)}).`);
+            throw new ConfigError(`QUEUESTACK_QUEUES.${name} must be { "url": string, "fifo": boolean } with optional levels, defaultLevel, maxDelaySeconds, arn, groupKey, deduplicationKey, maxMessageBytes (got ${JSON.stringify(queue)}).`);
         }
     }
     return value as Record<string, FrontEndQueue>;

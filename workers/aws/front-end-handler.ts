@@ -20,6 +20,7 @@ import { enqueue, type Outgoing, sqsMaxDelaySeconds } from "./enqueue";
 import type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
 import { header, json, type HttpApiEvent, type HttpApiResult } from "./http";
 import { publish, snsMaxMessageBytes } from "./publish";
+import { messagingSystems, traceAccept, tracePublish } from "../runtime/tracing";
 
 export type { FrontEndQueue, FrontEndTopic } from "./front-end-config";
 
@@ -107,8 +108,12 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const limit = (body: string, index: number) =>
             routes[index]!.delaySeconds > sqsMaxDelaySeconds ? Math.min(queueLimit, scheduleInputLimitBytes(body)) : queueLimit;
         const bodies = await bodiesOf(items, limit, queueName);
-        const messages: Outgoing[] = bodies.map((body, i) => ({ body, routing: routes[i]! }));
-        const result = await enqueue({ sqs: options.sqs, scheduler: options.scheduler, now }, queue, messages);
+        const messages: Outgoing[] = bodies.map((body, i) => ({ body, routing: routes[i]!, traceContext: {} }));
+        const result = await publishTraced(queueName, messages, async (sent) => {
+            const enqueued = await enqueue({ sqs: options.sqs, scheduler: options.scheduler, now }, queue, messages);
+            if (!("failure" in enqueued)) enqueued.ids.forEach((id, i) => sent(i, id));
+            return enqueued;
+        });
         if ("failure" in result) {
             logger.error({ queue: queueName, failure: result.failure }, "SQS rejected messages");
             return json(502, { error: `The queue rejected ${result.failure}; ${result.ids.length} were enqueued before. Retry the rest.`, messageIds: result.ids });
@@ -125,7 +130,12 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         const request = requestOf(event);
         const routes = items.map((item, index) => routeMessage(topicName, { fifo: topic.fifo, maxDelaySeconds: 0 }, request, item, index));
         const bodies = await bodiesOf(items, () => snsMaxMessageBytes - envelopeHeadroomBytes, topicName);
-        const ids = await publish(options.sns, topic, bodies.map((body, i) => ({ body, routing: routes[i]! })), now());
+        const messages: Outgoing[] = bodies.map((body, i) => ({ body, routing: routes[i]!, traceContext: {} }));
+        const ids = await publishTraced(topicName, messages, async (sent) => {
+            const published = await publish(options.sns!, topic, messages, now());
+            published.forEach((id, i) => sent(i, id));
+            return published;
+        });
         logger.info({ topic: topicName, count: ids.length }, "published");
         const correlation = routes[0]!.correlationId === undefined ? {} : { correlationId: routes[0]!.correlationId };
         return json(202, batch ? { messageIds: ids, ...correlation } : { messageId: ids[0], ...correlation });
@@ -133,7 +143,9 @@ export function createFrontEndHandler(options: FrontEndOptions) {
 
     const status = async (id: string): Promise<HttpApiResult> => json(200, await jobStatus(jobs, id));
 
-    return async (event: HttpApiEvent): Promise<HttpApiResult> => {
+    return (event: HttpApiEvent): Promise<HttpApiResult> => traceAccept(acceptedRequestOf(event), () => answer(event));
+
+    async function answer(event: HttpApiEvent): Promise<HttpApiResult> {
         try {
             await authenticate(event);
             const route = event.routeKey ?? `${event.requestContext?.http?.method ?? ""} ${event.rawPath ?? ""}`;
@@ -147,5 +159,23 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             logger.error({ err: error }, "front end failed");
             return json(500, { error: "The front end failed; see its logs." });
         }
-    };
+    }
 }
+
+/** Sends `messages` under a producer span each, their trace context written into `traceContext` first (SQS and SNS message attributes). */
+function publishTraced<T>(destination: string, messages: Outgoing[], send: (sent: (index: number, messageId: string) => void) => Promise<T>): Promise<T> {
+    return tracePublish(messages.map((m) => ({
+        system: messagingSystems.aws,
+        queue: destination,
+        ...(m.routing.level !== undefined ? { level: m.routing.level } : {}),
+        ...(m.routing.correlationId !== undefined ? { correlationId: m.routing.correlationId } : {}),
+        attributes: m.traceContext!,
+    })), send);
+}
+
+/** What the request span reads of an HTTP API event: method, route template and headers (an incoming traceparent). */
+const acceptedRequestOf = (event: HttpApiEvent) => ({
+    method: event.requestContext?.http?.method ?? event.routeKey?.split(" ")[0] ?? "",
+    route: event.routeKey?.split(" ")[1] ?? event.rawPath ?? "",
+    header: (name: string) => header(event, name),
+});

@@ -29,8 +29,8 @@ export interface FrontEndClients {
  * Reads the front end's environment and builds the handler. With QUEUESTACK_AUTH=apiKey the key is
  * read from Secrets Manager (QUEUESTACK_API_KEY_SECRET_ARN) on first use and cached; a failed read
  * is retried on the next request. Optional: QUEUESTACK_TOPICS (fan-out topics), QUEUESTACK_MAX_WAIT_SECONDS
- * (request-response, default 0), QUEUESTACK_SCHEDULE_GROUP + QUEUESTACK_SCHEDULER_ROLE_ARN (delays
- * beyond 900 s) and QUEUESTACK_BLOB_BUCKET (claim check). With QUEUESTACK_ROUTES_FILE, QUEUESTACK_QUEUES
+ * (request-response, default 0), QUEUESTACK_SCHEDULE_GROUP + QUEUESTACK_SCHEDULER_ROLE_ARN +
+ * QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN (delays beyond 900 s) and QUEUESTACK_BLOB_BUCKET (claim check). With QUEUESTACK_ROUTES_FILE, QUEUESTACK_QUEUES
  * and QUEUESTACK_TOPICS come from that file (withRoutesFile), as the deployed function has them.
  */
 export function frontEndFromEnv(deployed: Env, logger: Logger, clients: FrontEndClients = {}) {
@@ -63,6 +63,7 @@ export function frontEndFromEnv(deployed: Env, logger: Logger, clients: FrontEnd
         client: clients.scheduler ?? new SchedulerClient({}),
         groupName,
         roleArn: requireString(env, "QUEUESTACK_SCHEDULER_ROLE_ARN", "the role delay schedules send with"),
+        deadLetterArn: requireString(env, "QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN", "the standard SQS queue delay schedules dead-letter to"),
     };
     const bucket = env.QUEUESTACK_BLOB_BUCKET;
     return createFrontEndHandler({

@@ -7,9 +7,11 @@ import { createLogger } from "../runtime";
 import { frontEndFromEnv } from "./front-end-setup";
 import type { HttpApiEvent, HttpApiResult } from "./http";
 import { json } from "./http";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-front-end" });
 let ready: ((event: HttpApiEvent) => Promise<HttpApiResult>) | undefined;
+const tracing = startEntryTracing(process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-front-end");
 
 export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
     if (!ready) {
@@ -20,5 +22,5 @@ export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
             return json(500, { error: "The front end is misconfigured; see its logs." });
         }
     }
-    return ready(event);
+    return tracing.around(() => ready!(event));
 }

@@ -7,9 +7,11 @@ import { createLogger } from "../runtime";
 import { createLambdaHandler, type BatchResponse, type LambdaContext } from "./lambda-handler";
 import { queueNameOf, type SqsEvent } from "./sqs-message";
 import { awsWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-lambda-worker" });
 let ready: ReturnType<typeof createLambdaHandler> | undefined;
+const tracing = startEntryTracing(process.env.AWS_LAMBDA_FUNCTION_NAME ?? "queuestack-lambda-worker");
 
 export async function handler(event: SqsEvent, context: LambdaContext): Promise<BatchResponse> {
     if (!ready) {
@@ -23,5 +25,5 @@ export async function handler(event: SqsEvent, context: LambdaContext): Promise<
             throw error;
         }
     }
-    return ready(event, context);
+    return tracing.around(() => ready!(event, context));
 }

@@ -12,8 +12,8 @@ export const snsMaxMessageBytes = 256 * 1024;
  */
 export async function publish(sns: SNSClient, topic: FrontEndTopic, messages: Outgoing[], now: Date): Promise<string[]> {
     const ids: string[] = [];
-    for (const { body, routing } of messages) {
-        const attributes: Record<string, MessageAttributeValue> = messageAttributes(routing, now);
+    for (const { body, routing, traceContext } of messages) {
+        const attributes: Record<string, MessageAttributeValue> = messageAttributes(routing, now, undefined, traceContext);
         const { MessageId } = await sns.send(
             new PublishCommand({
                 TopicArn: topic.arn,

@@ -1,11 +1,5 @@
-import type { Logger } from "../runtime";
+import { type Drainable, type Logger, ScaleInGuard as DrainOnNotice } from "../runtime";
 import type { PollerCounts } from "./poller";
-
-/** What the scale-in guard needs of a poller. */
-export interface Drainable {
-    run(): Promise<void>;
-    stop(): Promise<PollerCounts>;
-}
 
 /** Reads the instance's Auto Scaling target lifecycle state from the instance metadata service (IMDSv2). */
 export class LifecycleState {
@@ -32,7 +26,7 @@ export class LifecycleState {
 }
 
 export interface ScaleInGuardOptions {
-    poller: Drainable;
+    poller: Drainable<PollerCounts>;
     lifecycle: Pick<LifecycleState, "read">;
     logger: Logger;
     /** Milliseconds between reads of the lifecycle state. @default 5000 */
@@ -40,53 +34,18 @@ export interface ScaleInGuardOptions {
 }
 
 /**
- * Runs a VM poller until its instance is chosen for scale-in, then drains it. The Auto Scaling
- * group's termination lifecycle hook holds the instance in `Terminating:Wait` (its heartbeat
- * timeout covers the drain) and the metadata service reports the target state `Terminated`: the
- * guard then stops receiving, lets running messages finish (or returns them to the queue at the
- * drain deadline) and stays idle, so the service manager does not restart a fresh poller on an
- * instance that is going away. The instance terminates when the hook's timeout ends (result
- * CONTINUE). `stop()` (SIGTERM) ends it as before.
+ * The runtime's ScaleInGuard on an Auto Scaling group: the termination lifecycle hook holds the
+ * instance in `Terminating:Wait` (its heartbeat timeout covers the drain) and the metadata service
+ * reports the target state `Terminated`; the instance terminates when the hook's timeout ends
+ * (result CONTINUE).
  */
-export class ScaleInGuard {
-    private stopped = false;
-    private release: () => void = () => undefined;
-    private readonly held = new Promise<void>((resolve) => (this.release = resolve));
-    private timer: NodeJS.Timeout | undefined;
-    /** True once a scale-in was seen and the poller drained for it. */
-    drainedForScaleIn = false;
-
-    constructor(private readonly options: ScaleInGuardOptions) {}
-
-    async run(): Promise<void> {
-        this.watch();
-        await this.options.poller.run();
-        if (this.drainedForScaleIn && !this.stopped) await this.held;
-    }
-
-    async stop(): Promise<PollerCounts> {
-        this.stopped = true;
-        clearTimeout(this.timer);
-        this.release();
-        return this.options.poller.stop();
-    }
-
-    private watch(): void {
-        const every = this.options.checkEveryMs ?? 5000;
-        const check = async () => {
-            if (this.stopped) return;
-            try {
-                if ((await this.options.lifecycle.read()) === "Terminated") {
-                    this.drainedForScaleIn = true;
-                    this.options.logger.info({}, "scale-in: this instance is terminating; draining and receiving no more");
-                    await this.options.poller.stop();
-                    return;
-                }
-            } catch (error) {
-                this.options.logger.warn({ err: error }, "scale-in: could not read the lifecycle state; will retry");
-            }
-            if (!this.stopped) this.timer = setTimeout(() => void check(), every);
-        };
-        void check();
+export class ScaleInGuard extends DrainOnNotice<PollerCounts> {
+    constructor(options: ScaleInGuardOptions) {
+        super({
+            service: options.poller,
+            notice: { terminating: async () => (await options.lifecycle.read()) === "Terminated" },
+            logger: options.logger,
+            ...(options.checkEveryMs === undefined ? {} : { checkEveryMs: options.checkEveryMs }),
+        });
     }
 }

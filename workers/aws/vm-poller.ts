@@ -10,8 +10,10 @@ import { createLogger, requireInteger, runService } from "../runtime";
 import { SqsPoller } from "./poller";
 import { LifecycleState, ScaleInGuard } from "./scale-in";
 import { awsWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
+startEntryTracing("queuestack-vm-worker");
 
 runService(logger, () => {
     const worker = awsWorkerFromEnv(exported, process.env, logger);

@@ -16,6 +16,7 @@ import { type QueueLevels, readQueueLevels } from "./queue-levels";
 import { S3BlobStore } from "./s3-blob-store";
 import { queueNameOf } from "./sqs-message";
 import { messagingSystems } from "../runtime/tracing/semconv";
+import { settleSpansFromEnv } from "../runtime/tracing/settle-env";
 
 /** Everything an AWS worker (Lambda or VM) runs with. */
 export interface AwsWorker {
@@ -52,7 +53,7 @@ export function awsWorkerFromEnv(exported: unknown, env: Env, logger: Logger, cl
     const store = new DynamoDbWorkerStore({ client: clients.dynamodb ?? new DynamoDBClient({}), tableName });
     const bucket = env.QUEUESTACK_BLOB_BUCKET;
     const blobStore = bucket === undefined ? undefined : new S3BlobStore({ client: clients.s3 ?? new S3Client({}), bucket });
-    const processor = createProcessor({ worker, settings, store, logger, scope: queueNameOf(queueUrl), blobStore, messagingSystem: messagingSystems.aws });
+    const processor = createProcessor({ worker, settings, store, logger, scope: queueNameOf(queueUrl), blobStore, messagingSystem: messagingSystems.aws, settleSpans: settleSpansFromEnv(env) });
     const levels = readQueueLevels(env);
     return { processor, settings, queueUrl, ...(levels ? { levels } : {}), sqs: clients.sqs ?? new SQSClient({}), store, ...(blobStore ? { blobStore } : {}) };
 }

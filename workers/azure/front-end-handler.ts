@@ -3,6 +3,7 @@ import type { ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import { acceptedReply, describeError, jobStatus, type JobStore, type Logger, type RequestParts, requestedWaitSeconds } from "../runtime";
 import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
 import { unknownTopicError } from "../runtime/unknown-topic";
+import { messagingSystems, routeTemplate, traceAccept, tracePublish } from "../runtime/tracing";
 import { type ClaimCheck, messagesFor, type OutgoingMessage, type SendTarget } from "./front-end-messages";
 
 /** A queue the front end may send to (an entry of QUEUESTACK_QUEUES). */
@@ -90,25 +91,37 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         }
     };
 
+    /** Sends each run of messages to its entity, in order; stops at the first failure after something was sent (throws if nothing was). */
+    const sendAll = async (target: SendTarget, outgoing: OutgoingMessage[]): Promise<{ sent: number; error?: unknown }> => {
+        let sent = 0;
+        for (const run of runsByEntity(outgoing)) {
+            try {
+                const result = await send(target, run[0].entity, run.map((m) => m.message));
+                sent += result.sent;
+                if (result.error !== undefined) return { sent, error: result.error };
+            } catch (failure) {
+                if (sent === 0) throw failure;
+                return { sent, error: failure };
+            }
+        }
+        return { sent };
+    };
+
     const enqueue = async (req: FrontEndRequest, target: SendTarget): Promise<HttpResponseInit> => {
         const { items, batch } = parseIntakeBody(Buffer.from(await req.arrayBuffer()), maxBodyBytes);
         const request = requestParts(req);
         const wait = requestedWaitSeconds(request, options.maxWaitSeconds ?? 0);
         if (wait > 0 && !options.jobs) throw noJobStatus();
         const outgoing = await messagesFor(target, request, items, options.claimCheck);
-        let sent = 0;
-        let error: unknown;
-        for (const run of runsByEntity(outgoing)) {
-            try {
-                const result = await send(target, run[0].entity, run.map((m) => m.message));
-                sent += result.sent;
-                error = result.error;
-            } catch (failure) {
-                if (sent === 0) throw failure;
-                error = failure;
-            }
-            if (error !== undefined) break;
-        }
+        // Each message's trace context goes into its application properties (within the message's size).
+        const { sent, error } = await tracePublish(outgoing.map((m) => ({
+            system: messagingSystems.azure,
+            queue: target.name,
+            id: m.id,
+            ...(m.routing.level !== undefined ? { level: m.routing.level } : {}),
+            correlationId: String(m.message.correlationId),
+            attributes: (m.message.applicationProperties ??= {}) as Record<string, string>,
+        })), () => sendAll(target, outgoing));
         const ids = outgoing.slice(0, sent).map((m) => m.id);
         if (error) {
             logger.error({ err: error, target: target.name, sent }, "Service Bus refused a batch after earlier ones were sent");
@@ -148,7 +161,7 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         throw new IntakeError(404, `No route ${method} /api/${path}. Use POST /api/queues/{queue}/messages, POST /api/messages, POST /api/topics/{topic} or GET /api/jobs/{id}.`);
     };
 
-    return async (req: FrontEndRequest): Promise<HttpResponseInit> => {
+    const answer = async (req: FrontEndRequest): Promise<HttpResponseInit> => {
         try {
             if (options.apiKey !== undefined) checkApiKey(req.headers.get("x-api-key") ?? undefined, options.apiKey);
             return await route(req);
@@ -157,6 +170,14 @@ export function createFrontEndHandler(options: FrontEndOptions) {
             logger.error({ err: error }, "front end failed");
             return { status: 500, jsonBody: { error: "The front end failed; see its logs." } };
         }
+    };
+    // The request's SERVER span continues the caller's traceparent; its messages' send spans are its children.
+    return async (req: FrontEndRequest): Promise<HttpResponseInit> => {
+        const traced = await traceAccept({ method: req.method.toUpperCase(), route: routeTemplate(`/api/${(req.params.path ?? "").replace(/^\/+/, "")}`), header: (name) => req.headers.get(name) ?? undefined }, async () => {
+            const response = await answer(req);
+            return { statusCode: response.status ?? 200, response };
+        });
+        return traced.response;
     };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { ServiceBusMessage } from "@azure/service-bus";
 import {
     type BlobStore,
@@ -34,6 +34,8 @@ export interface SendTarget {
     groupKey?: string;
     /** Body path of the deduplication id (spec `deduplicationKey`). @default none */
     deduplicationKey?: string;
+    /** The queue's duplicate detection (spec `deduplication`); `content` ids messages by contentMessageId. @default none */
+    deduplication?: "content" | "messageId";
     /** Largest message the entity takes, bytes (spec `maxMessageKb` x 1024): larger bodies are claim-checked. @default 262144 */
     maxMessageBytes?: number;
 }
@@ -54,6 +56,17 @@ export interface OutgoingMessage {
     id: string;
     /** How routeMessage routed it (level, delay, group key, deduplication id, the sender's correlation id). */
     routing: MessageRouting;
+}
+
+/**
+ * The message id of content deduplication: the SHA-256 of the JSON body, hex (64 characters,
+ * within Service Bus's 128), as SQS content-based deduplication hashes the body. With a group key
+ * (session queues) the key comes first, `<key>\n<body>`: SQS FIFO queues here deduplicate per
+ * message group (deduplicationScope messageGroup), so the same body in two groups is two messages.
+ * Group keys are visible ASCII, so the newline cannot be part of one.
+ */
+export function contentMessageId(body: string, groupKey?: string): string {
+    return createHash("sha256").update(groupKey === undefined ? body : `${groupKey}\n${body}`).digest("hex");
 }
 
 /** The routing rules of a target, as routeMessage reads them. */
@@ -78,8 +91,9 @@ function entityOf(target: SendTarget, routing: MessageRouting): string {
 /**
  * The Service Bus messages for a request's items. Every item is routed first (level, delay, group
  * key, deduplication id, correlation id; see routeMessage), so a rejected item stores and sends
- * nothing. Then each becomes a JSON message: the deduplication id (else a new UUID) is its message
- * id, which duplicate detection keys on; the group key its session id; a delay its
+ * nothing. Then each becomes a JSON message: the deduplication id (else, on a queue with content
+ * deduplication, contentMessageId of the body as sent, before any claim check; else a new UUID) is
+ * its message id, which duplicate detection keys on; the group key its session id; a delay its
  * `scheduledEnqueueTimeUtc` (Service Bus holds it until then, any time ahead); attributes
  * `queuestack-enqueued-at` (when it becomes visible, the promotion clock) and
  * `queuestack-correlation-id`. A body over the entity's limit (less the envelope headroom) is
@@ -98,7 +112,8 @@ export async function messagesFor(target: SendTarget, request: RequestParts, ite
     const limitBytes = claimCheckLimitBytes((target.maxMessageBytes ?? standardMaxMessageBytes) / 1024);
     return Promise.all(items.map(async (_item, index): Promise<OutgoingMessage> => {
         const routing = routed[index];
-        const id = routing.deduplicationId ?? randomUUID();
+        const groupKey = target.sessions ? routing.groupKey : undefined;
+        const id = routing.deduplicationId ?? (target.deduplication === "content" ? contentMessageId(bodies[index], groupKey) : randomUUID());
         const correlationId = routing.correlationId ?? id;
         const visibleAt = new Date(now + routing.delaySeconds * 1000);
         const message: ServiceBusMessage = {
@@ -107,7 +122,7 @@ export async function messagesFor(target: SendTarget, request: RequestParts, ite
             messageId: id,
             correlationId,
             applicationProperties: { [enqueuedAtAttribute]: visibleAt.toISOString(), [correlationAttribute]: correlationId },
-            ...(routing.groupKey !== undefined && target.sessions ? { sessionId: routing.groupKey } : {}),
+            ...(groupKey !== undefined ? { sessionId: groupKey } : {}),
             ...(routing.delaySeconds > 0 ? { scheduledEnqueueTimeUtc: visibleAt } : {}),
         };
         return { entity: entityOf(target, routing), message, id, routing };

@@ -13,7 +13,7 @@ const validTarget = (q: Partial<FrontEndQueue> | null) =>
 
 /**
  * QUEUESTACK_QUEUES, checked: `[{ "name", "entity", "sessions", "levels"?: [{ "name", "entity" }],
- * "defaultLevel"?, "maxDelaySeconds"?, "groupKey"?, "deduplicationKey"?, "maxMessageBytes"? }]`, at least one.
+ * "defaultLevel"?, "maxDelaySeconds"?, "groupKey"?, "deduplication"?, "deduplicationKey"?, "maxMessageBytes"? }]`, at least one.
  */
 export function readQueues(env: Env): FrontEndQueue[] {
     const value = requireJson(env, "QUEUESTACK_QUEUES", 'the queues the front end sends to, [{"name": "...", "entity": "...", "sessions": false}]');

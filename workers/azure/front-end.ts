@@ -9,9 +9,11 @@
 import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { createLogger } from "../runtime";
 import { frontEndFromEnv } from "./front-end-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.WEBSITE_SITE_NAME ?? "queuestack-front-end" });
 let ready: ReturnType<typeof frontEndFromEnv> | undefined;
+const tracing = startEntryTracing(process.env.WEBSITE_SITE_NAME ?? "queuestack-front-end");
 
 app.http("front-end", {
     route: "{*path}",
@@ -26,6 +28,6 @@ app.http("front-end", {
                 return { status: 500, jsonBody: { error: "The front end is misconfigured; see its logs." } };
             }
         }
-        return ready(request);
+        return tracing.around(() => ready!(request));
     },
 });

@@ -1,7 +1,8 @@
 import type { ServiceBusMessage, ServiceBusReceivedMessage, ServiceBusSender } from "@azure/service-bus";
 import { WeightedPicker, enqueuedAtAttribute, firstEnqueuedAt, promotionDue } from "../runtime";
 import { attributesOf } from "./service-bus-message";
-import { type MessageReceiver, ServiceBusQueueReceiver, type ServiceBusClientLike, type ServiceBusReceiverOptions, sleep } from "./receiver";
+import { sleep } from "./hold";
+import { type MessageReceiver, ServiceBusQueueReceiver, type ServiceBusClientLike, type ServiceBusReceiverOptions } from "./receiver";
 
 /** One priority level's Service Bus queue (an entry of QUEUESTACK_QUEUE_LEVELS). */
 export interface PriorityLevel {

@@ -1,5 +1,6 @@
 import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSessionReceiver } from "@azure/service-bus";
 import type { Logger, Outcome, Processor } from "../runtime";
+import { processHeld, sleep } from "./hold";
 import { deadLetterText, rawMessageOf } from "./service-bus-message";
 
 /** The settling calls a peek-lock receiver (plain or session) offers. */
@@ -34,14 +35,13 @@ export interface ServiceBusReceiverOptions {
     receiveWaitMs?: number;
     /**
      * How long a failed delivery is held (its lock renewed) before it is abandoned, by attempt.
-     * Service Bus redelivers an abandoned message at once; without a pause a short outage, or a
-     * delivery waiting for another's idempotency lease, would use up maxDeliveryCount in seconds.
+     * Service Bus redelivers an abandoned message at once; without a pause a short outage would use
+     * up maxDeliveryCount in seconds. A delivery meeting another's idempotency lease waits for it
+     * and runs again instead (processHeld).
      * @default 1 s, doubling per attempt, at most 60 s (cut short by `stop()`)
      */
     retryDelayMs?: (attempt: number) => number;
 }
-
-const defaultRetryDelayMs = (attempt: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
 
 /** What the receiver did, for logs and tests. */
 export interface ReceiverCounts {
@@ -58,19 +58,6 @@ interface InFlight {
     /** Abandoned by a drain that ran out of time: the late outcome is not settled. */
     returned: boolean;
 }
-
-/** Waits `ms`, or less if `signal` aborts first. */
-export const sleep = (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve) => {
-        if (signal?.aborted) return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener("abort", done, { once: true });
-    });
 
 /**
  * Consumes a Service Bus queue on a VM in peek-lock mode: up to `concurrency` messages (or
@@ -214,9 +201,7 @@ export class ServiceBusQueueReceiver {
               }, this.renewEveryMs)
             : undefined;
         try {
-            const raw = rawMessageOf(message);
-            const outcome = await processor(raw);
-            if (outcome.kind === "retry") await sleep((this.options.retryDelayMs ?? defaultRetryDelayMs)(raw.attempt), this.stopping.signal);
+            const outcome = await processHeld(processor, rawMessageOf(message), { retryDelayMs: this.options.retryDelayMs, stop: this.stopping.signal });
             clearInterval(heartbeat);
             if (!entry.returned) await this.settle(receiver, message, outcome);
         } catch (error) {

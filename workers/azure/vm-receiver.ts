@@ -4,17 +4,22 @@
  * as `queuestack:handler`. Environment: see azureWorkerFromEnv, plus QUEUESTACK_CONCURRENCY and
  * QUEUESTACK_VISIBILITY_TIMEOUT_SECONDS (the queue's lock duration). With QUEUESTACK_QUEUE_LEVELS it
  * receives from every priority level by weight and promotes waiting messages (PriorityQueueReceiver).
- * SIGTERM/SIGINT drain it.
+ * SIGTERM/SIGINT drain it, and so does a scale-in of its scale set: the runtime's ScaleInGuard reads
+ * the instance's Terminate scheduled event (ScheduledEvents; QUEUESTACK_METADATA_ENDPOINT overrides
+ * the metadata service's address) and approves it once drained.
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import { ServiceBusClient } from "@azure/service-bus";
 import exported from "queuestack:handler";
-import { createLogger, requireInteger, runService } from "../runtime";
+import { createLogger, requireInteger, runService, ScaleInGuard } from "../runtime";
 import { PriorityQueueReceiver } from "./priority-receiver";
 import { ServiceBusQueueReceiver } from "./receiver";
+import { ScheduledEvents } from "./scheduled-events";
 import { azureWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
+startEntryTracing("queuestack-vm-worker");
 
 runService(logger, () => {
     const env = process.env;
@@ -28,11 +33,12 @@ runService(logger, () => {
         drainSeconds: worker.settings.timeoutSeconds + 5,
     };
     const client = new ServiceBusClient(worker.namespace, new DefaultAzureCredential());
+    const notice = new ScheduledEvents(env.QUEUESTACK_METADATA_ENDPOINT);
     if (worker.priorities) {
         logger.info({ namespace: worker.namespace, levels: worker.priorities.levels }, "receiving by priority");
-        return new PriorityQueueReceiver({ ...common, client, ...worker.priorities });
+        return new ScaleInGuard({ service: new PriorityQueueReceiver({ ...common, client, ...worker.priorities }), notice, logger });
     }
     const receiver = new ServiceBusQueueReceiver({ ...common, client, queueName: worker.queueName, sessions: worker.sessions });
     logger.info({ namespace: worker.namespace, queue: worker.queueName, sessions: worker.sessions }, "receiving");
-    return receiver;
+    return new ScaleInGuard({ service: receiver, notice, logger });
 });

@@ -19,6 +19,7 @@ import { blobStoreFromEnv } from "./blob-store";
 import { type CosmosContainerLike, CosmosWorkerStore } from "./cosmos-store";
 import type { PriorityLevel } from "./priority-receiver";
 import { messagingSystems } from "../runtime/tracing/semconv";
+import { settleSpansFromEnv } from "../runtime/tracing/settle-env";
 
 /** Everything an Azure worker (Function or VM receiver) runs with. */
 export interface AzureWorker {
@@ -78,6 +79,6 @@ export function azureWorkerFromEnv(exported: unknown, env: Env, logger: Logger, 
     const sessions = requireBoolean(env, "QUEUESTACK_QUEUE_SESSIONS", "whether the queue requires sessions (spec queues[].ordering fifo)");
     const store = new CosmosWorkerStore({ container: container ?? cosmosContainerFromEnv(env) });
     const blobs = blobStore ?? blobStoreFromEnv(env);
-    const processor = createProcessor({ worker, settings, store, logger, scope: queueName, blobStore: blobs, messagingSystem: messagingSystems.azure });
+    const processor = createProcessor({ worker, settings, store, logger, scope: queueName, blobStore: blobs, messagingSystem: messagingSystems.azure, settleSpans: settleSpansFromEnv(env) });
     return { processor, settings, namespace, queueName, sessions, store, priorities: readPriorities(env) };
 }

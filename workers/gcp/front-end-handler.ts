@@ -16,6 +16,7 @@ import {
     routeMessage,
 } from "../runtime";
 import { checkApiKey, IntakeError, parseIntakeBody, unknownQueueError } from "../runtime/intake";
+import { messagingSystems, routeTemplate, traceAccept, tracePublish } from "../runtime/tracing";
 import { unknownTopicError } from "../runtime/unknown-topic";
 import { type DelaySettings, maxDelayedBodyBytes, scheduleDelayedPublish } from "./delayed-publish";
 import type { GoogleApiCall } from "./google-api";
@@ -149,20 +150,34 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         );
         const immediate = messages.filter((m) => m.route.delaySeconds === 0);
         const sent: string[] = [];
-        try {
-            for (const topic of new Set(immediate.map((m) => m.topic))) {
-                const batch = immediate.filter((m) => m.topic === topic);
-                await publish(pubsub, topic, batch.map((m) => m.publication));
-                sent.push(...batch.map((m) => m.id));
+        // Each message's trace context goes into its Pub/Sub attributes (at most 6 of 100), delayed ones through their task.
+        const failure = await tracePublish(messages.map((m) => ({
+            system: messagingSystems.gcp,
+            queue: name,
+            id: m.id,
+            ...(m.route.level !== undefined ? { level: m.route.level } : {}),
+            correlationId: m.publication.attributes![correlationAttribute]!,
+            attributes: m.publication.attributes!,
+        })), async () => {
+            try {
+                for (const topic of new Set(immediate.map((m) => m.topic))) {
+                    const batch = immediate.filter((m) => m.topic === topic);
+                    await publish(pubsub, topic, batch.map((m) => m.publication));
+                    sent.push(...batch.map((m) => m.id));
+                }
+                for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
+                    await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
+                    sent.push(m.id);
+                }
+                return undefined;
+            } catch (error) {
+                if (sent.length === 0) throw error;
+                return error as Error;
             }
-            for (const m of messages.filter((m) => m.route.delaySeconds > 0)) {
-                await scheduleDelayedPublish(delay!.api, delay!.settings, m.topic, m.publication, m.route.delaySeconds, now);
-                sent.push(m.id);
-            }
-        } catch (error) {
-            if (sent.length === 0) throw error;
-            logger.error({ err: error, destination: name, sent: sent.length }, "enqueue failed part-way");
-            return [502, { error: `Enqueueing failed after ${sent.length} of ${messages.length} messages were accepted (${(error as Error).message}). Retry the rest.`, messageIds: sent }];
+        });
+        if (failure) {
+            logger.error({ err: failure, destination: name, sent: sent.length }, "enqueue failed part-way");
+            return [502, { error: `Enqueueing failed after ${sent.length} of ${messages.length} messages were accepted (${failure.message}). Retry the rest.`, messageIds: sent }];
         }
         logger.info({ destination: name, count: messages.length, delayed: messages.length - immediate.length }, "enqueued");
         const reply = await acceptedReply({ ids: messages.map((m) => m.id), batch, correlationId: routes[0]!.correlationId, waitSeconds, jobs });
@@ -191,18 +206,23 @@ export function createFrontEndHandler(options: FrontEndOptions) {
         throw new IntakeError(404, `No route ${req.method} ${req.path}. Use POST /queues/{queue}/messages, POST /topics/{topic} or GET /jobs/{id}.`);
     };
 
-    return async (req: FrontEndRequest, res: HttpResponse): Promise<void> => {
+    const answer = async (req: FrontEndRequest): Promise<[number, unknown]> => {
         try {
             if (options.apiKey !== undefined) checkApiKey(one(req.headers["x-api-key"]), options.apiKey);
-            const [code, body] = await route(req);
-            res.status(code).json(body);
+            return await route(req);
         } catch (error) {
-            if (error instanceof IntakeError) {
-                res.status(error.statusCode).json({ error: error.message });
-                return;
-            }
+            if (error instanceof IntakeError) return [error.statusCode, { error: error.message }];
             logger.error({ err: error }, "front end failed");
-            res.status(500).json({ error: "The front end failed; see its logs." });
+            return [500, { error: "The front end failed; see its logs." }];
         }
+    };
+
+    // The request's SERVER span continues the caller's traceparent; its messages' send spans are its children.
+    return async (req: FrontEndRequest, res: HttpResponse): Promise<void> => {
+        const { statusCode, body } = await traceAccept({ method: req.method, route: routeTemplate(req.path), header: (name) => one(req.headers[name]) }, async () => {
+            const [code, answered] = await answer(req);
+            return { statusCode: code, body: answered };
+        });
+        res.status(statusCode).json(body);
     };
 }

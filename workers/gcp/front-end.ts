@@ -14,9 +14,11 @@ import { gcsBlobStoreFromEnv } from "./gcs-blob-store";
 import { pubsubApi } from "./pubsub-api";
 import type { HttpResponse } from "./push-handler";
 import { firestoreStoreFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.K_SERVICE ?? "queuestack-front-end" });
 let ready: ReturnType<typeof createFrontEndHandler> | undefined;
+const tracing = startEntryTracing(process.env.K_SERVICE ?? "queuestack-front-end");
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 const isQueue = (q: unknown) =>
@@ -71,5 +73,5 @@ export async function handler(req: FrontEndRequest, res: HttpResponse): Promise<
             return;
         }
     }
-    return ready(req, res);
+    return tracing.around(() => ready!(req, res));
 }

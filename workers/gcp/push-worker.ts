@@ -7,9 +7,11 @@ import { createLogger } from "../runtime";
 import { pushGateFromEnv } from "./push-gate";
 import { createPushHandler, type HttpRequest, type HttpResponse } from "./push-handler";
 import { gcpWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: process.env.K_SERVICE ?? "queuestack-push-worker" });
 let ready: ReturnType<typeof createPushHandler> | undefined;
+const tracing = startEntryTracing(process.env.K_SERVICE ?? "queuestack-push-worker");
 
 export async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
     if (!ready) {
@@ -22,5 +24,5 @@ export async function handler(req: HttpRequest, res: HttpResponse): Promise<void
             return;
         }
     }
-    return ready(req, res);
+    return tracing.around(() => ready!(req, res));
 }

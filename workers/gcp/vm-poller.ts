@@ -10,8 +10,10 @@ import { ConfigError, createLogger, type Env, requireInteger, requireJson } from
 import { type PollLevel, PubsubPoller } from "./poller";
 import { pubsubApi } from "./pubsub-api";
 import { gcpWorkerFromEnv } from "./worker-setup";
+import { startEntryTracing } from "../runtime/tracing/entry";
 
 const logger = createLogger({ name: "queuestack-vm-worker" });
+startEntryTracing("queuestack-vm-worker");
 
 /** QUEUESTACK_LEVELS, checked. */
 function readLevels(env: Env): PollLevel[] {

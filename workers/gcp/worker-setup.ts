@@ -15,6 +15,7 @@ import { FirestoreWorkerStore } from "./firestore-store";
 import { gcsBlobStoreFromEnv } from "./gcs-blob-store";
 import { type GoogleApiCall, googleApi } from "./google-api";
 import { messagingSystems } from "../runtime/tracing/semconv";
+import { settleSpansFromEnv } from "../runtime/tracing/settle-env";
 
 /** Everything a GCP worker (push function or VM poller) runs with. */
 export interface GcpWorker {
@@ -59,5 +60,5 @@ export function gcpWorkerFromEnv(exported: unknown, env: Env, logger: Logger, ap
     const scope = requireString(env, "QUEUESTACK_QUEUE_NAME", "the spec name of the queue this worker consumes");
     const blobStore = gcsBlobStoreFromEnv(env);
     const keyed = { ...worker, idempotencyKey: senderDeduplicated(worker.idempotencyKey ?? settings.idempotency.key) };
-    return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore, messagingSystem: messagingSystems.gcp }), settings, store };
+    return { processor: createProcessor({ worker: keyed, settings, store, logger, scope, blobStore, messagingSystem: messagingSystems.gcp, settleSpans: settleSpansFromEnv(env) }), settings, store };
 }

@@ -15,6 +15,7 @@ export { createLogger } from "./log";
 export type { Logger, LoggerOptions } from "./log";
 export { runService } from "./service";
 export type { Service } from "./service";
+export { type Drainable, ScaleInGuard, type ScaleInGuardOptions, type TerminationNotice } from "./scale-in";
 export { IntakeError, missingGroupKeyError } from "./intake";
 export { bodyPathFields, valueAtFields } from "./body-path";
 export { routeMessage, requestedWaitSeconds, waitForJob } from "./routing";

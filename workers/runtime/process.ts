@@ -6,7 +6,7 @@ import type { Logger } from "./log";
 import type { Message, RawMessage } from "./message";
 import { correlationAttribute } from "./priority";
 import type { RuntimeSettings } from "./settings";
-import { traceAttempt } from "./tracing/spans";
+import { traceAttempt, type SettleFromOutcome } from "./tracing/spans";
 
 /** What became of one delivery; each adapter maps it onto its cloud. */
 export type Outcome =
@@ -14,8 +14,12 @@ export type Outcome =
     | { kind: "done"; result: unknown }
     /** The work was already done by an earlier delivery: delete / complete / ack, do not run again. */
     | { kind: "duplicate"; result: unknown }
-    /** Try again later: leave / abandon / nack the message; the queue redelivers or dead-letters it. */
-    | { kind: "retry"; reason: string }
+    /**
+     * Try again later: leave / abandon / nack the message; the queue redelivers or dead-letters it.
+     * `heldUntil`: another delivery holds the message's idempotency key until then (its lease), so
+     * no retry can run the handler before; an adapter may wait and run the delivery again.
+     */
+    | { kind: "retry"; reason: string; heldUntil?: Date }
     /** Retrying cannot help: dead-letter with `reason` where the cloud allows, else fail fast. */
     | { kind: "dead-letter"; reason: string };
 
@@ -37,6 +41,12 @@ export interface ProcessorOptions {
     blobStore?: BlobStore;
     /** `messaging.system` of the attempt spans (messagingSystems: aws_sqs, servicebus, gcp_pubsub, queuestack_local). @default none */
     messagingSystem?: string;
+    /**
+     * Record each attempt's settle span from its outcome (the cloud adapters, with the queue's
+     * maxReceiveCount from QUEUESTACK_MAX_RECEIVE_COUNT when set). @default none: the adapter records
+     * its own (the local pool, from the engine's answer)
+     */
+    settleSpans?: SettleFromOutcome;
 }
 
 /** Runs one delivery to its outcome. Never throws: every failure becomes `retry` or `dead-letter`. */
@@ -124,7 +134,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
                     return finish({ kind: "duplicate", result });
                 }
                 if (claimed.status === "in-progress") {
-                    return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}` });
+                    return finish({ kind: "retry", reason: `another delivery holds ${key} until ${claimed.leaseExpiresAt.toISOString()}`, heldUntil: claimed.leaseExpiresAt });
                 }
                 claim = { key, token: claimed.token };
             } catch (error) {
@@ -151,8 +161,11 @@ export function createProcessor(options: ProcessorOptions): Processor {
             const result = (await Promise.race([Promise.resolve().then(() => worker.handle(message, context)), timeout])) ?? null;
             clearTimeout(timer);
             try {
-                if (claim) await store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds);
-                await store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds);
+                // Both at once: one round trip (one commit on the local target) instead of two in a row.
+                await Promise.all([
+                    claim && store!.complete(claim.key, claim.token, completion(result, raw.id), settings.idempotency.ttlSeconds),
+                    store?.putJob(raw.id, { status: "done", result, at: new Date() }, settings.resultTtlSeconds),
+                ]);
             } catch (error) {
                 log.error({ err: error }, "the work is done but its record could not be stored");
             }
@@ -167,5 +180,5 @@ export function createProcessor(options: ProcessorOptions): Processor {
             return finish({ kind: "retry", reason });
         }
     };
-    return (raw, processOptions) => traceAttempt(destination, raw, () => processOne(raw, processOptions));
+    return (raw, processOptions) => traceAttempt(destination, raw, () => processOne(raw, processOptions), options.settleSpans);
 }

@@ -99,17 +99,18 @@ describe("aws: fan-out (SNS -> SQS) and claim check (S3) on moto", function () {
         const m = moto();
         const clients = patternClients(m);
         await createScheduleGroup(clients.scheduler, "fo-delays");
-        const dlq = await queueWithArn(m, "fo-later-dlq");
+        const dlq = await queueWithArn(m, "fo-delays-dlq");
         const later = await queueWithArn(m, "fo-later");
         const delayed = frontEndFromEnv(
             {
-                QUEUESTACK_QUEUES: JSON.stringify({ later: { url: later.url, fifo: false, maxDelaySeconds: 86_400, arn: later.arn, deadLetterArn: dlq.arn, maxMessageBytes: 1024 * 1024 } }),
+                QUEUESTACK_QUEUES: JSON.stringify({ later: { url: later.url, fifo: false, maxDelaySeconds: 86_400, arn: later.arn, maxMessageBytes: 1024 * 1024 } }),
                 QUEUESTACK_AUTH: "none",
                 QUEUESTACK_MAX_BODY_BYTES: String(1024 * 1024),
                 QUEUESTACK_TABLE_NAME: tableName,
                 QUEUESTACK_BLOB_BUCKET: bucket,
                 QUEUESTACK_SCHEDULE_GROUP: "fo-delays",
                 QUEUESTACK_SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/fo-delays",
+                QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN: dlq.arn,
             },
             capturedLogger().logger,
             { sqs: m.sqs, dynamodb: m.dynamodb, s3: clients.s3, scheduler: clients.scheduler },

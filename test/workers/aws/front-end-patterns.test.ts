@@ -31,17 +31,17 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
         const clients = patternClients(m);
         await createTable(m, tableName);
         await createScheduleGroup(clients.scheduler, group);
-        for (const name of ["pj-high", "pj-high-dlq", "pj-low", "pj-low-dlq"]) q[name] = await queueWithArn(m, name);
+        for (const name of ["pj-high", "pj-high-dlq", "pj-low", "pj-low-dlq", "pj-delays-dlq"]) q[name] = await queueWithArn(m, name);
         q.orders = await queueWithArn(m, "pj-orders.fifo", { FifoQueue: "true", ContentBasedDeduplication: "false" });
         m.sqs.middlewareStack.add((next, context) => async (args) => {
             if (context.commandName === "SendMessageBatchCommand") sent.push(args.input as SendMessageBatchCommandInput);
             return next(args);
         }, { step: "initialize", name: "recordBatches" });
-        const level = (name: string) => ({ level: name, url: q[`pj-${name}`]!.url, arn: q[`pj-${name}`]!.arn, deadLetterArn: q[`pj-${name}-dlq`]!.arn });
+        const level = (name: string) => ({ level: name, url: q[`pj-${name}`]!.url, arn: q[`pj-${name}`]!.arn });
         handler = frontEndFromEnv(
             {
                 QUEUESTACK_QUEUES: JSON.stringify({
-                    jobs: { url: q["pj-low"]!.url, fifo: false, levels: [level("high"), level("low")], defaultLevel: "low", maxDelaySeconds: 86_400, arn: q["pj-low"]!.arn, deadLetterArn: q["pj-low-dlq"]!.arn },
+                    jobs: { url: q["pj-low"]!.url, fifo: false, levels: [level("high"), level("low")], defaultLevel: "low", maxDelaySeconds: 86_400, arn: q["pj-low"]!.arn },
                     orders: { url: q.orders!.url, fifo: true, groupKey: "body.customer.id", deduplicationKey: "body.orderId" },
                 }),
                 QUEUESTACK_AUTH: "none",
@@ -50,6 +50,7 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
                 QUEUESTACK_MAX_WAIT_SECONDS: "5",
                 QUEUESTACK_SCHEDULE_GROUP: group,
                 QUEUESTACK_SCHEDULER_ROLE_ARN: roleArn,
+                QUEUESTACK_SCHEDULER_DEAD_LETTER_ARN: q["pj-delays-dlq"]!.arn,
             },
             capturedLogger().logger,
             { sqs: m.sqs, dynamodb: m.dynamodb, scheduler: clients.scheduler },
@@ -87,7 +88,7 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
         assert.equal(Schedules.length, 0);
     });
 
-    it("turns a longer delay into a one-time schedule sending to the level, deleted after it runs, dead-lettering to the level's DLQ", async () => {
+    it("turns a longer delay into a one-time schedule sending to the level, deleted after it runs, dead-lettering to the schedules' own DLQ, never the level's", async () => {
         const count = sent.length;
         const start = Date.now();
         const result = await handler(post("jobs", '{"n":5}', { "x-priority": "high", "x-correlation-id": "order-77" }, { delaySeconds: "7200" }));
@@ -104,7 +105,7 @@ describe("aws: front end queue patterns on moto (SQS, Scheduler, DynamoDB)", fun
         assert.deepEqual(schedule.FlexibleTimeWindow, { Mode: "OFF" });
         assert.equal(schedule.Target!.Arn, "arn:aws:scheduler:::aws-sdk:sqs:sendMessage");
         assert.equal(schedule.Target!.RoleArn, roleArn);
-        assert.deepEqual(schedule.Target!.DeadLetterConfig, { Arn: q["pj-high-dlq"]!.arn });
+        assert.deepEqual(schedule.Target!.DeadLetterConfig, { Arn: q["pj-delays-dlq"]!.arn });
         assert.deepEqual(schedule.Target!.RetryPolicy, { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 });
         const input = JSON.parse(schedule.Target!.Input!);
         assert.equal(input.QueueUrl, q["pj-high"]!.url);

@@ -155,7 +155,7 @@ describe("aws: front end configuration errors", () => {
     it("names a malformed QUEUESTACK_QUEUES entry", () => {
         assert.throws(
             () => frontEndFromEnv({ QUEUESTACK_QUEUES: '{"scrape":{"url":"https://q"}}', QUEUESTACK_AUTH: "none", QUEUESTACK_MAX_BODY_BYTES: "1024", QUEUESTACK_TABLE_NAME: "t" }, capturedLogger().logger),
-            { name: "ConfigError", message: 'QUEUESTACK_QUEUES.scrape must be { "url": string, "fifo": boolean } with optional levels, defaultLevel, maxDelaySeconds, arn, deadLetterArn, groupKey, deduplicationKey, maxMessageBytes (got {"url":"https://q"}).' },
+            { name: "ConfigError", message: 'QUEUESTACK_QUEUES.scrape must be { "url": string, "fifo": boolean } with optional levels, defaultLevel, maxDelaySeconds, arn, groupKey, deduplicationKey, maxMessageBytes (got {"url":"https://q"}).' },
         );
     });
 

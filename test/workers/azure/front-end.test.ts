@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import type { ServiceBusMessageBatch } from "@azure/service-bus";
 import { frontEndFromEnv } from "../../../workers/azure/front-end-setup";
 import type { FrontEndRequest } from "../../../workers/azure/front-end-handler";
@@ -13,7 +14,8 @@ const env = {
     QUEUESTACK_SERVICEBUS_NAMESPACE: "sb-test.servicebus.windows.net",
     QUEUESTACK_QUEUES: JSON.stringify([
         { name: "scrape", entity: "sbq-scrape", sessions: false },
-        { name: "publish", entity: "sbq-publish", sessions: true },
+        { name: "publish", entity: "sbq-publish", sessions: true, deduplication: "content" },
+        { name: "plain", entity: "sbq-plain", sessions: false, deduplication: "content" },
     ]),
     QUEUESTACK_AUTH: "apiKey",
     QUEUESTACK_API_KEY: apiKey,
@@ -23,7 +25,8 @@ const env = {
 function setup(overrides: Record<string, string> = {}, failSendNumber?: number) {
     const bus = new ServiceBusFake();
     bus.addQueue("sbq-scrape", { maxDeliveryCount: 5, lockDurationMs: 1000 });
-    bus.addQueue("sbq-publish", { maxDeliveryCount: 5, lockDurationMs: 1000, requiresSession: true });
+    bus.addQueue("sbq-publish", { maxDeliveryCount: 5, lockDurationMs: 1000, requiresSession: true, duplicateDetectionMs: 600_000 });
+    bus.addQueue("sbq-plain", { maxDeliveryCount: 5, lockDurationMs: 1000, duplicateDetectionMs: 600_000 });
     const client = bus.client();
     let sends = 0;
     const handler = frontEndFromEnv({ ...env, ...overrides }, capturedLogger().logger, (entity) => {
@@ -63,6 +66,38 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [["d", "tenant-1"], ["d-1", "tenant-1"]]);
     });
 
+    it("content deduplication: the body's SHA-256 is the message id, so Service Bus drops the same body sent again (issue 14, item 9)", async () => {
+        const { bus, handler } = setup();
+        const body = '{"url":"https://example.com/a"}';
+        const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+        const first = await handler(request("POST", "queues/plain/messages", body, { "x-api-key": apiKey }));
+        const again = await handler(request("POST", "queues/plain/messages", body, { "x-api-key": apiKey }));
+        const other = await handler(request("POST", "queues/plain/messages", '{"url":"https://example.com/b"}', { "x-api-key": apiKey }));
+        assert.deepEqual(first.jsonBody, { messageId: sha(body), statusUrl: `/api/jobs/${sha(body)}` });
+        assert.deepEqual(again.jsonBody, first.jsonBody, "the repeat answers with the same job");
+        assert.equal((other.jsonBody as { messageId: string }).messageId, sha('{"url":"https://example.com/b"}'));
+        assert.match(sha(body), /^[0-9a-f]{64}$/, "64 characters: within Service Bus's 128 for a MessageId");
+        assert.deepEqual(bus.active("sbq-plain").map((m) => m.messageId), [sha(body), sha('{"url":"https://example.com/b"}')]);
+        // A sender's deduplication id still wins over the content, as on SQS.
+        const named = await handler(request("POST", "queues/plain/messages", body, { "x-api-key": apiKey, "x-deduplication-id": "order-7" }));
+        assert.equal((named.jsonBody as { messageId: string }).messageId, "order-7");
+        assert.equal(bus.active("sbq-plain").length, 3);
+    });
+
+    it("content deduplication on a session queue is per group key: the same body in another group is a new message", async () => {
+        const { bus, handler } = setup();
+        const body = '{"a":1}';
+        for (const group of ["tenant-1", "tenant-1", "tenant-2"]) {
+            assert.equal((await handler(request("POST", "queues/publish/messages", body, { "x-api-key": apiKey, "x-group-key": group }))).status, 202);
+        }
+        const id = (group: string) => createHash("sha256").update(`${group}\n${body}`).digest("hex");
+        assert.deepEqual(bus.active("sbq-publish").map((m) => [m.messageId, m.sessionId]), [[id("tenant-1"), "tenant-1"], [id("tenant-2"), "tenant-2"]]);
+        // Queues without content deduplication keep random ids: the same body twice is two messages.
+        await handler(request("POST", "queues/scrape/messages", body, { "x-api-key": apiKey }));
+        await handler(request("POST", "queues/scrape/messages", body, { "x-api-key": apiKey }));
+        assert.equal(new Set(bus.active("sbq-scrape").map((m) => m.messageId)).size, 2);
+    });
+
     it("answers 502 with the ids already enqueued when a later batch is refused", async () => {
         const { bus, handler } = setup({ QUEUESTACK_MAX_BODY_BYTES: String(1024 * 1024) }, 2);
         const items = Array.from({ length: 300 }, (_, i) => ({ i, pad: "x".repeat(1000) }));
@@ -82,7 +117,7 @@ describe("azure: HTTP front end on the ServiceBus fake", () => {
         ["wrong type", request("POST", "queues/scrape/messages", '[{"a":1},"b"]'), 400, 'Item 1 of the array is a string; each message must be a JSON object, e.g. {"url": "https://example.com/a"}.'],
         ["oversize", request("POST", "queues/scrape/messages", JSON.stringify({ pad: "x".repeat(1100) })), 413, "Request body is 1110 bytes; the limit is 1024 bytes (spec frontEnd.maxBodyKb). Split the batch into smaller requests."],
         ["FIFO without group key", request("POST", "queues/publish/messages", '{"a":1}'), 400, 'Queue "publish" is FIFO: send a group key in the x-group-key header or the groupKey query parameter.'],
-        ["unknown queue", request("POST", "queues/nope/messages", '{"a":1}'), 404, 'Unknown queue "nope". Known queues: publish, scrape.'],
+        ["unknown queue", request("POST", "queues/nope/messages", '{"a":1}'), 404, 'Unknown queue "nope". Known queues: plain, publish, scrape.'],
         ["unknown route", request("DELETE", "queues/scrape", ""), 404, "No route DELETE /api/queues/scrape. Use POST /api/queues/{queue}/messages, POST /api/messages, POST /api/topics/{topic} or GET /api/jobs/{id}."],
     ];
     for (const [name, req, status, error] of rejections) {

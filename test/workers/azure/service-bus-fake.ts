@@ -34,9 +34,13 @@ export interface FakeQueueOptions {
     maxDeliveryCount: number;
     lockDurationMs: number;
     requiresSession?: boolean;
+    /** `requiresDuplicateDetection` with this `duplicateDetectionHistoryTimeWindow`, ms. @default off */
+    duplicateDetectionMs?: number;
 }
 
 interface FakeQueue extends FakeQueueOptions {
+    /** Message ids accepted within the detection window, and when. */
+    seenIds: Map<string, number>;
     active: StoredMessage[];
     deadLetters: StoredMessage[];
     sessions: Map<string, SessionLock>;
@@ -64,7 +68,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * and by the service once a message has been delivered maxDeliveryCount times and is abandoned or its
  * lock lapses (reason MaxDeliveryCountExceeded), with body and properties intact; session queues
  * (messages need a session id; a session is locked by one receiver, in sequence order); message
- * batches with a size limit for senders; scheduled messages (`scheduledEnqueueTimeUtc`: not
+ * batches with a size limit for senders; duplicate detection (a message whose id was accepted within
+ * the window is dropped while its send succeeds, as the service does); scheduled messages (`scheduledEnqueueTimeUtc`: not
  * received before that time); and topics whose subscriptions forward to queues, dead-lettering
  * what they cannot forward in their own sub-queue (service-bus-fake-topics.ts).
  */
@@ -76,7 +81,7 @@ export class ServiceBusFake {
     readonly calls = { receive: 0, complete: 0, abandon: 0, deadLetter: 0, renewMessageLock: 0, renewSessionLock: 0, send: 0 };
 
     addQueue(name: string, options: FakeQueueOptions): void {
-        this.queues.set(name, { ...options, active: [], deadLetters: [], sessions: new Map() });
+        this.queues.set(name, { ...options, seenIds: new Map(), active: [], deadLetters: [], sessions: new Map() });
     }
 
     /** Adds a topic whose subscriptions forward to queues (see FakeTopic); returns it. */
@@ -94,9 +99,16 @@ export class ServiceBusFake {
         const queue = this.queue(name);
         for (const m of messages) {
             if (queue.requiresSession && !m.sessionId) throw new ServiceBusFakeError("InvalidOperation", `The queue ${name} requires sessions: the message has no SessionId.`);
+            const messageId = String(m.messageId ?? randomUUID());
+            if (queue.duplicateDetectionMs !== undefined) {
+                // Duplicate detection: the send succeeds, the message is dropped.
+                const seen = queue.seenIds.get(messageId);
+                if (seen !== undefined && Date.now() - seen < queue.duplicateDetectionMs) continue;
+                queue.seenIds.set(messageId, Date.now());
+            }
             queue.active.push({
                 sequenceNumber: ++this.sequence,
-                messageId: String(m.messageId ?? randomUUID()),
+                messageId,
                 body: structuredClone(m.body),
                 ...(m.contentType ? { contentType: m.contentType } : {}),
                 applicationProperties: { ...(m.applicationProperties as Record<string, string>) },

@@ -8,7 +8,7 @@ describe("gcp FirestoreWorkerStore (Firestore emulator)", function () {
     this.timeout(90_000);
     let emulator: Emulator | undefined;
     const store = (projectId: string, now = () => new Date()) =>
-        new FirestoreWorkerStore({ api: googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: emulator!.host }), projectId, databaseId: "(default)", now });
+        new FirestoreWorkerStore({ api: googleApi({ baseUrl: "https://firestore.googleapis.com", emulatorHost: emulator!.hostPort }), projectId, databaseId: "(default)", now });
 
     before(async function () {
         if (!gcloudAvailable()) this.skip();

@@ -57,7 +57,7 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
     before(async function () {
         if (!gcloudAvailable()) this.skip();
         emulator = await startEmulator("pubsub");
-        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.host });
+        pubsub = googleApi({ baseUrl: "https://pubsub.googleapis.com", emulatorHost: emulator.hostPort });
         tasks = await startFakeGoogleServer(() =>
             tasks.requests.length <= tasksAccepted ? { status: 200, json: { name: `${taskQueue}/tasks/1` } } : { status: 503, json: { error: { code: 503, message: "try later", status: "UNAVAILABLE" } } },
         );
@@ -71,7 +71,7 @@ describe("gcp front end patterns (Pub/Sub emulator, fake Cloud Tasks and Cloud S
         for (const name of ["fp-events-one", "fp-events-two"]) await pubsub("PUT", `${project}/subscriptions/${name}`, { topic: `${project}/topics/fp-events` });
     });
     after(async () => {
-        emulator?.stop();
+        await emulator?.stop();
         await tasks?.close();
         await storage?.close();
     });

@@ -83,7 +83,7 @@ describe("gcp push bursts (Firestore emulator, Cloud Run admission simulated fro
         const planned = await plannedFunction(10);
         assert.deepEqual([planned.instances, planned.requestsPerInstance], [concurrency, 10]);
         assert.deepEqual([planned.environment.QUEUESTACK_PUSH_SLOTS, planned.environment.QUEUESTACK_PUSH_MAX_WAIT_SECONDS], ["1", "45"]);
-        const result = await pushBurst(planned, emulator!.host, "headroom");
+        const result = await pushBurst(planned, emulator!.hostPort, "headroom");
         assert.deepEqual({ ok: result.ok, refused: result.refused, other: result.other }, { ok: burst, refused: 0, other: 0 });
         assert.equal(new Set(result.ran).size, burst);
         assert.equal(result.ran.length, burst);
@@ -93,7 +93,7 @@ describe("gcp push bursts (Firestore emulator, Cloud Run admission simulated fro
     it(`with one request per instance (the default, as before push headroom), refuses ${burst - concurrency} of the ${burst} with 429: attempts lost to throttling`, async () => {
         const planned = await plannedFunction();
         assert.deepEqual([planned.instances, planned.requestsPerInstance], [concurrency, 1]);
-        const result = await pushBurst(planned, emulator!.host, "no-headroom");
+        const result = await pushBurst(planned, emulator!.hostPort, "no-headroom");
         assert.deepEqual({ ok: result.ok, refused: result.refused, other: result.other }, { ok: concurrency, refused: burst - concurrency, other: 0 });
     });
 });

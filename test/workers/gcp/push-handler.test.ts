@@ -44,7 +44,7 @@ describe("gcp push handler (Firestore emulator)", function () {
         },
     });
     const handler = () => {
-        const env = { FIRESTORE_EMULATOR_HOST: emulator!.host, ...workerEnv("scrape", "push-test") };
+        const env = { FIRESTORE_EMULATOR_HOST: emulator!.hostPort, ...workerEnv("scrape", "push-test") };
         const logger = createLogger({ name: "push-test", level: "silent" });
         const setup = gcpWorkerFromEnv({ default: worker }, env, logger);
         return { handle: createPushHandler(setup.processor, logger), store: setup.store };

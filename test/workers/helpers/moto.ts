@@ -1,11 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { createServer } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startMoto as launchMoto } from "../../../rehearse/emulators/moto";
+import { installed } from "../../../rehearse/emulators/process";
 
 /** A moto_server on a free loopback port, with SDK clients pointed at it. */
 export interface Moto {
@@ -24,74 +21,26 @@ const clientConfig = (endpoint: string) => ({
 });
 
 /** True when moto_server is on PATH. */
-export function motoAvailable(): boolean {
-    return spawnSync("sh", ["-c", "command -v moto_server"], { stdio: "ignore" }).status === 0;
-}
+export const motoAvailable = () => installed("moto_server");
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const address = server.address();
-            server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-        });
-    });
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${output()}`);
-        try {
-            if ((await fetch(`${endpoint}/moto-api/`)).ok) return;
-        } catch {
-            // not listening yet
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`moto_server did not answer on ${endpoint} within 15 s: ${output()}`);
-}
-
-/** Starts moto_server on 127.0.0.1 and waits until it answers. Its output goes to a temporary log file. */
+/**
+ * Starts moto_server on 127.0.0.1 (the rehearsal's launcher: authorization off, its own process
+ * group, stopped by id) and waits until it answers.
+ */
 export async function startMoto(): Promise<Moto> {
-    const port = await freePort();
-    const endpoint = `http://127.0.0.1:${port}`;
-    const logDir = mkdtempSync(path.join(tmpdir(), "queuestack-moto-"));
-    const logFile = path.join(logDir, "moto.log");
-    const log = openSync(logFile, "w");
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", log, log] });
-    closeSync(log);
-    // Never keeps the test process alive; killed when it exits.
-    child.unref();
-    const kill = () => {
-        child.kill("SIGTERM");
-        rmSync(logDir, { recursive: true, force: true });
-    };
-    process.once("exit", kill);
-    const output = () => readFileSync(logFile, "utf8").slice(-4000);
-    try {
-        await waitUntilUp(endpoint, child, output);
-    } catch (error) {
-        kill();
-        throw error;
-    }
-    const config = clientConfig(endpoint);
+    const server = await launchMoto();
+    const config = clientConfig(server.endpoint);
     const sqs = new SQSClient(config);
     const dynamodb = new DynamoDBClient(config);
     const secrets = new SecretsManagerClient(config);
     return {
-        endpoint,
+        endpoint: server.endpoint,
         sqs,
         dynamodb,
         secrets,
         stop: async () => {
-            process.removeListener("exit", kill);
             for (const client of [sqs, dynamodb, secrets]) client.destroy();
-            if (child.exitCode !== null) return;
-            const exited = new Promise((resolve) => child.once("exit", resolve));
-            kill();
-            await exited;
+            await server.stop();
         },
     };
 }

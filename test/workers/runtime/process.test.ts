@@ -126,7 +126,7 @@ describe("runtime: processMessage and the idempotency guard", () => {
         assert.equal(crashed.status, "claimed");
 
         const during = await run(raw("m-1", { url: "https://a.test/1" }, 2));
-        assert.deepEqual(during, { kind: "retry", reason: "another delivery holds scrape#m-1 until 2026-01-01T00:00:35.000Z" });
+        assert.deepEqual(during, { kind: "retry", reason: "another delivery holds scrape#m-1 until 2026-01-01T00:00:35.000Z", heldUntil: new Date("2026-01-01T00:00:35.000Z") });
         assert.deepEqual(ran, []);
 
         clock.advanceSeconds(34);

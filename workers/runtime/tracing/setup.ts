@@ -31,6 +31,17 @@ export function otlpRequested(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * The traces URL `env` names (the exporter itself reads process.env, not a caller's `env`):
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`, as the
+ * OTLP exporter spec says; undefined leaves the exporter's default (http://localhost:4318/v1/traces).
+ */
+function otlpUrl(env: NodeJS.ProcessEnv): { url?: string } {
+    if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return { url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT };
+    if (env.OTEL_EXPORTER_OTLP_ENDPOINT) return { url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` };
+    return {};
+}
+
+/**
  * Registers the global tracer provider the runtime's spans go to, configured the standard way:
  * - `OTEL_SDK_DISABLED=true` turns tracing off (returns undefined; every span is a no-op);
  * - OTLP/HTTP (JSON) export when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
@@ -45,7 +56,7 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
     const env = options.env ?? process.env;
     if ((env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true") return undefined;
     const processors = [...(options.processors ?? [])];
-    if (otlpRequested(env)) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+    if (otlpRequested(env)) processors.push(new BatchSpanProcessor(new OTLPTraceExporter(otlpUrl(env))));
     if (processors.length === 0) return undefined;
 
     const resource = new Resource({ "service.name": options.serviceName }).merge(detectResourcesSync({ detectors: [envDetectorSync] }));

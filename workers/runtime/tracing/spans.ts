@@ -65,7 +65,8 @@ export async function traceAccept<T extends { statusCode: number }>(
 
 /** One message about to be sent: where to, its id and correlation id, and the attributes it will carry. */
 export interface OutgoingMessage extends Destination {
-    id: string;
+    /** The message id, when the sender names it; a queue that assigns ids reports them through `send`'s `sent`. */
+    id?: string;
     /** Receives `traceparent` (and `tracestate`): the message's creation context. */
     attributes: Record<string, string>;
     correlationId?: string;
@@ -75,14 +76,15 @@ export interface OutgoingMessage extends Destination {
  * Sends messages under one PRODUCER span `send {queue}` each (children of the active span, e.g. the
  * front end's request), writing each span's context into its message's attributes before `send`
  * runs: that context is the message's creation context, the parent of every attempt to process it.
+ * A queue that assigns message ids (SQS, SNS, Pub/Sub) reports each through `sent(index, id)`.
  */
-export async function tracePublish<T>(messages: readonly OutgoingMessage[], send: () => Promise<T>): Promise<T> {
+export async function tracePublish<T>(messages: readonly OutgoingMessage[], send: (sent: (index: number, messageId: string) => void) => Promise<T>): Promise<T> {
     const spans = messages.map((message) => {
         const span = tracer().startSpan(`send ${message.queue}`, {
             kind: SpanKind.PRODUCER,
             attributes: {
                 ...destinationAttributes(message, operationTypes.send, "send"),
-                [semconv.messageId]: message.id,
+                ...(message.id !== undefined ? { [semconv.messageId]: message.id } : {}),
                 ...(message.correlationId !== undefined ? { [semconv.conversationId]: message.correlationId } : {}),
             },
         });
@@ -90,7 +92,7 @@ export async function tracePublish<T>(messages: readonly OutgoingMessage[], send
         return span;
     });
     try {
-        return await send();
+        return await send((index, messageId) => spans[index]?.setAttribute(semconv.messageId, messageId));
     } catch (error) {
         for (const span of spans) failed(span, error);
         throw error;
@@ -108,7 +110,7 @@ const attempts = new WeakMap<object, SpanContext>();
  * process spans. Records the attempt number and the outcome (done, duplicate, retry or
  * dead-letter, with the reason); a failed outcome marks the span failed.
  */
-export async function traceAttempt(from: Destination, message: RawMessage, run: () => Promise<Outcome>): Promise<Outcome> {
+export async function traceAttempt(from: Destination, message: RawMessage, run: () => Promise<Outcome>, settle?: SettleFromOutcome): Promise<Outcome> {
     const creation = extractSpanContext(message.attributes);
     const correlationId = message.attributes["queuestack-correlation-id"];
     const span = tracer().startSpan(`process ${from.queue}`, {
@@ -129,13 +131,38 @@ export async function traceAttempt(from: Destination, message: RawMessage, run: 
             span.setAttribute(qs.reason, outcome.reason);
             span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
         }
+        span.end();
+        if (settle) {
+            const reason = outcome.kind === "retry" || outcome.kind === "dead-letter" ? outcome.reason : undefined;
+            traceSettle(from, message, settlementOf(outcome, message.attempt, settle.maxReceiveCount), reason);
+        }
         return outcome;
     } catch (error) {
         failed(span, error);
-        throw error;
-    } finally {
         span.end();
+        throw error;
     }
+}
+
+/**
+ * Settle spans recorded from each attempt's outcome, for adapters whose queue settles by it (the
+ * cloud workers: delete / complete / ack on done, a failed attempt left for redelivery, a
+ * dead-letter outcome moved at once). The local pool records its own from the engine's answer.
+ */
+export interface SettleFromOutcome {
+    /**
+     * The queue's maxReceiveCount (spec queues[].maxReceiveCount; SQS redrive policy, Service Bus
+     * maxDeliveryCount, Pub/Sub maxDeliveryAttempts): a failed attempt with this number is the last,
+     * and the queue dead-letters the message. @default unknown: a failed attempt is always a nack
+     */
+    maxReceiveCount?: number;
+}
+
+/** The settlement an outcome leads to: done/duplicate ack, dead-letter dead_letter, retry nack (dead_letter on the last attempt). */
+export function settlementOf(outcome: Outcome, attempt: number, maxReceiveCount?: number): Settlement {
+    if (outcome.kind === "done" || outcome.kind === "duplicate") return "ack";
+    if (outcome.kind === "dead-letter") return "dead_letter";
+    return maxReceiveCount !== undefined && attempt >= maxReceiveCount ? "dead_letter" : "nack";
 }
 
 /**

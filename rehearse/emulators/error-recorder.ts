@@ -1,19 +1,20 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 
-/** An error answer moto gave the bundled code: the cloud's own code and message. */
+/** An error answer an emulator gave the bundled code: the cloud's own code and message. */
 export interface EmulatorAnswer {
     status: number;
     /** e.g. "AccessDenied: User: arn:aws:sts::123456789012:assumed-role/... is not authorized to perform: sqs:SendMessage". */
     text: string;
 }
 
-/** The code and message of an AWS error body (XML or JSON), or its first 300 characters. */
-export function awsErrorText(body: string): string {
+/** The code and message of an AWS (XML or JSON) or Google (JSON `error.status`) error body, or its first 300 characters. */
+export function errorText(body: string): string {
     const xml = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1];
     if (xml("Code")) return `${xml("Code")}: ${xml("Message") ?? ""}`.trim();
     try {
-        const json = JSON.parse(body) as { __type?: string; message?: string; Message?: string };
+        const json = JSON.parse(body) as { __type?: string; message?: string; Message?: string; error?: { status?: string; message?: string } };
         if (json.__type) return `${json.__type.split("#").pop()}: ${json.message ?? json.Message ?? ""}`.trim();
+        if (json.error?.status) return `${json.error.status}: ${json.error.message ?? ""}`.trim();
     } catch {
         // not JSON
     }
@@ -21,8 +22,8 @@ export function awsErrorText(body: string): string {
 }
 
 /**
- * A pass-through HTTP proxy on 127.0.0.1 in front of moto that keeps every error answer. The
- * bundles talk to moto through it: an SDK often reports a denial only as "cannot parse the
+ * A pass-through HTTP proxy on 127.0.0.1 in front of an emulator that keeps every error answer. The
+ * bundles talk to the emulator through it: an SDK often reports a denial only as "cannot parse the
  * response", and the rehearsal shows moto's own words instead.
  */
 export async function startErrorRecorder(target: string): Promise<{ endpoint: string; take(): EmulatorAnswer[]; stop(): Promise<void> }> {
@@ -38,7 +39,7 @@ export async function startErrorRecorder(target: string): Promise<{ endpoint: st
                 response.on("data", (chunk: Buffer) => chunks.push(chunk));
                 response.on("end", () => {
                     const body = Buffer.concat(chunks);
-                    answers.push({ status: response.statusCode!, text: awsErrorText(body.toString("utf8")) });
+                    answers.push({ status: response.statusCode!, text: errorText(body.toString("utf8")) });
                     outgoing.end(body);
                 });
             },

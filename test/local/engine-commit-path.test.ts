@@ -1,0 +1,90 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { openDatabase, type LocalDatabase } from "../../local/engine/database";
+import { QueueEngine, timeOrderedId } from "../../local/engine/queue-engine";
+import type { LocalQueueConfig } from "../../local/engine/types";
+import { WorkerPool } from "../../local/worker-pool";
+import { capturedLogger } from "../workers/helpers/capture-logs";
+
+const queue: LocalQueueConfig = { name: "q", fifo: false, maxReceiveCount: 3, visibilityTimeoutSeconds: 30, retentionSeconds: 3600, deadLetterRetentionSeconds: 7200 };
+
+describe("local engine: the commit path writes less", () => {
+    let dir: string;
+    let db: LocalDatabase;
+    let engine: QueueEngine;
+
+    beforeEach(() => {
+        dir = mkdtempSync(path.join(tmpdir(), "queuestack-commit-path-"));
+        db = openDatabase(path.join(dir, "queue.db"));
+        engine = new QueueEngine(db, [queue]);
+    });
+    afterEach(() => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("makes message ids UUID version 7: the send time in the first 48 bits, so later ids sort after earlier ones", () => {
+        const id = timeOrderedId(1_700_000_000_000);
+        assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(parseInt(id.replace(/-/g, "").slice(0, 12), 16), 1_700_000_000_000);
+        const ids = [1, 2, 3, 256, 65_536].map((ms) => timeOrderedId(1_700_000_000_000 + ms));
+        assert.deepEqual([...ids].sort(), ids);
+        const { id: sent } = engine.send("q", "{}");
+        assert.match(sent, /^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    });
+
+    it("keeps no receipt index and no AUTOINCREMENT counter for messages", () => {
+        const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+        assert.deepEqual(indexes, ["messages_age", "messages_group", "messages_order"]);
+        engine.send("q", "{}");
+        assert.deepEqual(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'messages'").all(), []);
+    });
+
+    it("settles by receipt: a receipt of an earlier delivery, of another row, or not a receipt at all settles nothing", async () => {
+        engine.sendBatch("q", [{ body: "a" }, { body: "b" }]);
+        const [first, other] = engine.receive("q", 2);
+        assert.equal(engine.returnToQueue([first!.receipt]), 1);
+        const [again] = engine.receive("q", 1);
+        assert.equal(again!.id, first!.id);
+        const forged = `${first!.receipt.split(".")[0]}.${other!.receipt.split(".")[1]}`;
+        for (const stale of [first!.receipt, forged, "nope", `x.${first!.receipt}`]) {
+            assert.equal(engine.delete([stale]), 0, stale);
+            assert.equal(engine.changeVisibility(stale, 0), false, stale);
+            assert.equal(engine.release(stale, "r", 0), "stale", stale);
+            assert.equal(engine.deadLetter(stale, "r"), false, stale);
+        }
+        assert.equal(engine.delete([again!.receipt, other!.receipt]), 2);
+        assert.deepEqual(engine.stats("q"), { queue: "q", visible: 0, inFlight: 0, delayed: 0, oldestAgeSeconds: 0, deadLetters: 0 });
+    });
+
+    it("lets workers receive while sends keep arriving every turn: the pool commits them before it claims", async () => {
+        const intakeTurns = 200;
+        let sent = 0;
+        const sentWhenHandled: number[] = [];
+        const pool = new WorkerPool({
+            name: "w",
+            queue: "q",
+            engine,
+            concurrency: 4,
+            logger: capturedLogger().logger,
+            pollIntervalMs: 20,
+            processor: async () => {
+                sentWhenHandled.push(sent);
+                return { kind: "done", result: null };
+            },
+        });
+        pool.start();
+        // One durable send per turn of the event loop, as a busy front end does: a group is open every turn.
+        const acknowledged: Promise<unknown>[] = [];
+        for (let turn = 0; turn < intakeTurns; turn++) {
+            acknowledged.push(engine.group.run(() => engine.send("q", `{"turn":${turn}}`)));
+            sent++;
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        await Promise.all(acknowledged);
+        await pool.stop(5);
+        assert.ok(sentWhenHandled.length > 0 && sentWhenHandled[0]! < intakeTurns, `the first message was handled after all ${intakeTurns} sends (handled: ${sentWhenHandled.length})`);
+    });
+});
