@@ -42,6 +42,7 @@ export interface RehearseOptions {
 export async function rehearse(planned: PlannedStack, options: RehearseOptions = {}): Promise<Report> {
     const began = Date.now();
     const cloud = String(planned.config["queuestack:cloud"] ?? "aws") as Cloud;
+    const onEmulators = emulatorRehearsal(cloud); // first: a missing optional client fails before any work
     const progress = options.progress ?? (() => undefined);
     const emulators = options.emulators ?? new EmulatorPool(progress);
     const site = options.samples ? undefined : await startFixtureSite();
@@ -50,7 +51,7 @@ export async function rehearse(planned: PlannedStack, options: RehearseOptions =
         const context: RehearsalContext = { ...planned, spec, emulators, progress, samples: options.samples ?? demoSamples(site!.articleUrl) };
         progress("checking the contracts (planning again for a second region, a second stack and changed worker code)");
         const checks: Check[] = await contractChecks({ ...planned, cloud, spec, today: options.today ?? new Date() });
-        checks.push(...(await onEmulators(cloud, context)));
+        checks.push(...(await onEmulators(context)));
         return { stack: planned.stack, cloud, checks, wallMs: Date.now() - began };
     } finally {
         await site?.stop();
@@ -58,16 +59,17 @@ export async function rehearse(planned: PlannedStack, options: RehearseOptions =
     }
 }
 
-async function onEmulators(cloud: Cloud, context: RehearsalContext): Promise<Check[]> {
+/** The cloud's rehearsal on its emulators, loaded now (a MissingPackageError names an optional client not installed). */
+function emulatorRehearsal(cloud: Cloud): (context: RehearsalContext) => Promise<Check[]> {
     switch (cloud) {
         case "aws":
-            return loadAwsRehearsal().rehearseAws(context);
+            return loadAwsRehearsal().rehearseAws;
         case "gcp":
-            return loadGcpRehearsal().rehearseGcp(context);
+            return loadGcpRehearsal().rehearseGcp;
         case "azure":
-            return loadAzureRehearsal().rehearseAzure(context);
+            return loadAzureRehearsal().rehearseAzure;
         default:
-            return [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
+            return async () => [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
     }
 }
 

@@ -5,11 +5,12 @@
  * - each cloud adapter entry (workers/<cloud>/<entry>) replaced by one self-contained bundle with
  *   its cloud SDKs inside (`queuestack:handler`, the user's worker module, left for the deploy-time
  *   bundle to fill in), so a consumer installs no AWS, Azure or Google client library to deploy;
+ *   of the other modules in those folders, only the ones the CLI and the rehearsal require;
  * - the policy pack loadable from node_modules: PulumiPolicy.yaml and a package.json (the version
  *   `new PolicyPack` reads) beside the compiled policies/index.js;
  * - the local dashboard's static files.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
 import { bundleTarget, handlerSpecifier, workerEntries } from "../components/build/bundle";
@@ -23,9 +24,48 @@ const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "ut
 /** Adapter entries as TypeScript sources in this repository (what the components bundle). */
 const adapterEntries = [...Object.values(workerEntries), ...Object.values(azureWorkerEntries), ...Object.values(gcpWorkerEntries)];
 
+/** The compiled files under dist/ (relative paths), `dir` and below. */
+function distFiles(dir = ""): string[] {
+    return readdirSync(path.join(dist, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? distFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+const adapterFolders = ["aws", "azure", "gcp"].map((cloud) => path.join("workers", cloud) + path.sep);
+const inAdapterFolder = (file: string) => adapterFolders.some((folder) => file.startsWith(folder));
+
+/**
+ * The compiled modules under workers/<cloud> that the rest of the package requires (the CLI's and
+ * the rehearsal's Pub/Sub and Google API calls, the Azure blob store), following tsc's
+ * `require("./relative")` calls from every module outside those folders.
+ */
+function adapterModulesRequiredElsewhere(): Set<string> {
+    const reached = new Set<string>();
+    const todo = distFiles().filter((f) => f.endsWith(".js") && !inAdapterFolder(f));
+    const seen = new Set(todo);
+    while (todo.length) {
+        const file = todo.pop()!;
+        for (const [, specifier] of readFileSync(path.join(dist, file), "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+            const base = path.join(path.dirname(file), specifier);
+            const target = [`${base}.js`, path.join(base, "index.js"), base].find((candidate) => existsSync(path.join(dist, candidate)) && candidate.endsWith(".js"));
+            if (!target || seen.has(target)) continue;
+            seen.add(target);
+            todo.push(target);
+            if (inAdapterFolder(target)) reached.add(target);
+        }
+    }
+    return reached;
+}
+
 async function bundleAdapters(): Promise<void> {
-    // tsc's per-file output of the adapters requires the cloud SDKs; only the bundles are shipped.
-    for (const cloud of ["aws", "azure", "gcp"]) rmSync(path.join(dist, "workers", cloud), { recursive: true, force: true });
+    // tsc's per-file output of the adapters requires the cloud SDKs: only the bundles are shipped,
+    // and the modules the CLI and the rehearsal require from those folders (which import no SDK
+    // the package does not declare: a test checks each loads from the installed package).
+    const entryOutputs = new Set(adapterEntries.map((entry) => path.relative(root, entry).replace(/\.ts$/, ".js")));
+    const kept = adapterModulesRequiredElsewhere();
+    const reachedEntries = [...kept].filter((file) => entryOutputs.has(file));
+    if (reachedEntries.length) throw new Error(`build: ${reachedEntries.join(", ")} is an adapter entry (shipped as a bundle) but also required by the package's own modules`);
+    for (const file of distFiles().filter(inAdapterFolder)) {
+        if (!kept.has(file.replace(/\.d\.ts$/, ".js"))) rmSync(path.join(dist, file));
+    }
     for (const entry of adapterEntries) {
         if (!entry.endsWith(".ts")) throw new Error(`build: adapter entry ${entry} is not a TypeScript source of this repository`);
         const outfile = path.join(dist, path.relative(root, entry)).replace(/\.ts$/, ".js");

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { allPolicies, policyPackName } from "../../policies/all";
 import { analyzerInfo, startPack } from "../helpers/policy-pack";
-import { consumerProject, packOnce, readmeFiles, readmeInstall, root, runIn } from "./tarball";
+import { consumerProject, packOnce, readmeFiles, readmeInstall, root, runIn, statusIn } from "./tarball";
 
 /**
  * The package as its users get it: `npm pack`, then fresh projects with only Pulumi, one cloud's
@@ -222,6 +222,46 @@ for (const consumer of consumers) {
             } finally {
                 child.kill();
             }
+        });
+
+        it("the installed bin plans the project under its own Pulumi.yaml name and checks it with the policy pack", async () => {
+            const bin = path.join(dir, "node_modules", "queuestack", "bin", "queuestack.js");
+            const plan = await statusIn(dir, process.execPath, [bin, "plan", "--stack", "dev", "--format", "json"]);
+            assert.equal(plan.status, 0, plan.stderr);
+            const planned = JSON.parse(plan.stdout) as { project: string; cloud: string; resources: { type: string; inputs: Record<string, unknown> }[] };
+            assert.equal(planned.project, "orders");
+            assert.equal(planned.cloud, consumer.cloud);
+            const queueType = consumer.cloud === "aws" ? "aws:sqs/queue:Queue" : "gcp:pubsub/subscription:Subscription";
+            assert.deepEqual(planned.resources.filter((r) => r.type === queueType).map((r) => r.inputs.name).sort(), ["orders-dev-jobs", "orders-dev-jobs-dlq"]);
+            const policy = await statusIn(dir, process.execPath, [bin, "policy", "--stack", "dev"]);
+            assert.equal(policy.stderr, "");
+            assert.equal(policy.status, 0, policy.stdout);
+            assert.match(policy.stdout, /^Stack "dev": PASSED \(0 mandatory, \d+ advisory violations, \d+ resources checked\)\n/);
+        });
+
+        it("the installed bin's rehearse: its usage, and the client to install before it starts anything", async () => {
+            const bin = path.join(dir, "node_modules", "queuestack", "bin", "queuestack.js");
+            const help = await statusIn(dir, process.execPath, [bin, "rehearse", "--help"]);
+            assert.deepEqual(help, { status: 0, stdout: "usage: queuestack rehearse --stack <name> [--stack <name> ...] [--format text|json]\n", stderr: "" });
+            const missing = consumer.cloud === "aws" ? "@aws-sdk/client-cloudwatch" : "@google-cloud/pubsub";
+            const rehearsal = await statusIn(dir, process.execPath, [bin, "rehearse", "--stack", "dev"]);
+            assert.equal(rehearsal.status, 1, rehearsal.stderr);
+            assert.equal(rehearsal.stdout, "");
+            assert.equal(rehearsal.stderr.split("\n").filter((line) => !line.startsWith("  ")).join("\n"), `the ${consumer.cloud} rehearsal needs the ${missing} package, which is not installed. Run: npm install ${missing}\n`);
+            assert.doesNotMatch(rehearsal.stderr, /emulator|contracts/, "nothing started before the missing client was named");
+        });
+
+        it("every cloud's rehearsal and the CLI load from the installed package once their optional clients are there", async () => {
+            const installed = path.join(dir, "node_modules", "queuestack", "dist");
+            const script = `
+                const path = require("node:path");
+                const loaded = ["aws", "gcp", "azure"].map((cloud) => Object.keys(require(path.join(${JSON.stringify(installed)}, "rehearse", cloud, "rehearse.js"))).join(","));
+                loaded.push(typeof require(path.join(${JSON.stringify(installed)}, "cli", "queuestack.js")).run);
+                console.log(loaded.join(" "));
+            `;
+            // NODE_PATH (searched after the project's node_modules) stands in for installing the optional clients.
+            const loaded = await statusIn(dir, process.execPath, ["-e", script], { NODE_PATH: path.join(root, "node_modules") });
+            assert.deepEqual(loaded, { status: 0, stdout: "rehearseAws rehearseGcp rehearseAzure function\n", stderr: "" });
         });
 
         it("ships no repository-only program, no source map, and every relative README link", () => {

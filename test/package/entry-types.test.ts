@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { packOnce, root } from "./tarball";
+import { builtRoot, packOnce } from "./tarball";
 
 /**
  * The packages an entry's declarations reference, following its own .d.ts files (comments left out)
@@ -36,15 +36,15 @@ describe("each package entry's types need only its own cloud's SDK", function ()
     this.timeout(900_000);
 
     before(async () => {
-        await packOnce(); // builds dist/
+        await packOnce(); // builds dist/ in builtRoot
     });
 
     it("names exactly these packages per entry (none names another cloud's SDK; the root names none)", () => {
-        const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, { types?: string }> };
+        const manifest = JSON.parse(readFileSync(path.join(builtRoot, "package.json"), "utf8")) as { exports: Record<string, { types?: string }> };
         const referenced = Object.fromEntries(
             Object.entries(manifest.exports)
                 .filter(([, target]) => typeof target === "object" && target.types)
-                .map(([name, target]) => [name, referencedPackages(path.join(root, target.types!))]),
+                .map(([name, target]) => [name, referencedPackages(path.join(builtRoot, target.types!))]),
         );
         assert.deepEqual(referenced, {
             ".": ["@pulumi/pulumi", "zod"],

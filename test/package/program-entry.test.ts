@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { loadStackConfig } from "../../components/stack-config";
 import { runOffline } from "../../components/testing/offline";
 import { program } from "../../program";
-import { packOnce, root } from "./tarball";
+import { builtRoot, packOnce, root } from "./tarball";
 
 /**
  * What Pulumi's nodejs language host hands to `@pulumi/pulumi/cmd/run`: Pulumi.yaml's `main`
@@ -19,7 +19,7 @@ const pulumiYamlMain = (parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8
 /**
  * Loads the project through Pulumi's own `run` (the function the nodejs host calls: entry resolution,
  * package.json fallback, require of the program, its exports as stack outputs) under the offline
- * mocks, in a fresh Node process in the repository. tsx stands in for the ts-node the host registers,
+ * mocks, in a fresh Node process in the built copy of the repository. tsx stands in for the ts-node the host registers,
  * the offline mocks for the engine.
  */
 async function runAsPulumiDoes(entry: string): Promise<{ resources: string[]; outputs: string[] }> {
@@ -37,7 +37,7 @@ async function runAsPulumiDoes(entry: string): Promise<{ resources: string[]; ou
                 process.exit(0);
             }, (error) => { console.error(error); process.exit(1); });
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: builtRoot, maxBuffer: 16 * 1024 * 1024 });
     return JSON.parse(stdout.trim().split("\n").pop()!);
 }
 
@@ -47,7 +47,7 @@ describe("the repository's Pulumi program, loaded as `pulumi up` loads it, with 
     this.timeout(900_000);
 
     before(async () => {
-        await packOnce(); // prepack builds dist/, the state in which package.json main exists
+        await packOnce(); // prepack builds dist/ in builtRoot (a copy of the repository), the state in which package.json main exists
     });
 
     it("Pulumi.yaml pins main to index.ts", () => {

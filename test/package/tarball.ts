@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -12,17 +12,30 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 /** Where this process packs and installs (removed by nobody on purpose: the OS tmp cleaner does). */
 const workDir = mkdtempSync(path.join(tmpdir(), "queuestack-package-"));
 
+/**
+ * A copy of the repository the package is built in (its node_modules a link to the repository's),
+ * so the build never writes the repository's own dist/: bin/queuestack.js runs dist/ when it is
+ * newer than the sources, and a build here would change what every later CLI test runs.
+ */
+export const builtRoot = path.join(workDir, "source");
+
+/** Top-level entries of the repository the package build does not read. */
+const notCopied = new Set([".git", "node_modules", "dist", "test", "bench", ".tmp", ".queuestack"]);
+
 let packed: Promise<string> | undefined;
 
 /**
- * `npm pack` of the repository, once per process: prepack builds dist/ (tsc, the adapter bundles,
- * the policy pack), so the program-entry test and the consumer tests share one build.
+ * `npm pack` of a copy of the repository (builtRoot), once per process: prepack builds its dist/
+ * (tsc, the adapter bundles, the policy pack), so the program-entry test and the consumer tests
+ * share one build.
  */
 export function packOnce(): Promise<string> {
     packed ??= (async () => {
+        cpSync(root, builtRoot, { recursive: true, filter: (source) => path.basename(source) !== "node_modules" && !notCopied.has(path.relative(root, source)) });
+        symlinkSync(path.join(root, "node_modules"), path.join(builtRoot, "node_modules"), "dir");
         const destination = path.join(workDir, "tarball");
         mkdirSync(destination, { recursive: true });
-        await run(npm, ["pack", "--pack-destination", destination, "--silent"], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+        await run(npm, ["pack", "--pack-destination", destination, "--silent"], { cwd: builtRoot, maxBuffer: 64 * 1024 * 1024 });
         const [file] = readdirSync(destination).filter((f) => f.endsWith(".tgz"));
         if (!file) throw new Error(`npm pack wrote no tarball to ${destination}`);
         return path.join(destination, file);
@@ -54,6 +67,18 @@ export async function runIn(cwd: string, command: string, args: string[]): Promi
     } catch (error) {
         const { stdout, stderr } = error as { stdout?: string; stderr?: string };
         throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout ?? ""}${stderr ?? ""}`);
+    }
+}
+
+/** Runs a command in `cwd` to its end: its exit status and output, whatever the status. */
+export async function statusIn(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+    try {
+        const { stdout, stderr } = await run(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "", ...env } });
+        return { status: 0, stdout, stderr };
+    } catch (error) {
+        const { code, stdout, stderr } = error as { code?: number | string; stdout?: string; stderr?: string };
+        if (typeof code !== "number") throw error;
+        return { status: code, stdout: stdout ?? "", stderr: stderr ?? "" };
     }
 }
 
