@@ -18,7 +18,11 @@ const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
 const pulumiVersion = (JSON.parse(readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
 const providerVersion = (pkg: string) => (JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 
-/** A strict consumer tsconfig; `@types/node` and `@types/mocha` come from this repository. */
+/**
+ * A strict consumer tsconfig; `@types/node` and `@types/mocha` come from this repository. The node16
+ * one checks every declaration file (`skipLibCheck: false`); the classic (node10) one checks how the
+ * entries resolve (typesVersions) and skips the declarations the first already checked.
+ */
 const tsconfig = (moduleResolution: "node16" | "node10") =>
     JSON.stringify(
         {
@@ -27,7 +31,7 @@ const tsconfig = (moduleResolution: "node16" | "node10") =>
                 module: moduleResolution === "node16" ? "node16" : "commonjs",
                 moduleResolution,
                 strict: true,
-                skipLibCheck: false,
+                skipLibCheck: moduleResolution === "node10",
                 esModuleInterop: true,
                 outDir: "bin",
                 rootDir: ".",
@@ -155,37 +159,55 @@ describe("the dev stack on Google Cloud", () => {
     },
 ];
 
+/** A consumer's project, installed from the tarball: the README's files and this test's own. */
+async function installConsumer(consumer: Consumer): Promise<string> {
+    const tarball = await packOnce();
+    const readme = readmeFiles();
+    const install = readmeInstall(consumer.readmeCloud).map((pkg) =>
+        pkg === "queuestack" ? tarball : pkg.startsWith("@pulumi/") ? `${pkg}@${pkg === "@pulumi/pulumi" ? pulumiVersion : providerVersion(pkg)}` : pkg,
+    );
+    assert.ok(install.includes(`${consumer.provider}@${providerVersion(consumer.provider)}`), `README installs ${consumer.provider} for ${consumer.readmeCloud}`);
+    return consumerProject(`consumer-${consumer.cloud}`, install, {
+        "Pulumi.yaml": "name: orders\nruntime: nodejs\nmain: index.ts\n",
+        "Pulumi.dev.yaml": consumer.stackFile(readme["Pulumi.dev.yaml"]),
+        "index.ts": readme["index.ts"],
+        "workers/fulfil.ts": readme["workers/fulfil.ts"],
+        ...consumer.tsTest(readme),
+        [`entries-${consumer.cloud}.ts`]: [
+            'import * as root from "queuestack";',
+            `import * as cloud from "queuestack/${consumer.cloud}";`,
+            'import * as worker from "queuestack/worker";',
+            'import * as testing from "queuestack/testing";',
+            'import * as policies from "queuestack/policies";',
+            "export const entries = [root, cloud, worker, testing, policies];",
+        ].join("\n"),
+        "tsconfig.json": tsconfig("node16"),
+        "tsconfig.node10.json": tsconfig("node10"),
+        "test/cjs.test.cjs": cjsTest(consumer.cloud, consumer.pieces, consumer.expectedQueues),
+        "test/esm.test.mjs": esmTest(consumer.cloud, consumer.pieceClass),
+    });
+}
+
+const installs = new Map<Consumer, Promise<string>>();
+
+/** Every consumer's install, started together (npm mostly waits on the network and the disk), each once. */
+function installed(consumer: Consumer): Promise<string> {
+    for (const each of consumers) {
+        if (installs.has(each)) continue;
+        const install = installConsumer(each);
+        install.catch(() => undefined); // reported by the describe that awaits it
+        installs.set(each, install);
+    }
+    return installs.get(consumer)!;
+}
+
 for (const consumer of consumers) {
     describe(`the npm package in a ${consumer.cloud.toUpperCase()}-only consumer project`, function () {
         this.timeout(1_800_000);
         let dir: string;
 
         before(async () => {
-            const tarball = await packOnce();
-            const readme = readmeFiles();
-            const install = readmeInstall(consumer.readmeCloud).map((pkg) =>
-                pkg === "queuestack" ? tarball : pkg.startsWith("@pulumi/") ? `${pkg}@${pkg === "@pulumi/pulumi" ? pulumiVersion : providerVersion(pkg)}` : pkg,
-            );
-            assert.ok(install.includes(`${consumer.provider}@${providerVersion(consumer.provider)}`), `README installs ${consumer.provider} for ${consumer.readmeCloud}`);
-            dir = await consumerProject(`consumer-${consumer.cloud}`, install, {
-                "Pulumi.yaml": "name: orders\nruntime: nodejs\nmain: index.ts\n",
-                "Pulumi.dev.yaml": consumer.stackFile(readme["Pulumi.dev.yaml"]),
-                "index.ts": readme["index.ts"],
-                "workers/fulfil.ts": readme["workers/fulfil.ts"],
-                ...consumer.tsTest(readme),
-                [`entries-${consumer.cloud}.ts`]: [
-                    'import * as root from "queuestack";',
-                    `import * as cloud from "queuestack/${consumer.cloud}";`,
-                    'import * as worker from "queuestack/worker";',
-                    'import * as testing from "queuestack/testing";',
-                    'import * as policies from "queuestack/policies";',
-                    "export const entries = [root, cloud, worker, testing, policies];",
-                ].join("\n"),
-                "tsconfig.json": tsconfig("node16"),
-                "tsconfig.node10.json": tsconfig("node10"),
-                "test/cjs.test.cjs": cjsTest(consumer.cloud, consumer.pieces, consumer.expectedQueues),
-                "test/esm.test.mjs": esmTest(consumer.cloud, consumer.pieceClass),
-            });
+            dir = await installed(consumer);
         });
 
         it(`installs no other cloud's SDK, no local-target package, no SDK client (${absent.join(", ")})`, () => {
@@ -193,9 +215,8 @@ for (const consumer of consumers) {
             assert.ok(existsSync(path.join(dir, "node_modules", consumer.provider)));
         });
 
-        it("type-checks strictly with skipLibCheck false, with node16 and with classic (node10) module resolution", async () => {
-            await runIn(dir, process.execPath, [tsc, "-p", "tsconfig.json"]);
-            await runIn(dir, process.execPath, [tsc, "-p", "tsconfig.node10.json", "--noEmit"]);
+        it("type-checks strictly with skipLibCheck false (node16), and resolves every entry with classic (node10) module resolution", async () => {
+            await Promise.all([runIn(dir, process.execPath, [tsc, "-p", "tsconfig.json"]), runIn(dir, process.execPath, [tsc, "-p", "tsconfig.node10.json", "--noEmit"])]);
         });
 
         it("runs its TypeScript, CommonJS and ESM mocha tests under Pulumi's mocks", async () => {
@@ -236,14 +257,14 @@ for (const consumer of consumers) {
             const policy = await statusIn(dir, process.execPath, [bin, "policy", "--stack", "dev"]);
             assert.equal(policy.stderr, "");
             assert.equal(policy.status, 0, policy.stdout);
-            assert.match(policy.stdout, /^Stack "dev": PASSED \(0 mandatory, \d+ advisory violations, \d+ resources checked\)\n/);
+            assert.match(policy.stdout, /^Stack "dev": passed \(0 mandatory, 0 advisory violations, \d+ resources checked\)\nPolicies:\n {4}✅ queuestack@v0\.1\.0 \(local: policies\)\n\n$/);
         });
 
         it("the installed bin's rehearse: its usage, and the client to install before it starts anything", async () => {
             const bin = path.join(dir, "node_modules", "queuestack", "bin", "queuestack.js");
             const help = await statusIn(dir, process.execPath, [bin, "rehearse", "--help"]);
             assert.deepEqual(help, { status: 0, stdout: "usage: queuestack rehearse --stack <name> [--stack <name> ...] [--format text|json]\n", stderr: "" });
-            const missing = consumer.cloud === "aws" ? "@aws-sdk/client-cloudwatch" : "@google-cloud/pubsub";
+            const missing = consumer.cloud === "aws" ? "@aws-sdk/client-sqs" : "@google-cloud/pubsub"; // the first one the rehearsal loads
             const rehearsal = await statusIn(dir, process.execPath, [bin, "rehearse", "--stack", "dev"]);
             assert.equal(rehearsal.status, 1, rehearsal.stderr);
             assert.equal(rehearsal.stdout, "");
