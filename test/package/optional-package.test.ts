@@ -41,6 +41,6 @@ describe("optional peer dependencies", () => {
             .map((file) => readFileSync(path.join(root, file), "utf8"))
             .filter((text) => /withOptionalPackages|requireCloudModule|sdk: "@pulumi\//.test(text));
         assert.deepEqual(optional.filter((name) => !guarded.some((text) => text.includes(`"${name}"`))), []);
-        assert.equal(optional.length, 15);
+        assert.equal(optional.length, 17);
     });
 });
