@@ -6,7 +6,7 @@ import { dlqCommands } from "./commands/dlq";
 import { processIo, type CliIo } from "./commands/io";
 import { sendCommand } from "./commands/send";
 import { statusCommand } from "./commands/status";
-import { OperationError, UsageError, usageExitCode } from "./ops/errors";
+import { OperationError, UsageError, usageExitCode } from "../operations/errors";
 import { exitWhenFlushed } from "./exit";
 import { enableTypeScript } from "../components/testing/typescript";
 

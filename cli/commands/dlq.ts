@@ -1,10 +1,10 @@
 import { Command, Option } from "commander";
 import { confirm } from "../ops/confirm";
-import { UsageError, OperationError } from "../ops/errors";
+import { UsageError, OperationError } from "../../operations/errors";
 import { deadLetterDetails, deadLetterTable, plural } from "../ops/format";
 import { progressBar } from "../ops/progress";
-import { listDeadLetters, redrive } from "../ops/redrive";
-import type { TargetFlags } from "../targets";
+import { listDeadLetters, redrive } from "../../operations/redrive";
+import type { TargetFlags } from "../../operations/targets";
 import type { CliIo } from "./io";
 import { integerAtLeast, positiveNumber, withStackOptions, withTarget } from "./options";
 

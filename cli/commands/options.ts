@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { clouds } from "../../components/spec/clouds";
-import type { StackContext } from "../ops/stack-context";
-import type { TargetFlags } from "../targets";
-import type { OpsTarget } from "../targets/types";
+import type { StackContext } from "../../operations/stack-context";
+import type { TargetFlags } from "../../operations/targets";
+import type { OpsTarget } from "../../operations/targets/types";
 
 /** Adds the flags every live command takes: which stack, which target, and how to reach it. */
 export function withStackOptions(command: Command): Command {
@@ -41,8 +41,8 @@ export async function withTarget<T>(
     // Loaded when a command runs, not when it is registered: the spec's schema and the targets are
     // what `queuestack --help` must not wait for.
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { loadStackContext, queueSpec } = require("../ops/stack-context") as typeof import("../ops/stack-context");
-    const { openTarget } = require("../targets") as typeof import("../targets");
+    const { loadStackContext, queueSpec } = require("../../operations/stack-context") as typeof import("../../operations/stack-context");
+    const { openTarget } = require("../../operations/targets") as typeof import("../../operations/targets");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const context = loadStackContext(flags);
     const queues = flags.queue ? [queueSpec(context, flags.queue).name] : context.spec.queues.map((q) => q.name);

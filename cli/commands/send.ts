@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { UsageError } from "../ops/errors";
-import type { TargetFlags } from "../targets";
+import { UsageError } from "../../operations/errors";
+import type { TargetFlags } from "../../operations/targets";
 import type { CliIo } from "./io";
 import { withStackOptions, withTarget } from "./options";
 

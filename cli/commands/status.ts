@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { statusTable } from "../ops/format";
-import type { TargetFlags } from "../targets";
+import type { TargetFlags } from "../../operations/targets";
 import type { CliIo } from "./io";
 import { withStackOptions, withTarget } from "./options";
 

@@ -1,5 +1,5 @@
 import type { Spec } from "../../components/spec";
-import type { DeadLetterMessage, QueueStatus } from "../targets/types";
+import type { DeadLetterMessage, QueueStatus } from "../../operations/targets/types";
 
 /** "1 dead letter", "3 dead letters". */
 export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;

@@ -1,11 +1,6 @@
 import { SingleBar } from "cli-progress";
+import type { Progress } from "../../operations/redrive";
 
-/** Reports how far a long operation is. */
-export interface Progress {
-    start(total: number): void;
-    increment(count: number): void;
-    stop(): void;
-}
 
 /** Redrives shorter than this move without a bar. */
 const barThreshold = 50;

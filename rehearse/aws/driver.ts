@@ -1,7 +1,7 @@
 import { SQSClient, ReceiveMessageCommand, ChangeMessageVisibilityBatchCommand } from "@aws-sdk/client-sqs";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { AwsTarget } from "../../cli/targets/aws";
-import { redrive } from "../../cli/ops/redrive";
+import { AwsTarget } from "../../operations/targets/aws";
+import { redrive } from "../../operations/redrive";
 import type { DeadLetterRoute, StackDriver } from "../driver";
 import { lastError, startFunction, type FunctionHost } from "../function-host";
 import { archiveFiles, assetText, ofType, plannedRefs, stringInput, substitute, type PlannedResource } from "../plan";

@@ -1,5 +1,5 @@
-import { GcpTarget } from "../../cli/targets/gcp";
-import { redrive } from "../../cli/ops/redrive";
+import { GcpTarget } from "../../operations/targets/gcp";
+import { redrive } from "../../operations/redrive";
 import { modifyAckDeadline, pull } from "../../workers/gcp/pubsub-api";
 import type { DeadLetterRoute, StackDriver } from "../driver";
 import { startErrorRecorder } from "../emulators/error-recorder";

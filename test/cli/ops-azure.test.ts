@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { AzureTarget } from "../../cli/targets/azure";
-import { listDeadLetters, redrive } from "../../cli/ops/redrive";
+import { AzureTarget } from "../../operations/targets/azure";
+import { listDeadLetters, redrive } from "../../operations/redrive";
 import { opsSpec, queuestack, stackDir } from "./ops-cli";
 import { ServiceBusFake } from "./service-bus-fake";
 

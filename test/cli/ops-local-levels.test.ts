@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { validateSpec } from "../../components/spec";
-import { LocalTarget, localDatabaseFile } from "../../cli/targets/local";
+import { LocalTarget, localDatabaseFile } from "../../operations/targets/local";
 import { openDatabase } from "../../local/engine/database";
 import { QueueEngine } from "../../local/engine/queue-engine";
 import { localQueues } from "../../local/stack-settings";

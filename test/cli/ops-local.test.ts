@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { validateSpec } from "../../components/spec";
-import { localDatabaseFile } from "../../cli/targets/local";
+import { localDatabaseFile } from "../../operations/targets/local";
 import { openDatabase, type LocalDatabase } from "../../local/engine/database";
 import { QueueEngine } from "../../local/engine/queue-engine";
 import { localQueues } from "../../local/stack-settings";

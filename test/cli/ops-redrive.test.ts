@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { redrive } from "../../cli/ops/redrive";
-import type { MessageContent, OpsTarget, TakenMessage } from "../../cli/targets/types";
+import { redrive } from "../../operations/redrive";
+import type { MessageContent, OpsTarget, TakenMessage } from "../../operations/targets/types";
 
 /** An in-memory dead-letter queue and source queue, to check the redrive loop's own rules. */
 function memoryTarget(deadLetters: TakenMessage[]) {

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError } from "../../cli/ops/errors";
-import { RateLimiter } from "../../cli/ops/rate-limit";
-import { loadStackContext, queueAddresses } from "../../cli/ops/stack-context";
-import { readPulumiOutputs } from "../../cli/ops/stack-outputs";
+import { UsageError } from "../../operations/errors";
+import { RateLimiter } from "../../operations/rate-limit";
+import { loadStackContext, queueAddresses } from "../../operations/stack-context";
+import { readPulumiOutputs } from "../../operations/stack-outputs";
 import { opsSpec, stackDir } from "./ops-cli";
 
 describe("queuestack stack outputs and flags", () => {

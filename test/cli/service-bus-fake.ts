@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { QueueRuntimeProperties, ServiceBusMessage, ServiceBusReceivedMessage, ServiceBusReceiverOptions } from "@azure/service-bus";
-import type { ServiceBusAdminLike, ServiceBusClientLike } from "../../cli/targets/azure";
+import type { ServiceBusAdminLike, ServiceBusClientLike } from "../../operations/targets/azure";
 
 /** A message as the fake keeps it. */
 interface StoredMessage {

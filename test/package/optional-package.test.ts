@@ -36,7 +36,7 @@ describe("optional peer dependencies", () => {
     it("every optional peer of package.json is loaded through a check that names it", () => {
         const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { peerDependenciesMeta: Record<string, { optional: boolean }> };
         const optional = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name].optional);
-        const guarded = ["components", "cli", "local", "rehearse"]
+        const guarded = ["components", "cli", "operations", "local", "rehearse"]
             .flatMap(sources)
             .map((file) => readFileSync(path.join(root, file), "utf8"))
             .filter((text) => /withOptionalPackages|requireCloudModule|sdk: "@pulumi\//.test(text));

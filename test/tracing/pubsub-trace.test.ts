@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { listDeadLetters, redrive } from "../../cli/ops/redrive";
-import { GcpTarget } from "../../cli/targets/gcp";
+import { listDeadLetters, redrive } from "../../operations/redrive";
+import { GcpTarget } from "../../operations/targets/gcp";
 import { createFrontEndHandler } from "../../workers/gcp/front-end-handler";
 import { googleApi, type GoogleApiCall } from "../../workers/gcp/google-api";
 import { PubsubPoller } from "../../workers/gcp/poller";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { ServiceBusMessageBatch } from "@azure/service-bus";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { redrive } from "../../cli/ops/redrive";
-import type { OpsTarget, TakenMessage } from "../../cli/targets/types";
+import { redrive } from "../../operations/redrive";
+import type { OpsTarget, TakenMessage } from "../../operations/targets/types";
 import { frontEndFromEnv } from "../../workers/azure/front-end-setup";
 import { ServiceBusQueueReceiver } from "../../workers/azure/receiver";
 import { azureWorkerFromEnv } from "../../workers/azure/worker-setup";

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import type { Cloud } from "../../components/spec";
 import { MissingPackageError, withOptionalPackages } from "../../components/optional-package";
-import { OperationError, UsageError } from "../ops/errors";
-import { queueAddresses, type StackContext, type StackFlags } from "../ops/stack-context";
+import { OperationError, UsageError } from "../errors";
+import { queueAddresses, type StackContext, type StackFlags } from "../stack-context";
 import type { OpsTarget } from "./types";
 
 /** Flags that say how to reach the target. */

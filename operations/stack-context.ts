@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { clouds, validateSpec, type Cloud, type QueueSpec, type Spec } from "../../components/spec";
-import { StackConfigError, loadStackConfig } from "../../components/stack-config";
+import { clouds, validateSpec, type Cloud, type QueueSpec, type Spec } from "../components/spec";
+import { StackConfigError, loadStackConfig } from "../components/stack-config";
 import { UsageError } from "./errors";
 import { readPulumiOutputs, type OutputsLookup, type QueueOutputs } from "./stack-outputs";
 

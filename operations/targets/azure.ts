@@ -6,7 +6,7 @@ import type {
     ServiceBusReceiverOptions,
     ServiceBusSender,
 } from "@azure/service-bus";
-import { OperationError } from "../ops/errors";
+import { OperationError } from "../errors";
 import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
 
 /** The parts of the Service Bus client the target uses (the real `ServiceBusClient` has them). */

@@ -1,5 +1,5 @@
 import { PubSub, v1, type protos } from "@google-cloud/pubsub";
-import { OperationError } from "../ops/errors";
+import { OperationError } from "../errors";
 import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
 
 /** A queue's subscription and its dead-letter subscription (stack outputs `queues[name].id` / `.deadLetterId`). */

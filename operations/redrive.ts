@@ -1,8 +1,14 @@
-import { messagingSystems } from "../../workers/runtime/tracing/semconv";
-import { traceRedrive } from "../../workers/runtime/tracing/spans";
-import type { DeadLetterMessage, DeadLetterReader, OpsTarget, TakenMessage } from "../targets/types";
-import type { Progress } from "./progress";
+import { messagingSystems } from "../workers/runtime/tracing/semconv";
+import { traceRedrive } from "../workers/runtime/tracing/spans";
+import type { DeadLetterMessage, DeadLetterReader, OpsTarget, TakenMessage } from "./targets/types";
 import { RateLimiter } from "./rate-limit";
+
+/** Reports how far a long operation is. */
+export interface Progress {
+    start(total: number): void;
+    increment(count: number): void;
+    stop(): void;
+}
 
 /** How a redrive runs. */
 export interface RedriveOptions {

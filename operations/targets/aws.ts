@@ -11,7 +11,7 @@ import {
     type Message,
     type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
-import { OperationError } from "../ops/errors";
+import { OperationError } from "../errors";
 import { scheduleEventOf } from "./aws-schedule-events";
 import type { DeadLetterReader, MessageContent, OpsTarget, QueueStatus, TakenMessage } from "./types";
 
