@@ -27,7 +27,7 @@ function newestSource(dir) {
 function compiledIsCurrent() {
     if (!existsSync(compiled)) return false;
     const built = statSync(compiled).mtimeMs;
-    return ["cli", "components", "local", "workers", "policies"].every((dir) => !existsSync(path.join(root, dir)) || newestSource(path.join(root, dir)) <= built);
+    return ["cli", "operations", "components", "local", "workers", "policies", "rehearse"].every((dir) => !existsSync(path.join(root, dir)) || newestSource(path.join(root, dir)) <= built);
 }
 
 let cli;

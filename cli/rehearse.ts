@@ -3,6 +3,7 @@ import { SpecError } from "../components/spec";
 import { EmulatorPool, formatReport, passed, rehearse, type Report } from "../rehearse";
 import { planStack } from "../rehearse/plan-stack";
 import { StackConfigError } from "../components/stack-config";
+import { MissingPackageError } from "../components/optional-package";
 import { exitWhenFlushed } from "./exit";
 
 const usage = "usage: queuestack rehearse --stack <name> [--stack <name> ...] [--format text|json]";
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         if (values.format === "json") console.log(JSON.stringify(reports, null, 2));
         return reports.every(passed) ? 0 : 1;
     } catch (error) {
-        const known = error instanceof SpecError || error instanceof StackConfigError;
+        const known = error instanceof SpecError || error instanceof StackConfigError || error instanceof MissingPackageError;
         console.error(known ? (error as Error).message : `rehearse failed: ${(error as Error)?.stack ?? String(error)}`);
         return error instanceof StackConfigError ? 2 : 1;
     } finally {

@@ -1,5 +1,6 @@
 import type { Cloud } from "./spec";
 import type { CloudStackClass } from "./contract";
+import { withOptionalPackages } from "./optional-package";
 
 /** Each Pulumi cloud's module and the provider SDK it needs. Loaded on demand only. */
 const cloudModules: Record<Exclude<Cloud, "local">, { module: string; exportName: string; sdk: string }> = {
@@ -10,14 +11,8 @@ const cloudModules: Record<Exclude<Cloud, "local">, { module: string; exportName
 
 /** Requires a module, turning a missing provider SDK into an error that says what to install. */
 export function requireCloudModule<T>(modulePath: string, sdk: string, cloud: string): T {
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(modulePath) as T;
-    } catch (error) {
-        const missing = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes(`'${sdk}`);
-        if (!missing) throw error;
-        throw new Error(`queuestack: cloud "${cloud}" needs the ${sdk} package, which is not installed. Run: npm install ${sdk}`);
-    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return withOptionalPackages(`queuestack: cloud "${cloud}"`, [sdk], () => require(modulePath) as T);
 }
 
 /** The whole-stack component for `cloud`, loading only that cloud's provider SDK. */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { SpecError, type SpecIssue } from "./spec/issues";
-import type { Spec } from "./spec";
+import { defaultWorkerCode, type Spec } from "./spec";
 
 /** What a module path may leave out, tried in this order (as Node and TypeScript resolve it). */
 export const moduleSuffixes = ["", ".ts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"] as const;
@@ -30,7 +30,11 @@ export function checkWorkerCode(spec: Pick<Spec, "workers">, projectRoot: string
                   path: ["workers", index, "code"],
                   rule: `must name a module relative to the project directory ${projectRoot} (looked for ${path.resolve(projectRoot, worker.code)}${tried})`,
                   received: worker.code,
-                  fix: `Set workers[${index}].code to the path of your module whose default export is defineWorker(...) (from "queuestack/worker"), e.g. "workers/scraper".`,
+                  fix:
+                      (worker.code === defaultWorkerCode
+                          ? `That is the default, queuestack's own demo app, which is not part of the npm package. `
+                          : "") +
+                      `Set workers[${index}].code to the path of your module whose default export is defineWorker(...) (from "queuestack/worker"), e.g. "workers/scraper".`,
               }],
     );
     if (issues.length) throw new SpecError(issues);

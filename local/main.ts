@@ -27,7 +27,7 @@ export function parsePort(value: string): number {
 }
 
 /** Errors for people, printed as their message alone (others keep their stack). */
-export const userErrorNames = ["SpecError", "StackConfigError", "DataDirError", "PortInUseError", "ConfigError", "TypeError"];
+export const userErrorNames = ["MissingPackageError", "SpecError", "StackConfigError", "DataDirError", "PortInUseError", "ConfigError", "TypeError"];
 
 /** What the runner prints once the stack is up. */
 export function banner(stackName: string, stack: LocalStack): string {

@@ -1,4 +1,6 @@
-import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+// From the module that declares them: @pulumi/policy's index.d.ts (1.21) re-exports two names its
+// proxy.d.ts does not declare, which a consumer type-checking with skipLibCheck: false would see.
+import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy/policy";
 import { azureWebFunctionAppRequireSupportedRuntime } from "./azure/azure-web-function-app-require-supported-runtime";
 import { gcpCloudfunctionsFunctionRequireSupportedRuntime } from "./gcp/gcp-cloudfunctions-function-require-supported-runtime";
 import { gcpCloudfunctionsFunctionRequireEventRetries } from "./gcp/gcp-cloudfunctions-function-require-event-retries";

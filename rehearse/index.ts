@@ -1,8 +1,6 @@
 import { validateSpec, type Cloud } from "../components/spec";
 import type { PlannedResource } from "./plan";
-import { rehearseAws } from "./aws/rehearse";
-import { rehearseGcp } from "./gcp/rehearse";
-import { rehearseAzure } from "./azure/rehearse";
+import { withOptionalPackages } from "../components/optional-package";
 import type { RehearsalContext } from "./context";
 import { contractChecks, type Replan } from "./contracts";
 import { EmulatorPool } from "./emulators/pool";
@@ -44,6 +42,7 @@ export interface RehearseOptions {
 export async function rehearse(planned: PlannedStack, options: RehearseOptions = {}): Promise<Report> {
     const began = Date.now();
     const cloud = String(planned.config["queuestack:cloud"] ?? "aws") as Cloud;
+    const onEmulators = emulatorRehearsal(cloud); // first: a missing optional client fails before any work
     const progress = options.progress ?? (() => undefined);
     const emulators = options.emulators ?? new EmulatorPool(progress);
     const site = options.samples ? undefined : await startFixtureSite();
@@ -52,7 +51,7 @@ export async function rehearse(planned: PlannedStack, options: RehearseOptions =
         const context: RehearsalContext = { ...planned, spec, emulators, progress, samples: options.samples ?? demoSamples(site!.articleUrl) };
         progress("checking the contracts (planning again for a second region, a second stack and changed worker code)");
         const checks: Check[] = await contractChecks({ ...planned, cloud, spec, today: options.today ?? new Date() });
-        checks.push(...(await onEmulators(cloud, context)));
+        checks.push(...(await onEmulators(context)));
         return { stack: planned.stack, cloud, checks, wallMs: Date.now() - began };
     } finally {
         await site?.stop();
@@ -60,15 +59,41 @@ export async function rehearse(planned: PlannedStack, options: RehearseOptions =
     }
 }
 
-async function onEmulators(cloud: Cloud, context: RehearsalContext): Promise<Check[]> {
+/** The cloud's rehearsal on its emulators, loaded now (a MissingPackageError names an optional client not installed). */
+function emulatorRehearsal(cloud: Cloud): (context: RehearsalContext) => Promise<Check[]> {
     switch (cloud) {
         case "aws":
-            return rehearseAws(context);
+            return loadAwsRehearsal().rehearseAws;
         case "gcp":
-            return rehearseGcp(context);
+            return loadGcpRehearsal().rehearseGcp;
         case "azure":
-            return rehearseAzure(context);
+            return loadAzureRehearsal().rehearseAzure;
         default:
-            return [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
+            return async () => [{ kind: "not rehearsed", name: `${cloud} resources on emulators`, status: "skip", detail: `no ${cloud} emulator rehearsal yet: only the contracts were checked` }];
     }
 }
+
+/** The AWS clients the rehearsal drives moto with (optional peers of the package). */
+export const awsRehearsalPackages = ["@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iam", "@aws-sdk/client-s3", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-sns", "@aws-sdk/client-sqs", "@aws-sdk/client-sts"];
+
+/** The Pub/Sub client the GCP rehearsal redrives with (an optional peer of the package). */
+export const gcpRehearsalPackages = ["@google-cloud/pubsub"];
+
+/** The Azure clients the rehearsal drives Azurite with (optional peers of the package). */
+export const azureRehearsalPackages = ["@azure/storage-blob", "@azure/identity"];
+
+// Each cloud's rehearsal is loaded when a stack of that cloud is rehearsed, so the others' clients
+// need not be installed (and the published package's CLI starts without them).
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadAwsRehearsal(): typeof import("./aws/rehearse") {
+    return withOptionalPackages("the aws rehearsal", awsRehearsalPackages, () => require("./aws/rehearse") as typeof import("./aws/rehearse"));
+}
+
+function loadGcpRehearsal(): typeof import("./gcp/rehearse") {
+    return withOptionalPackages("the gcp rehearsal", gcpRehearsalPackages, () => require("./gcp/rehearse") as typeof import("./gcp/rehearse"));
+}
+
+function loadAzureRehearsal(): typeof import("./azure/rehearse") {
+    return withOptionalPackages("the azure rehearsal", azureRehearsalPackages, () => require("./azure/rehearse") as typeof import("./azure/rehearse"));
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { SpecError, aws, specFromConfig } from "../components";
+import { SpecError, specFromConfig } from "../components";
+import * as aws from "../components/aws";
 import { runOffline } from "../components/testing/offline";
 import { ofType } from "./helpers/resources";
 

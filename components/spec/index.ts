@@ -7,7 +7,7 @@ export type { QueueSpec, QueueSpecInput } from "./queue-schema";
 export type { WorkerSpec, WorkerSpecInput } from "./worker-schema";
 export { checkSpec, parseSpecPart, validateQueueSpec, validateSpec, type SpecCheck } from "./validate";
 export { specJsonSchema, stackConfigJsonSchema } from "./json-schema";
-export { idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
+export { defaultWorkerCode, idempotencySchema, scalingSchema, workerSchema } from "./worker-schema";
 export { deadLetterSchema, queueSchema } from "./queue-schema";
 export { tracingSchema } from "./tracing-schema";
 export { largeMessagesSchema, prioritiesSchema, priorityLevelSchema, topicSchema } from "./pattern-schema";

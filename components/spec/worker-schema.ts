@@ -3,6 +3,9 @@ import { logicalName } from "./names";
 import { ruleWithFix } from "./zod-issues";
 
 /** Scale settings for `kind: vm` workers. */
+/** `workers[].code` when the spec sets none: the demo app in this repository (workers/example). */
+export const defaultWorkerCode = "workers/example";
+
 export const scalingSchema = z
     .strictObject({
         /**
@@ -61,11 +64,12 @@ export const workerSchema = z
          */
         kind: z.enum(["function", "vm"]).default("function").describe("function | vm. Default function."),
         /**
-         * Module exporting the handler (`export default defineWorker(...)`), relative to the project
-         * root. Bundled by the component.
+         * Module exporting the handler (`export default defineWorker(...)` from "queuestack/worker"),
+         * relative to the project root. Bundled by the component. Set it in your own project: the
+         * default is the demo app of queuestack's repository, which is not in the npm package.
          * @default "workers/example"
          */
-        code: z.string().min(1).default("workers/example").describe("Handler module path. Default workers/example."),
+        code: z.string().min(1).default(defaultWorkerCode).describe("Handler module path. Default workers/example."),
         /**
          * Longest one invocation may run, in seconds (function timeout; per message on VMs).
          * @default the queue's processingTimeSeconds

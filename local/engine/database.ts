@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { withOptionalPackages } from "../../components/optional-package";
 
 /** A SQLite connection as the engine and the local datastore use it. */
 export type LocalDatabase = Database.Database;
@@ -109,7 +110,9 @@ function migrate(db: LocalDatabase): void {
  */
 export function openDatabase(file: string): LocalDatabase {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded when the local target opens its file
+    const SqliteDatabase = withOptionalPackages("the local target", ["better-sqlite3"], () => require("better-sqlite3") as typeof Database);
+    const db = new SqliteDatabase(file);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import * as path from "node:path";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { default as Fastify, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { withOptionalPackages } from "../../components/optional-package";
 import { queueLevels, type Spec } from "../../components/spec";
 import { IntakeError, type BlobStore, type JobStore, type Logger, type RequestParts } from "../../workers/runtime";
 import { checkApiKey } from "../../workers/runtime/intake";
@@ -56,7 +57,9 @@ export function createLocalFrontEnd(options: LocalFrontEndOptions): FastifyInsta
     const destinations = localDestinations(spec);
     const sendTargets = new Map(spec.queues.flatMap((q) => queueLevels(q).map((l) => [l.name, { queue: q.name, ...(l.level ? { level: l.level } : {}) }] as const)));
     // Fastify's own answers (a URL it cannot decode, a request it cannot parse) in the documented { "error" } shape.
-    const app = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded when the local front end starts
+    const createServer = withOptionalPackages("the local target", ["fastify"], () => require("fastify") as typeof Fastify);
+    const app = createServer({
         logger: false,
         frameworkErrors: (error, request, reply) =>
             (reply as FastifyReply).code(400).send({ error: `The URL ${JSON.stringify(request.url)} is not valid percent-encoding (${error.message}). Encode path segments with encodeURIComponent.` }),

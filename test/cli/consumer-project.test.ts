@@ -48,7 +48,7 @@ describe("queuestack from npm in a consumer's project (installed bin, compiled p
             "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022" } }),
             "settings.ts": "export const retentionDays: number = 4;\n",
             "index.ts": [
-                'import { aws } from "queuestack";',
+                'import * as aws from "queuestack/aws";',
                 'import { retentionDays } from "./settings.js";',
                 "",
                 'const invoices = new aws.Queue("invoices", { queue: { name: "invoices", processingTimeSeconds: 20, retentionDays } });',
@@ -82,7 +82,7 @@ describe("queuestack from npm in a consumer's project (installed bin, compiled p
             "package.json": JSON.stringify({ name: "mailer", private: true, main: "src/index.js" }),
             "src/index.js": [
                 '"use strict";',
-                'const { aws } = require("queuestack");',
+                'const aws = require("queuestack/aws");',
                 'const outbox = new aws.Queue("outbox", { queue: { name: "outbox" } });',
                 "exports.queueUrl = outbox.url;",
                 "",

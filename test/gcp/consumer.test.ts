@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { gcp } from "../../components";
+import * as gcp from "../../components/gcp";
 import { valueOf } from "../../components/testing/offline";
 import { ofType } from "../helpers/resources";
 import { runGcp } from "./offline-gcp";
 
-describe("gcp roles composed alone from the library entry", () => {
+describe("gcp roles composed alone from the queuestack/gcp entry", () => {
     it("a queue with its dead-letter topic and alarms on it, and nothing else", async () => {
         const { resources, result } = await runGcp(() => {
             const jobs = new gcp.Queue("jobs", { queue: { name: "jobs", maxReceiveCount: 7 } });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { build } from "esbuild";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-const sourceRooms = ["components", "workers", "cli", "local", "rehearse", "policies"];
+const sourceRooms = ["components", "workers", "cli", "operations", "local", "rehearse", "policies"];
 
 function typeScriptFiles(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { runOffline } from "../../components/testing/offline";
-import { SpecError, type SpecInput } from "../../components/spec";
+import { SpecError, validateSpec, type SpecInput } from "../../components/spec";
 import { WebQueueWorker } from "../../components/web-queue-worker";
 import { AwsWebQueueWorker } from "../../components/aws/stack";
 import { AzureWebQueueWorker } from "../../components/azure/stack";
@@ -30,6 +32,22 @@ const expected =
 describe("workers[].code is resolved when the component is constructed", () => {
     it("accepts modules that exist, with or without an extension", () => {
         assert.doesNotThrow(() => checkWorkerCode({ workers: [{ code: "workers/example" }, { code: "workers/example/index.ts" }] as never }, root));
+    });
+
+    it("says that the default is queuestack's demo app when a consumer's project does not set workers[].code", () => {
+        const consumer = mkdtempSync(path.join(tmpdir(), "qs-consumer-"));
+        try {
+            assert.throws(() => checkWorkerCode(validateSpec({ name: "orders", queues: [{ name: "jobs" }], workers: [{ name: "fulfil", queue: "jobs" }] }, "aws"), consumer), {
+                name: "SpecError",
+                message:
+                    "Invalid queuestack spec (1 problem):\n" +
+                    `  workers[0].code: must name a module relative to the project directory ${consumer} (looked for ${consumer}/workers/example{.ts,.js,.mjs,.cjs,/index.ts,/index.js}) (got "workers/example"). ` +
+                    "That is the default, queuestack's own demo app, which is not part of the npm package. " +
+                    'Set workers[0].code to the path of your module whose default export is defineWorker(...) (from "queuestack/worker"), e.g. "workers/scraper".',
+            });
+        } finally {
+            rmSync(consumer, { recursive: true, force: true });
+        }
     });
 
     const components = {

@@ -1,47 +1,11 @@
 import * as assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { allPolicies, policyPackName, resourcePolicies, stackPolicies } from "../../policies/all";
+import { analyzerInfo, startPack } from "../helpers/policy-pack";
 
 const policiesDir = path.join(__dirname, "..", "..", "policies");
-const node = (args: string[], cwd: string) => spawn(process.execPath, ["--require", "tsx/cjs", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-
-/** Starts the pack the way `pulumi preview --policy-pack policies` does (in its directory) and returns the port it prints. */
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    const child = node(["index.ts"], policiesDir);
-    return new Promise((resolve, reject) => {
-        let out = "";
-        let err = "";
-        child.stderr?.on("data", (chunk) => (err += chunk));
-        child.stdout?.on("data", (chunk) => {
-            out += chunk;
-            const line = /^(\d+)\n/.exec(out);
-            if (line) resolve({ child, port: Number(line[1]) });
-        });
-        child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving: ${out}${err}`)));
-    });
-}
-
-/** Calls the analyzer's GetAnalyzerInfo, as the Pulumi engine does when it loads a pack. */
-async function analyzerInfo(port: number): Promise<{ name: string; version: string; policies: Array<{ name: string; enforcementLevel: number }> }> {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const grpc = require("@grpc/grpc-js");
-    const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-    const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    try {
-        const info = await new Promise<any>((resolve, reject) => client.getAnalyzerInfo(new Empty(), (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response))));
-        return {
-            name: info.getName(),
-            version: info.getVersion(),
-            policies: info.getPoliciesList().map((p: any) => ({ name: p.getName(), enforcementLevel: p.getEnforcementlevel() })),
-        };
-    } finally {
-        client.close();
-    }
-}
 
 describe("the policy pack", function () {
     this.timeout(120_000);
@@ -80,7 +44,7 @@ describe("the policy pack", function () {
     });
 
     it("loads as the Pulumi CLI loads it: one pack, serving every policy on 127.0.0.1", async () => {
-        const { child, port } = await startPack();
+        const { child, port } = await startPack(policiesDir, ["--require", "tsx/cjs", "index.ts"]);
         try {
             const info = await analyzerInfo(port);
             assert.equal(info.name, policyPackName);
