@@ -14,7 +14,10 @@ export interface NameRule {
     suffix?: string;
 }
 
-const hash = (text: string, length: number) => createHash("sha256").update(text).digest("hex").slice(0, length);
+/** A short stable digest of `text` (hex of its SHA-256): for shortened names and names unique beyond one stack. */
+export function shortHash(text: string, length = 6): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
 
 /**
  * A valid physical name under `rule`, made of `parts` (e.g. spec name, stack, queue name). Names
@@ -30,7 +33,7 @@ export function physicalName(rule: NameRule, parts: readonly string[]): string {
         .join(rule.separator);
     const room = rule.maxLength - suffix.length;
     if (cleaned.length <= room) return cleaned + suffix;
-    const digest = hash(cleaned, 8);
+    const digest = shortHash(cleaned, 8);
     const keep = room - digest.length - rule.separator.length;
     return `${cleaned.slice(0, keep).replace(/[-_.]+$/, "")}${rule.separator}${digest}${suffix}`;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { type NameRule, physicalName } from "../naming";
+import { type NameRule, physicalName, shortHash } from "../naming";
 
 const lowerAlnumHyphen = /[^a-z0-9-]/g;
 
@@ -41,11 +41,6 @@ export const azureNames = {
     actionGroupShortName: { maxLength: 12, disallowed: /[^A-Za-z0-9-]/g, separator: "-", lowercase: true },
     monitorRule: { maxLength: 260, disallowed: /[^A-Za-z0-9_.-]/g, separator: "-", lowercase: false },
 } satisfies Record<string, NameRule>;
-
-/** A short stable digest, for names that must be unique beyond one stack. */
-export function shortHash(text: string, length = 6): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
 
 /**
  * A name unique across Azure for kinds whose name is a DNS label (namespace, Cosmos account,

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { type NameRule, physicalName } from "../naming";
+import { type NameRule, physicalName, shortHash } from "../naming";
 
 /** A Google Cloud naming rule: the shared rule plus the shortest name the API accepts. */
 export interface GcpNameRule extends NameRule {
@@ -52,7 +51,7 @@ export function gcpName(rule: GcpNameRule, parts: readonly string[]): string {
     const name = physicalName(rule, parts);
     const shortBy = rule.minLength - name.length;
     if (shortBy <= 0) return name;
-    const padding = createHash("sha256").update(parts.join("/")).digest("hex").slice(0, Math.max(shortBy - rule.separator.length, 1));
+    const padding = shortHash(parts.join("/"), Math.max(shortBy - rule.separator.length, 1));
     const suffix = rule.suffix ?? "";
     return `${name.slice(0, name.length - suffix.length)}${rule.separator}${padding}${suffix}`;
 }
