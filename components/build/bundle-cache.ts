@@ -203,7 +203,7 @@ function touch(...files: string[]): void {
 }
 
 /** Writes through a temporary file and a rename, so a concurrent reader sees the old file or the new one. */
-function atomicWrite(file: string, content: string): void {
+export function atomicWrite(file: string, content: string): void {
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temporary, content);
     renameSync(temporary, file);

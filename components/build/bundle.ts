@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { build, version as esbuildVersion, type BuildOptions, type Plugin } from "esbuild";
-import { bundleCacheDirectory, bundleCacheKey, readCachedBundle, writeCachedBundle } from "./bundle-cache";
+import { atomicWrite, bundleCacheDirectory, bundleCacheKey, readCachedBundle, writeCachedBundle } from "./bundle-cache";
 import { deployedRuntimes } from "../runtimes";
 import { moduleSuffixes, resolveModuleFile } from "../worker-code";
 
@@ -156,12 +156,8 @@ export async function bundleWorkerFile(args: BundleWorkerArgs): Promise<BundleFi
     const directory = path.join(tmpdir(), "queuestack-bundles");
     mkdirSync(directory, { recursive: true });
     const file = path.join(directory, `${sha256}.js`);
-    if (!existsSync(file)) {
-        // Through a temporary file and a rename: another process (a second plan, a parallel test
-        // worker) never reads a half-written bundle.
-        const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, code);
-        renameSync(temporary, file);
-    }
+    // Through a temporary file and a rename: another process (a second plan, a parallel test
+    // worker) never reads a half-written bundle.
+    if (!existsSync(file)) atomicWrite(file, code);
     return { path: file, sha256 };
 }

@@ -36,9 +36,15 @@ export function metadataTokens(fetchImpl: typeof fetch, url = metadataTokenUrl()
     };
 }
 
-let processTokens: TokenSource | undefined;
+const processTokens = new Map<string, TokenSource>();
 
-/** The process's one metadata token source on the global fetch (every client uses the same service account token). */
-export function processMetadataTokens(): TokenSource {
-    return (processTokens ??= metadataTokens((input, init) => fetch(input, init)));
+/**
+ * The process's one metadata token source per token URL on the global fetch: every client (Pub/Sub,
+ * Firestore, Cloud Tasks, Cloud Storage, the trace exporter) uses the same service account token,
+ * so they share its cache and its pending request.
+ */
+export function processMetadataTokens(url = metadataTokenUrl()): TokenSource {
+    let tokens = processTokens.get(url);
+    if (!tokens) processTokens.set(url, (tokens = metadataTokens((input, init) => fetch(input, init), url)));
+    return tokens;
 }

@@ -2,7 +2,7 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ConfigError } from "../errors";
-import { metadataTokens, metadataTokenUrl, type TokenSource } from "../google-metadata-tokens";
+import { metadataTokenUrl, processMetadataTokens, type TokenSource } from "../google-metadata-tokens";
 
 /**
  * How the exporter authenticates to its endpoint, from QUEUESTACK_OTLP_AUTH (set by the components):
@@ -57,7 +57,7 @@ class BearerTokenExporter implements SpanExporter {
     }
 }
 
-/** The OTLP/HTTP (JSON) span exporter the OTEL_* variables and QUEUESTACK_OTLP_AUTH describe. `tokens` replaces the metadata server (tests). */
+/** The OTLP/HTTP (JSON) span exporter the OTEL_* variables and QUEUESTACK_OTLP_AUTH describe. `tokens` replaces the metadata server (tests); otherwise the token is the one the process's Google API clients share. */
 export function otlpExporter(env: NodeJS.ProcessEnv, tokens?: TokenSource): SpanExporter {
     const auth = env[otlpAuthVariable]?.trim();
     const headers: Record<string, string> = {};
@@ -66,5 +66,5 @@ export function otlpExporter(env: NodeJS.ProcessEnv, tokens?: TokenSource): Span
     if (auth !== "google") {
         throw new ConfigError(`${otlpAuthVariable} must be "google" or unset (got "${auth}"): how the trace exporter authenticates to its endpoint. Unset it to export to a collector without credentials.`);
     }
-    return new BearerTokenExporter(exporter, headers, tokens ?? metadataTokens((input, init) => fetch(input, init), metadataTokenUrl(env)));
+    return new BearerTokenExporter(exporter, headers, tokens ?? processMetadataTokens(metadataTokenUrl(env)));
 }
