@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { atomic, groupCommit, statement, type GroupCommit, type LocalDatabase } from "./database";
 import { DeadLetterQueues } from "./dead-letters";
 import { candidates, toDelivery } from "./message-rows";
@@ -20,12 +20,12 @@ const defaultDeduplicationWindowSeconds = 300;
  * take each new id on the same few pages, not on a random page per message as a version 4 would.
  */
 export function timeOrderedId(now: number = Date.now()): string {
-    const bytes = randomBytes(16);
-    bytes.writeUIntBE(now, 0, 6);
-    bytes[6] = 0x70 | (bytes[6]! & 0x0f);
-    bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-    const hex = bytes.toString("hex");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    // The random bits of a version 4 UUID (node:crypto draws those from a buffered pool, where
+    // randomBytes(16) asks the system for each id) under the 48-bit time and the version 7 nibble;
+    // the variant bits (8-b) stay as version 4 set them.
+    const random = randomUUID();
+    const time = now.toString(16).padStart(12, "0");
+    return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15)}`;
 }
 
 /**
