@@ -48,7 +48,6 @@ CREATE TABLE IF NOT EXISTS messages (
     last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_order ON messages (queue, seq);
-CREATE INDEX IF NOT EXISTS messages_group ON messages (queue, group_key, seq);
 CREATE TABLE IF NOT EXISTS dead_letters (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -93,7 +92,9 @@ CREATE TABLE IF NOT EXISTS jobs (
  * the age priority promotion and the backlog age are measured from) was added with priority levels;
  * older rows fall back to their send time. The receipt index is gone: a receipt names its row's
  * `seq` (see QueueEngine), so settling looks the row up by primary key and every receive and
- * delete writes one index fewer.
+ * delete writes one index fewer. The FIFO group index holds only rows with a group key (FIFO
+ * messages): standard messages, which never have one, no longer add an entry on every send and
+ * remove it on every delete; an index of an older file without that condition is rebuilt.
  */
 function migrate(db: LocalDatabase): void {
     const columns = db.pragma("table_info(messages)") as { name: string }[];
@@ -101,6 +102,10 @@ function migrate(db: LocalDatabase): void {
     db.exec("UPDATE messages SET enqueued_at = sent_at WHERE enqueued_at IS NULL");
     db.exec("CREATE INDEX IF NOT EXISTS messages_age ON messages (queue, enqueued_at)");
     db.exec("DROP INDEX IF EXISTS messages_receipt");
+    const group = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'messages_group'").get() as { sql: string } | undefined;
+    if (group && !/\bWHERE\b/i.test(group.sql)) db.exec("DROP INDEX messages_group");
+    // Used by the FIFO head query (candidatesSql in message-rows.ts).
+    db.exec("CREATE INDEX IF NOT EXISTS messages_group ON messages (queue, group_key, seq) WHERE group_key IS NOT NULL");
 }
 
 /**

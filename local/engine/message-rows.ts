@@ -15,15 +15,23 @@ export interface MessageRow {
     last_error: string | null;
 }
 
-/** Visible, unexpired messages of a queue in send order; on FIFO queues only each group's head. */
-export function candidates(db: LocalDatabase, config: LocalQueueConfig, now: number, limit: number): MessageRow[] {
-    const columns = "m.seq, m.id, m.queue, m.body, m.attributes, m.group_key, m.deduplication_id, m.sent_at, m.receive_count, m.last_error";
-    const sql = config.fifo
+const columns = "m.seq, m.id, m.queue, m.body, m.attributes, m.group_key, m.deduplication_id, m.sent_at, m.receive_count, m.last_error";
+
+/**
+ * The query for a queue's candidates (parameters @queue, @now, @limit). On FIFO queues it compares
+ * group_key with `=`, which lets SQLite use the partial group index (rows with a group key only).
+ */
+export function candidatesSql(fifo: boolean): string {
+    return fifo
         ? `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now
              AND m.seq = (SELECT MIN(g.seq) FROM messages g WHERE g.queue = m.queue AND g.group_key = m.group_key AND g.expires_at > @now)
            ORDER BY m.seq LIMIT @limit`
         : `SELECT ${columns} FROM messages m WHERE m.queue = @queue AND m.visible_at <= @now AND m.expires_at > @now ORDER BY m.seq LIMIT @limit`;
-    return statement(db, sql).all({ queue: config.name, now, limit }) as MessageRow[];
+}
+
+/** Visible, unexpired messages of a queue in send order; on FIFO queues only each group's head. */
+export function candidates(db: LocalDatabase, config: LocalQueueConfig, now: number, limit: number): MessageRow[] {
+    return statement(db, candidatesSql(config.fifo)).all({ queue: config.name, now, limit }) as MessageRow[];
 }
 
 /** A received row as the runtime's envelope, with the receipt that settles it. */

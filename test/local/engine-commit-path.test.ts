@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { openDatabase, type LocalDatabase } from "../../local/engine/database";
+import { candidatesSql } from "../../local/engine/message-rows";
 import { QueueEngine, timeOrderedId } from "../../local/engine/queue-engine";
 import type { LocalQueueConfig } from "../../local/engine/types";
 import { WorkerPool } from "../../local/worker-pool";
@@ -40,6 +41,29 @@ describe("local engine: the commit path writes less", () => {
         assert.deepEqual(indexes, ["messages_age", "messages_group", "messages_order"]);
         engine.send("q", "{}");
         assert.deepEqual(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'messages'").all(), []);
+    });
+
+    it("indexes FIFO groups only for messages with a group key, and the FIFO head query uses that index", () => {
+        const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_group'").get() as { sql: string }).sql;
+        assert.equal(sql, "CREATE INDEX messages_group ON messages (queue, group_key, seq) WHERE group_key IS NOT NULL");
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${candidatesSql(true)}`).all({ queue: "q", now: 0, limit: 1 }) as { detail: string }[]).map((r) => r.detail);
+        assert.ok(plan.includes("SEARCH g USING INDEX messages_group (queue=? AND group_key=?)"), plan.join("\n"));
+    });
+
+    it("rebuilds the FIFO group index of an older file as the partial one, keeping its messages", () => {
+        const file = path.join(dir, "old.db");
+        const old = openDatabase(file);
+        old.exec("DROP INDEX messages_group; CREATE INDEX messages_group ON messages (queue, group_key, seq)");
+        new QueueEngine(old, [queue]).send("q", "{}");
+        old.close();
+        const reopened = openDatabase(file);
+        try {
+            const sql = (reopened.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_group'").get() as { sql: string }).sql;
+            assert.match(sql, /WHERE group_key IS NOT NULL$/);
+            assert.equal(new QueueEngine(reopened, [queue]).stats("q").visible, 1);
+        } finally {
+            reopened.close();
+        }
     });
 
     it("settles by receipt: a receipt of an earlier delivery, of another row, or not a receipt at all settles nothing", async () => {
