@@ -20,6 +20,8 @@ export interface BenchResult {
     p99Ms: number;
     /** Bytes the storing process wrote to disk during the run (/proc/<pid>/io write_bytes): the local engine's own, redis-server's for BullMQ. */
     diskBytes?: number;
+    /** CPU time (user + system) of the benchmark process over the run, milliseconds (local engine only: BullMQ's work is in redis-server). */
+    cpuMs?: number;
 }
 
 /** write_bytes of /proc/<pid>/io: what a process has caused to be written to storage so far (0 when unreadable). */

@@ -4,10 +4,15 @@
  * rounds in which every contender runs once, the order rotating so none always goes first. Not part of `npm test`.
  *
  *     npx tsx bench/local-engine/run.ts [--messages 5000] [--concurrency 50] [--batch 100] [--runs 3] [--warmup 1000]
+ *         [--baseline <checkout>] [--no-bullmq]
+ *
+ * `--baseline` adds the local engine of another checkout (its bench/local-engine/local.ts, with its
+ * own engine files) as a contender in the same rounds, for a before/after ratio of an engine change.
  *
  * Needs Debian's redis-server on PATH (apt-get install redis-server; it is started here on a free
  * 127.0.0.1 port and stopped at the end) and BullMQ (npm install --no-save bullmq@5).
  */
+import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { benchBullMq, loadBullMq, startRedis } from "./bullmq";
 import { benchLocalEngine } from "./local";
@@ -25,8 +30,10 @@ const options = new Command("bench/local-engine")
     .option("--batch <n>", "messages per send request", positive, 100)
     .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positive, 3)
     .option("--warmup <n>", "messages of the unmeasured warm-up run of each contender", positive, 1000)
+    .option("--baseline <checkout>", "also run the local engine of this checkout (before/after an engine change)")
+    .option("--no-bullmq", "leave BullMQ out (with --baseline: the engine change alone)")
     .parse()
-    .opts<BenchOptions & { runs: number; warmup: number }>();
+    .opts<BenchOptions & { runs: number; warmup: number; baseline?: string; bullmq: boolean }>();
 
 const line = (label: string, r: BenchResult) =>
     `${label.padEnd(62)} ${r.perSecond.toFixed(0).padStart(7)} msg/s   ${r.seconds.toFixed(2)} s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   disk ${((r.diskBytes ?? 0) / r.messages / 1024).toFixed(1)} KiB/msg`;
@@ -50,14 +57,22 @@ const spread = (values: number[]) => {
     return `${sorted[0].toFixed(2)}/${sorted[Math.floor(sorted.length / 2)].toFixed(2)}/${sorted[sorted.length - 1].toFixed(2)}x`;
 };
 
+/** The local engine of another checkout, run by its own benchmark module. */
+async function baseline(checkout: string): Promise<Contender> {
+    const module = (await import(path.resolve(checkout, "bench/local-engine/local.ts"))) as { benchLocalEngine: typeof benchLocalEngine };
+    return { label: `local engine at ${checkout}`, run: (messages) => module.benchLocalEngine({ ...options, messages }) };
+}
+
 async function main(): Promise<void> {
-    loadBullMq();
+    if (options.bullmq) loadBullMq();
     const local: Contender = { label: "local engine as npm start runs it (idempotency + job records)", run: (messages) => benchLocalEngine({ ...options, messages }) };
-    const contenders: Contender[] = [
-        local,
-        { label: "BullMQ, redis-server in memory (no RDB, no AOF)", run: withRedis([]) },
-        { label: "BullMQ, redis-server AOF appendfsync always", run: withRedis(["--appendonly", "yes", "--appendfsync", "always"]) },
-    ];
+    const contenders: Contender[] = [local, ...(options.baseline ? [await baseline(options.baseline)] : [])];
+    if (options.bullmq) {
+        contenders.push(
+            { label: "BullMQ, redis-server in memory (no RDB, no AOF)", run: withRedis([]) },
+            { label: "BullMQ, redis-server AOF appendfsync always", run: withRedis(["--appendonly", "yes", "--appendfsync", "always"]) },
+        );
+    }
     process.stdout.write(`${options.messages} messages, concurrency ${options.concurrency}, batches of ${options.batch}, no-op handler, ${options.runs} rounds after a ${options.warmup}-message warm-up each\n`);
     for (const contender of contenders) await contender.run(options.warmup);
     const results = new Map<Contender, BenchResult[]>(contenders.map((c) => [c, []]));
@@ -77,7 +92,8 @@ async function main(): Promise<void> {
                 `p99 ${spread(mine.map((r, i) => r.p99Ms / Math.max(1, theirs[i].p99Ms)))} of theirs\n`,
         );
     }
-    process.stdout.write(`reproduce: npx tsx bench/local-engine/run.ts --messages ${options.messages} --concurrency ${options.concurrency} --batch ${options.batch} --runs ${options.runs} --warmup ${options.warmup}\n`);
+    const flags = `${options.baseline ? ` --baseline ${options.baseline}` : ""}${options.bullmq ? "" : " --no-bullmq"}`;
+    process.stdout.write(`reproduce: npx tsx bench/local-engine/run.ts --messages ${options.messages} --concurrency ${options.concurrency} --batch ${options.batch} --runs ${options.runs} --warmup ${options.warmup}${flags}\n`);
 }
 
 main().then(

@@ -1,7 +1,11 @@
 /**
- * Tracing overhead, on and off side by side in one run, on the two benchmarks issue 20 names:
- *  - the local engine's workload (bench/local-engine: durable batch sends, the worker pool, a no-op
- *    handler) with a send, process and settle span per message stored in the SQLite file;
+ * Tracing overhead, on and off side by side in one run, on the local engine and AWS poller benchmarks:
+ *  - `local`: the local engine benchmark itself (bench/local-engine: durable batch sends, the worker
+ *    pool running npm start's processor with the idempotency guard and job records, a no-op
+ *    handler) with a send, process and settle span per message stored in the SQLite file, as
+ *    `npm start -- --trace` records them;
+ *  - `local-bare`: the same without the idempotency guard and job records (a bare processor), where
+ *    the spans weigh most against what else a message costs;
  *  - the AWS poller's workload (bench/aws-poller: SqsPoller on moto, simulated I/O per message) with
  *    process and settle spans exported over OTLP/HTTP to a sink on 127.0.0.1.
  * Off and on alternate, after one untimed warm-up round of each (--warmup 0 skips it); prints each
@@ -12,6 +16,7 @@
  */
 import { parseArgs } from "node:util";
 import { benchPollerTracing, loadMotoHelpers, startOtlpSink } from "./aws-poller";
+import { benchLocalEngine } from "../local-engine/local";
 import { benchLocalTracing } from "./local";
 
 const { values } = parseArgs({
@@ -56,7 +61,12 @@ async function compare(label: string, once: (traced: boolean, round: number) => 
 
 async function main() {
     const local = { messages: Number(values.messages), concurrency: Number(values.concurrency), batch: Number(values.batch) };
-    const summary = values["skip-local"] ? [] : [await compare("local", (traced) => benchLocalTracing({ ...local, traced }))];
+    const summary = values["skip-local"]
+        ? []
+        : [
+              await compare("local", (traced) => benchLocalEngine({ ...local, traced }).then((r) => ({ rate: r.perSecond, cpuMs: r.cpuMs! }))),
+              await compare("local-bare", (traced) => benchLocalTracing({ ...local, traced })),
+          ];
     if (!values["skip-poller"]) {
         const helpers = await loadMotoHelpers();
         if (!helpers.motoAvailable()) throw new Error("moto_server is not on PATH: install it with `pip install 'moto[server]'`, or pass --skip-poller.");
