@@ -66,6 +66,31 @@ describe("local engine: the commit path writes less", () => {
         }
     });
 
+    it("keeps idempotency keys and job records WITHOUT ROWID (one b-tree each), rebuilding an older file's tables with every row", () => {
+        const sqlOf = (file: LocalDatabase, name: string) => (file.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql;
+        for (const name of ["idempotency", "jobs"]) assert.match(sqlOf(db, name), /\) WITHOUT ROWID$/, name);
+        const file = path.join(dir, "old.db");
+        const old = openDatabase(file);
+        old.exec(`DROP TABLE idempotency; DROP TABLE jobs;
+            CREATE TABLE idempotency (key TEXT PRIMARY KEY, state TEXT NOT NULL, token TEXT NOT NULL, owner TEXT, result TEXT, completed_at INTEGER, completions INTEGER NOT NULL DEFAULT 0, expires_at INTEGER NOT NULL);
+            CREATE TABLE jobs (id TEXT PRIMARY KEY, record TEXT NOT NULL, expires_at INTEGER NOT NULL);
+            INSERT INTO idempotency VALUES ('k1', 'completed', 't1', NULL, '{"ok":1}', 5, 2, 99), ('k2', 'in-progress', 't2', 'run-a', NULL, NULL, 0, 98);
+            INSERT INTO jobs VALUES ('j1', '{"status":"done"}', 97);`);
+        old.close();
+        const reopened = openDatabase(file);
+        try {
+            for (const name of ["idempotency", "jobs"]) assert.match(sqlOf(reopened, name), /\) WITHOUT ROWID$/, name);
+            assert.deepEqual(reopened.prepare("SELECT * FROM idempotency ORDER BY key").raw().all(), [
+                ["k1", "completed", "t1", null, '{"ok":1}', 5, 2, 99],
+                ["k2", "in-progress", "t2", "run-a", null, null, 0, 98],
+            ]);
+            assert.deepEqual(reopened.prepare("SELECT * FROM jobs").raw().all(), [["j1", '{"status":"done"}', 97]]);
+            assert.deepEqual(reopened.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_rebuilt'").all(), []);
+        } finally {
+            reopened.close();
+        }
+    });
+
     it("settles by receipt: a receipt of an earlier delivery, of another row, or not a receipt at all settles nothing", async () => {
         engine.sendBatch("q", [{ body: "a" }, { body: "b" }]);
         const [first, other] = engine.receive("q", 2);
