@@ -11,6 +11,9 @@ interface KeyRow {
     expires_at: number;
 }
 
+/** The job records the local front end uses: it writes a message's "queued" record in the message's own commit. */
+export type LocalJobStore = Pick<SqliteWorkerStore, "putJob" | "putJobNow" | "getJob">;
+
 /**
  * The local datastore: idempotency keys and job records in the runner's SQLite file, next to the
  * queue. A claim belongs to the run that made it (`owner`), so a restarted runner can drop the
@@ -64,11 +67,14 @@ export class SqliteWorkerStore implements WorkerStore {
     }
 
     async putJob(messageId: string, record: JobRecord, ttlSeconds: number): Promise<void> {
+        await this.group.run(() => this.putJobNow(messageId, record, ttlSeconds));
+    }
+
+    /** Writes a job record in the open group commit and returns at once: inside another write's `group.run`, it shares that write's commit. */
+    putJobNow(messageId: string, record: JobRecord, ttlSeconds: number): void {
         const { at, ...rest } = record;
         const expiresAt = this.now() + ttlSeconds * 1000;
-        await this.group.run(() =>
-            statement(this.db, "INSERT OR REPLACE INTO jobs (id, record, expires_at) VALUES (?, ?, ?)").run(messageId, JSON.stringify({ ...rest, at: at.toISOString() }), expiresAt),
-        );
+        this.group.runNow(() => statement(this.db, "INSERT OR REPLACE INTO jobs (id, record, expires_at) VALUES (?, ?, ?)").run(messageId, JSON.stringify({ ...rest, at: at.toISOString() }), expiresAt));
     }
 
     async getJob(messageId: string): Promise<JobRecord | undefined> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { queueLevels, type QueueSpec, type Spec } from "../../components/spec";
 import {
+    acceptedRecords,
     acceptedReply,
     checkIn,
     claimCheckLimitBytes,
@@ -11,7 +12,6 @@ import {
     requestedWaitSeconds,
     routeMessage,
     type BlobStore,
-    type JobStore,
     type Logger,
     type MessageRouting,
     type RequestParts,
@@ -19,6 +19,7 @@ import {
 } from "../../workers/runtime";
 import { parseIntakeBody, unknownQueueError } from "../../workers/runtime/intake";
 import { unknownTopicError } from "../../workers/runtime/unknown-topic";
+import type { LocalJobStore } from "../datastore";
 import { timeOrderedId, type QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError, type SendOptions } from "../engine/types";
 import type { SeenWork } from "./seen-work";
@@ -34,8 +35,8 @@ export interface IntakeAnswer {
 export interface LocalIntakeOptions {
     spec: Spec;
     engine: QueueEngine;
-    /** Job records: `GET /jobs/{id}` and request-response waits read them. */
-    jobs: JobStore;
+    /** Job records: `GET /jobs/{id}` and request-response waits read them; a message's "queued" record is written in its send's commit. */
+    jobs: LocalJobStore;
     /** Where claim-checked bodies go; undefined when spec largeMessages is off (bodies over the queue's limit get 413). */
     blobStore?: BlobStore;
     logger: Logger;
@@ -104,10 +105,18 @@ export function createLocalIntake(options: LocalIntakeOptions) {
         ...(routed.deduplicationId !== undefined ? { deduplicationId: routed.deduplicationId } : {}),
     });
 
-    /** Stores every copy in one transaction, on disk before it resolves. */
-    const enqueueCopies = async (copies: Copy[]): Promise<string[]> => {
+    /**
+     * Stores every copy in one transaction, on disk before it resolves; with `recordAccepted`, each
+     * copy's "queued" job record too, in the same commit (one commit per request, not two in a row).
+     */
+    const enqueueCopies = async (copies: Copy[], recordAccepted = false): Promise<string[]> => {
+        const send = () => {
+            const sent = engine.sendMany(copies);
+            if (recordAccepted) for (const { key, record, ttlSeconds } of acceptedRecords(sent.map((r) => r.id))) jobs.putJobNow(key, record, ttlSeconds);
+            return sent;
+        };
         try {
-            return (await publishCopies(destinations, copies, () => engine.group.run(() => engine.sendMany(copies)))).map((r) => r.id);
+            return (await publishCopies(destinations, copies, () => engine.group.run(send))).map((r) => r.id);
         } catch (error) {
             if (error instanceof LocalQueueError) throw new IntakeError(400, error.message);
             throw error;
@@ -129,12 +138,11 @@ export function createLocalIntake(options: LocalIntakeOptions) {
                 return copyOf(target, await bodyOf(item, limit, `${target}/${id}`), id, routed[i]!);
             }),
         );
-        const ids = await enqueueCopies(copies);
+        const ids = await enqueueCopies(copies, true);
         logger.info({ queue: queueName, count: ids.length }, "enqueued");
         const correlationId = routed[0]!.correlationId;
         const duplicateOf = options.seenWork ? items.map((item) => options.seenWork!(queue.name, item)) : [];
-        const onRecordError = (error: unknown) => logger.warn({ err: error }, "could not record an accepted message");
-        return acceptedReply({ ids, batch, waitSeconds, jobs, duplicateOf, onRecordError, ...(correlationId !== undefined ? { correlationId } : {}) });
+        return acceptedReply({ ids, batch, waitSeconds, jobs, recorded: true, duplicateOf, ...(correlationId !== undefined ? { correlationId } : {}) });
     };
 
     const publish = async (topicName: string, request: RequestParts, raw: Buffer): Promise<IntakeAnswer> => {

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import type { default as Fastify, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { withOptionalPackages } from "../../components/optional-package";
 import { queueLevels, type Spec } from "../../components/spec";
-import { IntakeError, type BlobStore, type JobStore, type Logger, type RequestParts } from "../../workers/runtime";
+import { IntakeError, type BlobStore, type Logger, type RequestParts } from "../../workers/runtime";
+import type { LocalJobStore } from "../datastore";
 import { checkApiKey } from "../../workers/runtime/intake";
 import type { QueueEngine } from "../engine/queue-engine";
 import { LocalQueueError } from "../engine/types";
@@ -25,7 +26,7 @@ export interface LocalFrontEndOptions {
     spec: Spec;
     engine: QueueEngine;
     /** Job records, for `GET /jobs/{id}` and request-response waits. */
-    jobs: JobStore;
+    jobs: LocalJobStore;
     /** Where claim-checked bodies are stored (spec largeMessages); required when it is enabled. */
     blobStore?: BlobStore;
     /** Required in `x-api-key` on the queue, job and dashboard API routes; undefined when the spec's auth is "none". */

@@ -23,5 +23,5 @@ export type { MessageRouting, RequestParts, RoutingOptions } from "./routing";
 export { WeightedPicker, promotionDue, firstEnqueuedAt, enqueuedAtAttribute, correlationAttribute } from "./priority";
 export { checkIn, checkOut, claimCheckLimitBytes, envelopeHeadroomBytes, BlobNotFoundError, isBlobNotFound, MemoryBlobStore } from "./claim-check";
 export type { BlobStore, ClaimCheckReference } from "./claim-check";
-export { acceptedReply, jobStatus } from "./reply";
+export { acceptedRecords, acceptedReply, jobStatus } from "./reply";
 export type { Accepted, AcceptedReply } from "./reply";

@@ -27,8 +27,12 @@ const acceptedKey = (id: string) => `${id}.accepted`;
  * logged, not answered.
  */
 export async function recordAccepted(jobs: JobStore, ids: readonly string[], onError?: (error: unknown) => void): Promise<void> {
-    const at = new Date();
-    await Promise.all(ids.map((id) => jobs.putJob(acceptedKey(id), { status: "queued", at }, acceptedRecordTtlSeconds).catch((error: unknown) => onError?.(error))));
+    await Promise.all(acceptedRecords(ids).map((r) => jobs.putJob(r.key, r.record, r.ttlSeconds).catch((error: unknown) => onError?.(error))));
+}
+
+/** The "queued" records of accepted messages, for a front end that stores them itself (the local one: with the messages, in one commit). */
+export function acceptedRecords(ids: readonly string[], at: Date = new Date()): { key: string; record: JobRecord; ttlSeconds: number }[] {
+    return ids.map((id) => ({ key: acceptedKey(id), record: { status: "queued", at }, ttlSeconds: acceptedRecordTtlSeconds }));
 }
 
 /** What the front end enqueued for one request. */
@@ -43,6 +47,8 @@ export interface Accepted {
     waitSeconds: number;
     /** Where job records are read while waiting. */
     jobs: JobStore;
+    /** The front end stored the "queued" records itself, with the messages (acceptedRecords). @default false: stored here */
+    recorded?: boolean;
     /** Path the front end's routes sit under, e.g. "/api" on Azure Functions. @default "" */
     basePath?: string;
     /**
@@ -85,7 +91,7 @@ export async function acceptedReply(accepted: Accepted): Promise<AcceptedReply> 
     const { ids, batch, correlationId, waitSeconds, jobs, basePath = "", duplicateOf = [] } = accepted;
     const status = (id: string) => statusPath(id, basePath);
     const echo = correlationId === undefined ? {} : { correlationId };
-    await recordAccepted(jobs, ids, accepted.onRecordError);
+    if (!accepted.recorded) await recordAccepted(jobs, ids, accepted.onRecordError);
     const results = await waitForJob(async () => {
         const records = await Promise.all(ids.map((id) => jobs.getJob(id)));
         return records.every(isFinal) ? records : undefined;
