@@ -3,7 +3,6 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { detectResourcesSync, envDetectorSync, Resource } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { otlpExporter } from "./otlp-exporter";
 
 /** What `startTracing` sets up besides what the OTEL_* environment variables ask for. */
 export interface TracingOptions {
@@ -48,7 +47,13 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
     const env = options.env ?? process.env;
     if ((env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true") return undefined;
     const processors = [...(options.processors ?? []), ...(options.exporters ?? []).map((exporter) => new BatchSpanProcessor(exporter))];
-    if (otlpRequested(env)) processors.push(new BatchSpanProcessor(otlpExporter(env)));
+    if (otlpRequested(env)) {
+        // Loaded only when asked for: the OTLP exporter and its transformer are about a tenth of the
+        // local runner's start-up (bench/cli-startup), and most processes export nothing.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { otlpExporter } = require("./otlp-exporter") as typeof import("./otlp-exporter");
+        processors.push(new BatchSpanProcessor(otlpExporter(env)));
+    }
     if (processors.length === 0) return undefined;
 
     const resource = new Resource({ "service.name": options.serviceName }).merge(detectResourcesSync({ detectors: [envDetectorSync] }));
