@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { InvalidArgumentError } from "commander";
 import { quantile } from "../../local/observability/metrics";
 
 /** One benchmark run's parameters: the same for every contender. */
@@ -55,4 +56,17 @@ export function latencyTracker() {
         p50: () => quantile(latencies(), 0.5) ?? 0,
         p99: () => quantile(latencies(), 0.99) ?? 0,
     };
+}
+
+/** A command-line option that must be a whole number of at least 1 (the benchmarks' --messages, --runs...). */
+export function positiveWholeNumber(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
+    return n;
+}
+
+/** Per-round ratios as `min/median/max` followed by "x" (the upper middle value for an even count). */
+export function ratioSpread(values: number[]): string {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0]!.toFixed(2)}/${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}/${sorted[sorted.length - 1]!.toFixed(2)}x`;
 }

@@ -13,23 +13,17 @@
  * 127.0.0.1 port and stopped at the end) and BullMQ (npm install --no-save bullmq@5).
  */
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { benchBullMq, loadBullMq, startRedis } from "./bullmq";
 import { benchLocalEngine } from "./local";
-import type { BenchOptions, BenchResult } from "./measure";
-
-const positive = (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
-    return n;
-};
+import { positiveWholeNumber, ratioSpread, type BenchOptions, type BenchResult } from "./measure";
 
 const options = new Command("bench/local-engine")
-    .option("--messages <n>", "messages per contender", positive, 5000)
-    .option("--concurrency <n>", "messages processed at once", positive, 50)
-    .option("--batch <n>", "messages per send request", positive, 100)
-    .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positive, 3)
-    .option("--warmup <n>", "messages of the unmeasured warm-up run of each contender", positive, 1000)
+    .option("--messages <n>", "messages per contender", positiveWholeNumber, 5000)
+    .option("--concurrency <n>", "messages processed at once", positiveWholeNumber, 50)
+    .option("--batch <n>", "messages per send request", positiveWholeNumber, 100)
+    .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positiveWholeNumber, 3)
+    .option("--warmup <n>", "messages of the unmeasured warm-up run of each contender", positiveWholeNumber, 1000)
     .option("--baseline <checkout>", "also run the local engine of this checkout (before/after an engine change)")
     .option("--no-bullmq", "leave BullMQ out (with --baseline: the engine change alone)")
     .parse()
@@ -50,11 +44,6 @@ const withRedis = (args: string[]) => async (messages: number) => {
     } finally {
         await redis.stop();
     }
-};
-
-const spread = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return `${sorted[0].toFixed(2)}/${sorted[Math.floor(sorted.length / 2)].toFixed(2)}/${sorted[sorted.length - 1].toFixed(2)}x`;
 };
 
 /** The local engine of another checkout, run by its own benchmark module. */
@@ -88,8 +77,8 @@ async function main(): Promise<void> {
     for (const contender of contenders.slice(1)) {
         const theirs = results.get(contender)!;
         process.stdout.write(
-            `local / ${contender.label}: throughput ${spread(mine.map((r, i) => r.perSecond / theirs[i].perSecond))} (min/median/max per round), ` +
-                `p99 ${spread(mine.map((r, i) => r.p99Ms / Math.max(1, theirs[i].p99Ms)))} of theirs\n`,
+            `local / ${contender.label}: throughput ${ratioSpread(mine.map((r, i) => r.perSecond / theirs[i].perSecond))} (min/median/max per round), ` +
+                `p99 ${ratioSpread(mine.map((r, i) => r.p99Ms / Math.max(1, theirs[i].p99Ms)))} of theirs\n`,
         );
     }
     const flags = `${options.baseline ? ` --baseline ${options.baseline}` : ""}${options.bullmq ? "" : " --no-bullmq"}`;

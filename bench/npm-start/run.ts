@@ -14,21 +14,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import Database from "better-sqlite3";
 import { loadBullMq, startRedis } from "../local-engine/bullmq";
+import { positiveWholeNumber, ratioSpread } from "../local-engine/measure";
 import { endToEnd, postAll, type EndToEnd } from "./load";
 
-const positive = (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
-    return n;
-};
 const options = new Command("bench/npm-start")
-    .option("--messages <n>", "POSTs per run", positive, 5000)
-    .option("--concurrency <n>", "POSTs in flight at once", positive, 50)
-    .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positive, 3)
-    .option("--warmup <n>", "POSTs of the unmeasured warm-up run of each contender", positive, 1000)
+    .option("--messages <n>", "POSTs per run", positiveWholeNumber, 5000)
+    .option("--concurrency <n>", "POSTs in flight at once", positiveWholeNumber, 50)
+    .option("--runs <n>", "measured rounds; each runs every contender once, the order rotating", positiveWholeNumber, 3)
+    .option("--warmup <n>", "POSTs of the unmeasured warm-up run of each contender", positiveWholeNumber, 1000)
     .parse()
     .opts<{ messages: number; concurrency: number; runs: number; warmup: number }>();
 
@@ -127,10 +123,6 @@ async function once(contender: Contender, messages: number): Promise<EndToEnd> {
     }
 }
 
-const spread = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return `${sorted[0]!.toFixed(2)}/${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}/${sorted[sorted.length - 1]!.toFixed(2)}x`;
-};
 const line = (label: string, r: EndToEnd) =>
     `${label.padEnd(40)} accepted ${r.acceptedPerSecond.toFixed(0).padStart(6)}/s   done ${r.donePerSecond.toFixed(0).padStart(6)}/s   ` +
     `accept->done p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms   first half of intake p50 ${r.firstHalfP50Ms} ms   done while intake ran ${r.doneDuringIntake}`;
@@ -153,7 +145,7 @@ async function main(): Promise<void> {
     }
     const mine = results.get(local)!;
     const theirs = results.get(baseline)!;
-    const ratio = (pick: (r: EndToEnd) => number) => spread(mine.map((r, i) => pick(r) / Math.max(1, pick(theirs[i]!))));
+    const ratio = (pick: (r: EndToEnd) => number) => ratioSpread(mine.map((r, i) => pick(r) / Math.max(1, pick(theirs[i]!))));
     process.stdout.write(
         `npm start / Fastify + BullMQ per round (min/median/max): done/s ${ratio((r) => r.donePerSecond)}, accepted/s ${ratio((r) => r.acceptedPerSecond)}, ` +
             `p99 accept->done ${ratio((r) => r.p99Ms)}, p50 ${ratio((r) => r.p50Ms)}\n` +
