@@ -17,16 +17,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
-
-const whole = (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1.`);
-    return n;
-};
+import { Command } from "commander";
+import { positiveWholeNumber } from "../local-engine/measure";
 
 const options = new Command("bench/cli-startup")
-    .option("--runs <n>", "runs per command", whole, 15)
+    .option("--runs <n>", "runs per command", positiveWholeNumber, 15)
     .option("--before <dir>", "another checkout to compare with")
     .option("--bin <which>", "bin (bin/queuestack.js) or dist (dist/cli/queuestack.js)", "bin")
     .parse()
